@@ -1,0 +1,503 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+/*
+ * Backing memory: per NUMA node, memzones of 2 MiB-aligned slabs, reserved
+ * on demand (geometrically growing, up to 128 MiB each) or up front, and
+ * given back to EAL by trim once all their slabs are free. Large objects
+ * get a memzone of their own, starting with a header at a 2 MiB boundary
+ * so that the same pointer mask finds it.
+ *
+ * Locks: the node lock covers only the free-slab list. Growth reserves a
+ * memzone holding nothing but the node's grow lock, which only other
+ * growers of the same node wait for: refills that find a slab never do.
+ */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_eal_memconfig.h>
+#include <rte_errno.h>
+#include <rte_memory.h>
+
+#include "fastmem_pvt.h"
+#include "fastmem_topology.h"
+
+/* Growth reserves memzones of 2 slabs at first, doubling up to 64 slabs. */
+#define GROW_MIN_SLABS 2u
+#define GROW_MAX_SLABS 64u
+
+/* Nodes EAL has memory on (bit per node) and the largest memzone it could make. */
+static uint64_t eal_nodes;
+static size_t eal_max_len;
+
+static int
+scan_memseg_list(const struct rte_memseg_list *msl, void *arg __rte_unused)
+{
+	if (msl->external || msl->socket_id < 0 || msl->socket_id >= FASTMEM_MAX_NODES)
+		return 0;
+	eal_nodes |= UINT64_C(1) << msl->socket_id;
+	/* A memzone cannot span memseg lists. */
+	eal_max_len = RTE_MAX(eal_max_len, (size_t)msl->len);
+	return 0;
+}
+
+void
+fastmem_backing_scan(void)
+{
+	eal_nodes = 0;
+	eal_max_len = 0;
+	rte_memseg_list_walk(scan_memseg_list, NULL);
+	fastmem_node_order_reset();
+}
+
+bool
+fastmem_node_valid(int node)
+{
+	return node >= 0 && node < FASTMEM_MAX_NODES && (eal_nodes & (UINT64_C(1) << node));
+}
+
+size_t
+fastmem_backing_max_len(void)
+{
+	return eal_max_len;
+}
+
+/*
+ * The calling thread's fallback order over the nodes EAL can use, computed
+ * once per thread (the resolver may look at CPU affinity) and again after
+ * fastmem_node_order_reset().
+ */
+static uint32_t order_gen = 1;
+static RTE_DEFINE_PER_LCORE(uint32_t, thread_order_gen);
+static RTE_DEFINE_PER_LCORE(int, thread_order_len);
+static RTE_DEFINE_PER_LCORE(int, thread_order[FASTMEM_MAX_NODES]);
+
+void
+fastmem_node_order_reset(void)
+{
+	__atomic_fetch_add(&order_gen, 1, __ATOMIC_RELEASE);
+}
+
+static void
+thread_order_compute(void)
+{
+	int order[FASTMEM_MAX_NODES];
+	int *out = RTE_PER_LCORE(thread_order);
+	int i, count, k = 0;
+
+	count = RTE_MIN(fastmem_topo_thread_order(order, RTE_DIM(order)), (int)RTE_DIM(order));
+	for (i = 0; i < count; i++)
+		if (fastmem_node_valid(order[i]))
+			out[k++] = order[i];
+	/* Nodes the resolver does not know but EAL has (e.g. no hwloc data) come last. */
+	for (i = 0; i < FASTMEM_MAX_NODES; i++) {
+		int j;
+
+		if (!fastmem_node_valid(i))
+			continue;
+		for (j = 0; j < k && out[j] != i; j++)
+			;
+		if (j == k)
+			out[k++] = i;
+	}
+	RTE_PER_LCORE(thread_order_len) = k;
+}
+
+int
+fastmem_node_order(int node, int *nodes, unsigned int n)
+{
+	uint32_t gen = __atomic_load_n(&order_gen, __ATOMIC_ACQUIRE);
+	int i, len;
+
+	if (node != SOCKET_ID_ANY) {
+		if (n > 0)
+			nodes[0] = node;
+		return 1;
+	}
+	if (RTE_PER_LCORE(thread_order_gen) != gen) {
+		thread_order_compute();
+		RTE_PER_LCORE(thread_order_gen) = gen;
+	}
+	len = RTE_MIN(RTE_PER_LCORE(thread_order_len), (int)n);
+	for (i = 0; i < len; i++)
+		nodes[i] = RTE_PER_LCORE(thread_order)[i];
+	return len;
+}
+
+int
+fastmem_backing_init(struct fastmem_state *st)
+{
+	int i;
+
+	rte_spinlock_init(&st->mz_lock);
+	for (i = 0; i < FASTMEM_MAX_NODES; i++) {
+		struct fastmem_node *nd = &st->nodes[i];
+
+		rte_spinlock_init(&nd->lock);
+		rte_spinlock_init(&nd->grow_lock);
+		TAILQ_INIT(&nd->free_slabs);
+		TAILQ_INIT(&nd->large);
+		nd->limit = SIZE_MAX;
+	}
+	return 0;
+}
+
+/* Set up a node's bins on first use. */
+int
+fastmem_node_ready(struct fastmem_state *st, int node)
+{
+	struct fastmem_node *nd = &st->nodes[node];
+	unsigned int cls;
+	int rc = 0;
+
+	if (__atomic_load_n(&nd->ready, __ATOMIC_ACQUIRE))
+		return 0;
+	rte_spinlock_lock(&nd->grow_lock);
+	if (!nd->ready) {
+		for (cls = 0; cls < FASTMEM_NUM_CLASSES && rc == 0; cls++)
+			rc = fastmem_bin_init(&nd->bins[cls], node, cls);
+		if (rc == 0)
+			__atomic_store_n(&nd->ready, true, __ATOMIC_RELEASE);
+		else
+			while (cls-- > 0)
+				fastmem_bin_fini(&nd->bins[cls]);
+	}
+	rte_spinlock_unlock(&nd->grow_lock);
+	return rc;
+}
+
+/* IOVA of a range if it is IOVA-contiguous, else RTE_BAD_IOVA. */
+static rte_iova_t
+range_iova(const void *va, size_t len)
+{
+	const struct rte_memseg_list *msl = rte_mem_virt2memseg_list(va);
+	rte_iova_t iova = rte_mem_virt2iova(va);
+	size_t pg, off;
+
+	if (msl == NULL || iova == RTE_BAD_IOVA)
+		return RTE_BAD_IOVA;
+	if (rte_eal_iova_mode() == RTE_IOVA_VA)
+		return iova;
+	pg = msl->page_sz;
+	for (off = pg - ((uintptr_t)va & (pg - 1)); off < len; off += pg)
+		if (rte_mem_virt2iova(RTE_PTR_ADD(va, off)) != iova + off)
+			return RTE_BAD_IOVA;
+	return iova;
+}
+
+/* Reserve a 2 MiB-aligned memzone on a node, IOVA-contiguous if EAL can. */
+static const struct rte_memzone *
+reserve_memzone(struct fastmem_state *st, size_t len, int node, char kind)
+{
+	char name[RTE_MEMZONE_NAMESIZE];
+	const struct rte_memzone *mz;
+	uint32_t seq;
+
+	rte_spinlock_lock(&st->mz_lock);
+	seq = st->mz_seq++;
+	rte_spinlock_unlock(&st->mz_lock);
+	snprintf(name, sizeof(name), "fastmem_%c%d_%" PRIu32, kind, node, seq);
+	mz = rte_memzone_reserve_aligned(name, len, node, RTE_MEMZONE_IOVA_CONTIG,
+			FASTMEM_SLAB_SIZE);
+	if (mz == NULL)
+		mz = rte_memzone_reserve_aligned(name, len, node, 0, FASTMEM_SLAB_SIZE);
+	return mz;
+}
+
+static int
+mz_record(struct fastmem_state *st, const struct rte_memzone *mz, int node, uint32_t n_slabs)
+{
+	int i, idx = -1;
+
+	rte_spinlock_lock(&st->mz_lock);
+	for (i = 0; i < FASTMEM_MAX_MZ; i++) {
+		if (!st->mzs[i].used) {
+			st->mzs[i] = (struct fastmem_mz){
+				.mz = mz, .node = node, .n_slabs = n_slabs, .used = true,
+			};
+			idx = i;
+			break;
+		}
+	}
+	rte_spinlock_unlock(&st->mz_lock);
+	return idx;
+}
+
+/* Room left under a node's limit, in bytes. */
+static size_t
+limit_room(const struct fastmem_node *nd)
+{
+	uint64_t limit = fastmem_read(&nd->limit);
+	uint64_t backing = fastmem_read(&nd->backing);
+
+	return backing >= limit ? 0 : limit - backing;
+}
+
+/*
+ * Reserve one memzone of up to want_slabs slabs (at least one) and put its
+ * slabs on the node's free list. Called with the grow lock held.
+ */
+static int
+grow(struct fastmem_state *st, int node, uint32_t want_slabs)
+{
+	struct fastmem_node *nd = &st->nodes[node];
+	const struct rte_memzone *mz = NULL;
+	uint32_t n, i;
+	int idx;
+
+	n = RTE_MIN(want_slabs, (uint32_t)(limit_room(nd) / FASTMEM_SLAB_SIZE));
+	if (n == 0)
+		return -ENOMEM;
+	/* EAL may be fragmented: halve the request down to one slab. */
+	for (; n > 0; n /= 2) {
+		mz = reserve_memzone(st, (size_t)n * FASTMEM_SLAB_SIZE, node, 's');
+		if (mz != NULL)
+			break;
+	}
+	if (mz == NULL)
+		return -ENOMEM;
+	idx = mz_record(st, mz, node, n);
+	if (idx < 0) {
+		rte_memzone_free(mz);
+		return -ENOSPC;
+	}
+	for (i = 0; i < n; i++) {
+		struct fastmem_slab *s = RTE_PTR_ADD(mz->addr, (size_t)i * FASTMEM_SLAB_SIZE);
+
+		memset(s, 0, sizeof(*s));
+		s->pub.cache_idx = __RTE_FASTMEM_LARGE_IDX;
+		s->pub.iova = range_iova(s, FASTMEM_SLAB_SIZE);
+		s->mz_idx = (uint16_t)idx;
+	}
+	rte_spinlock_lock(&nd->lock);
+	for (i = 0; i < n; i++)
+		TAILQ_INSERT_TAIL(&nd->free_slabs,
+			(struct fastmem_slab *)RTE_PTR_ADD(mz->addr, (size_t)i * FASTMEM_SLAB_SIZE),
+			link);
+	fastmem_set(&nd->n_free_slabs, nd->n_free_slabs + n);
+	st->mzs[idx].n_free = n;
+	fastmem_set(&nd->slab_backing, nd->slab_backing + (uint64_t)n * FASTMEM_SLAB_SIZE);
+	fastmem_set(&nd->backing, nd->backing + (uint64_t)n * FASTMEM_SLAB_SIZE);
+	rte_spinlock_unlock(&nd->lock);
+	FASTMEM_LOG(DEBUG, "node %d: +%u slabs (memzone %s)", node, n, mz->name);
+	return 0;
+}
+
+static struct fastmem_slab *
+pop_free_slab(struct fastmem_state *st, struct fastmem_node *nd)
+{
+	struct fastmem_slab *s;
+
+	rte_spinlock_lock(&nd->lock);
+	s = TAILQ_FIRST(&nd->free_slabs);
+	if (s != NULL) {
+		TAILQ_REMOVE(&nd->free_slabs, s, link);
+		fastmem_set(&nd->n_free_slabs, nd->n_free_slabs - 1);
+		st->mzs[s->mz_idx].n_free--;
+	}
+	rte_spinlock_unlock(&nd->lock);
+	return s;
+}
+
+struct fastmem_slab *
+fastmem_node_take_slab(struct fastmem_state *st, int node)
+{
+	struct fastmem_node *nd = &st->nodes[node];
+	struct fastmem_slab *s;
+	uint32_t want;
+
+	s = pop_free_slab(st, nd);
+	if (s != NULL)
+		return s;
+	rte_spinlock_lock(&nd->grow_lock);
+	/* Another grower may have been faster. */
+	s = pop_free_slab(st, nd);
+	if (s == NULL) {
+		want = (uint32_t)(fastmem_read(&nd->slab_backing) / FASTMEM_SLAB_SIZE);
+		want = RTE_MAX(RTE_MIN(want, GROW_MAX_SLABS), GROW_MIN_SLABS);
+		if (grow(st, node, want) == 0)
+			s = pop_free_slab(st, nd);
+	}
+	rte_spinlock_unlock(&nd->grow_lock);
+	return s;
+}
+
+void
+fastmem_node_give_slabs(struct fastmem_state *st, int node, struct fastmem_slab_head *slabs,
+		unsigned int n)
+{
+	struct fastmem_node *nd = &st->nodes[node];
+	struct fastmem_slab *s;
+
+	rte_spinlock_lock(&nd->lock);
+	while ((s = TAILQ_FIRST(slabs)) != NULL) {
+		TAILQ_REMOVE(slabs, s, link);
+		s->pub.cache_idx = __RTE_FASTMEM_LARGE_IDX;
+		s->pub.obj_size = 0;
+		/* LIFO: the most recently used slab is the warmest to reuse. */
+		TAILQ_INSERT_HEAD(&nd->free_slabs, s, link);
+		st->mzs[s->mz_idx].n_free++;
+	}
+	fastmem_set(&nd->n_free_slabs, nd->n_free_slabs + n);
+	rte_spinlock_unlock(&nd->lock);
+}
+
+int
+fastmem_node_reserve(struct fastmem_state *st, int node, size_t size)
+{
+	struct fastmem_node *nd = &st->nodes[node];
+	uint64_t have;
+	uint32_t need;
+	int rc = 0;
+
+	rte_spinlock_lock(&nd->grow_lock);
+	for (;;) {
+		have = fastmem_read(&nd->slab_backing);
+		if (have >= size)
+			break;
+		need = (uint32_t)RTE_MIN((size - have + FASTMEM_SLAB_SIZE - 1) / FASTMEM_SLAB_SIZE,
+				(uint64_t)GROW_MAX_SLABS);
+		rc = grow(st, node, need);
+		if (rc != 0)
+			break;
+	}
+	rte_spinlock_unlock(&nd->grow_lock);
+	return rc;
+}
+
+/* Release memzones whose slabs are all free. Returns bytes released. */
+int64_t
+fastmem_node_trim(struct fastmem_state *st, int node)
+{
+	struct fastmem_node *nd = &st->nodes[node];
+	const struct rte_memzone *victims[64];
+	unsigned int n_victims, i;
+	int64_t released = 0;
+	uint32_t s_idx;
+	int idx;
+
+	rte_spinlock_lock(&nd->grow_lock);
+	do {
+		n_victims = 0;
+		rte_spinlock_lock(&nd->lock);
+		for (idx = 0; idx < FASTMEM_MAX_MZ && n_victims < RTE_DIM(victims); idx++) {
+			struct fastmem_mz *m = &st->mzs[idx];
+
+			if (!m->used || m->node != node || m->n_free != m->n_slabs)
+				continue;
+			for (s_idx = 0; s_idx < m->n_slabs; s_idx++)
+				TAILQ_REMOVE(&nd->free_slabs, (struct fastmem_slab *)RTE_PTR_ADD(
+					m->mz->addr, (size_t)s_idx * FASTMEM_SLAB_SIZE), link);
+			fastmem_set(&nd->n_free_slabs, nd->n_free_slabs - m->n_slabs);
+			fastmem_set(&nd->slab_backing,
+				nd->slab_backing - (uint64_t)m->n_slabs * FASTMEM_SLAB_SIZE);
+			fastmem_set(&nd->backing,
+				nd->backing - (uint64_t)m->n_slabs * FASTMEM_SLAB_SIZE);
+			released += (int64_t)m->n_slabs * FASTMEM_SLAB_SIZE;
+			victims[n_victims++] = m->mz;
+			m->used = false;
+		}
+		rte_spinlock_unlock(&nd->lock);
+		/* Slabs are off every list now: free the memzones without the node lock. */
+		for (i = 0; i < n_victims; i++)
+			rte_memzone_free(victims[i]);
+	} while (n_victims == RTE_DIM(victims));
+	rte_spinlock_unlock(&nd->grow_lock);
+	return released;
+}
+
+struct fastmem_large *
+fastmem_large_of(const void *ptr)
+{
+	return (struct fastmem_large *)(uintptr_t)__rte_fastmem_slab_of(ptr);
+}
+
+void *
+fastmem_large_alloc(struct fastmem_state *st, size_t size, size_t align, int node)
+{
+	struct fastmem_node *nd = &st->nodes[node];
+	const struct rte_memzone *mz;
+	struct fastmem_large *l;
+	size_t offset, len;
+
+	offset = RTE_ALIGN_CEIL(sizeof(*l), RTE_MAX(align, (size_t)RTE_CACHE_LINE_SIZE));
+	if (size > SIZE_MAX - offset) {
+		rte_errno = E2BIG;
+		return NULL;
+	}
+	len = offset + size;
+	/* A large object takes whole slabs of the limit: EAL rounds it up anyway. */
+	if (RTE_ALIGN_CEIL(len, FASTMEM_SLAB_SIZE) > limit_room(nd)) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	mz = reserve_memzone(st, len, node, 'l');
+	if (mz == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	l = mz->addr;
+	*l = (struct fastmem_large){
+		.pub = {
+			.cache_idx = __RTE_FASTMEM_LARGE_IDX,
+			.iova = range_iova(mz->addr, len),
+		},
+		.mz = mz,
+		.size = size,
+		.offset = offset,
+		.node = node,
+		.magic = FASTMEM_LARGE_MAGIC,
+	};
+	rte_spinlock_lock(&nd->lock);
+	TAILQ_INSERT_TAIL(&nd->large, l, link);
+	fastmem_set(&nd->backing, nd->backing + mz->len);
+	fastmem_set(&nd->large_live, nd->large_live + 1);
+	fastmem_set(&nd->large_bytes, nd->large_bytes + size);
+	fastmem_count(&nd->large_alloc, 1);
+	rte_spinlock_unlock(&nd->lock);
+	return RTE_PTR_ADD(l, offset);
+}
+
+void
+fastmem_large_free(struct fastmem_state *st, struct fastmem_large *l)
+{
+	struct fastmem_node *nd = &st->nodes[l->node];
+	const struct rte_memzone *mz = l->mz;
+
+	rte_spinlock_lock(&nd->lock);
+	TAILQ_REMOVE(&nd->large, l, link);
+	fastmem_set(&nd->backing, nd->backing - mz->len);
+	fastmem_set(&nd->large_live, nd->large_live - 1);
+	fastmem_set(&nd->large_bytes, nd->large_bytes - l->size);
+	fastmem_count(&nd->large_free, 1);
+	l->magic = 0;
+	rte_spinlock_unlock(&nd->lock);
+	rte_memzone_free(mz);
+}
+
+void
+fastmem_backing_fini(struct fastmem_state *st)
+{
+	struct fastmem_large *l;
+	unsigned int cls;
+	int node, idx;
+
+	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
+		struct fastmem_node *nd = &st->nodes[node];
+
+		while ((l = TAILQ_FIRST(&nd->large)) != NULL)
+			fastmem_large_free(st, l);
+		if (nd->ready)
+			for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
+				fastmem_bin_fini(&nd->bins[cls]);
+	}
+	for (idx = 0; idx < FASTMEM_MAX_MZ; idx++) {
+		if (st->mzs[idx].used) {
+			rte_memzone_free(st->mzs[idx].mz);
+			st->mzs[idx].used = false;
+		}
+	}
+}

@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+/*
+ * Per-thread caches. Each lcore (EAL or registered with
+ * rte_thread_register()) has a row of LIFO caches, one per (node, class),
+ * found by the inline fast path through two thread-local pointers. Until
+ * a thread's first slow-path call those point to an idle row whose caches
+ * have capacity 0, so the fast path needs no "set up yet?" test: an empty
+ * or full cache sends it here, where the row is set up.
+ *
+ * Rows are process-local (lcore ids are per process) and are kept for
+ * the process's lifetime, so a thread's pointers never dangle across
+ * rte_fastmem_deinit()/init(). Threads without an lcore id use the
+ * shared path: straight to the bin, under its lock.
+ *
+ * Debug and ASan builds never publish a row to the fast path: every call
+ * then comes here through the checking slow path.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "fastmem_pvt.h"
+#include "fastmem_topology.h"
+
+/* Misses and failures per (lcore, class), counted on slow paths only. */
+struct fastmem_miss {
+	uint64_t alloc_miss;
+	uint64_t free_miss;
+	uint64_t nomem;
+};
+
+struct fastmem_lcore {
+	struct __rte_fastmem_cache caches[__RTE_FASTMEM_NUM_CACHES];
+	struct fastmem_miss miss[FASTMEM_NUM_CLASSES];
+	void **storage[FASTMEM_MAX_NODES];  /* objs arrays of a node's caches */
+	int home;                           /* node of the fast-path alloc row */
+};
+
+static struct __rte_fastmem_cache idle_row[__RTE_FASTMEM_NUM_CACHES];
+
+RTE_DEFINE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_caches) = idle_row;
+RTE_DEFINE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_home) = idle_row;
+
+static struct fastmem_lcore *lcores[RTE_MAX_LCORE];
+
+/* Objects the shared path saw fail, per class. */
+static void
+count_nomem(struct fastmem_state *st, int node, unsigned int cls, struct fastmem_lcore *lc)
+{
+	if (lc != NULL)
+		fastmem_count(&lc->miss[cls].nomem, 1);
+	else
+		fastmem_count_shared(&st->nodes[node].bins[cls].shared_nomem, 1);
+}
+
+static struct fastmem_lcore *
+lcore_row(unsigned int lcore_id)
+{
+	struct fastmem_lcore *lc = lcores[lcore_id];
+
+	if (lc == NULL) {
+		/* First touch by its own thread places it on the lcore's node. */
+		lc = aligned_alloc(RTE_CACHE_LINE_SIZE,
+			RTE_ALIGN_CEIL(sizeof(*lc), RTE_CACHE_LINE_SIZE));
+		if (lc == NULL)
+			return NULL;
+		memset(lc, 0, sizeof(*lc));
+		lc->home = -1;
+		__atomic_store_n(&lcores[lcore_id], lc, __ATOMIC_RELEASE);
+	}
+	return lc;
+}
+
+int
+fastmem_thread_home(void)
+{
+	int node;
+
+	return fastmem_node_order(SOCKET_ID_ANY, &node, 1) == 1 ? node : -1;
+}
+
+/*
+ * The calling thread's row, ready for use, or NULL for a thread without
+ * an lcore id (or without memory for its row): those take the shared path.
+ */
+static struct fastmem_lcore *
+thread_row(void)
+{
+	unsigned int lcore_id = rte_lcore_id();
+	struct fastmem_lcore *lc;
+
+	if (lcore_id >= RTE_MAX_LCORE)
+		return NULL;
+	lc = lcore_row(lcore_id);
+	if (lc == NULL)
+		return NULL;
+	if (lc->home < 0) {
+		lc->home = fastmem_thread_home();
+		if (lc->home < 0)
+			return NULL;
+	}
+	if (!FASTMEM_CHECKED) {
+		RTE_PER_LCORE(_fastmem_caches) = lc->caches;
+		RTE_PER_LCORE(_fastmem_home) = &lc->caches[fastmem_cache_idx(lc->home, 0)];
+	}
+	return lc;
+}
+
+/* Give a row's caches of one node their object arrays. */
+static int
+row_node_setup(struct fastmem_lcore *lc, int node)
+{
+	unsigned int cls;
+	size_t total = 0;
+	void **objs;
+
+	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
+		total += fastmem_cache_capacity(cls);
+	objs = rte_malloc_socket("fastmem_cache", total * sizeof(void *), RTE_CACHE_LINE_SIZE,
+			lc->home);
+	if (objs == NULL)
+		objs = rte_malloc("fastmem_cache", total * sizeof(void *), RTE_CACHE_LINE_SIZE);
+	if (objs == NULL)
+		return -ENOMEM;
+	lc->storage[node] = objs;
+	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
+		struct __rte_fastmem_cache *c = &lc->caches[fastmem_cache_idx(node, cls)];
+
+		c->objs = objs;
+		c->len = 0;
+		objs += fastmem_cache_capacity(cls);
+		/* Publish the capacity last: it opens the fast path. */
+		__atomic_store_n(&c->cap, fastmem_cache_capacity(cls), __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
+static struct __rte_fastmem_cache *
+row_cache(struct fastmem_lcore *lc, int node, unsigned int cls)
+{
+	struct __rte_fastmem_cache *c = &lc->caches[fastmem_cache_idx(node, cls)];
+
+	if (c->cap == 0 && row_node_setup(lc, node) != 0)
+		return NULL;
+	return c;
+}
+
+/* Refill an empty-enough cache so that it holds at least n objects; false if it can't. */
+static bool
+cache_refill(struct fastmem_state *st, struct __rte_fastmem_cache *c, struct fastmem_bin *b,
+		unsigned int n)
+{
+	unsigned int want = RTE_MIN(c->cap, n + c->cap / 2) - c->len;
+
+	c->len += fastmem_bin_take(st, b, &c->objs[c->len], want);
+	return c->len >= n;
+}
+
+/* Make room for n objects by flushing the newest ones above the low mark. */
+static void
+cache_make_room(struct fastmem_state *st, struct __rte_fastmem_cache *c, struct fastmem_bin *b,
+		unsigned int n)
+{
+	unsigned int keep = RTE_MIN(c->cap / 2, c->cap - n);
+
+	if (c->len > keep) {
+		fastmem_bin_give(st, b, &c->objs[keep], c->len - keep);
+		c->len = keep;
+	}
+}
+
+void *
+fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls)
+{
+	struct fastmem_bin *b = &st->nodes[node].bins[cls];
+	struct fastmem_lcore *lc = thread_row();
+	struct __rte_fastmem_cache *c;
+	void *obj;
+
+	if (lc == NULL || (c = row_cache(lc, node, cls)) == NULL) {
+		if (fastmem_bin_take(st, b, &obj, 1) == 1) {
+			rte_spinlock_lock(&b->lock);
+			fastmem_count(&b->shared_alloc, 1);
+			fastmem_count(&b->shared_alloc_miss, 1);
+			rte_spinlock_unlock(&b->lock);
+			return obj;
+		}
+		count_nomem(st, node, cls, NULL);
+		return NULL;
+	}
+	if (c->len == 0) {
+		if (!cache_refill(st, c, b, 1)) {
+			count_nomem(st, node, cls, lc);
+			return NULL;
+		}
+		fastmem_count(&lc->miss[cls].alloc_miss, 1);
+	}
+	return __rte_fastmem_cache_pop(c);
+}
+
+int
+fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, void **objs,
+		unsigned int n)
+{
+	struct fastmem_bin *b = &st->nodes[node].bins[cls];
+	struct fastmem_lcore *lc = thread_row();
+	struct __rte_fastmem_cache *c;
+	unsigned int got, i;
+
+	if (lc == NULL || (c = row_cache(lc, node, cls)) == NULL || n > c->cap) {
+		/* Too many for the cache, or no cache: straight from the bin, all or nothing. */
+		got = fastmem_bin_take(st, b, objs, n);
+		if (got < n) {
+			fastmem_bin_give(st, b, objs, got);
+			count_nomem(st, node, cls, lc);
+			return -ENOMEM;
+		}
+		if (lc != NULL) {
+			fastmem_count(&lc->miss[cls].alloc_miss, n);
+			fastmem_count(&lc->caches[fastmem_cache_idx(node, cls)].n_alloc, n);
+		} else {
+			rte_spinlock_lock(&b->lock);
+			fastmem_count(&b->shared_alloc, n);
+			fastmem_count(&b->shared_alloc_miss, n);
+			rte_spinlock_unlock(&b->lock);
+		}
+		return 0;
+	}
+	if (c->len < n) {
+		if (!cache_refill(st, c, b, n)) {
+			count_nomem(st, node, cls, lc);
+			return -ENOMEM;
+		}
+		fastmem_count(&lc->miss[cls].alloc_miss, n);
+	}
+	for (i = 0; i < n; i++)
+		objs[i] = c->objs[--c->len];
+	fastmem_count(&c->n_alloc, n);
+	return 0;
+}
+
+void
+fastmem_cache_note_nomem(struct fastmem_state *st, int node, unsigned int cls)
+{
+	unsigned int lcore_id = rte_lcore_id();
+
+	count_nomem(st, node, cls, lcore_id < RTE_MAX_LCORE ? lcores[lcore_id] : NULL);
+}
+
+void
+fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void * const *objs,
+		unsigned int n)
+{
+	unsigned int cls = fastmem_idx_class(cache_idx);
+	int node = fastmem_idx_node(cache_idx);
+	struct fastmem_bin *b = &st->nodes[node].bins[cls];
+	struct fastmem_lcore *lc = thread_row();
+	struct __rte_fastmem_cache *c;
+
+	if (lc == NULL || (c = row_cache(lc, node, cls)) == NULL || n > c->cap) {
+		fastmem_bin_give(st, b, objs, n);
+		if (lc != NULL) {
+			fastmem_count(&lc->miss[cls].free_miss, n);
+			fastmem_count(&lc->caches[cache_idx].n_free, n);
+		} else {
+			rte_spinlock_lock(&b->lock);
+			fastmem_count(&b->shared_free, n);
+			fastmem_count(&b->shared_free_miss, n);
+			rte_spinlock_unlock(&b->lock);
+		}
+		return;
+	}
+	if (c->len + n > c->cap) {
+		cache_make_room(st, c, b, n);
+		fastmem_count(&lc->miss[cls].free_miss, n);
+	}
+	memcpy(&c->objs[c->len], objs, sizeof(void *) * n);
+	c->len += n;
+	fastmem_count(&c->n_free, n);
+}
+
+void
+fastmem_cache_free(struct fastmem_state *st, uint32_t cache_idx, void *obj)
+{
+	fastmem_cache_free_bulk(st, cache_idx, &obj, 1);
+}
+
+static void
+row_flush(struct fastmem_state *st, struct fastmem_lcore *lc)
+{
+	unsigned int idx;
+
+	for (idx = 0; idx < __RTE_FASTMEM_LARGE_IDX; idx++) {
+		struct __rte_fastmem_cache *c = &lc->caches[idx];
+
+		if (c->len == 0)
+			continue;
+		fastmem_bin_give(st, &st->nodes[fastmem_idx_node(idx)].bins[fastmem_idx_class(idx)],
+			c->objs, c->len);
+		c->len = 0;
+	}
+}
+
+void
+fastmem_cache_flush_thread(struct fastmem_state *st)
+{
+	unsigned int lcore_id = rte_lcore_id();
+
+	if (lcore_id < RTE_MAX_LCORE && lcores[lcore_id] != NULL)
+		row_flush(st, lcores[lcore_id]);
+}
+
+/* An lcore id is released (rte_thread_unregister()): its thread gives its objects back. */
+static void
+lcore_uninit(unsigned int lcore_id, void *arg __rte_unused)
+{
+	struct fastmem_state *st = fastmem_st;
+
+	/* Only in the lcore's own thread: anyone else would race with it. */
+	if (lcore_id != rte_lcore_id() || lcores[lcore_id] == NULL)
+		return;
+	if (st != NULL)
+		row_flush(st, lcores[lcore_id]);
+	RTE_PER_LCORE(_fastmem_caches) = idle_row;
+	RTE_PER_LCORE(_fastmem_home) = idle_row;
+	lcores[lcore_id]->home = -1;
+}
+
+static int
+lcore_init(unsigned int lcore_id __rte_unused, void *arg __rte_unused)
+{
+	return 0;
+}
+
+static void *lcore_cb;
+
+int
+fastmem_cache_init(void)
+{
+	lcore_cb = rte_lcore_callback_register("fastmem", lcore_init, lcore_uninit, NULL);
+	return lcore_cb == NULL ? -ENOMEM : 0;
+}
+
+void
+fastmem_cache_fini(void)
+{
+	unsigned int lcore_id, idx;
+	int node;
+
+	if (lcore_cb != NULL) {
+		rte_lcore_callback_unregister(lcore_cb);
+		lcore_cb = NULL;
+	}
+	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++) {
+		struct fastmem_lcore *lc = lcores[lcore_id];
+
+		if (lc == NULL)
+			continue;
+		/* Capacity 0 first: every later call takes the slow path, which sees no state. */
+		for (idx = 0; idx < __RTE_FASTMEM_NUM_CACHES; idx++) {
+			__atomic_store_n(&lc->caches[idx].cap, 0, __ATOMIC_RELEASE);
+			lc->caches[idx].len = 0;
+			lc->caches[idx].objs = NULL;
+		}
+		for (node = 0; node < FASTMEM_MAX_NODES; node++) {
+			rte_free(lc->storage[node]);
+			lc->storage[node] = NULL;
+		}
+		lc->home = -1;
+	}
+}
+
+void
+fastmem_cache_counts(unsigned int lcore_id, unsigned int cls, struct fastmem_lcore_counts *cnt)
+{
+	const struct fastmem_lcore *lc = __atomic_load_n(&lcores[lcore_id], __ATOMIC_ACQUIRE);
+	int node;
+
+	memset(cnt, 0, sizeof(*cnt));
+	if (lc == NULL)
+		return;
+	/* Frees before allocations: a free seen implies its allocation is seen. */
+	for (node = 0; node < FASTMEM_MAX_NODES; node++)
+		cnt->n_free += fastmem_read(&lc->caches[fastmem_cache_idx(node, cls)].n_free);
+	cnt->free_miss = fastmem_read(&lc->miss[cls].free_miss);
+	for (node = 0; node < FASTMEM_MAX_NODES; node++)
+		cnt->n_alloc += fastmem_read(&lc->caches[fastmem_cache_idx(node, cls)].n_alloc);
+	cnt->alloc_miss = fastmem_read(&lc->miss[cls].alloc_miss);
+	cnt->nomem = fastmem_read(&lc->miss[cls].nomem);
+}

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+#ifndef FASTMEM_PVT_H
+#define FASTMEM_PVT_H
+
+/*
+ * Private to the fastmem library: logging, atomics helpers, the shared
+ * state layout and the few functions the private files share.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <rte_common.h>
+#include <rte_log.h>
+#include <rte_memzone.h>
+#include <rte_spinlock.h>
+
+#include "rte_fastmem.h"
+
+extern int fastmem_logtype;
+#define RTE_LOGTYPE_FASTMEM fastmem_logtype
+
+#define FASTMEM_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, fastmem_logtype, "FASTMEM: %s(): " fmt "\n", \
+		__func__, ##__VA_ARGS__)
+
+#define FASTMEM_NUM_CLASSES __RTE_FASTMEM_NUM_CLASSES
+#define FASTMEM_MAX_NODES __RTE_FASTMEM_MAX_NODES
+#define FASTMEM_SLAB_SIZE ((size_t)RTE_FASTMEM_SLAB_SIZE)
+
+/* Debug and ASan builds keep every call out of line, where the checks are. */
+#if defined(RTE_FASTMEM_DEBUG) || defined(__SANITIZE_ADDRESS__)
+#define FASTMEM_CHECKED 1
+#else
+#define FASTMEM_CHECKED 0
+#endif
+
+/*
+ * Counters. A counter has one writer at a time (its owner thread, or the
+ * holder of the lock it lives under), so an update is a load and a release
+ * store, never an atomic read-modify-write; readers use acquire loads and
+ * never see a torn value. fastmem_count_shared() is for the rare counters
+ * that several threads bump without a common lock (failure counts).
+ */
+static inline uint64_t
+fastmem_read(const uint64_t *counter)
+{
+	return __atomic_load_n(counter, __ATOMIC_ACQUIRE);
+}
+
+static inline void
+fastmem_count(uint64_t *counter, uint64_t n)
+{
+	__atomic_store_n(counter, *counter + n, __ATOMIC_RELEASE);
+}
+
+static inline void
+fastmem_count_shared(uint64_t *counter, uint64_t n)
+{
+	__atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
+}
+
+static inline void
+fastmem_set(uint64_t *gauge, uint64_t value)
+{
+	__atomic_store_n(gauge, value, __ATOMIC_RELEASE);
+}
+
+/* Class of a cache index, and its node. */
+static inline unsigned int
+fastmem_idx_class(uint32_t cache_idx)
+{
+	return cache_idx % FASTMEM_NUM_CLASSES;
+}
+
+static inline int
+fastmem_idx_node(uint32_t cache_idx)
+{
+	return (int)(cache_idx / FASTMEM_NUM_CLASSES);
+}
+
+static inline uint32_t
+fastmem_cache_idx(int node, unsigned int cls)
+{
+	return (uint32_t)node * FASTMEM_NUM_CLASSES + cls;
+}
+
+/* Objects a thread cache holds at most: about 1 MiB of objects, 8 to 512 of them. */
+static inline uint32_t
+fastmem_cache_capacity(unsigned int cls)
+{
+	uint32_t n = (1u << 20) / __rte_fastmem_class_size(cls);
+
+	return RTE_MAX(RTE_MIN(n, 512u), 8u);
+}
+
+/* Free objects a bin's depot holds at most before they go back to their slabs. */
+static inline uint32_t
+fastmem_depot_capacity(unsigned int cls)
+{
+	return 4 * fastmem_cache_capacity(cls);
+}
+
+/* Where slot 0 of a slab starts: after the header, at the class alignment. */
+static inline size_t
+fastmem_slab_data_offset(unsigned int cls)
+{
+	return RTE_MAX((size_t)RTE_CACHE_LINE_SIZE, (size_t)__rte_fastmem_class_align(cls));
+}
+
+static inline uint32_t
+fastmem_slab_slots(unsigned int cls)
+{
+	return (uint32_t)((FASTMEM_SLAB_SIZE - fastmem_slab_data_offset(cls)) /
+		__rte_fastmem_class_size(cls));
+}
+
+/* Which bin list a slab is on. */
+enum fastmem_slab_list {
+	FASTMEM_LIST_NONE,    /* free in the node pool, or being carved */
+	FASTMEM_LIST_PARTIAL, /* in a partial bucket */
+	FASTMEM_LIST_FULL,    /* every slot out */
+	FASTMEM_LIST_SPARE,   /* empty, kept by the bin */
+};
+
+/* Partial slabs are kept in buckets by occupancy; refills take the fullest first. */
+#define FASTMEM_FILL_BUCKETS 4
+
+TAILQ_HEAD(fastmem_slab_head, fastmem_slab);
+
+/* The header in the first cache line of every slab. */
+struct fastmem_slab {
+	struct __rte_fastmem_slab_pub pub; /* read by the inline free path */
+	void *free_head;    /* slots given back, linked through their first word */
+	uint32_t n_used;    /* slots out of the slab: in caches, depots or the application */
+	uint32_t n_slots;
+	uint32_t bump;      /* slots [bump, n_slots) were never handed out */
+	uint16_t list;      /* enum fastmem_slab_list */
+	uint16_t mz_idx;    /* backing memzone record */
+	TAILQ_ENTRY(fastmem_slab) link;
+};
+
+/* One (node, class) bin: the depot of free objects and the class's slabs. */
+struct __rte_cache_aligned fastmem_bin {
+	rte_spinlock_t lock;
+	uint32_t cls;
+	int node;
+	uint32_t depot_len;
+	uint32_t depot_cap;
+	void **depot;
+	struct fastmem_slab_head partial[FASTMEM_FILL_BUCKETS];
+	struct fastmem_slab_head full;
+	struct fastmem_slab *spare;
+	uint64_t n_partial;
+	uint64_t n_full;
+	/* Counters, written under lock. */
+	uint64_t slab_acquires;
+	uint64_t slab_releases;
+	/* Shared path (threads without a private cache), written under lock. */
+	uint64_t shared_alloc;
+	uint64_t shared_alloc_miss;
+	uint64_t shared_free;
+	uint64_t shared_free_miss;
+	/* Allocation calls that failed with ENOMEM, any path. */
+	uint64_t nomem;
+	uint64_t shared_nomem;
+};
+
+/* A backing memzone of slabs. */
+struct fastmem_mz {
+	const struct rte_memzone *mz;
+	int node;
+	uint32_t n_slabs;
+	uint32_t n_free;    /* its slabs in the node's free list */
+	bool used;
+};
+
+/* A large object's header, at the 2 MiB-aligned start of its own memzone. */
+struct fastmem_large {
+	struct __rte_fastmem_slab_pub pub;
+	const struct rte_memzone *mz;
+	size_t size;        /* requested size */
+	size_t offset;      /* object start, from the header */
+	int node;
+	uint32_t magic;
+	TAILQ_ENTRY(fastmem_large) link;
+};
+
+#define FASTMEM_LARGE_MAGIC 0xfa57b16u
+
+TAILQ_HEAD(fastmem_large_head, fastmem_large);
+
+struct __rte_cache_aligned fastmem_node {
+	/* Free slabs shared by every class of the node. */
+	rte_spinlock_t lock;
+	struct fastmem_slab_head free_slabs;
+	uint64_t n_free_slabs;
+	/*
+	 * Held by one grower at a time, over the memzone reservation; refills
+	 * that find a free slab never take it.
+	 */
+	rte_spinlock_t grow_lock;
+	bool ready;          /* bins set up */
+	uint64_t backing;    /* bytes of memzones: slabs and large objects */
+	uint64_t limit;
+	uint64_t slab_backing;
+	uint64_t large_live;
+	uint64_t large_bytes; /* requested bytes of live large objects */
+	uint64_t large_alloc;
+	uint64_t large_free;
+	uint64_t large_nomem;
+	struct fastmem_large_head large;
+	struct fastmem_bin bins[FASTMEM_NUM_CLASSES];
+};
+
+/* Backing memzone records; memzones are at least 2 MiB, EAL allows 2560 by default. */
+#define FASTMEM_MAX_MZ 4096
+
+#define FASTMEM_STATE_MZ "fastmem_state"
+#define FASTMEM_STATE_MAGIC 0xfa57fa57u
+
+/* Shared between processes: lives in the memzone FASTMEM_STATE_MZ. */
+struct fastmem_state {
+	uint32_t magic;
+	rte_spinlock_t mz_lock;  /* memzone records, memzone names */
+	uint32_t mz_seq;
+	struct fastmem_mz mzs[FASTMEM_MAX_MZ];
+	struct fastmem_node nodes[FASTMEM_MAX_NODES];
+};
+
+/* This process's view of the state; NULL when not initialized or attached. */
+extern struct fastmem_state *fastmem_st;
+
+/* rte_fastmem.c */
+struct fastmem_state *fastmem_state_get(void);
+
+/* fastmem_backing.c */
+int fastmem_backing_init(struct fastmem_state *st);
+void fastmem_backing_fini(struct fastmem_state *st);
+void fastmem_backing_scan(void);
+size_t fastmem_backing_max_len(void);
+bool fastmem_node_valid(int node);
+int fastmem_node_ready(struct fastmem_state *st, int node);
+struct fastmem_slab *fastmem_node_take_slab(struct fastmem_state *st, int node);
+void fastmem_node_give_slabs(struct fastmem_state *st, int node, struct fastmem_slab_head *slabs,
+		unsigned int n);
+int fastmem_node_reserve(struct fastmem_state *st, int node, size_t size);
+int64_t fastmem_node_trim(struct fastmem_state *st, int node);
+void *fastmem_large_alloc(struct fastmem_state *st, size_t size, size_t align, int node);
+void fastmem_large_free(struct fastmem_state *st, struct fastmem_large *l);
+struct fastmem_large *fastmem_large_of(const void *ptr);
+int fastmem_node_order(int node, int *nodes, unsigned int n);
+void fastmem_node_order_reset(void);
+
+/* fastmem_slab.c */
+int fastmem_bin_init(struct fastmem_bin *b, int node, unsigned int cls);
+void fastmem_bin_fini(struct fastmem_bin *b);
+unsigned int fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs,
+		unsigned int n);
+void fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *objs,
+		unsigned int n);
+void fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b);
+void fastmem_bin_counts(const struct fastmem_bin *b, uint64_t *partial, uint64_t *full,
+		uint64_t *empty, uint64_t *depot);
+
+/* fastmem_cache.c */
+void *fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls);
+int fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, void **objs,
+		unsigned int n);
+void fastmem_cache_free(struct fastmem_state *st, uint32_t cache_idx, void *obj);
+void fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void * const *objs,
+		unsigned int n);
+void fastmem_cache_note_nomem(struct fastmem_state *st, int node, unsigned int cls);
+void fastmem_cache_flush_thread(struct fastmem_state *st);
+void fastmem_cache_fini(void);
+int fastmem_cache_init(void);
+int fastmem_thread_home(void);
+
+/* fastmem_stats.c */
+struct fastmem_lcore_counts {
+	uint64_t n_alloc;
+	uint64_t n_free;
+	uint64_t alloc_miss;
+	uint64_t free_miss;
+	uint64_t nomem;
+};
+void fastmem_cache_counts(unsigned int lcore_id, unsigned int cls, struct fastmem_lcore_counts *c);
+void fastmem_stats_fini(void);
+
+#endif /* FASTMEM_PVT_H */

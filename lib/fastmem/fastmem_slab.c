@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+/*
+ * Bins: per (node, class), a depot of free objects (a pointer stack, so a
+ * cache refill or flush is a copy under a short lock) in front of the
+ * class's slabs. Objects go back to their slabs only when the depot
+ * overflows or is drained, so slab bookkeeping stays off the common path.
+ *
+ * Partial slabs sit in buckets by occupancy and refills take from the
+ * fullest first: new objects pack into few slabs and the emptiest slabs
+ * get a chance to drain completely. An empty slab is kept as the bin's
+ * spare (hysteresis) and only a second empty slab goes back to the node,
+ * so a working set oscillating around a slab boundary does not re-carve.
+ */
+
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "fastmem_pvt.h"
+
+static unsigned int
+fill_bucket(const struct fastmem_slab *s)
+{
+	return (unsigned int)((uint64_t)s->n_used * FASTMEM_FILL_BUCKETS / s->n_slots);
+}
+
+static void
+slab_unlink(struct fastmem_bin *b, struct fastmem_slab *s)
+{
+	switch (s->list) {
+	case FASTMEM_LIST_PARTIAL:
+		TAILQ_REMOVE(&b->partial[fill_bucket(s)], s, link);
+		fastmem_set(&b->n_partial, b->n_partial - 1);
+		break;
+	case FASTMEM_LIST_FULL:
+		TAILQ_REMOVE(&b->full, s, link);
+		fastmem_set(&b->n_full, b->n_full - 1);
+		break;
+	case FASTMEM_LIST_SPARE:
+		b->spare = NULL;
+		break;
+	default:
+		break;
+	}
+	s->list = FASTMEM_LIST_NONE;
+}
+
+/* Put a slab with 0 < n_used or a fresh slab where its occupancy says. */
+static void
+slab_link(struct fastmem_bin *b, struct fastmem_slab *s)
+{
+	if (s->n_used == s->n_slots) {
+		TAILQ_INSERT_HEAD(&b->full, s, link);
+		fastmem_set(&b->n_full, b->n_full + 1);
+		s->list = FASTMEM_LIST_FULL;
+	} else {
+		TAILQ_INSERT_HEAD(&b->partial[fill_bucket(s)], s, link);
+		fastmem_set(&b->n_partial, b->n_partial + 1);
+		s->list = FASTMEM_LIST_PARTIAL;
+	}
+}
+
+/* Set up a free slab for a bin's class; O(1): slots are handed out by bumping. */
+static void
+slab_carve(struct fastmem_bin *b, struct fastmem_slab *s)
+{
+	s->pub.cache_idx = fastmem_cache_idx(b->node, b->cls);
+	s->pub.obj_size = __rte_fastmem_class_size(b->cls);
+	s->free_head = NULL;
+	s->n_used = 0;
+	s->n_slots = fastmem_slab_slots(b->cls);
+	s->bump = 0;
+	s->list = FASTMEM_LIST_NONE;
+}
+
+/* Hand out up to n slots of a linked slab; returns how many. */
+static unsigned int
+slab_take(struct fastmem_bin *b, struct fastmem_slab *s, void **objs, unsigned int n)
+{
+	uint8_t *data = (uint8_t *)s + fastmem_slab_data_offset(b->cls);
+	uint32_t size = s->pub.obj_size;
+	unsigned int k = 0;
+
+	slab_unlink(b, s);
+	while (k < n && s->free_head != NULL) {
+		objs[k] = s->free_head;
+		s->free_head = *(void **)s->free_head;
+		k++;
+	}
+	while (k < n && s->bump < s->n_slots)
+		objs[k++] = data + (size_t)size * s->bump++;
+	s->n_used += k;
+	slab_link(b, s);
+	return k;
+}
+
+/* The slab refills should use: the fullest partial one, else the spare. */
+static struct fastmem_slab *
+slab_pick(struct fastmem_bin *b)
+{
+	struct fastmem_slab *s;
+	int i;
+
+	for (i = FASTMEM_FILL_BUCKETS - 1; i >= 0; i--) {
+		s = TAILQ_FIRST(&b->partial[i]);
+		if (s != NULL)
+			return s;
+	}
+	return b->spare;
+}
+
+int
+fastmem_bin_init(struct fastmem_bin *b, int node, unsigned int cls)
+{
+	unsigned int i;
+
+	memset(b, 0, sizeof(*b));
+	rte_spinlock_init(&b->lock);
+	b->node = node;
+	b->cls = cls;
+	for (i = 0; i < FASTMEM_FILL_BUCKETS; i++)
+		TAILQ_INIT(&b->partial[i]);
+	TAILQ_INIT(&b->full);
+	b->depot_cap = fastmem_depot_capacity(cls);
+	/* The depot is shared memory: secondary processes use it too. */
+	b->depot = rte_malloc_socket("fastmem_depot", sizeof(void *) * b->depot_cap,
+			RTE_CACHE_LINE_SIZE, SOCKET_ID_ANY);
+	return b->depot == NULL ? -ENOMEM : 0;
+}
+
+void
+fastmem_bin_fini(struct fastmem_bin *b)
+{
+	rte_free(b->depot);
+	b->depot = NULL;
+	b->depot_cap = 0;
+	b->depot_len = 0;
+}
+
+unsigned int
+fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, unsigned int n)
+{
+	struct fastmem_slab *s;
+	unsigned int k;
+
+	rte_spinlock_lock(&b->lock);
+	k = RTE_MIN(n, b->depot_len);
+	b->depot_len -= k;
+	memcpy(objs, &b->depot[b->depot_len], sizeof(void *) * k);
+	while (k < n) {
+		s = slab_pick(b);
+		if (s != NULL) {
+			k += slab_take(b, s, objs + k, n - k);
+			continue;
+		}
+		/* Never hold the bin lock while the node finds (or grows) a slab. */
+		rte_spinlock_unlock(&b->lock);
+		s = fastmem_node_take_slab(st, b->node);
+		if (s == NULL)
+			return k;
+		slab_carve(b, s);
+		rte_spinlock_lock(&b->lock);
+		fastmem_count(&b->slab_acquires, 1);
+		slab_link(b, s);
+	}
+	rte_spinlock_unlock(&b->lock);
+	return k;
+}
+
+/* Give one object back to its slab; collect slabs that became surplus empties. */
+static void
+slab_give(struct fastmem_bin *b, void *obj, struct fastmem_slab_head *released,
+		unsigned int *n_released)
+{
+	struct fastmem_slab *s = RTE_PTR_ALIGN_FLOOR(obj, FASTMEM_SLAB_SIZE);
+
+	slab_unlink(b, s);
+	*(void **)obj = s->free_head;
+	s->free_head = obj;
+	s->n_used--;
+	if (s->n_used > 0) {
+		slab_link(b, s);
+	} else if (b->spare == NULL) {
+		b->spare = s;
+		s->list = FASTMEM_LIST_SPARE;
+	} else {
+		TAILQ_INSERT_TAIL(released, s, link);
+		(*n_released)++;
+		fastmem_count(&b->slab_releases, 1);
+	}
+}
+
+void
+fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *objs,
+		unsigned int n)
+{
+	struct fastmem_slab_head released = TAILQ_HEAD_INITIALIZER(released);
+	unsigned int n_released = 0;
+	unsigned int k;
+
+	rte_spinlock_lock(&b->lock);
+	k = RTE_MIN(n, b->depot_cap - b->depot_len);
+	memcpy(&b->depot[b->depot_len], objs, sizeof(void *) * k);
+	b->depot_len += k;
+	for (; k < n; k++)
+		slab_give(b, objs[k], &released, &n_released);
+	rte_spinlock_unlock(&b->lock);
+	if (n_released > 0)
+		fastmem_node_give_slabs(st, b->node, &released, n_released);
+}
+
+void
+fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b)
+{
+	struct fastmem_slab_head released = TAILQ_HEAD_INITIALIZER(released);
+	unsigned int n_released = 0;
+	struct fastmem_slab *s;
+
+	rte_spinlock_lock(&b->lock);
+	while (b->depot_len > 0)
+		slab_give(b, b->depot[--b->depot_len], &released, &n_released);
+	s = b->spare;
+	if (s != NULL) {
+		slab_unlink(b, s);
+		TAILQ_INSERT_TAIL(&released, s, link);
+		n_released++;
+		fastmem_count(&b->slab_releases, 1);
+	}
+	rte_spinlock_unlock(&b->lock);
+	if (n_released > 0)
+		fastmem_node_give_slabs(st, b->node, &released, n_released);
+}
+
+void
+fastmem_bin_counts(const struct fastmem_bin *b, uint64_t *partial, uint64_t *full,
+		uint64_t *empty, uint64_t *depot)
+{
+	/* Lock-free: readers never delay a refill; each gauge is read whole. */
+	*partial = fastmem_read(&b->n_partial);
+	*full = fastmem_read(&b->n_full);
+	*empty = __atomic_load_n(&b->spare, __ATOMIC_RELAXED) != NULL;
+	*depot = __atomic_load_n(&b->depot_len, __ATOMIC_RELAXED);
+}

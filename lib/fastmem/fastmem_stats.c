@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+/*
+ * Statistics. Counters live where they are bumped (thread caches, bins,
+ * nodes) and have one writer each; readers sum them with acquire loads,
+ * frees before allocations, so allocs - frees never goes negative. A reset
+ * records a baseline that readers subtract: no counter is ever written by
+ * anybody but its owner, so a reset needs no quiescence. Live objects and
+ * bytes are gauges and are not reset.
+ *
+ * Thread caches are per process: the per-lcore views, and the counters in
+ * the global and class views that come from them, cover this process.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_lcore.h>
+#include <rte_spinlock.h>
+
+#include "fastmem_pvt.h"
+
+/* Baselines: per lcore and class, the shared path per class, large objects. */
+static struct fastmem_lcore_counts base_lcore[RTE_MAX_LCORE][FASTMEM_NUM_CLASSES];
+static struct fastmem_lcore_counts base_shared[FASTMEM_NUM_CLASSES];
+static struct fastmem_lcore_counts base_large;
+static uint64_t base_slab_acquires[FASTMEM_NUM_CLASSES];
+static uint64_t base_slab_releases[FASTMEM_NUM_CLASSES];
+/* Serializes readers against a reset; allocation paths never take it. */
+static rte_spinlock_t stats_lock = RTE_SPINLOCK_INITIALIZER;
+
+static void
+counts_sub(struct fastmem_lcore_counts *a, const struct fastmem_lcore_counts *b)
+{
+	a->n_alloc -= b->n_alloc;
+	a->n_free -= b->n_free;
+	a->alloc_miss -= b->alloc_miss;
+	a->free_miss -= b->free_miss;
+	a->nomem -= b->nomem;
+}
+
+static void
+counts_add(struct fastmem_lcore_counts *a, const struct fastmem_lcore_counts *b)
+{
+	a->n_alloc += b->n_alloc;
+	a->n_free += b->n_free;
+	a->alloc_miss += b->alloc_miss;
+	a->free_miss += b->free_miss;
+	a->nomem += b->nomem;
+}
+
+/* Shared-path counts of a class, over all nodes; every shared call is a miss. */
+static void
+shared_counts(const struct fastmem_state *st, unsigned int cls, struct fastmem_lcore_counts *c)
+{
+	int node;
+
+	memset(c, 0, sizeof(*c));
+	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
+		const struct fastmem_bin *b = &st->nodes[node].bins[cls];
+
+		c->n_free += fastmem_read(&b->shared_free);
+		c->free_miss += fastmem_read(&b->shared_free_miss);
+	}
+	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
+		const struct fastmem_bin *b = &st->nodes[node].bins[cls];
+
+		c->n_alloc += fastmem_read(&b->shared_alloc);
+		c->alloc_miss += fastmem_read(&b->shared_alloc_miss);
+		c->nomem += fastmem_read(&b->shared_nomem);
+	}
+}
+
+static void
+large_counts(const struct fastmem_state *st, struct fastmem_lcore_counts *c)
+{
+	int node;
+
+	memset(c, 0, sizeof(*c));
+	for (node = 0; node < FASTMEM_MAX_NODES; node++)
+		c->n_free += fastmem_read(&st->nodes[node].large_free);
+	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
+		c->n_alloc += fastmem_read(&st->nodes[node].large_alloc);
+		c->nomem += fastmem_read(&st->nodes[node].large_nomem);
+	}
+	/* Large objects never go through a cache. */
+	c->alloc_miss = c->n_alloc;
+	c->free_miss = c->n_free;
+}
+
+static void
+to_lcore_stats(const struct fastmem_lcore_counts *c, struct rte_fastmem_lcore_stats *s)
+{
+	s->alloc_cache_hits = c->n_alloc - c->alloc_miss;
+	s->alloc_cache_misses = c->alloc_miss;
+	s->alloc_nomem = c->nomem;
+	s->free_cache_hits = c->n_free - c->free_miss;
+	s->free_cache_misses = c->free_miss;
+}
+
+static void
+to_lcore_class_stats(const struct fastmem_lcore_counts *c, unsigned int cls,
+		struct rte_fastmem_lcore_class_stats *s)
+{
+	struct rte_fastmem_lcore_stats ls;
+
+	to_lcore_stats(c, &ls);
+	s->class_size = __rte_fastmem_class_size(cls);
+	s->alloc_cache_hits = ls.alloc_cache_hits;
+	s->alloc_cache_misses = ls.alloc_cache_misses;
+	s->alloc_nomem = ls.alloc_nomem;
+	s->free_cache_hits = ls.free_cache_hits;
+	s->free_cache_misses = ls.free_cache_misses;
+}
+
+/* Exact class match, or -1. */
+static int
+class_of_size(size_t class_size)
+{
+	unsigned int cls = __rte_fastmem_size_to_class(class_size, 0);
+
+	if (cls >= FASTMEM_NUM_CLASSES || __rte_fastmem_class_size(cls) != class_size)
+		return -1;
+	return (int)cls;
+}
+
+/* Raw (not rebased) counts of a class over every lcore and the shared path. */
+static void
+class_raw(const struct fastmem_state *st, unsigned int cls, struct fastmem_lcore_counts *total,
+		struct fastmem_lcore_counts *base)
+{
+	struct fastmem_lcore_counts c;
+	unsigned int lcore_id;
+
+	shared_counts(st, cls, total);
+	*base = base_shared[cls];
+	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++) {
+		fastmem_cache_counts(lcore_id, cls, &c);
+		counts_add(total, &c);
+		counts_add(base, &base_lcore[lcore_id][cls]);
+	}
+}
+
+int
+rte_fastmem_stats(struct rte_fastmem_stats *stats)
+{
+	struct fastmem_lcore_counts total, base, c, b;
+	struct fastmem_state *st = fastmem_state_get();
+	uint64_t live, in_use_bytes = 0, live_objs = 0;
+	unsigned int cls;
+	int node;
+
+	if (st == NULL)
+		return -ENODEV;
+	if (stats == NULL)
+		return -EINVAL;
+	memset(stats, 0, sizeof(*stats));
+	memset(&total, 0, sizeof(total));
+	rte_spinlock_lock(&stats_lock);
+	base = base_large;
+	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
+		class_raw(st, cls, &c, &b);
+		live = c.n_alloc > c.n_free ? c.n_alloc - c.n_free : 0;
+		live_objs += live;
+		in_use_bytes += live * __rte_fastmem_class_size(cls);
+		counts_add(&total, &c);
+		counts_add(&base, &b);
+	}
+	large_counts(st, &c);
+	counts_add(&total, &c);
+	rte_spinlock_unlock(&stats_lock);
+	counts_sub(&total, &base);
+	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
+		const struct fastmem_node *nd = &st->nodes[node];
+
+		stats->bytes_backing += fastmem_read(&nd->backing);
+		stats->bytes_free_slabs += fastmem_read(&nd->n_free_slabs) * FASTMEM_SLAB_SIZE;
+		in_use_bytes += fastmem_read(&nd->large_bytes);
+		live_objs += fastmem_read(&nd->large_live);
+	}
+	stats->bytes_in_use = in_use_bytes;
+	stats->objs_in_use = live_objs;
+	stats->alloc_total = total.n_alloc;
+	stats->free_total = total.n_free;
+	stats->alloc_nomem = total.nomem;
+	stats->n_classes = FASTMEM_NUM_CLASSES;
+	return 0;
+}
+
+int
+rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats)
+{
+	struct fastmem_state *st = fastmem_state_get();
+	struct fastmem_lcore_counts c, base;
+	struct rte_fastmem_lcore_stats ls;
+	int cls = class_of_size(class_size);
+	uint64_t partial, full, empty, depot;
+	int node;
+
+	if (st == NULL)
+		return -ENODEV;
+	if (stats == NULL || cls < 0)
+		return -EINVAL;
+	memset(stats, 0, sizeof(*stats));
+	rte_spinlock_lock(&stats_lock);
+	class_raw(st, (unsigned int)cls, &c, &base);
+	stats->in_use = c.n_alloc > c.n_free ? c.n_alloc - c.n_free : 0;
+	counts_sub(&c, &base);
+	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
+		const struct fastmem_bin *b = &st->nodes[node].bins[cls];
+
+		if (!__atomic_load_n(&st->nodes[node].ready, __ATOMIC_ACQUIRE))
+			continue;
+		stats->slab_acquires += fastmem_read(&b->slab_acquires);
+		stats->slab_releases += fastmem_read(&b->slab_releases);
+		fastmem_bin_counts(b, &partial, &full, &empty, &depot);
+		stats->slabs_partial += partial;
+		stats->slabs_full += full;
+		stats->slabs_empty += empty;
+		stats->objs_cached += depot;
+	}
+	stats->slab_acquires -= base_slab_acquires[cls];
+	stats->slab_releases -= base_slab_releases[cls];
+	rte_spinlock_unlock(&stats_lock);
+	to_lcore_stats(&c, &ls);
+	stats->class_size = class_size;
+	stats->alloc_cache_hits = ls.alloc_cache_hits;
+	stats->alloc_cache_misses = ls.alloc_cache_misses;
+	stats->alloc_nomem = ls.alloc_nomem;
+	stats->free_cache_hits = ls.free_cache_hits;
+	stats->free_cache_misses = ls.free_cache_misses;
+	return 0;
+}
+
+/* One lcore's rebased counts of one class. */
+static void
+lcore_class(unsigned int lcore_id, unsigned int cls, struct fastmem_lcore_counts *c)
+{
+	fastmem_cache_counts(lcore_id, cls, c);
+	counts_sub(c, &base_lcore[lcore_id][cls]);
+}
+
+int
+rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *stats)
+{
+	struct fastmem_lcore_counts total, c;
+	unsigned int cls;
+
+	if (fastmem_state_get() == NULL)
+		return -ENODEV;
+	if (stats == NULL || lcore_id >= RTE_MAX_LCORE)
+		return -EINVAL;
+	memset(&total, 0, sizeof(total));
+	rte_spinlock_lock(&stats_lock);
+	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
+		lcore_class(lcore_id, cls, &c);
+		counts_add(&total, &c);
+	}
+	rte_spinlock_unlock(&stats_lock);
+	to_lcore_stats(&total, stats);
+	return 0;
+}
+
+int
+rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
+		struct rte_fastmem_lcore_class_stats *stats)
+{
+	struct fastmem_lcore_counts c;
+	int cls = class_of_size(class_size);
+
+	if (fastmem_state_get() == NULL)
+		return -ENODEV;
+	if (stats == NULL || lcore_id >= RTE_MAX_LCORE || cls < 0)
+		return -EINVAL;
+	rte_spinlock_lock(&stats_lock);
+	lcore_class(lcore_id, (unsigned int)cls, &c);
+	rte_spinlock_unlock(&stats_lock);
+	to_lcore_class_stats(&c, (unsigned int)cls, stats);
+	return 0;
+}
+
+int
+rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats)
+{
+	struct fastmem_state *st = fastmem_state_get();
+	struct fastmem_lcore_counts total, c;
+	unsigned int cls;
+
+	if (st == NULL)
+		return -ENODEV;
+	if (stats == NULL)
+		return -EINVAL;
+	memset(&total, 0, sizeof(total));
+	rte_spinlock_lock(&stats_lock);
+	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
+		shared_counts(st, cls, &c);
+		counts_sub(&c, &base_shared[cls]);
+		counts_add(&total, &c);
+	}
+	rte_spinlock_unlock(&stats_lock);
+	to_lcore_stats(&total, stats);
+	return 0;
+}
+
+int
+rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class_stats *stats)
+{
+	struct fastmem_state *st = fastmem_state_get();
+	struct fastmem_lcore_counts c;
+	int cls = class_of_size(class_size);
+
+	if (st == NULL)
+		return -ENODEV;
+	if (stats == NULL || cls < 0)
+		return -EINVAL;
+	rte_spinlock_lock(&stats_lock);
+	shared_counts(st, (unsigned int)cls, &c);
+	counts_sub(&c, &base_shared[cls]);
+	rte_spinlock_unlock(&stats_lock);
+	to_lcore_class_stats(&c, (unsigned int)cls, stats);
+	return 0;
+}
+
+void
+rte_fastmem_stats_reset(void)
+{
+	struct fastmem_state *st = fastmem_state_get();
+	unsigned int lcore_id, cls;
+	int node;
+
+	if (st == NULL)
+		return;
+	rte_spinlock_lock(&stats_lock);
+	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
+		for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
+			fastmem_cache_counts(lcore_id, cls, &base_lcore[lcore_id][cls]);
+		shared_counts(st, cls, &base_shared[cls]);
+		base_slab_acquires[cls] = 0;
+		base_slab_releases[cls] = 0;
+		for (node = 0; node < FASTMEM_MAX_NODES; node++) {
+			base_slab_acquires[cls] += fastmem_read(&st->nodes[node].bins[cls].slab_acquires);
+			base_slab_releases[cls] += fastmem_read(&st->nodes[node].bins[cls].slab_releases);
+		}
+	}
+	large_counts(st, &base_large);
+	rte_spinlock_unlock(&stats_lock);
+}
+
+void
+fastmem_stats_fini(void)
+{
+	rte_spinlock_lock(&stats_lock);
+	memset(base_lcore, 0, sizeof(base_lcore));
+	memset(base_shared, 0, sizeof(base_shared));
+	memset(&base_large, 0, sizeof(base_large));
+	memset(base_slab_acquires, 0, sizeof(base_slab_acquires));
+	memset(base_slab_releases, 0, sizeof(base_slab_releases));
+	rte_spinlock_unlock(&stats_lock);
+}

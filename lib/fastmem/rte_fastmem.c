@@ -1,0 +1,644 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+/*
+ * Library life cycle and the out-of-line API: argument checks, node
+ * choice and fallback, large objects, bulk calls, realloc and handles.
+ * The cache-hit paths are inline in rte_fastmem.h.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_memzone.h>
+
+#include "fastmem_pvt.h"
+#include "fastmem_topology.h"
+
+RTE_LOG_REGISTER_DEFAULT(fastmem_logtype, NOTICE);
+
+struct fastmem_state *fastmem_st;
+
+static const struct rte_memzone *state_mz;
+
+/* The state, attaching a secondary process on its first call. */
+struct fastmem_state *
+fastmem_state_get(void)
+{
+	struct fastmem_state *st = __atomic_load_n(&fastmem_st, __ATOMIC_ACQUIRE);
+
+	if (likely(st != NULL))
+		return st;
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY && rte_fastmem_init() == 0)
+		return __atomic_load_n(&fastmem_st, __ATOMIC_ACQUIRE);
+	return NULL;
+}
+
+static int
+attach(void)
+{
+	const struct rte_memzone *mz = rte_memzone_lookup(FASTMEM_STATE_MZ);
+	struct fastmem_state *st;
+
+	if (mz == NULL)
+		return -ENOENT;
+	st = mz->addr;
+	if (st->magic != FASTMEM_STATE_MAGIC)
+		return -ENOENT;
+	state_mz = mz;
+	return 0;
+}
+
+static int
+create(void)
+{
+	const struct rte_memzone *mz;
+	struct fastmem_state *st;
+
+	mz = rte_memzone_reserve_aligned(FASTMEM_STATE_MZ, sizeof(*st), SOCKET_ID_ANY, 0,
+			RTE_CACHE_LINE_SIZE);
+	if (mz == NULL)
+		return rte_errno == EEXIST ? -EBUSY : -ENOMEM;
+	st = mz->addr;
+	memset(st, 0, sizeof(*st));
+	fastmem_backing_init(st);
+	st->magic = FASTMEM_STATE_MAGIC;
+	state_mz = mz;
+	return 0;
+}
+
+int
+rte_fastmem_init(void)
+{
+	static rte_spinlock_t init_lock = RTE_SPINLOCK_INITIALIZER;
+	int rc;
+
+	RTE_BUILD_BUG_ON(FASTMEM_MAX_NODES > 64);
+	RTE_BUILD_BUG_ON(sizeof(struct fastmem_slab) > RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(sizeof(struct fastmem_large) > RTE_CACHE_LINE_SIZE);
+	RTE_BUILD_BUG_ON(__RTE_FASTMEM_LARGE_IDX > UINT16_MAX);
+
+	if (rte_lcore_count() == 0)
+		return -ENODEV;
+	rte_spinlock_lock(&init_lock);
+	if (fastmem_st != NULL) {
+		rte_spinlock_unlock(&init_lock);
+		return -EBUSY;
+	}
+	rc = rte_eal_process_type() == RTE_PROC_PRIMARY ? create() : attach();
+	if (rc == 0) {
+		fastmem_backing_scan();
+		fastmem_topo_init();
+		rc = fastmem_cache_init();
+		if (rc != 0 && rte_eal_process_type() == RTE_PROC_PRIMARY)
+			rte_memzone_free(state_mz);
+	}
+	if (rc == 0)
+		__atomic_store_n(&fastmem_st, (struct fastmem_state *)state_mz->addr,
+			__ATOMIC_RELEASE);
+	rte_spinlock_unlock(&init_lock);
+	return rc;
+}
+
+void
+rte_fastmem_deinit(void)
+{
+	struct fastmem_state *st = fastmem_st;
+
+	if (st == NULL)
+		return;
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		fastmem_cache_flush_thread(st);
+	__atomic_store_n(&fastmem_st, NULL, __ATOMIC_RELEASE);
+	fastmem_cache_fini();
+	fastmem_stats_fini();
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY) {
+		fastmem_backing_fini(st);
+		st->magic = 0;
+		rte_memzone_free(state_mz);
+	}
+	fastmem_topo_fini();
+	state_mz = NULL;
+}
+
+static bool
+node_in_range(int node)
+{
+	return node >= 0 && node < FASTMEM_MAX_NODES;
+}
+
+/* Check an explicit node id: 0, or the errno to fail with. */
+static int
+check_node(int socket_id)
+{
+	if (socket_id == SOCKET_ID_ANY)
+		return 0;
+	if (!node_in_range(socket_id))
+		return EINVAL;
+	return fastmem_node_valid(socket_id) ? 0 : ENXIO;
+}
+
+/*
+ * Validate size, alignment and flags; return the class (or
+ * FASTMEM_NUM_CLASSES for a large object) or -errno.
+ */
+static int
+check_request(size_t size, size_t align, unsigned int flags)
+{
+	unsigned int cls;
+
+	if (size == 0 || (align & (align - 1)) != 0 || (flags & ~RTE_FASTMEM_F_ZERO) != 0)
+		return -EINVAL;
+	cls = __rte_fastmem_size_to_class(size, align);
+	if (cls < FASTMEM_NUM_CLASSES)
+		return (int)cls;
+	if (size > rte_fastmem_max_size() || align > rte_fastmem_max_size())
+		return -E2BIG;
+	return FASTMEM_NUM_CLASSES;
+}
+
+/* One allocation attempt on one node. */
+static void *
+alloc_on(struct fastmem_state *st, int node, unsigned int cls, size_t size, size_t align)
+{
+	if (fastmem_node_ready(st, node) != 0)
+		return NULL;
+	if (cls < FASTMEM_NUM_CLASSES)
+		return fastmem_cache_alloc(st, node, cls);
+	return fastmem_large_alloc(st, size, align, node);
+}
+
+static void
+count_nomem(struct fastmem_state *st, int node, unsigned int cls)
+{
+	if (cls < FASTMEM_NUM_CLASSES)
+		fastmem_cache_note_nomem(st, node, cls);
+	else
+		fastmem_count_shared(&st->nodes[node].large_nomem, 1);
+}
+
+static void *
+alloc_checked(struct fastmem_state *st, size_t size, size_t align, unsigned int flags,
+		int socket_id)
+{
+	int nodes[FASTMEM_MAX_NODES];
+	int cls, n, i, rc;
+	void *obj;
+
+	cls = check_request(size, align, flags);
+	if (cls < 0) {
+		rte_errno = -cls;
+		return NULL;
+	}
+	rc = check_node(socket_id);
+	if (rc != 0) {
+		rte_errno = rc;
+		return NULL;
+	}
+	n = fastmem_node_order(socket_id, nodes, RTE_DIM(nodes));
+	obj = NULL;
+	for (i = 0; i < n && obj == NULL; i++)
+		obj = alloc_on(st, nodes[i], (unsigned int)cls, size, align);
+	if (obj == NULL) {
+		if (n > 0)
+			count_nomem(st, nodes[0], (unsigned int)cls);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	if (flags & RTE_FASTMEM_F_ZERO)
+		memset(obj, 0, cls < FASTMEM_NUM_CLASSES ?
+			__rte_fastmem_class_size((unsigned int)cls) : size);
+	return obj;
+}
+
+void *
+__rte_fastmem_alloc_slow(size_t size, size_t align, unsigned int flags, int socket_id)
+{
+	struct fastmem_state *st = fastmem_state_get();
+
+	if (st == NULL) {
+		rte_errno = ENODEV;
+		return NULL;
+	}
+	return alloc_checked(st, size, align, flags, socket_id);
+}
+
+void *
+rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int socket_id)
+{
+	return __rte_fastmem_alloc_slow(size, align, flags, socket_id);
+}
+
+/* Free one object whose header says it is large (or is not ours at all). */
+static void
+free_large(struct fastmem_state *st, void *ptr)
+{
+	struct fastmem_large *l = fastmem_large_of(ptr);
+
+	if (l->magic != FASTMEM_LARGE_MAGIC || RTE_PTR_ADD(l, l->offset) != ptr) {
+		FASTMEM_LOG(ERR, "%p is not a live fastmem object, ignored", ptr);
+		return;
+	}
+	fastmem_large_free(st, l);
+}
+
+void
+__rte_fastmem_free_slow(void *ptr)
+{
+	struct fastmem_state *st = fastmem_state_get();
+	uint32_t idx;
+
+	if (ptr == NULL)
+		return;
+	if (st == NULL) {
+		FASTMEM_LOG(ERR, "free(%p) while fastmem is not initialized, ignored", ptr);
+		return;
+	}
+	idx = __rte_fastmem_slab_of(ptr)->cache_idx;
+	if (idx >= __RTE_FASTMEM_LARGE_IDX)
+		free_large(st, ptr);
+	else
+		fastmem_cache_free(st, idx, ptr);
+}
+
+void
+rte_fastmem_free_bulk(void **ptrs, unsigned int n)
+{
+	struct fastmem_state *st;
+	unsigned int i, run;
+	uint32_t idx;
+
+	if (ptrs == NULL || n == 0)
+		return;
+	st = fastmem_state_get();
+	if (st == NULL) {
+		FASTMEM_LOG(ERR, "free_bulk while fastmem is not initialized, ignored");
+		return;
+	}
+	for (i = 0; i < n; i += run) {
+		run = 1;
+		if (ptrs[i] == NULL)
+			continue;
+		idx = __rte_fastmem_slab_of(ptrs[i])->cache_idx;
+		if (idx >= __RTE_FASTMEM_LARGE_IDX) {
+			free_large(st, ptrs[i]);
+			continue;
+		}
+		/* Objects of one class and node go to their cache in one copy. */
+		while (i + run < n && ptrs[i + run] != NULL &&
+				__rte_fastmem_slab_of(ptrs[i + run])->cache_idx == idx)
+			run++;
+		fastmem_cache_free_bulk(st, idx, &ptrs[i], run);
+	}
+}
+
+int
+rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t align,
+		unsigned int flags, int socket_id)
+{
+	int nodes[FASTMEM_MAX_NODES];
+	struct fastmem_state *st;
+	int cls, rc, k, i;
+	unsigned int j;
+
+	st = fastmem_state_get();
+	if (st == NULL) {
+		rc = -ENODEV;
+		goto fail;
+	}
+	if (ptrs == NULL && n > 0) {
+		rc = -EINVAL;
+		goto fail;
+	}
+	cls = check_request(size, align, flags);
+	if (cls < 0) {
+		rc = cls;
+		goto fail;
+	}
+	rc = -check_node(socket_id);
+	if (rc != 0 || n == 0)
+		goto fail;
+	if (cls == FASTMEM_NUM_CLASSES) {
+		/* Large objects, one memzone each: all or nothing by hand. */
+		for (j = 0; j < n; j++) {
+			ptrs[j] = alloc_checked(st, size, align, flags, socket_id);
+			if (ptrs[j] == NULL) {
+				rc = -rte_errno;
+				rte_fastmem_free_bulk(ptrs, j);
+				goto fail;
+			}
+		}
+		return 0;
+	}
+	k = fastmem_node_order(socket_id, nodes, RTE_DIM(nodes));
+	rc = -ENOMEM;
+	for (i = 0; i < k && rc != 0; i++)
+		if (fastmem_node_ready(st, nodes[i]) == 0)
+			rc = fastmem_cache_alloc_bulk(st, nodes[i], (unsigned int)cls, ptrs, n);
+	if (rc != 0)
+		goto fail;
+	if (flags & RTE_FASTMEM_F_ZERO)
+		for (j = 0; j < n; j++)
+			memset(ptrs[j], 0, __rte_fastmem_class_size((unsigned int)cls));
+	return 0;
+fail:
+	if (rc != 0)
+		rte_errno = -rc;
+	return rc;
+}
+
+int
+rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align, unsigned int flags)
+{
+	return rte_fastmem_alloc_bulk_socket(ptrs, n, size, align, flags, SOCKET_ID_ANY);
+}
+
+void *
+rte_fastmem_realloc(void *ptr, size_t size, size_t align)
+{
+	const struct __rte_fastmem_slab_pub *s;
+	struct fastmem_state *st;
+	size_t old_size, room;
+	unsigned int cls, new_cls;
+	int node;
+	void *obj;
+
+	if (ptr == NULL)
+		return __rte_fastmem_alloc_slow(size, align, 0, SOCKET_ID_ANY);
+	if (size == 0) {
+		rte_fastmem_free(ptr);
+		return NULL;
+	}
+	st = fastmem_state_get();
+	if (st == NULL) {
+		rte_errno = ENODEV;
+		return NULL;
+	}
+	if ((align & (align - 1)) != 0) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	s = __rte_fastmem_slab_of(ptr);
+	if (s->cache_idx >= __RTE_FASTMEM_LARGE_IDX) {
+		struct fastmem_large *l = fastmem_large_of(ptr);
+
+		node = l->node;
+		old_size = l->size;
+		room = l->mz->len - l->offset;
+		/* In place while it fits and wastes less than half of the memzone. */
+		if (size <= room && size > room / 2 && (align == 0 || ((uintptr_t)ptr & (align - 1)) == 0)) {
+			struct fastmem_node *nd = &st->nodes[node];
+
+			rte_spinlock_lock(&nd->lock);
+			fastmem_set(&nd->large_bytes, nd->large_bytes - l->size + size);
+			l->size = size;
+			rte_spinlock_unlock(&nd->lock);
+			return ptr;
+		}
+	} else {
+		cls = fastmem_idx_class(s->cache_idx);
+		node = fastmem_idx_node(s->cache_idx);
+		old_size = s->obj_size;
+		new_cls = __rte_fastmem_size_to_class(size, align);
+		/* Same class, or a smaller one that would not save half of it. */
+		if (new_cls == cls || (new_cls < cls &&
+				2 * __rte_fastmem_class_size(new_cls) > old_size &&
+				((uintptr_t)ptr & (RTE_MAX(align, (size_t)1) - 1)) == 0))
+			return ptr;
+	}
+	obj = alloc_checked(st, size, align, 0, node);
+	if (obj == NULL)
+		return NULL;
+	memcpy(obj, ptr, RTE_MIN(old_size, size));
+	rte_fastmem_free(ptr);
+	return obj;
+}
+
+/* The node SOCKET_ID_ANY means for the calling thread, or -errno. */
+static int
+thread_node(void)
+{
+	int node = fastmem_thread_home();
+
+	return node < 0 ? -ENOMEM : node;
+}
+
+int
+rte_fastmem_hlookup(size_t size, size_t align, int socket_id, rte_fastmem_handle_t *handle)
+{
+	struct fastmem_state *st = fastmem_state_get();
+	int cls, rc, node;
+
+	if (st == NULL)
+		return -ENODEV;
+	if (handle == NULL)
+		return -EINVAL;
+	cls = check_request(size, align, 0);
+	if (cls < 0)
+		return cls;
+	if (cls == FASTMEM_NUM_CLASSES)
+		return -E2BIG;
+	rc = check_node(socket_id);
+	if (rc != 0)
+		return -rc;
+	node = socket_id == SOCKET_ID_ANY ? thread_node() : socket_id;
+	if (node < 0)
+		return node;
+	rc = fastmem_node_ready(st, node);
+	if (rc != 0)
+		return rc;
+	*handle = fastmem_cache_idx(node, (unsigned int)cls);
+	return 0;
+}
+
+/* The node and class of a handle, or -EINVAL / -ENODEV. */
+static int
+check_handle(struct fastmem_state *st, rte_fastmem_handle_t handle)
+{
+	if (st == NULL)
+		return -ENODEV;
+	if (handle >= __RTE_FASTMEM_LARGE_IDX || !fastmem_node_valid(fastmem_idx_node(handle)))
+		return -EINVAL;
+	return fastmem_node_ready(st, fastmem_idx_node(handle));
+}
+
+void *
+__rte_fastmem_halloc_slow(rte_fastmem_handle_t handle, unsigned int flags)
+{
+	struct fastmem_state *st = fastmem_state_get();
+	int rc = check_handle(st, handle);
+	void *obj;
+
+	if (rc == 0 && (flags & ~RTE_FASTMEM_F_ZERO) != 0)
+		rc = -EINVAL;
+	if (rc != 0) {
+		rte_errno = -rc;
+		return NULL;
+	}
+	obj = fastmem_cache_alloc(st, fastmem_idx_node(handle), fastmem_idx_class(handle));
+	if (obj == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	if (flags & RTE_FASTMEM_F_ZERO)
+		memset(obj, 0, __rte_fastmem_class_size(fastmem_idx_class(handle)));
+	return obj;
+}
+
+void
+__rte_fastmem_hfree_slow(rte_fastmem_handle_t handle, void *ptr)
+{
+	struct fastmem_state *st = fastmem_state_get();
+
+	if (ptr == NULL)
+		return;
+	if (check_handle(st, handle) != 0) {
+		/* A bad handle still frees the object correctly, by its header. */
+		__rte_fastmem_free_slow(ptr);
+		return;
+	}
+	fastmem_cache_free(st, handle, ptr);
+}
+
+int
+rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n,
+		unsigned int flags)
+{
+	struct fastmem_state *st = fastmem_state_get();
+	int rc = check_handle(st, handle);
+	unsigned int i, cls = fastmem_idx_class(handle);
+
+	if (rc == 0 && ((ptrs == NULL && n > 0) || (flags & ~RTE_FASTMEM_F_ZERO) != 0))
+		rc = -EINVAL;
+	if (rc == 0 && n > 0)
+		rc = fastmem_cache_alloc_bulk(st, fastmem_idx_node(handle), cls, ptrs, n);
+	if (rc != 0) {
+		rte_errno = -rc;
+		return rc;
+	}
+	if (flags & RTE_FASTMEM_F_ZERO)
+		for (i = 0; i < n; i++)
+			memset(ptrs[i], 0, __rte_fastmem_class_size(cls));
+	return 0;
+}
+
+void
+rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
+{
+	struct fastmem_state *st = fastmem_state_get();
+
+	if (ptrs == NULL || n == 0)
+		return;
+	if (check_handle(st, handle) != 0) {
+		rte_fastmem_free_bulk(ptrs, n);
+		return;
+	}
+	fastmem_cache_free_bulk(st, handle, ptrs, n);
+}
+
+int
+rte_fastmem_reserve(size_t size, int socket_id)
+{
+	struct fastmem_state *st = fastmem_state_get();
+	int nodes[FASTMEM_MAX_NODES];
+	int n, i, rc;
+
+	if (st == NULL)
+		return -ENODEV;
+	rc = check_node(socket_id);
+	if (rc != 0)
+		return -rc;
+	n = fastmem_node_order(socket_id, nodes, RTE_DIM(nodes));
+	rc = -ENOMEM;
+	for (i = 0; i < n && rc != 0; i++) {
+		rc = fastmem_node_ready(st, nodes[i]);
+		if (rc == 0)
+			rc = fastmem_node_reserve(st, nodes[i], size);
+	}
+	return rc;
+}
+
+int
+rte_fastmem_set_limit(int socket_id, size_t max_bytes)
+{
+	struct fastmem_state *st = fastmem_state_get();
+	int node;
+
+	if (st == NULL)
+		return -ENODEV;
+	if (socket_id != SOCKET_ID_ANY && !node_in_range(socket_id))
+		return -EINVAL;
+	for (node = 0; node < FASTMEM_MAX_NODES; node++)
+		if (socket_id == SOCKET_ID_ANY || node == socket_id)
+			fastmem_set(&st->nodes[node].limit, max_bytes);
+	return 0;
+}
+
+size_t
+rte_fastmem_get_limit(int socket_id)
+{
+	struct fastmem_state *st = fastmem_state_get();
+
+	if (st == NULL) {
+		rte_errno = ENODEV;
+		return 0;
+	}
+	if (!node_in_range(socket_id)) {
+		rte_errno = EINVAL;
+		return 0;
+	}
+	return fastmem_read(&st->nodes[socket_id].limit);
+}
+
+size_t
+rte_fastmem_max_size(void)
+{
+	size_t len = fastmem_backing_max_len();
+
+	/* Room for the large-object header; the class limit when EAL is not up. */
+	return len > RTE_CACHE_LINE_SIZE ? len - RTE_CACHE_LINE_SIZE : __RTE_FASTMEM_MAX_CLASS_SIZE;
+}
+
+unsigned int
+rte_fastmem_classes(size_t *sizes)
+{
+	unsigned int cls;
+
+	if (sizes != NULL)
+		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
+			sizes[cls] = __rte_fastmem_class_size(cls);
+	return FASTMEM_NUM_CLASSES;
+}
+
+void
+rte_fastmem_cache_flush(void)
+{
+	struct fastmem_state *st = fastmem_state_get();
+
+	if (st != NULL)
+		fastmem_cache_flush_thread(st);
+}
+
+int64_t
+rte_fastmem_trim(void)
+{
+	struct fastmem_state *st = fastmem_state_get();
+	int64_t released = 0;
+	unsigned int cls;
+	int node;
+
+	if (st == NULL)
+		return -ENODEV;
+	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
+		if (!__atomic_load_n(&st->nodes[node].ready, __ATOMIC_ACQUIRE))
+			continue;
+		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
+			fastmem_bin_drain(st, &st->nodes[node].bins[cls]);
+		released += fastmem_node_trim(st, node);
+	}
+	return released;
+}

@@ -1,0 +1,678 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+#ifndef RTE_FASTMEM_H
+#define RTE_FASTMEM_H
+
+/**
+ * @file
+ * RTE fastmem: a general-purpose object allocator for DPDK lcores.
+ *
+ * @warning
+ * @b EXPERIMENTAL: All functions in this file may be changed or removed
+ * without prior notice.
+ *
+ * fastmem serves objects of any size from hugepage memzones, grows on
+ * demand, and serves the common case from a per-thread LIFO cache without
+ * a lock or an atomic read-modify-write, like a mempool's per-lcore cache.
+ *
+ * - Objects up to 448 KiB come from size classes (16 B steps up to 64 B,
+ *   then four classes per doubling) carved from 2 MiB-aligned slabs; an
+ *   object's class and NUMA node are found by masking its address, so
+ *   objects carry no metadata. Larger objects get a memzone of their own.
+ * - Every @p socket_id parameter is a NUMA node id: the OS node number,
+ *   which is what EAL calls a socket id. On Intel SNC and AMD NPS a
+ *   package holds several nodes. SOCKET_ID_ANY means the calling thread's
+ *   local node (see rte_fastmem_lcore_node()), then the other nodes in
+ *   rte_fastmem_lcore_nodes() order.
+ * - Default alignment (@p align 0): 16 B for every class, the class size's
+ *   power-of-two part up to 4 KiB (so 64 B, a cache line, for every class
+ *   size that is a multiple of 64). A request of 24 B takes the 32 B class.
+ *   A non-zero @p align must be a power of 2.
+ *
+ * Thread safety: all allocation and free calls are MT-safe and may be
+ * made from any thread: EAL lcores and threads registered with
+ * rte_thread_register() get private caches; other threads use the shared
+ * path (a short lock per call). An object may be freed by any thread.
+ * rte_fastmem_init(), rte_fastmem_deinit() are not thread-safe.
+ * rte_fastmem_cache_flush() acts on the calling thread's caches only.
+ *
+ * Multi-process: a secondary process may allocate and free; its threads
+ * get private caches too. Memory should be reserved by the primary
+ * (rte_fastmem_reserve()); a secondary must call rte_fastmem_cache_flush()
+ * on each of its threads before it exits, or the objects in their caches
+ * stay unusable until rte_fastmem_deinit() in the primary.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_compat.h>
+#include <rte_memory.h>
+
+#include "rte_fastmem_core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * DPDK 22.11 has no __rte_malloc. There is no __rte_dealloc pairing either:
+ * compilers ignore it when the deallocator is inline, as rte_fastmem_free() is.
+ */
+#ifndef __rte_malloc
+#define __rte_malloc __attribute__((__malloc__))
+#endif
+
+/** Flag: zero the object (its whole class size) before returning it. */
+#define RTE_FASTMEM_F_ZERO RTE_BIT32(0)
+
+/** Handle to a (size class, NUMA node) pair, see rte_fastmem_hlookup(). */
+typedef uint32_t rte_fastmem_handle_t;
+
+/** Global statistics. Counters count objects, not calls. */
+struct rte_fastmem_stats {
+	uint64_t bytes_backing;  /**< Bytes of memzones fastmem holds (slabs and large objects). */
+	uint64_t bytes_in_use;   /**< Bytes handed out: class size x live objects, exact for large. */
+	uint64_t alloc_total;    /**< Objects allocated since the last reset. */
+	uint64_t free_total;     /**< Objects freed since the last reset. */
+	uint64_t alloc_nomem;    /**< Allocation calls failed with ENOMEM since the last reset. */
+	unsigned int n_classes;  /**< Number of size classes. */
+	uint64_t objs_in_use;    /**< Live objects (not reset by rte_fastmem_stats_reset()). */
+	uint64_t bytes_free_slabs; /**< Backing bytes in slabs no class uses. */
+};
+
+/** Statistics of one size class, over all nodes and threads. */
+struct rte_fastmem_class_stats {
+	uint64_t class_size;          /**< Size of the class in bytes. */
+	uint64_t in_use;              /**< Live objects (not reset). */
+	uint64_t alloc_cache_hits;    /**< Allocations served by a cache without refill. */
+	uint64_t alloc_cache_misses;  /**< Allocations that refilled a cache or bypassed it. */
+	uint64_t alloc_nomem;         /**< Allocation calls failed with ENOMEM. */
+	uint64_t free_cache_hits;     /**< Frees absorbed by a cache without flush. */
+	uint64_t free_cache_misses;   /**< Frees that flushed a cache or bypassed it. */
+	uint64_t slab_acquires;       /**< Slabs the class took from its node's free slabs. */
+	uint64_t slab_releases;       /**< Slabs the class gave back to its node's free slabs. */
+	uint64_t slabs_partial;       /**< Slabs with both used and free objects. */
+	uint64_t slabs_full;          /**< Slabs with no free object. */
+	uint64_t slabs_empty;         /**< Empty slabs the class keeps (hysteresis). */
+	uint64_t objs_cached;         /**< Free objects in depots (thread caches not included). */
+};
+
+/** Per-thread statistics (one lcore, or the shared path). */
+struct rte_fastmem_lcore_stats {
+	uint64_t alloc_cache_hits;    /**< Allocations served by the cache without refill. */
+	uint64_t alloc_cache_misses;  /**< Allocations that refilled the cache or bypassed it. */
+	uint64_t alloc_nomem;         /**< Allocation calls failed with ENOMEM. */
+	uint64_t free_cache_hits;     /**< Frees absorbed by the cache without flush. */
+	uint64_t free_cache_misses;   /**< Frees that flushed the cache or bypassed it. */
+};
+
+/** Per-thread statistics of one size class. */
+struct rte_fastmem_lcore_class_stats {
+	uint64_t class_size;          /**< Size of the class in bytes. */
+	uint64_t alloc_cache_hits;    /**< See struct rte_fastmem_lcore_stats. */
+	uint64_t alloc_cache_misses;  /**< See struct rte_fastmem_lcore_stats. */
+	uint64_t alloc_nomem;         /**< See struct rte_fastmem_lcore_stats. */
+	uint64_t free_cache_hits;     /**< See struct rte_fastmem_lcore_stats. */
+	uint64_t free_cache_misses;   /**< See struct rte_fastmem_lcore_stats. */
+};
+
+/**
+ * Initialize the allocator.
+ *
+ * In the primary process, creates the allocator state (a memzone named
+ * "fastmem_state"); no backing memory is reserved yet. In a secondary
+ * process, attaches to the primary's state (secondaries also attach
+ * implicitly on their first call). Must be called after rte_eal_init().
+ *
+ * @return
+ *   - 0: Success.
+ *   - -EBUSY: Already initialized in this process.
+ *   - -ENOMEM: The state memzone could not be reserved.
+ *   - -ENOENT: Secondary process, and the primary has not initialized fastmem.
+ *   - -ENODEV: EAL is not initialized.
+ */
+__rte_experimental
+int
+rte_fastmem_init(void);
+
+/**
+ * Release everything the allocator holds.
+ *
+ * In the primary: flushes nothing and frees all backing memzones and the
+ * state. Objects still allocated become invalid. In a secondary: flushes
+ * the calling thread's caches and detaches. A no-op if not initialized.
+ */
+__rte_experimental
+void
+rte_fastmem_deinit(void);
+
+/**
+ * Make sure at least @p size bytes of backing memory exist on a node.
+ *
+ * Cumulative and monotonic, not additive: reserve(1 GiB) twice leaves
+ * 1 GiB. Memory is reserved in memzones of up to 128 MiB; allocations
+ * served from it never reserve memzones.
+ *
+ * @param size
+ *   Minimum backing memory, in bytes, for @p socket_id.
+ * @param socket_id
+ *   NUMA node id, or SOCKET_ID_ANY: the caller's node first, then the
+ *   others in rte_fastmem_lcore_nodes() order.
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: Bad node id.
+ *   - -ENOMEM: Not enough memory (EAL) or above the node's limit.
+ *   - -ENODEV: Not initialized (the RFC returned -EINVAL).
+ */
+__rte_experimental
+int
+rte_fastmem_reserve(size_t size, int socket_id);
+
+/**
+ * Cap the backing memory of a node.
+ *
+ * Growth that would take the node's backing memory above @p max_bytes
+ * fails with ENOMEM; the check is at slab (2 MiB) granularity. A limit
+ * below the current backing releases nothing, it only stops growth;
+ * rte_fastmem_trim() then releases free memzones.
+ *
+ * @param socket_id
+ *   NUMA node id, or SOCKET_ID_ANY for every node.
+ * @param max_bytes
+ *   The cap, SIZE_MAX for none (the default).
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: Bad node id.
+ *   - -ENODEV: Not initialized.
+ */
+__rte_experimental
+int
+rte_fastmem_set_limit(int socket_id, size_t max_bytes);
+
+/**
+ * Read the backing-memory cap of a node.
+ *
+ * @param socket_id
+ *   NUMA node id.
+ * @return
+ *   The cap (SIZE_MAX: none), or 0 with rte_errno set to EINVAL (bad node
+ *   id, SOCKET_ID_ANY) or ENODEV (not initialized).
+ */
+__rte_experimental
+size_t
+rte_fastmem_get_limit(int socket_id);
+
+/**
+ * Largest object size rte_fastmem_alloc() can serve.
+ *
+ * @return
+ *   The largest size a memzone can have (EAL's memory bounds it further);
+ *   sizes up to 448 KiB come from slabs, larger ones from a memzone each.
+ */
+__rte_experimental
+size_t
+rte_fastmem_max_size(void);
+
+/**
+ * Slab size classes.
+ *
+ * @param sizes
+ *   If not NULL, an array of at least the returned number of entries,
+ *   filled with the class sizes in increasing order.
+ * @return
+ *   The number of slab size classes.
+ */
+__rte_experimental
+unsigned int
+rte_fastmem_classes(size_t *sizes);
+
+/**
+ * @internal Out-of-line allocation: everything the inline cache hit does not cover.
+ */
+__rte_experimental
+void *
+__rte_fastmem_alloc_slow(size_t size, size_t align, unsigned int flags, int socket_id);
+
+/** @internal Out-of-line free. */
+__rte_experimental
+void
+__rte_fastmem_free_slow(void *ptr);
+
+/** @internal Out-of-line handle allocation. */
+__rte_experimental
+void *
+__rte_fastmem_halloc_slow(rte_fastmem_handle_t handle, unsigned int flags);
+
+/** @internal Out-of-line handle free. */
+__rte_experimental
+void
+__rte_fastmem_hfree_slow(rte_fastmem_handle_t handle, void *ptr);
+
+/**
+ * Free an object.
+ *
+ * @param ptr
+ *   An object from any fastmem allocation call, or NULL (no-op). Any thread
+ *   may free any object.
+ */
+static inline void
+rte_fastmem_free(void *ptr)
+{
+	struct __rte_fastmem_cache *c;
+
+	if (unlikely(ptr == NULL))
+		return;
+	c = RTE_PER_LCORE(_fastmem_caches) + __rte_fastmem_slab_of(ptr)->cache_idx;
+	if (likely(c->len < c->cap)) {
+		__rte_fastmem_cache_push(c, ptr);
+		return;
+	}
+	__rte_fastmem_free_slow(ptr);
+}
+
+/**
+ * Allocate an object on the calling thread's NUMA node.
+ *
+ * Unlike the RFC, falls back to other nodes (rte_fastmem_lcore_nodes()
+ * order) when the local node has no memory left, like
+ * rte_fastmem_alloc_socket() with SOCKET_ID_ANY.
+ *
+ * @param size
+ *   Object size in bytes, 1 to rte_fastmem_max_size().
+ * @param align
+ *   0 for the default alignment (see the file description), or a power of 2.
+ * @param flags
+ *   0 or RTE_FASTMEM_F_ZERO.
+ * @return
+ *   The object, or NULL with rte_errno set:
+ *   - EINVAL: @p size is 0, @p align is not a power of 2, unknown @p flags.
+ *   - E2BIG: @p size (with @p align) above rte_fastmem_max_size().
+ *   - ENOMEM: No memory on any node (EAL or limits).
+ *   - ENODEV: Not initialized.
+ */
+static inline void *
+rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
+	__rte_malloc;
+
+static inline void *
+rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
+{
+	unsigned int cls = __rte_fastmem_size_to_class(size, align);
+	struct __rte_fastmem_cache *c;
+	void *obj;
+
+	if (likely(cls < __RTE_FASTMEM_NUM_CLASSES)) {
+		c = RTE_PER_LCORE(_fastmem_home) + cls;
+		if (likely(c->len > 0 && (flags & ~RTE_FASTMEM_F_ZERO) == 0)) {
+			obj = __rte_fastmem_cache_pop(c);
+			if (flags != 0)
+				memset(obj, 0, __rte_fastmem_class_size(cls));
+			return obj;
+		}
+	}
+	return __rte_fastmem_alloc_slow(size, align, flags, SOCKET_ID_ANY);
+}
+
+/**
+ * Allocate an object on a given NUMA node.
+ *
+ * @param size
+ *   Object size in bytes.
+ * @param align
+ *   0 or a power of 2, see rte_fastmem_alloc().
+ * @param flags
+ *   0 or RTE_FASTMEM_F_ZERO.
+ * @param socket_id
+ *   NUMA node id: only that node is used. SOCKET_ID_ANY: the caller's node,
+ *   then the others.
+ * @return
+ *   The object, or NULL with rte_errno set as for rte_fastmem_alloc(), and
+ *   EINVAL for a bad node id, ENODEV also for a node EAL cannot allocate on.
+ */
+__rte_experimental
+void *
+rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int socket_id)
+	__rte_malloc;
+
+/**
+ * Resize an object.
+ *
+ * The object keeps its address when the new size fits its class and is
+ * more than half of it (or, for a large object, its memzone); otherwise it
+ * moves to a new object on the same node, the first min(old, new) bytes
+ * are copied and the old object is freed.
+ *
+ * @param ptr
+ *   The object, or NULL to allocate.
+ * @param size
+ *   New size; 0 frees @p ptr and returns NULL (rte_errno not set).
+ * @param align
+ *   0 or a power of 2; an object not aligned to it moves.
+ * @return
+ *   The object, or NULL with rte_errno set as for rte_fastmem_alloc(); on
+ *   failure @p ptr is left valid and unchanged.
+ */
+__rte_experimental
+void *
+rte_fastmem_realloc(void *ptr, size_t size, size_t align);
+
+/**
+ * Allocate @p n objects of one size, all or nothing.
+ *
+ * @param ptrs
+ *   Array of at least @p n entries, filled on success, untouched on failure.
+ * @param n
+ *   Number of objects; 0 succeeds and does nothing.
+ * @param size
+ *   Object size.
+ * @param align
+ *   0 or a power of 2.
+ * @param flags
+ *   0 or RTE_FASTMEM_F_ZERO.
+ * @return
+ *   0 on success, or a negative errno (also stored in rte_errno): -EINVAL
+ *   (NULL @p ptrs with n > 0, bad size/align/flags), -E2BIG, -ENOMEM, -ENODEV.
+ */
+__rte_experimental
+int
+rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
+		unsigned int flags);
+
+/**
+ * Allocate @p n objects of one size on a node, all or nothing.
+ *
+ * @param ptrs
+ *   Array of at least @p n entries.
+ * @param n
+ *   Number of objects.
+ * @param size
+ *   Object size.
+ * @param align
+ *   0 or a power of 2.
+ * @param flags
+ *   0 or RTE_FASTMEM_F_ZERO.
+ * @param socket_id
+ *   NUMA node id or SOCKET_ID_ANY.
+ * @return
+ *   As rte_fastmem_alloc_bulk(), -EINVAL also for a bad node id.
+ */
+__rte_experimental
+int
+rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t align,
+		unsigned int flags, int socket_id);
+
+/**
+ * Free @p n objects of any classes and nodes.
+ *
+ * @param ptrs
+ *   The objects; NULL entries are skipped. NULL @p ptrs with @p n 0 is a no-op.
+ * @param n
+ *   Number of entries.
+ */
+__rte_experimental
+void
+rte_fastmem_free_bulk(void **ptrs, unsigned int n);
+
+/**
+ * Resolve a (size, alignment, node) once, for rte_fastmem_halloc().
+ *
+ * @param size
+ *   Object size, at most the largest slab class (448 KiB).
+ * @param align
+ *   0 or a power of 2.
+ * @param socket_id
+ *   NUMA node id, or SOCKET_ID_ANY for the caller's node (the RFC rejected
+ *   SOCKET_ID_ANY).
+ * @param handle
+ *   Where to store the handle.
+ * @return
+ *   0, or -EINVAL (NULL @p handle, size 0, bad align or node), -E2BIG
+ *   (size beyond the slab classes), -ENODEV.
+ */
+__rte_experimental
+int
+rte_fastmem_hlookup(size_t size, size_t align, int socket_id, rte_fastmem_handle_t *handle);
+
+/**
+ * Allocate an object of a handle's class and node.
+ *
+ * @param handle
+ *   From rte_fastmem_hlookup().
+ * @param flags
+ *   0 or RTE_FASTMEM_F_ZERO.
+ * @return
+ *   The object, or NULL with rte_errno ENOMEM, EINVAL (bad handle or flags)
+ *   or ENODEV.
+ */
+static inline void *
+rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
+	__rte_malloc;
+
+static inline void *
+rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
+{
+	struct __rte_fastmem_cache *c;
+	void *obj;
+
+	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && flags == 0)) {
+		c = RTE_PER_LCORE(_fastmem_caches) + handle;
+		if (likely(c->len > 0)) {
+			obj = __rte_fastmem_cache_pop(c);
+			return obj;
+		}
+	}
+	return __rte_fastmem_halloc_slow(handle, flags);
+}
+
+/**
+ * Free an object allocated with a handle (or of the handle's class and node).
+ *
+ * Skips the slab header lookup. In debug builds a mismatch is detected;
+ * in release builds it is undefined behaviour.
+ *
+ * @param handle
+ *   The handle of the object's class and node.
+ * @param ptr
+ *   The object, or NULL (no-op).
+ */
+static inline void
+rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
+{
+	struct __rte_fastmem_cache *c;
+
+	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && ptr != NULL)) {
+		c = RTE_PER_LCORE(_fastmem_caches) + handle;
+		if (likely(c->len < c->cap)) {
+			__rte_fastmem_cache_push(c, ptr);
+			return;
+		}
+	}
+	__rte_fastmem_hfree_slow(handle, ptr);
+}
+
+/**
+ * Allocate @p n objects with a handle, all or nothing.
+ *
+ * @param handle
+ *   From rte_fastmem_hlookup().
+ * @param ptrs
+ *   Array of at least @p n entries, untouched on failure.
+ * @param n
+ *   Number of objects.
+ * @param flags
+ *   0 or RTE_FASTMEM_F_ZERO.
+ * @return
+ *   0, or -EINVAL (bad handle, flags, NULL @p ptrs), -ENOMEM, -ENODEV.
+ */
+__rte_experimental
+int
+rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n,
+		unsigned int flags);
+
+/**
+ * Free @p n objects of a handle's class and node.
+ *
+ * @param handle
+ *   The objects' handle.
+ * @param ptrs
+ *   The objects; NULL entries are skipped.
+ * @param n
+ *   Number of entries.
+ */
+__rte_experimental
+void
+rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n);
+
+/**
+ * IOVA of an object byte, in O(1).
+ *
+ * @param ptr
+ *   Pointer into a live fastmem object.
+ * @return
+ *   The IOVA, or RTE_BAD_IOVA if the backing memory has none (or @p ptr is
+ *   NULL). A pointer fastmem did not hand out is undefined behaviour.
+ */
+static inline rte_iova_t
+rte_fastmem_virt2iova(const void *ptr)
+{
+	const struct __rte_fastmem_slab_pub *s = __rte_fastmem_slab_of(ptr);
+
+	if (unlikely(ptr == NULL || s->iova == RTE_BAD_IOVA))
+		return RTE_BAD_IOVA;
+	return s->iova + (uintptr_t)RTE_PTR_DIFF(ptr, s);
+}
+
+/**
+ * Give the calling thread's cached objects back to the shared bins.
+ *
+ * Call it before a thread stops allocating for good (or before a secondary
+ * process exits). Statistics are kept. No effect on threads without caches.
+ */
+__rte_experimental
+void
+rte_fastmem_cache_flush(void);
+
+/**
+ * Return free backing memory to EAL.
+ *
+ * Moves the free objects held in the shared bins back to their slabs, and
+ * frees every backing memzone whose slabs are all free. Objects in other
+ * threads' caches stay there: have those threads call
+ * rte_fastmem_cache_flush() first.
+ *
+ * @return
+ *   Number of bytes returned to EAL (>= 0), or -ENODEV.
+ */
+__rte_experimental
+int64_t
+rte_fastmem_trim(void);
+
+/**
+ * Read the global statistics.
+ *
+ * Safe while other threads allocate; takes no lock the allocation paths
+ * need. Each counter is read without tearing.
+ *
+ * @param stats
+ *   Filled on success.
+ * @return
+ *   0, -EINVAL (NULL @p stats) or -ENODEV.
+ */
+__rte_experimental
+int
+rte_fastmem_stats(struct rte_fastmem_stats *stats);
+
+/**
+ * Read the statistics of one size class.
+ *
+ * @param class_size
+ *   A size returned by rte_fastmem_classes() (exact match).
+ * @param stats
+ *   Filled on success.
+ * @return
+ *   0, -EINVAL (NULL @p stats, no such class) or -ENODEV.
+ */
+__rte_experimental
+int
+rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats);
+
+/**
+ * Read the statistics of one lcore's private caches, all classes and nodes.
+ *
+ * @param lcore_id
+ *   lcore id, below RTE_MAX_LCORE.
+ * @param stats
+ *   Filled on success.
+ * @return
+ *   0, -EINVAL (NULL @p stats, bad lcore) or -ENODEV.
+ */
+__rte_experimental
+int
+rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *stats);
+
+/**
+ * Read the statistics of one lcore's private caches for one class.
+ *
+ * @param lcore_id
+ *   lcore id.
+ * @param class_size
+ *   A class size (exact match).
+ * @param stats
+ *   Filled on success.
+ * @return
+ *   0, -EINVAL or -ENODEV.
+ */
+__rte_experimental
+int
+rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
+		struct rte_fastmem_lcore_class_stats *stats);
+
+/**
+ * Read the statistics of the shared path (threads without an lcore id).
+ *
+ * @param stats
+ *   Filled on success.
+ * @return
+ *   0, -EINVAL or -ENODEV.
+ */
+__rte_experimental
+int
+rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats);
+
+/**
+ * Read the shared-path statistics of one class.
+ *
+ * @param class_size
+ *   A class size (exact match).
+ * @param stats
+ *   Filled on success.
+ * @return
+ *   0, -EINVAL or -ENODEV.
+ */
+__rte_experimental
+int
+rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class_stats *stats);
+
+/**
+ * Reset the counters (not the live-object and byte gauges).
+ *
+ * Safe while other threads allocate (the RFC required quiescence): it
+ * records a baseline that readers subtract, and never writes a counter
+ * another thread owns.
+ */
+__rte_experimental
+void
+rte_fastmem_stats_reset(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_FASTMEM_H */

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+#ifndef RTE_FASTMEM_CORE_H
+#define RTE_FASTMEM_CORE_H
+
+/**
+ * @file
+ * @internal
+ *
+ * fastmem data layout shared by the inline fast path and the library.
+ *
+ * Not for direct inclusion by applications: include rte_fastmem.h.
+ * Everything here may change without notice while the library is
+ * experimental.
+ */
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include <rte_common.h>
+#include <rte_memory.h>
+#include <rte_per_lcore.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** log2 of the slab size: slabs and large objects start 2 MiB-aligned. */
+#define RTE_FASTMEM_SLAB_SHIFT 21
+/** Slab size in bytes. */
+#define RTE_FASTMEM_SLAB_SIZE (UINT64_C(1) << RTE_FASTMEM_SLAB_SHIFT)
+
+/** @internal Size classes served from slabs (16 B ... 448 KiB). */
+#define __RTE_FASTMEM_NUM_CLASSES 55
+/** @internal Largest request served from a slab class. */
+#define __RTE_FASTMEM_MAX_CLASS_SIZE (448u * 1024u)
+/** @internal Classes up to 64 B step by 16 B; above, four classes per doubling. */
+#define __RTE_FASTMEM_SMALL_CLASSES 4
+/** @internal Largest alignment a slab class provides; beyond it objects are large. */
+#define __RTE_FASTMEM_MAX_CLASS_ALIGN 4096u
+/** @internal Node ids are OS NUMA node numbers below this bound. */
+#define __RTE_FASTMEM_MAX_NODES RTE_MAX_NUMA_NODES
+/**
+ * @internal Index of the sentinel cache: large objects carry it, and its
+ * capacity stays 0, so their free always takes the slow path without an
+ * extra branch on the fast path.
+ */
+#define __RTE_FASTMEM_LARGE_IDX (__RTE_FASTMEM_MAX_NODES * __RTE_FASTMEM_NUM_CLASSES)
+/** @internal Number of caches a thread has: one per (node, class) plus the sentinel. */
+#define __RTE_FASTMEM_NUM_CACHES (__RTE_FASTMEM_LARGE_IDX + 1)
+
+/**
+ * @internal A per-thread LIFO cache of free objects of one (node, class).
+ *
+ * Only its owner thread writes it. The counters are written with plain
+ * (release) stores and read by statistics readers with acquire loads, so
+ * they are never torn and never need a lock or an atomic read-modify-write.
+ */
+struct __rte_fastmem_cache {
+	uint32_t len;      /**< Objects in objs[]. */
+	uint32_t cap;      /**< Capacity; 0 until set up, which sends every call to the slow path. */
+	void **objs;       /**< Object stack, objs[len - 1] is the most recently freed. */
+	uint64_t n_alloc;  /**< Objects handed out through this cache. */
+	uint64_t n_free;   /**< Objects given back through this cache. */
+};
+
+/**
+ * @internal The first bytes of every slab and large object, found from any
+ * object pointer by masking it down to the 2 MiB boundary.
+ */
+struct __rte_fastmem_slab_pub {
+	uint32_t cache_idx;  /**< node * classes + class; __RTE_FASTMEM_LARGE_IDX for large objects. */
+	uint32_t obj_size;   /**< Class size (slabs); 0 for large objects. */
+	rte_iova_t iova;     /**< IOVA of the slab's first byte, RTE_BAD_IOVA if unknown. */
+};
+
+/**
+ * @internal This thread's caches, indexed by (node * classes + class).
+ * Points to an always-empty row until the thread's first slow-path call,
+ * so the fast path never tests whether it was set up.
+ */
+RTE_DECLARE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_caches);
+/** @internal This thread's caches for its home node (row of the local node). */
+RTE_DECLARE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_home);
+
+/** @internal Class index to size; arithmetic, so constant sizes fold. */
+static inline uint32_t
+__rte_fastmem_class_size(unsigned int cls)
+{
+	unsigned int grp, lg;
+
+	if (cls < __RTE_FASTMEM_SMALL_CLASSES)
+		return (cls + 1) * 16;
+	grp = cls - __RTE_FASTMEM_SMALL_CLASSES;
+	lg = 6 + grp / 4;
+	return (UINT32_C(1) << lg) + (grp % 4 + 1) * (UINT32_C(1) << (lg - 2));
+}
+
+/** @internal Alignment every object of a class has: its size's power-of-two part, capped. */
+static inline uint32_t
+__rte_fastmem_class_align(unsigned int cls)
+{
+	uint32_t size = __rte_fastmem_class_size(cls);
+	uint32_t p2 = size & -size;
+
+	return p2 < __RTE_FASTMEM_MAX_CLASS_ALIGN ? p2 : __RTE_FASTMEM_MAX_CLASS_ALIGN;
+}
+
+/**
+ * @internal Smallest class holding @p size bytes aligned to @p align.
+ *
+ * @return
+ *   The class index, or __RTE_FASTMEM_NUM_CLASSES when no class fits
+ *   (size 0, size or alignment beyond the classes, alignment not a power
+ *   of 2); the slow path then sorts out which case it is.
+ */
+static inline unsigned int
+__rte_fastmem_size_to_class(size_t size, size_t align)
+{
+	unsigned int cls, lg;
+
+	if (size - 1 >= __RTE_FASTMEM_MAX_CLASS_SIZE)
+		return __RTE_FASTMEM_NUM_CLASSES;
+	if (size <= 64) {
+		cls = (unsigned int)(size - 1) >> 4;
+	} else {
+		lg = rte_fls_u64((uint64_t)size - 1) - 1;
+		cls = __RTE_FASTMEM_SMALL_CLASSES + (lg - 6) * 4 +
+			(unsigned int)(((size - 1) >> (lg - 2)) & 3);
+	}
+	if (align > 16) {
+		if ((align & (align - 1)) != 0 || align > __RTE_FASTMEM_MAX_CLASS_ALIGN)
+			return __RTE_FASTMEM_NUM_CLASSES;
+		while (cls < __RTE_FASTMEM_NUM_CLASSES && __rte_fastmem_class_align(cls) < align)
+			cls++;
+	} else if ((align & (align - 1)) != 0) {
+		return __RTE_FASTMEM_NUM_CLASSES;
+	}
+	return cls;
+}
+
+/** @internal The slab (or large object) header of a fastmem object. */
+static inline const struct __rte_fastmem_slab_pub *
+__rte_fastmem_slab_of(const void *ptr)
+{
+	return (const void *)((uintptr_t)ptr & ~(uintptr_t)(RTE_FASTMEM_SLAB_SIZE - 1));
+}
+
+/** @internal Pop one object from a cache; the caller checked len > 0. */
+static inline void *
+__rte_fastmem_cache_pop(struct __rte_fastmem_cache *c)
+{
+	void *obj = c->objs[--c->len];
+
+	__atomic_store_n(&c->n_alloc, c->n_alloc + 1, __ATOMIC_RELEASE);
+	return obj;
+}
+
+/** @internal Push one object on a cache; the caller checked len < cap. */
+static inline void
+__rte_fastmem_cache_push(struct __rte_fastmem_cache *c, void *obj)
+{
+	c->objs[c->len++] = obj;
+	__atomic_store_n(&c->n_free, c->n_free + 1, __ATOMIC_RELEASE);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_FASTMEM_CORE_H */
