@@ -215,13 +215,24 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 	unsigned int got, i;
 
 	if (lc == NULL || (c = row_cache(lc, node, cls)) == NULL || n > c->cap) {
-		/* Too many for the cache, or no cache: straight from the bin, all or nothing. */
+		/*
+		 * Too many for the cache, or no cache: straight from the bin, all
+		 * or nothing, and the caller's array as it was on failure.
+		 */
+		void **saved = malloc(sizeof(void *) * n);
+
+		if (saved == NULL)
+			return -ENOMEM;
+		memcpy(saved, objs, sizeof(void *) * n);
 		got = fastmem_bin_take(st, b, objs, n);
 		if (got < n) {
 			fastmem_bin_give(st, b, objs, got);
+			memcpy(objs, saved, sizeof(void *) * n);
+			free(saved);
 			count_nomem(st, node, cls, lc);
 			return -ENOMEM;
 		}
+		free(saved);
 		if (lc != NULL) {
 			fastmem_count(&lc->miss[cls].alloc_miss, n);
 			fastmem_count(&lc->caches[fastmem_cache_idx(node, cls)].n_alloc, n);
@@ -363,12 +374,13 @@ fastmem_cache_fini(void)
 
 		if (lc == NULL)
 			continue;
-		/* Capacity 0 first: every later call takes the slow path, which sees no state. */
-		for (idx = 0; idx < __RTE_FASTMEM_NUM_CACHES; idx++) {
-			__atomic_store_n(&lc->caches[idx].cap, 0, __ATOMIC_RELEASE);
-			lc->caches[idx].len = 0;
-			lc->caches[idx].objs = NULL;
-		}
+		/*
+		 * Capacity 0: every later call takes the slow path, which sees no
+		 * state. Counters restart with the next init.
+		 */
+		for (idx = 0; idx < __RTE_FASTMEM_NUM_CACHES; idx++)
+			lc->caches[idx] = (struct __rte_fastmem_cache){ .cap = 0 };
+		memset(lc->miss, 0, sizeof(lc->miss));
 		for (node = 0; node < FASTMEM_MAX_NODES; node++) {
 			rte_free(lc->storage[node]);
 			lc->storage[node] = NULL;
@@ -378,20 +390,22 @@ fastmem_cache_fini(void)
 }
 
 void
-fastmem_cache_counts(unsigned int lcore_id, unsigned int cls, struct fastmem_lcore_counts *cnt)
+fastmem_cache_counts(unsigned int lcore_id, unsigned int cls, bool frees,
+		struct fastmem_lcore_counts *cnt)
 {
 	const struct fastmem_lcore *lc = __atomic_load_n(&lcores[lcore_id], __ATOMIC_ACQUIRE);
 	int node;
 
-	memset(cnt, 0, sizeof(*cnt));
 	if (lc == NULL)
 		return;
-	/* Frees before allocations: a free seen implies its allocation is seen. */
-	for (node = 0; node < FASTMEM_MAX_NODES; node++)
-		cnt->n_free += fastmem_read(&lc->caches[fastmem_cache_idx(node, cls)].n_free);
-	cnt->free_miss = fastmem_read(&lc->miss[cls].free_miss);
+	if (frees) {
+		for (node = 0; node < FASTMEM_MAX_NODES; node++)
+			cnt->n_free += fastmem_read(&lc->caches[fastmem_cache_idx(node, cls)].n_free);
+		cnt->free_miss += fastmem_read(&lc->miss[cls].free_miss);
+		return;
+	}
 	for (node = 0; node < FASTMEM_MAX_NODES; node++)
 		cnt->n_alloc += fastmem_read(&lc->caches[fastmem_cache_idx(node, cls)].n_alloc);
-	cnt->alloc_miss = fastmem_read(&lc->miss[cls].alloc_miss);
-	cnt->nomem = fastmem_read(&lc->miss[cls].nomem);
+	cnt->alloc_miss += fastmem_read(&lc->miss[cls].alloc_miss);
+	cnt->nomem += fastmem_read(&lc->miss[cls].nomem);
 }

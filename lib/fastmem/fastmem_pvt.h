@@ -263,7 +263,8 @@ unsigned int fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, v
 		unsigned int n);
 void fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *objs,
 		unsigned int n);
-void fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b);
+/* Return the depot's objects to their slabs; with release_spare, the spare slab too. */
+void fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_spare);
 void fastmem_bin_counts(const struct fastmem_bin *b, uint64_t *partial, uint64_t *full,
 		uint64_t *empty, uint64_t *depot);
 
@@ -288,7 +289,13 @@ struct fastmem_lcore_counts {
 	uint64_t free_miss;
 	uint64_t nomem;
 };
-void fastmem_cache_counts(unsigned int lcore_id, unsigned int cls, struct fastmem_lcore_counts *c);
+/*
+ * Add an lcore's counts of a class to *c: the free half (n_free, free_miss)
+ * or the allocation half. Readers take every free half before any
+ * allocation half, so that a free they see has its allocation seen too.
+ */
+void fastmem_cache_counts(unsigned int lcore_id, unsigned int cls, bool frees,
+		struct fastmem_lcore_counts *c);
 void fastmem_stats_fini(void);
 
 #endif /* FASTMEM_PVT_H */

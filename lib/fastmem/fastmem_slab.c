@@ -213,7 +213,7 @@ fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *
 }
 
 void
-fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b)
+fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_spare)
 {
 	struct fastmem_slab_head released = TAILQ_HEAD_INITIALIZER(released);
 	unsigned int n_released = 0;
@@ -223,7 +223,7 @@ fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b)
 	while (b->depot_len > 0)
 		slab_give(b, b->depot[--b->depot_len], &released, &n_released);
 	s = b->spare;
-	if (s != NULL) {
+	if (s != NULL && release_spare) {
 		slab_unlink(b, s);
 		TAILQ_INSERT_TAIL(&released, s, link);
 		n_released++;

@@ -51,26 +51,42 @@ counts_add(struct fastmem_lcore_counts *a, const struct fastmem_lcore_counts *b)
 	a->nomem += b->nomem;
 }
 
-/* Shared-path counts of a class, over all nodes; every shared call is a miss. */
+/* Add the shared path's counts of a class (one half, see fastmem_cache_counts()). */
 static void
-shared_counts(const struct fastmem_state *st, unsigned int cls, struct fastmem_lcore_counts *c)
+shared_counts(const struct fastmem_state *st, unsigned int cls, bool frees,
+		struct fastmem_lcore_counts *c)
 {
 	int node;
 
+	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
+		const struct fastmem_bin *b = &st->nodes[node].bins[cls];
+
+		if (frees) {
+			c->n_free += fastmem_read(&b->shared_free);
+			c->free_miss += fastmem_read(&b->shared_free_miss);
+		} else {
+			c->n_alloc += fastmem_read(&b->shared_alloc);
+			c->alloc_miss += fastmem_read(&b->shared_alloc_miss);
+			c->nomem += fastmem_read(&b->shared_nomem);
+		}
+	}
+}
+
+/* Both halves of a thread's (or the shared path's, lcore_id RTE_MAX_LCORE) counts. */
+static void
+thread_counts(const struct fastmem_state *st, unsigned int lcore_id, unsigned int cls,
+		struct fastmem_lcore_counts *c)
+{
+	bool frees = true;
+
 	memset(c, 0, sizeof(*c));
-	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
-		const struct fastmem_bin *b = &st->nodes[node].bins[cls];
-
-		c->n_free += fastmem_read(&b->shared_free);
-		c->free_miss += fastmem_read(&b->shared_free_miss);
-	}
-	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
-		const struct fastmem_bin *b = &st->nodes[node].bins[cls];
-
-		c->n_alloc += fastmem_read(&b->shared_alloc);
-		c->alloc_miss += fastmem_read(&b->shared_alloc_miss);
-		c->nomem += fastmem_read(&b->shared_nomem);
-	}
+	do {
+		if (lcore_id < RTE_MAX_LCORE)
+			fastmem_cache_counts(lcore_id, cls, frees, c);
+		else
+			shared_counts(st, cls, frees, c);
+		frees = !frees;
+	} while (!frees);
 }
 
 static void
@@ -131,16 +147,19 @@ static void
 class_raw(const struct fastmem_state *st, unsigned int cls, struct fastmem_lcore_counts *total,
 		struct fastmem_lcore_counts *base)
 {
-	struct fastmem_lcore_counts c;
 	unsigned int lcore_id;
+	bool frees = true;
 
-	shared_counts(st, cls, total);
+	memset(total, 0, sizeof(*total));
+	do {
+		shared_counts(st, cls, frees, total);
+		for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
+			fastmem_cache_counts(lcore_id, cls, frees, total);
+		frees = !frees;
+	} while (!frees);
 	*base = base_shared[cls];
-	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++) {
-		fastmem_cache_counts(lcore_id, cls, &c);
-		counts_add(total, &c);
+	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
 		counts_add(base, &base_lcore[lcore_id][cls]);
-	}
 }
 
 int
@@ -236,26 +255,28 @@ rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats
 
 /* One lcore's rebased counts of one class. */
 static void
-lcore_class(unsigned int lcore_id, unsigned int cls, struct fastmem_lcore_counts *c)
+lcore_class(const struct fastmem_state *st, unsigned int lcore_id, unsigned int cls,
+		struct fastmem_lcore_counts *c)
 {
-	fastmem_cache_counts(lcore_id, cls, c);
+	thread_counts(st, lcore_id, cls, c);
 	counts_sub(c, &base_lcore[lcore_id][cls]);
 }
 
 int
 rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *stats)
 {
+	struct fastmem_state *st = fastmem_state_get();
 	struct fastmem_lcore_counts total, c;
 	unsigned int cls;
 
-	if (fastmem_state_get() == NULL)
+	if (st == NULL)
 		return -ENODEV;
 	if (stats == NULL || lcore_id >= RTE_MAX_LCORE)
 		return -EINVAL;
 	memset(&total, 0, sizeof(total));
 	rte_spinlock_lock(&stats_lock);
 	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
-		lcore_class(lcore_id, cls, &c);
+		lcore_class(st, lcore_id, cls, &c);
 		counts_add(&total, &c);
 	}
 	rte_spinlock_unlock(&stats_lock);
@@ -267,15 +288,16 @@ int
 rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
 		struct rte_fastmem_lcore_class_stats *stats)
 {
+	struct fastmem_state *st = fastmem_state_get();
 	struct fastmem_lcore_counts c;
 	int cls = class_of_size(class_size);
 
-	if (fastmem_state_get() == NULL)
+	if (st == NULL)
 		return -ENODEV;
 	if (stats == NULL || lcore_id >= RTE_MAX_LCORE || cls < 0)
 		return -EINVAL;
 	rte_spinlock_lock(&stats_lock);
-	lcore_class(lcore_id, (unsigned int)cls, &c);
+	lcore_class(st, lcore_id, (unsigned int)cls, &c);
 	rte_spinlock_unlock(&stats_lock);
 	to_lcore_class_stats(&c, (unsigned int)cls, stats);
 	return 0;
@@ -295,7 +317,7 @@ rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats)
 	memset(&total, 0, sizeof(total));
 	rte_spinlock_lock(&stats_lock);
 	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
-		shared_counts(st, cls, &c);
+		thread_counts(st, RTE_MAX_LCORE, cls, &c);
 		counts_sub(&c, &base_shared[cls]);
 		counts_add(&total, &c);
 	}
@@ -316,7 +338,7 @@ rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class
 	if (stats == NULL || cls < 0)
 		return -EINVAL;
 	rte_spinlock_lock(&stats_lock);
-	shared_counts(st, (unsigned int)cls, &c);
+	thread_counts(st, RTE_MAX_LCORE, (unsigned int)cls, &c);
 	counts_sub(&c, &base_shared[cls]);
 	rte_spinlock_unlock(&stats_lock);
 	to_lcore_class_stats(&c, (unsigned int)cls, stats);
@@ -335,8 +357,8 @@ rte_fastmem_stats_reset(void)
 	rte_spinlock_lock(&stats_lock);
 	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
 		for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
-			fastmem_cache_counts(lcore_id, cls, &base_lcore[lcore_id][cls]);
-		shared_counts(st, cls, &base_shared[cls]);
+			thread_counts(st, lcore_id, cls, &base_lcore[lcore_id][cls]);
+		thread_counts(st, RTE_MAX_LCORE, cls, &base_shared[cls]);
 		base_slab_acquires[cls] = 0;
 		base_slab_releases[cls] = 0;
 		for (node = 0; node < FASTMEM_MAX_NODES; node++) {

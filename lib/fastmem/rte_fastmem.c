@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_eal.h>
@@ -156,7 +157,8 @@ check_request(size_t size, size_t align, unsigned int flags)
 	cls = __rte_fastmem_size_to_class(size, align);
 	if (cls < FASTMEM_NUM_CLASSES)
 		return (int)cls;
-	if (size > rte_fastmem_max_size() || align > rte_fastmem_max_size())
+	/* A large object must not start at a 2 MiB boundary: its header is there. */
+	if (size > rte_fastmem_max_size() || align > FASTMEM_SLAB_SIZE / 2)
 		return -E2BIG;
 	return FASTMEM_NUM_CLASSES;
 }
@@ -296,6 +298,34 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 	}
 }
 
+/* Large objects, one memzone each: all or nothing, ptrs untouched on failure. */
+static int
+alloc_bulk_large(struct fastmem_state *st, void **ptrs, unsigned int n, size_t size,
+		size_t align, unsigned int flags, int socket_id)
+{
+	void **objs = malloc(sizeof(void *) * n);
+	unsigned int j;
+
+	if (objs == NULL) {
+		rte_errno = ENOMEM;
+		return -ENOMEM;
+	}
+	for (j = 0; j < n; j++) {
+		objs[j] = alloc_checked(st, size, align, flags, socket_id);
+		if (objs[j] == NULL) {
+			int rc = rte_errno;
+
+			rte_fastmem_free_bulk(objs, j);
+			free(objs);
+			rte_errno = rc;
+			return -rc;
+		}
+	}
+	memcpy(ptrs, objs, sizeof(void *) * n);
+	free(objs);
+	return 0;
+}
+
 int
 rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t align,
 		unsigned int flags, int socket_id)
@@ -322,18 +352,8 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
 	rc = -check_node(socket_id);
 	if (rc != 0 || n == 0)
 		goto fail;
-	if (cls == FASTMEM_NUM_CLASSES) {
-		/* Large objects, one memzone each: all or nothing by hand. */
-		for (j = 0; j < n; j++) {
-			ptrs[j] = alloc_checked(st, size, align, flags, socket_id);
-			if (ptrs[j] == NULL) {
-				rc = -rte_errno;
-				rte_fastmem_free_bulk(ptrs, j);
-				goto fail;
-			}
-		}
-		return 0;
-	}
+	if (cls == FASTMEM_NUM_CLASSES)
+		return alloc_bulk_large(st, ptrs, n, size, align, flags, socket_id);
 	k = fastmem_node_order(socket_id, nodes, RTE_DIM(nodes));
 	rc = -ENOMEM;
 	for (i = 0; i < k && rc != 0; i++)
@@ -637,7 +657,7 @@ rte_fastmem_trim(void)
 		if (!__atomic_load_n(&st->nodes[node].ready, __ATOMIC_ACQUIRE))
 			continue;
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
-			fastmem_bin_drain(st, &st->nodes[node].bins[cls]);
+			fastmem_bin_drain(st, &st->nodes[node].bins[cls], true);
 		released += fastmem_node_trim(st, node);
 	}
 	return released;

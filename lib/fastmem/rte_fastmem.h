@@ -29,7 +29,7 @@
  * - Default alignment (@p align 0): 16 B for every class, the class size's
  *   power-of-two part up to 4 KiB (so 64 B, a cache line, for every class
  *   size that is a multiple of 64). A request of 24 B takes the 32 B class.
- *   A non-zero @p align must be a power of 2.
+ *   A non-zero @p align must be a power of 2, at most 1 MiB.
  *
  * Thread safety: all allocation and free calls are MT-safe and may be
  * made from any thread: EAL lcores and threads registered with
@@ -293,7 +293,7 @@ rte_fastmem_free(void *ptr)
  * @return
  *   The object, or NULL with rte_errno set:
  *   - EINVAL: @p size is 0, @p align is not a power of 2, unknown @p flags.
- *   - E2BIG: @p size (with @p align) above rte_fastmem_max_size().
+ *   - E2BIG: @p size above rte_fastmem_max_size(), @p align above 1 MiB.
  *   - ENOMEM: No memory on any node (EAL or limits).
  *   - ENODEV: Not initialized.
  */

@@ -1,0 +1,1287 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+/*
+ * fastmem_autotest: functional tests of every public allocator call.
+ *
+ * Each case runs on a freshly initialized allocator (setup/teardown) and
+ * checks results, rte_errno codes and the allocator's consistency
+ * afterwards: contents survive, objects never overlap, statistics balance
+ * and no backing memory is lost. Cases needing a second lcore, hugepages
+ * or a secondary process skip when those are missing.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_memory.h>
+#include <rte_memzone.h>
+
+#include <rte_fastmem.h>
+#include <rte_fastmem_topology.h>
+
+#include "fastmem_pvt.h"
+#include "test.h"
+
+#define MIB (UINT64_C(1) << 20)
+
+static int
+fm_setup(void)
+{
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init failed");
+	return TEST_SUCCESS;
+}
+
+static void
+fm_teardown(void)
+{
+	rte_fastmem_deinit();
+}
+
+/* Fill an object with a pattern derived from its address and a seed. */
+static void
+stamp(void *obj, size_t len, uint32_t seed)
+{
+	uint8_t *p = obj;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(seed * 31 + i * 7);
+}
+
+static int
+stamp_ok(const void *obj, size_t len, uint32_t seed)
+{
+	const uint8_t *p = obj;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != (uint8_t)(seed * 31 + i * 7))
+			return 0;
+	return 1;
+}
+
+static int
+cmp_ptr(const void *a, const void *b)
+{
+	uintptr_t x = *(const uintptr_t *)a, y = *(const uintptr_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* No two of n objects of size len overlap. */
+static int
+no_overlap(void **objs, unsigned int n, size_t len)
+{
+	void **sorted = malloc(sizeof(void *) * n);
+	unsigned int i;
+	int ok = 1;
+
+	if (sorted == NULL)
+		return 0;
+	memcpy(sorted, objs, sizeof(void *) * n);
+	qsort(sorted, n, sizeof(void *), cmp_ptr);
+	for (i = 1; i < n; i++)
+		if ((uintptr_t)sorted[i - 1] + len > (uintptr_t)sorted[i])
+			ok = 0;
+	free(sorted);
+	return ok;
+}
+
+static uint64_t
+live_objects(void)
+{
+	struct rte_fastmem_stats st;
+
+	if (rte_fastmem_stats(&st) != 0)
+		return UINT64_MAX;
+	return st.objs_in_use;
+}
+
+static uint64_t
+backing_bytes(void)
+{
+	struct rte_fastmem_stats st;
+
+	if (rte_fastmem_stats(&st) != 0)
+		return UINT64_MAX;
+	return st.bytes_backing;
+}
+
+/* Every call before init gives ENODEV (or is a harmless no-op). */
+static int
+test_uninitialized(void)
+{
+	struct rte_fastmem_lcore_class_stats lcs;
+	struct rte_fastmem_class_stats cs;
+	struct rte_fastmem_lcore_stats ls;
+	struct rte_fastmem_stats gs;
+	rte_fastmem_handle_t h;
+	void *ptrs[2];
+
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc(64, 0, 0), "alloc before init");
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "alloc errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc_socket(64, 0, 0, 0), "alloc_socket before init");
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "alloc_socket errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_realloc(NULL, 64, 0), "realloc before init");
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "realloc errno %d", rte_errno);
+	TEST_ASSERT_EQUAL(rte_fastmem_alloc_bulk(ptrs, 2, 64, 0, 0), -ENODEV, "bulk");
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "bulk errno %d", rte_errno);
+	TEST_ASSERT_EQUAL(rte_fastmem_reserve(MIB, SOCKET_ID_ANY), -ENODEV, "reserve");
+	TEST_ASSERT_EQUAL(rte_fastmem_set_limit(0, MIB), -ENODEV, "set_limit");
+	rte_errno = 0;
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(0), 0, "get_limit");
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "get_limit errno %d", rte_errno);
+	TEST_ASSERT_EQUAL(rte_fastmem_hlookup(64, 0, 0, &h), -ENODEV, "hlookup");
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_halloc(0, 0), "halloc before init");
+	TEST_ASSERT_EQUAL(rte_errno, ENODEV, "halloc errno %d", rte_errno);
+	TEST_ASSERT_EQUAL(rte_fastmem_halloc_bulk(0, ptrs, 2, 0), -ENODEV, "halloc_bulk");
+	TEST_ASSERT_EQUAL(rte_fastmem_trim(), -ENODEV, "trim");
+	TEST_ASSERT_EQUAL(rte_fastmem_stats(&gs), -ENODEV, "stats");
+	TEST_ASSERT_EQUAL(rte_fastmem_stats_class(64, &cs), -ENODEV, "stats_class");
+	TEST_ASSERT_EQUAL(rte_fastmem_stats_lcore(0, &ls), -ENODEV, "stats_lcore");
+	TEST_ASSERT_EQUAL(rte_fastmem_stats_lcore_class(0, 64, &lcs), -ENODEV, "lcore_class");
+	TEST_ASSERT_EQUAL(rte_fastmem_stats_shared(&ls), -ENODEV, "stats_shared");
+	TEST_ASSERT_EQUAL(rte_fastmem_stats_shared_class(64, &lcs), -ENODEV, "shared_class");
+	/* No-ops that must not crash: nothing to free, flush or reset. */
+	rte_fastmem_free(NULL);
+	rte_fastmem_free_bulk(NULL, 0);
+	rte_fastmem_hfree(0, NULL);
+	rte_fastmem_hfree_bulk(0, NULL, 0);
+	rte_fastmem_cache_flush();
+	rte_fastmem_stats_reset();
+	rte_fastmem_deinit();
+	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(NULL), RTE_BAD_IOVA, "virt2iova(NULL)");
+	/* Init works afterwards, once. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
+	TEST_ASSERT_EQUAL(rte_fastmem_init(), -EBUSY, "second init");
+	rte_fastmem_deinit();
+	rte_fastmem_deinit();
+	return TEST_SUCCESS;
+}
+
+/* Classes: increasing, <= 25 % waste from 64 B up, small requests packed. */
+static int
+test_classes(void)
+{
+	size_t sizes[64];
+	unsigned int n = rte_fastmem_classes(NULL), i;
+	size_t req, prev = 0;
+
+	TEST_ASSERT(n > 0 && n <= RTE_DIM(sizes), "classes %u", n);
+	TEST_ASSERT_EQUAL(rte_fastmem_classes(sizes), n, "count differs");
+	for (i = 0; i < n; i++) {
+		TEST_ASSERT(sizes[i] > prev, "class %u not increasing", i);
+		TEST_ASSERT_EQUAL(sizes[i] % 16, 0, "class %zu not a multiple of 16", sizes[i]);
+		prev = sizes[i];
+	}
+	TEST_ASSERT_EQUAL(sizes[0], 16, "smallest class %zu", sizes[0]);
+	/* Worst case waste of each class is a request one byte above the class below. */
+	for (i = 1; i < n; i++) {
+		req = sizes[i - 1] + 1;
+		if (req < 64)
+			continue;
+		TEST_ASSERT(sizes[i] - req <= req / 4,
+			"request %zu gets %zu: %.1f %% waste", req, sizes[i],
+			100.0 * (double)(sizes[i] - req) / (double)req);
+	}
+	TEST_ASSERT(rte_fastmem_max_size() >= 512 * MIB || rte_fastmem_max_size() > sizes[n - 1],
+		"max size %zu", rte_fastmem_max_size());
+	return TEST_SUCCESS;
+}
+
+/* Which class an object got, from its slab header. */
+static size_t
+obj_class_size(const void *obj)
+{
+	return __rte_fastmem_slab_of(obj)->obj_size;
+}
+
+static int
+test_small_packing(void)
+{
+	void *a, *b;
+
+	a = rte_fastmem_alloc(24, 0, 0);
+	b = rte_fastmem_alloc(8, 0, 0);
+	TEST_ASSERT(a != NULL && b != NULL, "alloc");
+	TEST_ASSERT_EQUAL(obj_class_size(a), 32, "24 B costs %zu", obj_class_size(a));
+	TEST_ASSERT_EQUAL(obj_class_size(b), 16, "8 B costs %zu", obj_class_size(b));
+	TEST_ASSERT_EQUAL((uintptr_t)a % 16, 0, "default alignment below 16 B");
+	rte_fastmem_free(a);
+	rte_fastmem_free(b);
+	/* Class sizes that are multiples of 64 are cache-line aligned by default. */
+	a = rte_fastmem_alloc(192, 0, 0);
+	TEST_ASSERT_NOT_NULL(a, "alloc 192");
+	TEST_ASSERT_EQUAL((uintptr_t)a % 64, 0, "192 B object %p not cache aligned", a);
+	rte_fastmem_free(a);
+	return TEST_SUCCESS;
+}
+
+/* Bad arguments: the documented errno and nothing allocated. */
+static int
+test_bad_args(void)
+{
+	uint64_t live = live_objects();
+
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc(0, 0, 0), "size 0");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "size 0 errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc(64, 3, 0), "align 3");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "align 3 errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc(64, 0, 0x80), "bad flags");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "bad flags errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc(rte_fastmem_max_size() + 1, 0, 0), "too big");
+	TEST_ASSERT_EQUAL(rte_errno, E2BIG, "too big errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc(SIZE_MAX, 0, 0), "SIZE_MAX");
+	TEST_ASSERT_EQUAL(rte_errno, E2BIG, "SIZE_MAX errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc_socket(64, 0, 0, -7), "node -7");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "node -7 errno %d", rte_errno);
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc_socket(64, 0, 0, 4096), "node 4096");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "node 4096 errno %d", rte_errno);
+	if (rte_socket_count() < RTE_MAX_NUMA_NODES) {
+		rte_errno = 0;
+		TEST_ASSERT_NULL(rte_fastmem_alloc_socket(64, 0, 0, RTE_MAX_NUMA_NODES - 1),
+			"node without memory");
+		TEST_ASSERT_EQUAL(rte_errno, ENXIO, "node without memory errno %d", rte_errno);
+	}
+	TEST_ASSERT_EQUAL(live_objects(), live, "bad calls changed the live count");
+	return TEST_SUCCESS;
+}
+
+/* Many objects of every class: contents intact, no overlap, all freed. */
+static int
+test_all_classes(void)
+{
+	enum { PER_CLASS = 40 };
+	size_t sizes[64];
+	unsigned int n = rte_fastmem_classes(sizes), c, i;
+	void *objs[PER_CLASS];
+
+	for (c = 0; c < n; c++) {
+		for (i = 0; i < PER_CLASS; i++) {
+			objs[i] = rte_fastmem_alloc(sizes[c], 0, 0);
+			TEST_ASSERT_NOT_NULL(objs[i], "class %zu obj %u: %d", sizes[c], i, rte_errno);
+			stamp(objs[i], sizes[c], c * PER_CLASS + i);
+		}
+		TEST_ASSERT(no_overlap(objs, PER_CLASS, sizes[c]), "class %zu overlaps", sizes[c]);
+		for (i = 0; i < PER_CLASS; i++) {
+			TEST_ASSERT(stamp_ok(objs[i], sizes[c], c * PER_CLASS + i),
+				"class %zu obj %u corrupted", sizes[c], i);
+			rte_fastmem_free(objs[i]);
+		}
+	}
+	TEST_ASSERT_EQUAL(live_objects(), 0, "objects left");
+	return TEST_SUCCESS;
+}
+
+/* Many objects of one class: several slabs, the depot and the caches all in play. */
+static int
+test_many_objects(void)
+{
+	enum { N = 100000 };
+	void **objs = malloc(sizeof(void *) * N);
+	unsigned int i;
+
+	TEST_ASSERT_NOT_NULL(objs, "malloc");
+	for (i = 0; i < N; i++) {
+		objs[i] = rte_fastmem_alloc(48, 0, 0);
+		if (objs[i] == NULL)
+			break;
+		*(uint32_t *)objs[i] = i;
+	}
+	if (i < N) {
+		rte_fastmem_free_bulk(objs, i);
+		free(objs);
+		TEST_ASSERT(0, "alloc %u failed: %d", i, rte_errno);
+	}
+	TEST_ASSERT(no_overlap(objs, N, 48), "overlap");
+	TEST_ASSERT_EQUAL(live_objects(), N, "live %" PRIu64, live_objects());
+	for (i = 0; i < N; i++)
+		TEST_ASSERT_EQUAL(*(uint32_t *)objs[i], i, "object %u corrupted", i);
+	for (i = 0; i < N; i += 2)
+		rte_fastmem_free(objs[i]);
+	for (i = 1; i < N; i += 2)
+		rte_fastmem_free(objs[i]);
+	free(objs);
+	TEST_ASSERT_EQUAL(live_objects(), 0, "objects left");
+	return TEST_SUCCESS;
+}
+
+static int
+test_alignment(void)
+{
+	size_t align, size;
+	void *p;
+
+	for (align = 1; align <= MIB; align *= 2) {
+		for (size = 1; size <= 8192; size = size * 3 + 1) {
+			p = rte_fastmem_alloc(size, align, 0);
+			TEST_ASSERT_NOT_NULL(p, "size %zu align %zu: %d", size, align, rte_errno);
+			TEST_ASSERT_EQUAL((uintptr_t)p & (align - 1), 0, "size %zu align %zu: %p",
+				size, align, p);
+			memset(p, 0xa5, size);
+			rte_fastmem_free(p);
+		}
+	}
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_alloc(64, 2 * MIB, 0), "alignment above 1 MiB");
+	TEST_ASSERT_EQUAL(rte_errno, E2BIG, "alignment above 1 MiB errno %d", rte_errno);
+	TEST_ASSERT_EQUAL(live_objects(), 0, "objects left");
+	return TEST_SUCCESS;
+}
+
+static int
+test_zero_flag(void)
+{
+	size_t sizes[] = { 16, 100, 4096, 700 * 1024 };
+	unsigned int i, k;
+	uint8_t *p;
+
+	for (i = 0; i < RTE_DIM(sizes); i++) {
+		p = rte_fastmem_alloc(sizes[i], 0, 0);
+		TEST_ASSERT_NOT_NULL(p, "alloc");
+		memset(p, 0xff, sizes[i]);
+		rte_fastmem_free(p);
+		p = rte_fastmem_alloc(sizes[i], 0, RTE_FASTMEM_F_ZERO);
+		TEST_ASSERT_NOT_NULL(p, "alloc zero");
+		for (k = 0; k < sizes[i]; k++)
+			TEST_ASSERT_EQUAL(p[k], 0, "size %zu byte %u not zero", sizes[i], k);
+		rte_fastmem_free(p);
+	}
+	return TEST_SUCCESS;
+}
+
+/* Objects beyond the slab classes, through the same alloc/free/realloc. */
+static int
+test_large(void)
+{
+	size_t sizes[] = { 448 * 1024 + 1, MIB, 3 * MIB + 5, 64 * MIB };
+	uint64_t backing0 = backing_bytes();
+	unsigned int i;
+	uint8_t *p;
+
+	for (i = 0; i < RTE_DIM(sizes); i++) {
+		p = rte_fastmem_alloc(sizes[i], 0, 0);
+		TEST_ASSERT_NOT_NULL(p, "large %zu: %d", sizes[i], rte_errno);
+		stamp(p, sizes[i], i);
+		TEST_ASSERT(backing_bytes() >= backing0 + sizes[i], "backing not counted");
+		TEST_ASSERT(stamp_ok(p, sizes[i], i), "large %zu corrupted", sizes[i]);
+		/* IOVA-contiguous: the object's IOVA plus an offset is the byte's IOVA. */
+		if (rte_fastmem_virt2iova(p) != RTE_BAD_IOVA)
+			TEST_ASSERT_EQUAL(rte_mem_virt2iova(p + sizes[i] - 1),
+				rte_fastmem_virt2iova(p) + sizes[i] - 1, "iova not contiguous");
+		rte_fastmem_free(p);
+		TEST_ASSERT_EQUAL(backing_bytes(), backing0, "large backing not returned");
+	}
+	TEST_ASSERT_EQUAL(live_objects(), 0, "objects left");
+	return TEST_SUCCESS;
+}
+
+static int
+test_virt2iova(void)
+{
+	uint8_t *p = rte_fastmem_alloc(1000, 0, 0);
+	rte_iova_t iova;
+
+	TEST_ASSERT_NOT_NULL(p, "alloc");
+	iova = rte_fastmem_virt2iova(p);
+	TEST_ASSERT_EQUAL(iova, rte_mem_virt2iova(p), "iova differs from EAL's");
+	TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(p + 999), rte_mem_virt2iova(p + 999),
+		"iova of last byte differs from EAL's");
+	if (rte_eal_iova_mode() == RTE_IOVA_VA)
+		TEST_ASSERT_EQUAL(iova, (rte_iova_t)(uintptr_t)p, "IOVA-as-VA mode");
+	rte_fastmem_free(p);
+	return TEST_SUCCESS;
+}
+
+static int
+test_socket(void)
+{
+	int node = rte_fastmem_lcore_node(rte_lcore_id());
+	const struct rte_memseg_list *msl;
+	void *p;
+
+	TEST_ASSERT(node >= 0, "lcore node %d", node);
+	p = rte_fastmem_alloc_socket(64, 0, 0, node);
+	TEST_ASSERT_NOT_NULL(p, "alloc on node %d: %d", node, rte_errno);
+	TEST_ASSERT_EQUAL(fastmem_idx_node(__rte_fastmem_slab_of(p)->cache_idx), node,
+		"object on another node");
+	msl = rte_mem_virt2memseg_list(p);
+	TEST_ASSERT(msl != NULL && msl->socket_id == node, "memory of another socket");
+	rte_fastmem_free(p);
+	/* SOCKET_ID_ANY follows the resolver: the lcore's own node first. */
+	p = rte_fastmem_alloc_socket(64, 0, 0, SOCKET_ID_ANY);
+	TEST_ASSERT_NOT_NULL(p, "alloc any");
+	TEST_ASSERT_EQUAL(fastmem_idx_node(__rte_fastmem_slab_of(p)->cache_idx), node,
+		"SOCKET_ID_ANY did not pick the lcore's node");
+	rte_fastmem_free(p);
+	return TEST_SUCCESS;
+}
+
+static int
+test_bulk(void)
+{
+	void *objs[300], *mixed[6];
+	unsigned int i;
+	uint64_t live = live_objects();
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, 0, 64, 0, 0), "n == 0");
+	TEST_ASSERT_EQUAL(rte_fastmem_alloc_bulk(NULL, 4, 64, 0, 0), -EINVAL, "NULL ptrs");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "NULL ptrs errno");
+	TEST_ASSERT_EQUAL(rte_fastmem_alloc_bulk(objs, 4, 0, 0, 0), -EINVAL, "size 0");
+	TEST_ASSERT_EQUAL(rte_fastmem_alloc_bulk(objs, 4, 64, 6, 0), -EINVAL, "align 6");
+	TEST_ASSERT_EQUAL(rte_fastmem_alloc_bulk(objs, 4, SIZE_MAX, 0, 0), -E2BIG, "too big");
+	TEST_ASSERT_EQUAL(rte_fastmem_alloc_bulk_socket(objs, 4, 64, 0, 0, -3), -EINVAL, "node");
+	/* Small bulks (cache), a bulk larger than the cache (bin), zeroing. */
+	for (i = 1; i <= RTE_DIM(objs); i = i * 4 + 3) {
+		unsigned int k;
+
+		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, i, 200, 0, RTE_FASTMEM_F_ZERO),
+			"bulk %u: %d", i, rte_errno);
+		for (k = 0; k < i; k++) {
+			TEST_ASSERT_EQUAL(((uint8_t *)objs[k])[199], 0, "not zeroed");
+			stamp(objs[k], 200, k);
+		}
+		TEST_ASSERT(no_overlap(objs, i, 200), "bulk %u overlaps", i);
+		for (k = 0; k < i; k++)
+			TEST_ASSERT(stamp_ok(objs[k], 200, k), "bulk obj %u corrupted", k);
+		rte_fastmem_free_bulk(objs, i);
+	}
+	/* Large objects in bulk. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, 8, MIB, 0, 0), "large bulk");
+	TEST_ASSERT(no_overlap(objs, 8, MIB), "large bulk overlaps");
+	rte_fastmem_free_bulk(objs, 8);
+	/* free_bulk: mixed classes and kinds, NULL entries skipped. */
+	mixed[0] = rte_fastmem_alloc(16, 0, 0);
+	mixed[1] = NULL;
+	mixed[2] = rte_fastmem_alloc(5000, 0, 0);
+	mixed[3] = rte_fastmem_alloc(MIB, 0, 0);
+	mixed[4] = rte_fastmem_alloc(16, 0, 0);
+	mixed[5] = rte_fastmem_alloc(16, 0, 0);
+	rte_fastmem_free_bulk(mixed, RTE_DIM(mixed));
+	TEST_ASSERT_EQUAL(live_objects(), live, "bulk calls leaked");
+	return TEST_SUCCESS;
+}
+
+/* All or nothing under a limit, and the allocator recovers. */
+static int
+test_bulk_limit(void)
+{
+	enum { N = 4096 };
+	void **objs = calloc(N, sizeof(void *));
+	unsigned int i;
+	uint64_t live;
+	int rc;
+
+	TEST_ASSERT_NOT_NULL(objs, "calloc");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, 4 * MIB), "limit");
+	live = live_objects();
+	for (i = 0; i < N; i++)
+		objs[i] = (void *)(uintptr_t)0xdead;
+	/* 4096 x 4 KiB = 16 MiB cannot fit under 4 MiB. */
+	rc = rte_fastmem_alloc_bulk(objs, N, 4096, 0, 0);
+	TEST_ASSERT_EQUAL(rc, -ENOMEM, "bulk under limit: %d", rc);
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "errno %d", rte_errno);
+	for (i = 0; i < N; i++)
+		TEST_ASSERT_EQUAL(objs[i], (void *)(uintptr_t)0xdead, "ptrs touched at %u", i);
+	TEST_ASSERT_EQUAL(live_objects(), live, "partial bulk leaked");
+	/* What fits still works. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, 256, 4096, 0, 0), "small bulk");
+	rte_fastmem_free_bulk(objs, 256);
+	free(objs);
+	return TEST_SUCCESS;
+}
+
+static int
+test_limits(void)
+{
+	int node = rte_fastmem_lcore_node(rte_lcore_id());
+	void *objs[64];
+	unsigned int n, i;
+	struct rte_fastmem_stats st;
+
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(node), SIZE_MAX, "default limit");
+	rte_errno = 0;
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(-1), 0, "get_limit(-1)");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "get_limit(-1) errno");
+	rte_errno = 0;
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(SOCKET_ID_ANY), 0, "get_limit(ANY)");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "get_limit(ANY) errno");
+	TEST_ASSERT_EQUAL(rte_fastmem_set_limit(-5, 0), -EINVAL, "set_limit(-5)");
+	TEST_ASSERT_EQUAL(rte_fastmem_set_limit(RTE_MAX_NUMA_NODES, 0), -EINVAL, "set_limit(max)");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(node, 8 * MIB), "set_limit");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(node), 8 * MIB, "get_limit");
+	/* 1 MiB objects are large: the limit stops them after a few. */
+	for (n = 0; n < RTE_DIM(objs); n++) {
+		objs[n] = rte_fastmem_alloc_socket(MIB, 0, 0, node);
+		if (objs[n] == NULL)
+			break;
+	}
+	TEST_ASSERT(n > 0 && n < RTE_DIM(objs), "limit not enforced: %u objects", n);
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "errno %d", rte_errno);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT(st.bytes_backing <= 8 * MIB, "backing %" PRIu64 " above limit",
+		st.bytes_backing);
+	TEST_ASSERT(st.alloc_nomem > 0, "nomem not counted");
+	/* Freed memory is usable again under the same limit. */
+	for (i = 0; i < n; i++)
+		rte_fastmem_free(objs[i]);
+	for (i = 0; i < n; i++) {
+		objs[i] = rte_fastmem_alloc_socket(MIB, 0, 0, node);
+		TEST_ASSERT_NOT_NULL(objs[i], "realloc after free %u", i);
+	}
+	for (i = 0; i < n; i++)
+		rte_fastmem_free(objs[i]);
+	/* A limit below the current backing stops growth, releases nothing. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(4 * MIB, node), "reserve");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, 0), "limit 0 everywhere");
+	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(node), 0, "ANY did not set node");
+	TEST_ASSERT(backing_bytes() >= 4 * MIB, "limit released memory");
+	TEST_ASSERT_NULL(rte_fastmem_alloc(MIB, 0, 0), "large alloc over limit 0");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "unlimit");
+	TEST_ASSERT_EQUAL(live_objects(), 0, "objects left");
+	return TEST_SUCCESS;
+}
+
+/* After ENOMEM: frees are reusable, contents intact, nothing leaked. */
+static int
+test_oom_recovery(void)
+{
+	enum { MAX = 200000 };
+	void **objs = malloc(sizeof(void *) * MAX);
+	unsigned int n, i;
+
+	TEST_ASSERT_NOT_NULL(objs, "malloc");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, 6 * MIB), "limit");
+	for (n = 0; n < MAX; n++) {
+		objs[n] = rte_fastmem_alloc(256, 0, 0);
+		if (objs[n] == NULL)
+			break;
+		stamp(objs[n], 256, n);
+	}
+	TEST_ASSERT(n > 0 && n < MAX, "no ENOMEM after %u objects", n);
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "errno %d", rte_errno);
+	TEST_ASSERT_EQUAL(live_objects(), n, "live count after ENOMEM");
+	for (i = 0; i < n; i++)
+		TEST_ASSERT(stamp_ok(objs[i], 256, i), "object %u corrupted by OOM", i);
+	for (i = 0; i < n; i += 2)
+		rte_fastmem_free(objs[i]);
+	/* Other classes share the freed slabs only once they are empty: same class here. */
+	for (i = 0; i < n; i += 2) {
+		objs[i] = rte_fastmem_alloc(256, 0, 0);
+		TEST_ASSERT_NOT_NULL(objs[i], "reuse %u after OOM", i);
+	}
+	rte_fastmem_free_bulk(objs, n);
+	free(objs);
+	TEST_ASSERT_EQUAL(live_objects(), 0, "objects left");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "unlimit");
+	return TEST_SUCCESS;
+}
+
+static int
+test_reserve(void)
+{
+	uint64_t b;
+
+	TEST_ASSERT_EQUAL(rte_fastmem_reserve(MIB, -2), -EINVAL, "bad node");
+	TEST_ASSERT_EQUAL(rte_fastmem_reserve(MIB, RTE_MAX_NUMA_NODES), -EINVAL, "bad node");
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(16 * MIB, SOCKET_ID_ANY), "reserve 16 MiB");
+	b = backing_bytes();
+	TEST_ASSERT(b >= 16 * MIB, "backing %" PRIu64, b);
+	/* Cumulative, not additive. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(8 * MIB, SOCKET_ID_ANY), "reserve 8 MiB");
+	TEST_ASSERT_EQUAL(backing_bytes(), b, "smaller reserve grew backing");
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(0, SOCKET_ID_ANY), "reserve 0");
+	/* More than EAL has fails cleanly; what was reserved stays usable and trimmable. */
+	TEST_ASSERT_EQUAL(rte_fastmem_reserve(SIZE_MAX / 2, SOCKET_ID_ANY), -ENOMEM, "huge");
+	TEST_ASSERT(rte_fastmem_trim() > 0, "nothing to trim after a failed reserve");
+	TEST_ASSERT_EQUAL(backing_bytes(), 0, "trim left backing");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, 20 * MIB), "limit");
+	TEST_ASSERT_EQUAL(rte_fastmem_reserve(64 * MIB, SOCKET_ID_ANY), -ENOMEM, "over limit");
+	TEST_ASSERT(backing_bytes() <= 20 * MIB, "reserve passed the limit");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "unlimit");
+	rte_fastmem_free(rte_fastmem_alloc(64, 0, 0));
+	return TEST_SUCCESS;
+}
+
+static int
+test_trim(void)
+{
+	enum { N = 20000 };
+	void **objs = malloc(sizeof(void *) * N);
+	struct rte_fastmem_stats st;
+	unsigned int i;
+	int64_t released;
+
+	TEST_ASSERT_NOT_NULL(objs, "malloc");
+	for (i = 0; i < N; i++) {
+		objs[i] = rte_fastmem_alloc(16 + (i % 64) * 64, 0, 0);
+		TEST_ASSERT_NOT_NULL(objs[i], "alloc %u", i);
+	}
+	rte_fastmem_free_bulk(objs, N);
+	free(objs);
+	TEST_ASSERT(backing_bytes() > 0, "no backing");
+	rte_fastmem_cache_flush();
+	released = rte_fastmem_trim();
+	TEST_ASSERT(released > 0, "trim released %" PRId64, released);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.bytes_backing, 0, "backing left after trim: %" PRIu64,
+		st.bytes_backing);
+	TEST_ASSERT_EQUAL(rte_fastmem_trim(), 0, "second trim released more");
+	/* Works again after trimming everything. */
+	objs = (void **)rte_fastmem_alloc(64, 0, 0);
+	TEST_ASSERT_NOT_NULL(objs, "alloc after trim");
+	rte_fastmem_free(objs);
+	return TEST_SUCCESS;
+}
+
+static int
+test_realloc(void)
+{
+	struct rte_fastmem_stats st;
+	uint8_t *p, *q;
+	uint64_t live;
+
+	/* NULL: allocates; size 0: frees. */
+	p = rte_fastmem_realloc(NULL, 1000, 0);
+	TEST_ASSERT_NOT_NULL(p, "realloc(NULL)");
+	stamp(p, 1000, 1);
+	live = live_objects();
+	/* Same class, and a shrink that saves less than half: in place. */
+	TEST_ASSERT_EQUAL(rte_fastmem_realloc(p, 1024, 0), p, "grow within class moved");
+	TEST_ASSERT_EQUAL(rte_fastmem_realloc(p, 600, 0), p, "small shrink moved");
+	TEST_ASSERT(stamp_ok(p, 600, 1), "in-place shrink corrupted");
+	/* A big shrink moves to a smaller class, keeping the content. */
+	q = rte_fastmem_realloc(p, 40, 0);
+	TEST_ASSERT(q != NULL && q != p, "big shrink stayed");
+	TEST_ASSERT(stamp_ok(q, 40, 1), "shrink lost content");
+	TEST_ASSERT_EQUAL(obj_class_size(q), 48, "shrunk to class %zu", obj_class_size(q));
+	/* Growth moves and keeps the content. */
+	p = rte_fastmem_realloc(q, 5000, 0);
+	TEST_ASSERT_NOT_NULL(p, "grow");
+	TEST_ASSERT(stamp_ok(p, 40, 1), "grow lost content");
+	stamp(p, 5000, 2);
+	/* Into and out of large objects. */
+	q = rte_fastmem_realloc(p, 3 * MIB, 0);
+	TEST_ASSERT_NOT_NULL(q, "grow to large");
+	TEST_ASSERT(stamp_ok(q, 5000, 2), "grow to large lost content");
+	TEST_ASSERT_EQUAL(rte_fastmem_realloc(q, 2 * MIB, 0), q, "large shrink moved");
+	p = rte_fastmem_realloc(q, 100, 0);
+	TEST_ASSERT(p != NULL && p != q, "large to small");
+	TEST_ASSERT(stamp_ok(p, 100, 2), "large to small lost content");
+	TEST_ASSERT_EQUAL(live_objects(), live, "realloc leaked");
+	/* A stricter alignment the object lacks moves it. */
+	q = rte_fastmem_realloc(p, 100, 4096);
+	TEST_ASSERT(q != NULL && ((uintptr_t)q & 4095) == 0, "realloc align");
+	TEST_ASSERT(stamp_ok(q, 100, 2), "realloc align lost content");
+	/* Failures leave the old object valid. */
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_realloc(q, 100, 3), "bad align");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "bad align errno");
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_realloc(q, SIZE_MAX, 0), "too big");
+	TEST_ASSERT_EQUAL(rte_errno, E2BIG, "too big errno");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, 0), "limit");
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_realloc(q, 8 * MIB, 0), "over limit");
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "over limit errno");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "unlimit");
+	TEST_ASSERT(stamp_ok(q, 100, 2), "failed realloc damaged the object");
+	TEST_ASSERT_NULL(rte_fastmem_realloc(q, 0, 0), "size 0");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.objs_in_use, live - 1, "realloc(0) did not free");
+	return TEST_SUCCESS;
+}
+
+static int
+test_handles(void)
+{
+	rte_fastmem_handle_t h, h2;
+	void *objs[200];
+	unsigned int i;
+	uint64_t live = live_objects();
+	void *p;
+
+	TEST_ASSERT_EQUAL(rte_fastmem_hlookup(64, 0, 0, NULL), -EINVAL, "NULL handle");
+	TEST_ASSERT_EQUAL(rte_fastmem_hlookup(0, 0, 0, &h), -EINVAL, "size 0");
+	TEST_ASSERT_EQUAL(rte_fastmem_hlookup(64, 5, 0, &h), -EINVAL, "align 5");
+	TEST_ASSERT_EQUAL(rte_fastmem_hlookup(MIB, 0, 0, &h), -E2BIG, "large size");
+	TEST_ASSERT_EQUAL(rte_fastmem_hlookup(64, 0, -9, &h), -EINVAL, "bad node");
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(100, 0, SOCKET_ID_ANY, &h), "lookup any");
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(100, 0,
+		rte_fastmem_lcore_node(rte_lcore_id()), &h2), "lookup node");
+	TEST_ASSERT_EQUAL(h, h2, "ANY and the local node differ");
+	/* Handle objects are ordinary objects: generic free works too. */
+	for (i = 0; i < RTE_DIM(objs); i++) {
+		objs[i] = rte_fastmem_halloc(h, 0);
+		TEST_ASSERT_NOT_NULL(objs[i], "halloc %u", i);
+		TEST_ASSERT_EQUAL(obj_class_size(objs[i]), 112, "class %zu", obj_class_size(objs[i]));
+		stamp(objs[i], 100, i);
+	}
+	TEST_ASSERT(no_overlap(objs, RTE_DIM(objs), 112), "overlap");
+	for (i = 0; i < RTE_DIM(objs); i++) {
+		TEST_ASSERT(stamp_ok(objs[i], 100, i), "corrupted %u", i);
+		if (i % 2)
+			rte_fastmem_hfree(h, objs[i]);
+		else
+			rte_fastmem_free(objs[i]);
+	}
+	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, objs, RTE_DIM(objs), RTE_FASTMEM_F_ZERO),
+		"halloc_bulk");
+	TEST_ASSERT_EQUAL(((uint8_t *)objs[7])[111], 0, "bulk zero");
+	rte_fastmem_hfree_bulk(h, objs, RTE_DIM(objs));
+	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, objs, 0, 0), "halloc_bulk n 0");
+	/* Bad handles and flags. */
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_halloc(UINT32_MAX, 0), "bad handle");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "bad handle errno");
+	rte_errno = 0;
+	TEST_ASSERT_NULL(rte_fastmem_halloc(h, 0x10), "bad flags");
+	TEST_ASSERT_EQUAL(rte_errno, EINVAL, "bad flags errno");
+	TEST_ASSERT_EQUAL(rte_fastmem_halloc_bulk(UINT32_MAX, objs, 2, 0), -EINVAL, "bulk handle");
+	TEST_ASSERT_EQUAL(rte_fastmem_halloc_bulk(h, NULL, 2, 0), -EINVAL, "bulk NULL");
+	/* hfree with a bad handle still frees by the object's header. */
+	p = rte_fastmem_halloc(h, 0);
+	TEST_ASSERT_NOT_NULL(p, "halloc");
+	rte_fastmem_hfree(UINT32_MAX, p);
+	rte_fastmem_hfree(h, NULL);
+	TEST_ASSERT_EQUAL(live_objects(), live, "handle calls leaked");
+	return TEST_SUCCESS;
+}
+
+/* Cross-lcore: a worker allocates, the main lcore frees (and back). */
+static void *xfer[4096];
+
+static int
+worker_alloc(void *arg)
+{
+	unsigned int n = *(unsigned int *)arg, i;
+
+	for (i = 0; i < n; i++) {
+		xfer[i] = rte_fastmem_alloc(16 + (i % 200) * 8, 0, 0);
+		if (xfer[i] == NULL)
+			return -1;
+		stamp(xfer[i], 16, i);
+	}
+	return 0;
+}
+
+static int
+worker_free(void *arg)
+{
+	unsigned int n = *(unsigned int *)arg, i;
+
+	for (i = 0; i < n; i++)
+		rte_fastmem_free(xfer[i]);
+	return 0;
+}
+
+static int
+test_cross_lcore(void)
+{
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0), n = RTE_DIM(xfer), i, round;
+	struct rte_fastmem_lcore_stats ls;
+
+	if (worker >= RTE_MAX_LCORE)
+		return TEST_SKIPPED;
+	for (round = 0; round < 4; round++) {
+		rte_eal_remote_launch(worker_alloc, &n, worker);
+		TEST_ASSERT_SUCCESS(rte_eal_wait_lcore(worker), "worker alloc");
+		for (i = 0; i < n; i++) {
+			TEST_ASSERT(stamp_ok(xfer[i], 16, i), "object %u corrupted", i);
+			rte_fastmem_free(xfer[i]);
+		}
+		TEST_ASSERT_SUCCESS(worker_alloc(&n), "main alloc");
+		rte_eal_remote_launch(worker_free, &n, worker);
+		TEST_ASSERT_SUCCESS(rte_eal_wait_lcore(worker), "worker free");
+	}
+	TEST_ASSERT_EQUAL(live_objects(), 0, "objects left");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(worker, &ls), "stats worker");
+	TEST_ASSERT_EQUAL(ls.alloc_cache_hits + ls.alloc_cache_misses, 4 * n, "worker allocs");
+	TEST_ASSERT_EQUAL(ls.free_cache_hits + ls.free_cache_misses, 4 * n, "worker frees");
+	return TEST_SUCCESS;
+}
+
+/* A thread without an lcore id (shared path), then registered (private cache). */
+struct thread_result {
+	int unregistered_ok;
+	int registered_ok;
+	unsigned int lcore_id;
+};
+
+static void *
+thread_body(void *arg)
+{
+	struct thread_result *r = arg;
+	rte_fastmem_handle_t h;
+	void *objs[100];
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(objs); i++) {
+		objs[i] = rte_fastmem_alloc(128, 0, 0);
+		if (objs[i] == NULL)
+			return NULL;
+		stamp(objs[i], 128, i);
+	}
+	for (i = 0; i < RTE_DIM(objs); i++)
+		if (!stamp_ok(objs[i], 128, i))
+			return NULL;
+	rte_fastmem_free_bulk(objs, RTE_DIM(objs));
+	if (rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, &h) != 0)
+		return NULL;
+	rte_fastmem_hfree(h, rte_fastmem_halloc(h, 0));
+	r->unregistered_ok = 1;
+	if (rte_thread_register() != 0)
+		return NULL;
+	r->lcore_id = rte_lcore_id();
+	for (i = 0; i < 1000; i++)
+		rte_fastmem_free(rte_fastmem_alloc(128, 0, 0));
+	r->registered_ok = 1;
+	rte_thread_unregister();
+	return NULL;
+}
+
+static int
+test_non_eal_thread(void)
+{
+	struct rte_fastmem_lcore_stats shared0, shared1, ls;
+	struct thread_result r = { 0, 0, 0 };
+	pthread_t t;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_shared(&shared0), "shared stats");
+	TEST_ASSERT_SUCCESS(pthread_create(&t, NULL, thread_body, &r), "pthread_create");
+	TEST_ASSERT_SUCCESS(pthread_join(t, NULL), "join");
+	TEST_ASSERT(r.unregistered_ok, "unregistered thread failed");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_shared(&shared1), "shared stats");
+	TEST_ASSERT(shared1.alloc_cache_misses >= shared0.alloc_cache_misses + 101,
+		"shared path not counted");
+	if (!r.registered_ok)
+		return TEST_SUCCESS; /* no free lcore id to register with */
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(r.lcore_id, &ls), "lcore stats");
+	/* A private cache: most of 1000 alloc/free pairs hit. */
+	TEST_ASSERT(ls.alloc_cache_hits >= 900, "registered thread hits %" PRIu64,
+		ls.alloc_cache_hits);
+	TEST_ASSERT_EQUAL(live_objects(), 0, "objects left (unregister must flush)");
+	return TEST_SUCCESS;
+}
+
+static int
+test_stats(void)
+{
+	struct rte_fastmem_lcore_class_stats lcs;
+	struct rte_fastmem_class_stats cs;
+	struct rte_fastmem_lcore_stats ls;
+	struct rte_fastmem_stats st;
+	unsigned int lcore = rte_lcore_id(), i;
+	void *objs[1000];
+
+	TEST_ASSERT_EQUAL(rte_fastmem_stats(NULL), -EINVAL, "NULL");
+	TEST_ASSERT_EQUAL(rte_fastmem_stats_class(64, NULL), -EINVAL, "class NULL");
+	TEST_ASSERT_EQUAL(rte_fastmem_stats_class(65, &cs), -EINVAL, "no such class");
+	TEST_ASSERT_EQUAL(rte_fastmem_stats_lcore(RTE_MAX_LCORE, &ls), -EINVAL, "bad lcore");
+	TEST_ASSERT_EQUAL(rte_fastmem_stats_lcore(lcore, NULL), -EINVAL, "lcore NULL");
+	TEST_ASSERT_EQUAL(rte_fastmem_stats_lcore_class(lcore, 63, &lcs), -EINVAL, "no class");
+	TEST_ASSERT_EQUAL(rte_fastmem_stats_lcore_class(RTE_MAX_LCORE, 64, &lcs), -EINVAL, "lc");
+	TEST_ASSERT_EQUAL(rte_fastmem_stats_shared(NULL), -EINVAL, "shared NULL");
+	TEST_ASSERT_EQUAL(rte_fastmem_stats_shared_class(1, &lcs), -EINVAL, "shared no class");
+
+	for (i = 0; i < RTE_DIM(objs); i++)
+		objs[i] = rte_fastmem_alloc(64, 0, 0);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.alloc_total, 1000, "alloc_total %" PRIu64, st.alloc_total);
+	TEST_ASSERT_EQUAL(st.objs_in_use, 1000, "objs_in_use %" PRIu64, st.objs_in_use);
+	TEST_ASSERT_EQUAL(st.bytes_in_use, 64000, "bytes_in_use %" PRIu64, st.bytes_in_use);
+	TEST_ASSERT_EQUAL(st.n_classes, rte_fastmem_classes(NULL), "n_classes");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(64, &cs), "class stats");
+	TEST_ASSERT_EQUAL(cs.in_use, 1000, "class in_use");
+	TEST_ASSERT_EQUAL(cs.alloc_cache_hits + cs.alloc_cache_misses, 1000, "class allocs");
+	TEST_ASSERT(cs.alloc_cache_misses > 0 && cs.slab_acquires > 0, "no refill counted");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(lcore, 64, &lcs), "lcore class");
+	TEST_ASSERT_EQUAL(lcs.class_size, 64, "class_size");
+	TEST_ASSERT_EQUAL(lcs.alloc_cache_hits + lcs.alloc_cache_misses, 1000, "lcore allocs");
+	/* Reset: counters restart, gauges stay. */
+	rte_fastmem_stats_reset();
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.alloc_total, 0, "reset alloc_total");
+	TEST_ASSERT_EQUAL(st.objs_in_use, 1000, "reset touched objs_in_use");
+	rte_fastmem_free_bulk(objs, RTE_DIM(objs));
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.free_total, 1000, "free_total after reset");
+	TEST_ASSERT_EQUAL(st.objs_in_use, 0, "objs_in_use");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(lcore, &ls), "lcore stats");
+	TEST_ASSERT_EQUAL(ls.free_cache_hits + ls.free_cache_misses, 1000, "lcore frees");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(64, &cs), "class stats");
+	TEST_ASSERT_EQUAL(cs.free_cache_hits + cs.free_cache_misses, 1000, "class frees");
+	return TEST_SUCCESS;
+}
+
+/* All lcores allocate and free while the main lcore reads and resets stats. */
+static volatile int mt_stop;
+
+static int
+worker_churn(void *arg __rte_unused)
+{
+	void *objs[256];
+	unsigned int i, k = 0;
+
+	while (!__atomic_load_n(&mt_stop, __ATOMIC_RELAXED)) {
+		for (i = 0; i < RTE_DIM(objs); i++) {
+			objs[i] = rte_fastmem_alloc(16 + ((k + i) % 97) * 16, 0, 0);
+			if (objs[i] == NULL)
+				return -1;
+		}
+		rte_fastmem_free_bulk(objs, RTE_DIM(objs));
+		k++;
+	}
+	return 0;
+}
+
+/* Objects of many classes, allocated on the main lcore, half freed on a worker. */
+static void *kept[1000];
+
+static int
+worker_free_half(void *arg)
+{
+	void **objs = arg;
+
+	rte_fastmem_free_bulk(objs, RTE_DIM(kept));
+	return 0;
+}
+
+static int
+worker_fill(void)
+{
+	void *other[RTE_DIM(kept)];
+	unsigned int i, worker = rte_get_next_lcore(-1, 1, 0);
+
+	for (i = 0; i < RTE_DIM(kept); i++) {
+		kept[i] = rte_fastmem_alloc(16 + i * 40, 0, 0);
+		other[i] = rte_fastmem_alloc(16 + i * 40, 0, 0);
+		if (kept[i] == NULL || other[i] == NULL)
+			return -1;
+	}
+	rte_eal_remote_launch(worker_free_half, other, worker);
+	return rte_eal_wait_lcore(worker);
+}
+
+static int
+test_stats_multi_lcore(void)
+{
+	struct rte_fastmem_class_stats cs;
+	struct rte_fastmem_stats st;
+	size_t sizes[64];
+	unsigned int lcore, n = rte_fastmem_classes(sizes), c, i;
+	uint64_t prev_alloc = 0;
+	int rc = 0;
+
+	if (rte_lcore_count() < 2)
+		return TEST_SKIPPED;
+	mt_stop = 0;
+	RTE_LCORE_FOREACH_WORKER(lcore)
+		rte_eal_remote_launch(worker_churn, NULL, lcore);
+	for (i = 0; i < 2000; i++) {
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+		/*
+		 * Counters only grow; before the reset, allocations seen never
+		 * run behind frees seen (the reader takes frees first).
+		 */
+		TEST_ASSERT(st.alloc_total >= prev_alloc, "alloc_total went back");
+		if (i < 1000)
+			TEST_ASSERT(st.alloc_total >= st.free_total, "frees ahead of allocations");
+		else
+			TEST_ASSERT(st.free_total <= st.alloc_total + 256 * (rte_lcore_count() - 1),
+				"frees too far ahead after reset");
+		prev_alloc = st.alloc_total;
+		if (i == 999) {
+			rte_fastmem_stats_reset();
+			prev_alloc = 0;
+		}
+	}
+	__atomic_store_n(&mt_stop, 1, __ATOMIC_RELAXED);
+	RTE_LCORE_FOREACH_WORKER(lcore)
+		rc |= rte_eal_wait_lcore(lcore);
+	TEST_ASSERT_SUCCESS(rc, "worker failed");
+	/* Quiet now: per class and in total, allocations - frees == live objects. */
+	rte_fastmem_stats_reset();
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.objs_in_use, 0, "live %" PRIu64, st.objs_in_use);
+	TEST_ASSERT_EQUAL(st.alloc_total, 0, "reset while quiet");
+	/* Quiet, with live objects: allocations - frees == live, per class and in total. */
+	TEST_ASSERT_SUCCESS(worker_fill(), "fill");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.alloc_total - st.free_total, st.objs_in_use,
+		"total allocs %" PRIu64 " frees %" PRIu64 " live %" PRIu64,
+		st.alloc_total, st.free_total, st.objs_in_use);
+	TEST_ASSERT_EQUAL(st.objs_in_use, RTE_DIM(kept), "live %" PRIu64, st.objs_in_use);
+	for (c = 0; c < n; c++) {
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(sizes[c], &cs), "class");
+		TEST_ASSERT_EQUAL(cs.alloc_cache_hits + cs.alloc_cache_misses -
+			cs.free_cache_hits - cs.free_cache_misses, cs.in_use,
+			"class %zu unbalanced", sizes[c]);
+	}
+	rte_fastmem_free_bulk(kept, RTE_DIM(kept));
+	return TEST_SUCCESS;
+}
+
+/*
+ * White box, on one bin: an empty slab is kept (no re-carving when the
+ * working set oscillates around a slab boundary), and refills take the
+ * fullest partial slab.
+ */
+static int
+test_slab_policy(void)
+{
+	struct fastmem_state *st = fastmem_state_get();
+	int node = rte_fastmem_lcore_node(rte_lcore_id());
+	unsigned int cls = FASTMEM_NUM_CLASSES - 1, slots, i, round;
+	struct fastmem_bin *b;
+	void *objs[64], *one;
+	uint64_t acquires;
+
+	TEST_ASSERT_NOT_NULL(st, "state");
+	TEST_ASSERT_SUCCESS(fastmem_node_ready(st, node), "node");
+	b = &st->nodes[node].bins[cls];
+	slots = fastmem_slab_slots(cls);
+	TEST_ASSERT(3 * slots + 1 <= RTE_DIM(objs), "slots %u", slots);
+	/* One full slab plus one object in a second slab. */
+	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, objs, slots + 1), slots + 1, "take");
+	acquires = b->slab_acquires;
+	TEST_ASSERT_EQUAL(acquires, 2, "acquires %" PRIu64, acquires);
+	for (round = 0; round < 100; round++) {
+		fastmem_bin_give(st, b, &objs[slots], 1);
+		fastmem_bin_drain(st, b, false);
+		TEST_ASSERT(b->spare != NULL, "empty slab not kept");
+		TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, &objs[slots], 1), 1, "retake");
+	}
+	TEST_ASSERT_EQUAL(b->slab_acquires, acquires, "slab ping-pong: %" PRIu64 " acquires",
+		b->slab_acquires);
+	TEST_ASSERT_EQUAL(b->slab_releases, 0, "releases %" PRIu64, b->slab_releases);
+	/* Three slabs: full, 1 used, slots - 1 used. Refills must pick the fullest. */
+	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, &objs[slots + 1], 2 * slots - 1),
+		2 * slots - 1, "take more");
+	fastmem_bin_give(st, b, &objs[slots + 1], slots - 1);  /* slab 2 back to 1 used */
+	fastmem_bin_give(st, b, &objs[2 * slots], 1);          /* slab 3: slots - 1 used */
+	fastmem_bin_drain(st, b, false);
+	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, &one, 1), 1, "take one");
+	TEST_ASSERT_EQUAL(RTE_PTR_ALIGN_FLOOR(one, FASTMEM_SLAB_SIZE),
+		RTE_PTR_ALIGN_FLOOR(objs[2 * slots + 1], FASTMEM_SLAB_SIZE),
+		"refill did not take the fullest partial slab");
+	objs[2 * slots] = one;
+	fastmem_bin_give(st, b, objs, slots + 1);
+	fastmem_bin_give(st, b, &objs[2 * slots], slots);
+	fastmem_bin_drain(st, b, true);
+	for (i = 0; i < FASTMEM_FILL_BUCKETS; i++)
+		TEST_ASSERT(TAILQ_EMPTY(&b->partial[i]), "partial slabs left");
+	TEST_ASSERT(TAILQ_EMPTY(&b->full) && b->spare == NULL, "slabs left");
+	return TEST_SUCCESS;
+}
+
+/* Free slabs are shared between classes: a class's empties serve another. */
+static int
+test_slab_sharing(void)
+{
+	enum { N = 3000 };
+	struct fastmem_state *st = fastmem_state_get();
+	int node = rte_fastmem_lcore_node(rte_lcore_id());
+	void **objs = malloc(sizeof(void *) * N);
+	uint64_t backing;
+	unsigned int i;
+
+	TEST_ASSERT_NOT_NULL(objs, "malloc");
+	for (i = 0; i < N; i++)
+		TEST_ASSERT_NOT_NULL(objs[i] = rte_fastmem_alloc(4000, 0, 0), "alloc 4000");
+	rte_fastmem_free_bulk(objs, N);
+	rte_fastmem_cache_flush();
+	/* The 4 KiB class gives its slabs back to the node, which keeps them. */
+	fastmem_bin_drain(st, &st->nodes[node].bins[__rte_fastmem_size_to_class(4000, 0)], true);
+	backing = backing_bytes();
+	for (i = 0; i < N; i++)
+		TEST_ASSERT_NOT_NULL(objs[i] = rte_fastmem_alloc(1500, 0, 0), "alloc 1500");
+	TEST_ASSERT_EQUAL(backing_bytes(), backing, "backing grew from %" PRIu64 " to %" PRIu64,
+		backing, backing_bytes());
+	rte_fastmem_free_bulk(objs, N);
+	free(objs);
+	return TEST_SUCCESS;
+}
+
+/* Secondary process: attaches, allocates, frees, checks primary objects. */
+#define SECONDARY_MZ "fastmem_test_xfer"
+
+static int
+test_secondary_child(void)
+{
+	const struct rte_memzone *mz = rte_memzone_lookup(SECONDARY_MZ);
+	void **shared, *objs[500];
+	unsigned int i;
+
+	if (mz == NULL)
+		return TEST_FAILED;
+	shared = mz->addr;
+	/* Objects from the primary are readable and freeable here. */
+	for (i = 0; i < 100; i++) {
+		if (!stamp_ok(shared[i], 64, i))
+			return TEST_FAILED;
+		rte_fastmem_free(shared[i]);
+	}
+	for (i = 0; i < RTE_DIM(objs); i++) {
+		objs[i] = rte_fastmem_alloc(64 + i, 0, 0);
+		if (objs[i] == NULL)
+			return TEST_FAILED;
+		stamp(objs[i], 64, i);
+	}
+	for (i = 0; i < RTE_DIM(objs); i++)
+		if (!stamp_ok(objs[i], 64, i))
+			return TEST_FAILED;
+	/* Hand 100 back to the primary, free the rest. */
+	for (i = 0; i < 100; i++)
+		shared[i] = objs[i];
+	rte_fastmem_free_bulk(&objs[100], RTE_DIM(objs) - 100);
+	rte_fastmem_cache_flush();
+	return TEST_SUCCESS;
+}
+
+REGISTER_TEST_COMMAND(fastmem_secondary_child, test_secondary_child);
+
+static int
+run_secondary(void)
+{
+	char prefix[64], exe[4096];
+	const char *rt = rte_eal_get_runtime_dir();
+	const char *base = strrchr(rt, '/');
+	ssize_t len;
+	pid_t pid;
+	int status;
+
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len < 0 || base == NULL)
+		return -1;
+	exe[len] = '\0';
+	snprintf(prefix, sizeof(prefix), "--file-prefix=%s", base + 1);
+	pid = fork();
+	if (pid == 0) {
+		char proc[] = "--proc-type=secondary", pci[] = "--no-pci", lcores[] = "-l0";
+		char log[] = "--log-level=lib.eal:error", cmd[] = "fastmem_secondary_child";
+		char *argv[] = { exe, proc, prefix, pci, lcores, log, cmd, NULL };
+
+		execv(exe, argv);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int
+test_secondary(void)
+{
+	const struct rte_memzone *mz;
+	void **shared;
+	unsigned int i;
+	int rc;
+
+	if (!rte_eal_has_hugepages()) {
+		printf("secondary processes need hugepages (memory is private with --no-huge)\n");
+		return TEST_SKIPPED;
+	}
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(32 * MIB, SOCKET_ID_ANY), "reserve");
+	mz = rte_memzone_reserve(SECONDARY_MZ, 100 * sizeof(void *), SOCKET_ID_ANY, 0);
+	TEST_ASSERT_NOT_NULL(mz, "memzone");
+	shared = mz->addr;
+	for (i = 0; i < 100; i++) {
+		shared[i] = rte_fastmem_alloc(64, 0, 0);
+		TEST_ASSERT_NOT_NULL(shared[i], "alloc");
+		stamp(shared[i], 64, i);
+	}
+	rte_fastmem_cache_flush();
+	rc = run_secondary();
+	if (rc == 0) {
+		for (i = 0; i < 100; i++) {
+			TEST_ASSERT(stamp_ok(shared[i], 64, i), "secondary object %u", i);
+			rte_fastmem_free(shared[i]);
+		}
+	}
+	rte_memzone_free(mz);
+	TEST_ASSERT_SUCCESS(rc, "secondary process exited with %d", rc);
+	return TEST_SUCCESS;
+}
+
+static struct unit_test_suite fastmem_suite = {
+	.suite_name = "fastmem autotest",
+	.unit_test_cases = {
+		TEST_CASE(test_uninitialized),
+		TEST_CASE(test_classes),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_small_packing),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_bad_args),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_all_classes),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_many_objects),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_alignment),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_zero_flag),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_large),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_virt2iova),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_socket),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_limit),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_limits),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_oom_recovery),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_reserve),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_trim),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_realloc),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_handles),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_cross_lcore),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_non_eal_thread),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_stats),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_stats_multi_lcore),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_slab_policy),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_slab_sharing),
+		TEST_CASES_END()
+	}
+};
+
+/*
+ * Its own command: once a secondary attached, EAL refuses to register
+ * non-EAL threads in this process, and the reverse.
+ */
+static struct unit_test_suite fastmem_mp_suite = {
+	.suite_name = "fastmem multi-process autotest",
+	.unit_test_cases = {
+		TEST_CASE_ST(fm_setup, fm_teardown, test_secondary),
+		TEST_CASES_END()
+	}
+};
+
+static int
+test_fastmem(void)
+{
+	return unit_test_suite_runner(&fastmem_suite);
+}
+
+REGISTER_FAST_TEST(fastmem_autotest, true, true, test_fastmem);
+
+static int
+test_fastmem_mp(void)
+{
+	return unit_test_suite_runner(&fastmem_mp_suite);
+}
+
+REGISTER_FAST_TEST(fastmem_mp_autotest, true, true, test_fastmem_mp);
