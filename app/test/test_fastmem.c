@@ -912,6 +912,7 @@ test_stats(void)
 	TEST_ASSERT_EQUAL(st.alloc_total, 1000, "alloc_total %" PRIu64, st.alloc_total);
 	TEST_ASSERT_EQUAL(st.objs_in_use, 1000, "objs_in_use %" PRIu64, st.objs_in_use);
 	TEST_ASSERT_EQUAL(st.bytes_in_use, 64000, "bytes_in_use %" PRIu64, st.bytes_in_use);
+	TEST_ASSERT_EQUAL(st.bytes_wasted, 0, "64 B in the 64 B class wastes nothing");
 	TEST_ASSERT_EQUAL(st.n_classes, rte_fastmem_classes(NULL), "n_classes");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(64, &cs), "class stats");
 	TEST_ASSERT_EQUAL(cs.in_use, 1000, "class in_use");
@@ -933,6 +934,14 @@ test_stats(void)
 	TEST_ASSERT_EQUAL(ls.free_cache_hits + ls.free_cache_misses, 1000, "lcore frees");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(64, &cs), "class stats");
 	TEST_ASSERT_EQUAL(cs.free_cache_hits + cs.free_cache_misses, 1000, "class frees");
+	/* 100 B objects in the 112 B class: 12 B each lost to rounding. */
+	for (i = 0; i < 10; i++)
+		objs[i] = rte_fastmem_alloc(100, 0, 0);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(112, &cs), "class stats");
+	TEST_ASSERT_EQUAL(cs.bytes_wasted, 120, "wasted %" PRIu64, cs.bytes_wasted);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.bytes_wasted, 120, "global wasted %" PRIu64, st.bytes_wasted);
+	rte_fastmem_free_bulk(objs, 10);
 	return TEST_SUCCESS;
 }
 

@@ -50,7 +50,18 @@ RTE_DEFINE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_home) = idle_row;
 
 static struct fastmem_lcore *lcores[RTE_MAX_LCORE];
 
-/* Objects the shared path saw fail, per class. */
+/* The shared path counts under the bin lock: every shared call is a miss. */
+static void
+shared_count_alloc(struct fastmem_bin *b, unsigned int n, size_t size)
+{
+	rte_spinlock_lock(&b->lock);
+	fastmem_count(&b->shared_alloc, n);
+	fastmem_count(&b->shared_alloc_miss, n);
+	fastmem_count(&b->shared_bytes, (uint64_t)n * size);
+	rte_spinlock_unlock(&b->lock);
+}
+
+/* An allocation call failed with ENOMEM. */
 static void
 count_nomem(struct fastmem_state *st, int node, unsigned int cls, struct fastmem_lcore *lc)
 {
@@ -135,6 +146,7 @@ row_node_setup(struct fastmem_lcore *lc, int node)
 
 		c->objs = objs;
 		c->len = 0;
+		c->obj_size = __rte_fastmem_class_size(cls);
 		objs += fastmem_cache_capacity(cls);
 		/* Publish the capacity last: it opens the fast path. */
 		__atomic_store_n(&c->cap, fastmem_cache_capacity(cls), __ATOMIC_RELEASE);
@@ -177,7 +189,7 @@ cache_make_room(struct fastmem_state *st, struct __rte_fastmem_cache *c, struct 
 }
 
 void *
-fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls)
+fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls, size_t size)
 {
 	struct fastmem_bin *b = &st->nodes[node].bins[cls];
 	struct fastmem_lcore *lc = thread_row();
@@ -186,10 +198,7 @@ fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls)
 
 	if (lc == NULL || (c = row_cache(lc, node, cls)) == NULL) {
 		if (fastmem_bin_take(st, b, &obj, 1) == 1) {
-			rte_spinlock_lock(&b->lock);
-			fastmem_count(&b->shared_alloc, 1);
-			fastmem_count(&b->shared_alloc_miss, 1);
-			rte_spinlock_unlock(&b->lock);
+			shared_count_alloc(b, 1, size);
 			return obj;
 		}
 		count_nomem(st, node, cls, NULL);
@@ -202,12 +211,12 @@ fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls)
 		}
 		fastmem_count(&lc->miss[cls].alloc_miss, 1);
 	}
-	return __rte_fastmem_cache_pop(c);
+	return __rte_fastmem_cache_pop(c, size);
 }
 
 int
 fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, void **objs,
-		unsigned int n)
+		unsigned int n, size_t size)
 {
 	struct fastmem_bin *b = &st->nodes[node].bins[cls];
 	struct fastmem_lcore *lc = thread_row();
@@ -234,13 +243,12 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 		}
 		free(saved);
 		if (lc != NULL) {
+			c = &lc->caches[fastmem_cache_idx(node, cls)];
 			fastmem_count(&lc->miss[cls].alloc_miss, n);
-			fastmem_count(&lc->caches[fastmem_cache_idx(node, cls)].n_alloc, n);
+			fastmem_count(&c->n_bytes, (uint64_t)n * size);
+			fastmem_count(&c->n_alloc, n);
 		} else {
-			rte_spinlock_lock(&b->lock);
-			fastmem_count(&b->shared_alloc, n);
-			fastmem_count(&b->shared_alloc_miss, n);
-			rte_spinlock_unlock(&b->lock);
+			shared_count_alloc(b, n, size);
 		}
 		return 0;
 	}
@@ -253,6 +261,7 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 	}
 	for (i = 0; i < n; i++)
 		objs[i] = c->objs[--c->len];
+	fastmem_count(&c->n_bytes, (uint64_t)n * size);
 	fastmem_count(&c->n_alloc, n);
 	return 0;
 }
@@ -390,22 +399,33 @@ fastmem_cache_fini(void)
 }
 
 void
-fastmem_cache_counts(unsigned int lcore_id, unsigned int cls, bool frees,
+fastmem_cache_counts(unsigned int lcore_id, unsigned int cls, int node, bool frees,
 		struct fastmem_lcore_counts *cnt)
 {
 	const struct fastmem_lcore *lc = __atomic_load_n(&lcores[lcore_id], __ATOMIC_ACQUIRE);
-	int node;
+	int n;
 
 	if (lc == NULL)
 		return;
-	if (frees) {
-		for (node = 0; node < FASTMEM_MAX_NODES; node++)
-			cnt->n_free += fastmem_read(&lc->caches[fastmem_cache_idx(node, cls)].n_free);
-		cnt->free_miss += fastmem_read(&lc->miss[cls].free_miss);
-		return;
+	for (n = 0; n < FASTMEM_MAX_NODES; n++) {
+		const struct __rte_fastmem_cache *c = &lc->caches[fastmem_cache_idx(n, cls)];
+
+		if (node >= 0 && n != node)
+			continue;
+		if (frees) {
+			cnt->n_free += fastmem_read(&c->n_free);
+		} else {
+			cnt->n_bytes += fastmem_read(&c->n_bytes);
+			cnt->n_alloc += fastmem_read(&c->n_alloc);
+		}
 	}
-	for (node = 0; node < FASTMEM_MAX_NODES; node++)
-		cnt->n_alloc += fastmem_read(&lc->caches[fastmem_cache_idx(node, cls)].n_alloc);
-	cnt->alloc_miss += fastmem_read(&lc->miss[cls].alloc_miss);
-	cnt->nomem += fastmem_read(&lc->miss[cls].nomem);
+	/* Misses are per class: only the all-nodes view has them. */
+	if (node >= 0)
+		return;
+	if (frees) {
+		cnt->free_miss += fastmem_read(&lc->miss[cls].free_miss);
+	} else {
+		cnt->alloc_miss += fastmem_read(&lc->miss[cls].alloc_miss);
+		cnt->nomem += fastmem_read(&lc->miss[cls].nomem);
+	}
 }

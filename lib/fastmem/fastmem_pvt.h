@@ -165,6 +165,7 @@ struct __rte_cache_aligned fastmem_bin {
 	uint64_t shared_alloc_miss;
 	uint64_t shared_free;
 	uint64_t shared_free_miss;
+	uint64_t shared_bytes;
 	/* Allocation calls that failed with ENOMEM, any path. */
 	uint64_t nomem;
 	uint64_t shared_nomem;
@@ -269,9 +270,9 @@ void fastmem_bin_counts(const struct fastmem_bin *b, uint64_t *partial, uint64_t
 		uint64_t *empty, uint64_t *depot);
 
 /* fastmem_cache.c */
-void *fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls);
+void *fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls, size_t size);
 int fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, void **objs,
-		unsigned int n);
+		unsigned int n, size_t size);
 void fastmem_cache_free(struct fastmem_state *st, uint32_t cache_idx, void *obj);
 void fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void * const *objs,
 		unsigned int n);
@@ -283,6 +284,7 @@ int fastmem_thread_home(void);
 
 /* fastmem_stats.c */
 struct fastmem_lcore_counts {
+	uint64_t n_bytes;   /* requested bytes of the allocations */
 	uint64_t n_alloc;
 	uint64_t n_free;
 	uint64_t alloc_miss;
@@ -293,9 +295,14 @@ struct fastmem_lcore_counts {
  * Add an lcore's counts of a class to *c: the free half (n_free, free_miss)
  * or the allocation half. Readers take every free half before any
  * allocation half, so that a free they see has its allocation seen too.
+ * With node >= 0, only that node's objects and no misses (they are kept
+ * per class).
  */
-void fastmem_cache_counts(unsigned int lcore_id, unsigned int cls, bool frees,
+void fastmem_cache_counts(unsigned int lcore_id, unsigned int cls, int node, bool frees,
 		struct fastmem_lcore_counts *c);
 void fastmem_stats_fini(void);
+/* Live objects and class-rounded bytes of a node (slab classes and large objects). */
+void fastmem_stats_node_usage(const struct fastmem_state *st, int node, uint64_t *objs,
+		uint64_t *bytes);
 
 #endif /* FASTMEM_PVT_H */

@@ -34,6 +34,7 @@ static rte_spinlock_t stats_lock = RTE_SPINLOCK_INITIALIZER;
 static void
 counts_sub(struct fastmem_lcore_counts *a, const struct fastmem_lcore_counts *b)
 {
+	a->n_bytes -= b->n_bytes;
 	a->n_alloc -= b->n_alloc;
 	a->n_free -= b->n_free;
 	a->alloc_miss -= b->alloc_miss;
@@ -44,6 +45,7 @@ counts_sub(struct fastmem_lcore_counts *a, const struct fastmem_lcore_counts *b)
 static void
 counts_add(struct fastmem_lcore_counts *a, const struct fastmem_lcore_counts *b)
 {
+	a->n_bytes += b->n_bytes;
 	a->n_alloc += b->n_alloc;
 	a->n_free += b->n_free;
 	a->alloc_miss += b->alloc_miss;
@@ -65,6 +67,7 @@ shared_counts(const struct fastmem_state *st, unsigned int cls, bool frees,
 			c->n_free += fastmem_read(&b->shared_free);
 			c->free_miss += fastmem_read(&b->shared_free_miss);
 		} else {
+			c->n_bytes += fastmem_read(&b->shared_bytes);
 			c->n_alloc += fastmem_read(&b->shared_alloc);
 			c->alloc_miss += fastmem_read(&b->shared_alloc_miss);
 			c->nomem += fastmem_read(&b->shared_nomem);
@@ -82,7 +85,7 @@ thread_counts(const struct fastmem_state *st, unsigned int lcore_id, unsigned in
 	memset(c, 0, sizeof(*c));
 	do {
 		if (lcore_id < RTE_MAX_LCORE)
-			fastmem_cache_counts(lcore_id, cls, frees, c);
+			fastmem_cache_counts(lcore_id, cls, -1, frees, c);
 		else
 			shared_counts(st, cls, frees, c);
 		frees = !frees;
@@ -154,12 +157,60 @@ class_raw(const struct fastmem_state *st, unsigned int cls, struct fastmem_lcore
 	do {
 		shared_counts(st, cls, frees, total);
 		for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
-			fastmem_cache_counts(lcore_id, cls, frees, total);
+			fastmem_cache_counts(lcore_id, cls, -1, frees, total);
 		frees = !frees;
 	} while (!frees);
 	*base = base_shared[cls];
 	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
 		counts_add(base, &base_lcore[lcore_id][cls]);
+}
+
+/*
+ * Bytes lost to rounding by the live objects of a class: the mean request
+ * size is known from the allocations (sizes are not kept per object).
+ */
+static uint64_t
+class_waste(unsigned int cls, const struct fastmem_lcore_counts *raw)
+{
+	uint64_t size = __rte_fastmem_class_size(cls);
+	uint64_t live = raw->n_alloc > raw->n_free ? raw->n_alloc - raw->n_free : 0;
+	uint64_t mean;
+
+	if (raw->n_alloc == 0)
+		return 0;
+	mean = raw->n_bytes / raw->n_alloc;
+	return mean < size ? live * (size - mean) : 0;
+}
+
+void
+fastmem_stats_node_usage(const struct fastmem_state *st, int node, uint64_t *objs,
+		uint64_t *bytes)
+{
+	struct fastmem_lcore_counts c;
+	unsigned int cls, lcore_id;
+	bool frees;
+
+	*objs = fastmem_read(&st->nodes[node].large_live);
+	*bytes = fastmem_read(&st->nodes[node].large_bytes);
+	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
+		const struct fastmem_bin *b = &st->nodes[node].bins[cls];
+
+		memset(&c, 0, sizeof(c));
+		frees = true;
+		do {
+			for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
+				fastmem_cache_counts(lcore_id, cls, node, frees, &c);
+			if (frees)
+				c.n_free += fastmem_read(&b->shared_free);
+			else
+				c.n_alloc += fastmem_read(&b->shared_alloc);
+			frees = !frees;
+		} while (!frees);
+		if (c.n_alloc > c.n_free) {
+			*objs += c.n_alloc - c.n_free;
+			*bytes += (c.n_alloc - c.n_free) * __rte_fastmem_class_size(cls);
+		}
+	}
 }
 
 int
@@ -184,6 +235,7 @@ rte_fastmem_stats(struct rte_fastmem_stats *stats)
 		live = c.n_alloc > c.n_free ? c.n_alloc - c.n_free : 0;
 		live_objs += live;
 		in_use_bytes += live * __rte_fastmem_class_size(cls);
+		stats->bytes_wasted += class_waste(cls, &c);
 		counts_add(&total, &c);
 		counts_add(&base, &b);
 	}
@@ -226,6 +278,7 @@ rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats
 	rte_spinlock_lock(&stats_lock);
 	class_raw(st, (unsigned int)cls, &c, &base);
 	stats->in_use = c.n_alloc > c.n_free ? c.n_alloc - c.n_free : 0;
+	stats->bytes_wasted = class_waste((unsigned int)cls, &c);
 	counts_sub(&c, &base);
 	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
 		const struct fastmem_bin *b = &st->nodes[node].bins[cls];

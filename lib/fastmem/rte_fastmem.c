@@ -170,7 +170,7 @@ alloc_on(struct fastmem_state *st, int node, unsigned int cls, size_t size, size
 	if (fastmem_node_ready(st, node) != 0)
 		return NULL;
 	if (cls < FASTMEM_NUM_CLASSES)
-		return fastmem_cache_alloc(st, node, cls);
+		return fastmem_cache_alloc(st, node, cls, size);
 	return fastmem_large_alloc(st, size, align, node);
 }
 
@@ -268,7 +268,7 @@ __rte_fastmem_free_slow(void *ptr)
 }
 
 void
-rte_fastmem_free_bulk(void **ptrs, unsigned int n)
+__rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n)
 {
 	struct fastmem_state *st;
 	unsigned int i, run;
@@ -292,7 +292,9 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 		}
 		/* Objects of one class and node go to their cache in one copy. */
 		while (i + run < n && ptrs[i + run] != NULL &&
-				__rte_fastmem_slab_of(ptrs[i + run])->cache_idx == idx)
+				(((uintptr_t)ptrs[i + run] ^ (uintptr_t)ptrs[i + run - 1]) <
+					FASTMEM_SLAB_SIZE ||
+				__rte_fastmem_slab_of(ptrs[i + run])->cache_idx == idx))
 			run++;
 		fastmem_cache_free_bulk(st, idx, &ptrs[i], run);
 	}
@@ -315,7 +317,7 @@ alloc_bulk_large(struct fastmem_state *st, void **ptrs, unsigned int n, size_t s
 		if (objs[j] == NULL) {
 			int rc = rte_errno;
 
-			rte_fastmem_free_bulk(objs, j);
+			__rte_fastmem_free_bulk_slow(objs, j);
 			free(objs);
 			rte_errno = rc;
 			return -rc;
@@ -358,7 +360,8 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
 	rc = -ENOMEM;
 	for (i = 0; i < k && rc != 0; i++)
 		if (fastmem_node_ready(st, nodes[i]) == 0)
-			rc = fastmem_cache_alloc_bulk(st, nodes[i], (unsigned int)cls, ptrs, n);
+			rc = fastmem_cache_alloc_bulk(st, nodes[i], (unsigned int)cls, ptrs, n,
+				size);
 	if (rc != 0)
 		goto fail;
 	if (flags & RTE_FASTMEM_F_ZERO)
@@ -369,12 +372,6 @@ fail:
 	if (rc != 0)
 		rte_errno = -rc;
 	return rc;
-}
-
-int
-rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align, unsigned int flags)
-{
-	return rte_fastmem_alloc_bulk_socket(ptrs, n, size, align, flags, SOCKET_ID_ANY);
 }
 
 void *
@@ -499,7 +496,8 @@ __rte_fastmem_halloc_slow(rte_fastmem_handle_t handle, unsigned int flags)
 		rte_errno = -rc;
 		return NULL;
 	}
-	obj = fastmem_cache_alloc(st, fastmem_idx_node(handle), fastmem_idx_class(handle));
+	obj = fastmem_cache_alloc(st, fastmem_idx_node(handle), fastmem_idx_class(handle),
+			__rte_fastmem_class_size(fastmem_idx_class(handle)));
 	if (obj == NULL) {
 		rte_errno = ENOMEM;
 		return NULL;
@@ -525,7 +523,7 @@ __rte_fastmem_hfree_slow(rte_fastmem_handle_t handle, void *ptr)
 }
 
 int
-rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n,
+__rte_fastmem_halloc_bulk_slow(rte_fastmem_handle_t handle, void **ptrs, unsigned int n,
 		unsigned int flags)
 {
 	struct fastmem_state *st = fastmem_state_get();
@@ -535,7 +533,8 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
 	if (rc == 0 && ((ptrs == NULL && n > 0) || (flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		rc = -EINVAL;
 	if (rc == 0 && n > 0)
-		rc = fastmem_cache_alloc_bulk(st, fastmem_idx_node(handle), cls, ptrs, n);
+		rc = fastmem_cache_alloc_bulk(st, fastmem_idx_node(handle), cls, ptrs, n,
+			__rte_fastmem_class_size(cls));
 	if (rc != 0) {
 		rte_errno = -rc;
 		return rc;
@@ -547,17 +546,24 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
 }
 
 void
-rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
+__rte_fastmem_hfree_bulk_slow(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 {
 	struct fastmem_state *st = fastmem_state_get();
+	unsigned int i, run;
 
 	if (ptrs == NULL || n == 0)
 		return;
 	if (check_handle(st, handle) != 0) {
-		rte_fastmem_free_bulk(ptrs, n);
+		__rte_fastmem_free_bulk_slow(ptrs, n);
 		return;
 	}
-	fastmem_cache_free_bulk(st, handle, ptrs, n);
+	/* Runs between NULL entries go to the cache in one copy. */
+	for (i = 0; i < n; i += run + 1) {
+		for (run = 0; i + run < n && ptrs[i + run] != NULL; run++)
+			;
+		if (run > 0)
+			fastmem_cache_free_bulk(st, handle, &ptrs[i], run);
+	}
 }
 
 int

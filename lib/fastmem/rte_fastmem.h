@@ -85,6 +85,7 @@ struct rte_fastmem_stats {
 	unsigned int n_classes;  /**< Number of size classes. */
 	uint64_t objs_in_use;    /**< Live objects (not reset by rte_fastmem_stats_reset()). */
 	uint64_t bytes_free_slabs; /**< Backing bytes in slabs no class uses. */
+	uint64_t bytes_wasted;   /**< Estimate of bytes_in_use lost to class rounding. */
 };
 
 /** Statistics of one size class, over all nodes and threads. */
@@ -102,6 +103,7 @@ struct rte_fastmem_class_stats {
 	uint64_t slabs_full;          /**< Slabs with no free object. */
 	uint64_t slabs_empty;         /**< Empty slabs the class keeps (hysteresis). */
 	uint64_t objs_cached;         /**< Free objects in depots (thread caches not included). */
+	uint64_t bytes_wasted;        /**< Estimate: in_use x (class_size - mean requested size). */
 };
 
 /** Per-thread statistics (one lcore, or the shared path). */
@@ -311,7 +313,7 @@ rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
 	if (likely(cls < __RTE_FASTMEM_NUM_CLASSES)) {
 		c = RTE_PER_LCORE(_fastmem_home) + cls;
 		if (likely(c->len > 0 && (flags & ~RTE_FASTMEM_F_ZERO) == 0)) {
-			obj = __rte_fastmem_cache_pop(c);
+			obj = __rte_fastmem_cache_pop(c, size);
 			if (flags != 0)
 				memset(obj, 0, __rte_fastmem_class_size(cls));
 			return obj;
@@ -364,7 +366,35 @@ void *
 rte_fastmem_realloc(void *ptr, size_t size, size_t align);
 
 /**
- * Allocate @p n objects of one size, all or nothing.
+ * Allocate @p n objects of one size on a node, all or nothing.
+ *
+ * @param ptrs
+ *   Array of at least @p n entries, filled on success, untouched on failure.
+ * @param n
+ *   Number of objects; 0 succeeds and does nothing.
+ * @param size
+ *   Object size.
+ * @param align
+ *   0 or a power of 2.
+ * @param flags
+ *   0 or RTE_FASTMEM_F_ZERO.
+ * @param socket_id
+ *   NUMA node id or SOCKET_ID_ANY.
+ * @return
+ *   0 on success, or a negative errno (also stored in rte_errno): -EINVAL
+ *   (NULL @p ptrs with n > 0, bad size/align/flags/node), -ENXIO (node
+ *   without EAL memory), -E2BIG, -ENOMEM, -ENODEV.
+ */
+__rte_experimental
+int
+rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t align,
+		unsigned int flags, int socket_id);
+
+/**
+ * Allocate @p n objects of one size on the caller's node, all or nothing.
+ *
+ * Like rte_fastmem_alloc_bulk_socket() with SOCKET_ID_ANY; inline when
+ * the calling thread's cache holds @p n objects.
  *
  * @param ptrs
  *   Array of at least @p n entries, filled on success, untouched on failure.
@@ -377,48 +407,63 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align);
  * @param flags
  *   0 or RTE_FASTMEM_F_ZERO.
  * @return
- *   0 on success, or a negative errno (also stored in rte_errno): -EINVAL
- *   (NULL @p ptrs with n > 0, bad size/align/flags), -E2BIG, -ENOMEM, -ENODEV.
+ *   As rte_fastmem_alloc_bulk_socket().
  */
-__rte_experimental
-int
+static inline int
 rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
-		unsigned int flags);
+		unsigned int flags)
+{
+	unsigned int cls = __rte_fastmem_size_to_class(size, align);
+	struct __rte_fastmem_cache *c;
 
-/**
- * Allocate @p n objects of one size on a node, all or nothing.
- *
- * @param ptrs
- *   Array of at least @p n entries.
- * @param n
- *   Number of objects.
- * @param size
- *   Object size.
- * @param align
- *   0 or a power of 2.
- * @param flags
- *   0 or RTE_FASTMEM_F_ZERO.
- * @param socket_id
- *   NUMA node id or SOCKET_ID_ANY.
- * @return
- *   As rte_fastmem_alloc_bulk(), -EINVAL also for a bad node id.
- */
+	if (likely(cls < __RTE_FASTMEM_NUM_CLASSES && flags == 0 && ptrs != NULL)) {
+		c = RTE_PER_LCORE(_fastmem_home) + cls;
+		if (likely(n <= c->len)) {
+			__rte_fastmem_cache_pop_bulk(c, ptrs, n, size);
+			return 0;
+		}
+	}
+	return rte_fastmem_alloc_bulk_socket(ptrs, n, size, align, flags, SOCKET_ID_ANY);
+}
+
+/** @internal Out-of-line bulk free. */
 __rte_experimental
-int
-rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t align,
-		unsigned int flags, int socket_id);
+void
+__rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n);
 
 /**
  * Free @p n objects of any classes and nodes.
  *
+ * Inline when all objects are in one slab and fit in the cache; objects
+ * of one class and node go to their cache in one copy otherwise.
+ *
  * @param ptrs
- *   The objects; NULL entries are skipped. NULL @p ptrs with @p n 0 is a no-op.
+ *   The objects; NULL entries are skipped. NULL @p ptrs is a no-op.
  * @param n
  *   Number of entries.
  */
-__rte_experimental
-void
-rte_fastmem_free_bulk(void **ptrs, unsigned int n);
+static inline void
+rte_fastmem_free_bulk(void **ptrs, unsigned int n)
+{
+	struct __rte_fastmem_cache *c;
+	uintptr_t first, spread = 0;
+	unsigned int i;
+
+	if (likely(ptrs != NULL && n > 0 && ptrs[0] != NULL)) {
+		/* One slab iff every address differs from the first below the slab bit. */
+		first = (uintptr_t)ptrs[0];
+		for (i = 1; i < n; i++)
+			spread |= (uintptr_t)ptrs[i] ^ first;
+		if (likely(spread < RTE_FASTMEM_SLAB_SIZE)) {
+			c = RTE_PER_LCORE(_fastmem_caches) + __rte_fastmem_slab_of(ptrs[0])->cache_idx;
+			if (likely(c->cap - c->len >= n)) {
+				__rte_fastmem_cache_push_bulk(c, ptrs, n);
+				return;
+			}
+		}
+	}
+	__rte_fastmem_free_bulk_slow(ptrs, n);
+}
 
 /**
  * Resolve a (size, alignment, node) once, for rte_fastmem_halloc().
@@ -464,7 +509,7 @@ rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
 	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && flags == 0)) {
 		c = RTE_PER_LCORE(_fastmem_caches) + handle;
 		if (likely(c->len > 0)) {
-			obj = __rte_fastmem_cache_pop(c);
+			obj = __rte_fastmem_cache_pop(c, c->obj_size);
 			return obj;
 		}
 	}
@@ -497,6 +542,17 @@ rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 	__rte_fastmem_hfree_slow(handle, ptr);
 }
 
+/** @internal Out-of-line handle bulk allocation. */
+__rte_experimental
+int
+__rte_fastmem_halloc_bulk_slow(rte_fastmem_handle_t handle, void **ptrs, unsigned int n,
+		unsigned int flags);
+
+/** @internal Out-of-line handle bulk free. */
+__rte_experimental
+void
+__rte_fastmem_hfree_bulk_slow(rte_fastmem_handle_t handle, void **ptrs, unsigned int n);
+
 /**
  * Allocate @p n objects with a handle, all or nothing.
  *
@@ -505,16 +561,28 @@ rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
  * @param ptrs
  *   Array of at least @p n entries, untouched on failure.
  * @param n
- *   Number of objects.
+ *   Number of objects; 0 succeeds and does nothing.
  * @param flags
  *   0 or RTE_FASTMEM_F_ZERO.
  * @return
- *   0, or -EINVAL (bad handle, flags, NULL @p ptrs), -ENOMEM, -ENODEV.
+ *   0, or -EINVAL (bad handle, flags, NULL @p ptrs with n > 0), -ENOMEM,
+ *   -ENODEV; also stored in rte_errno.
  */
-__rte_experimental
-int
+static inline int
 rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n,
-		unsigned int flags);
+		unsigned int flags)
+{
+	struct __rte_fastmem_cache *c;
+
+	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && flags == 0 && ptrs != NULL)) {
+		c = RTE_PER_LCORE(_fastmem_caches) + handle;
+		if (likely(n <= c->len)) {
+			__rte_fastmem_cache_pop_bulk(c, ptrs, n, c->obj_size);
+			return 0;
+		}
+	}
+	return __rte_fastmem_halloc_bulk_slow(handle, ptrs, n, flags);
+}
 
 /**
  * Free @p n objects of a handle's class and node.
@@ -522,13 +590,28 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
  * @param handle
  *   The objects' handle.
  * @param ptrs
- *   The objects; NULL entries are skipped.
+ *   The objects; NULL entries are skipped. NULL @p ptrs is a no-op.
  * @param n
  *   Number of entries.
  */
-__rte_experimental
-void
-rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n);
+static inline void
+rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
+{
+	struct __rte_fastmem_cache *c;
+	unsigned int i;
+	uintptr_t null = 1;
+
+	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && ptrs != NULL)) {
+		c = RTE_PER_LCORE(_fastmem_caches) + handle;
+		for (i = 0; i < n; i++)
+			null &= (uintptr_t)ptrs[i] != 0;
+		if (likely(c->cap - c->len >= n && null)) {
+			__rte_fastmem_cache_push_bulk(c, ptrs, n);
+			return;
+		}
+	}
+	__rte_fastmem_hfree_bulk_slow(handle, ptrs, n);
+}
 
 /**
  * IOVA of an object byte, in O(1).

@@ -16,8 +16,9 @@
  * experimental.
  */
 
-#include <stdint.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_memory.h>
@@ -58,12 +59,14 @@ extern "C" {
  * (release) stores and read by statistics readers with acquire loads, so
  * they are never torn and never need a lock or an atomic read-modify-write.
  */
-struct __rte_fastmem_cache {
+struct __rte_cache_aligned __rte_fastmem_cache {
 	uint32_t len;      /**< Objects in objs[]. */
 	uint32_t cap;      /**< Capacity; 0 until set up, which sends every call to the slow path. */
 	void **objs;       /**< Object stack, objs[len - 1] is the most recently freed. */
 	uint64_t n_alloc;  /**< Objects handed out through this cache. */
 	uint64_t n_free;   /**< Objects given back through this cache. */
+	uint64_t n_bytes;  /**< Bytes requested by those allocations (class size for handles). */
+	uint32_t obj_size; /**< Class size. */
 };
 
 /**
@@ -148,12 +151,13 @@ __rte_fastmem_slab_of(const void *ptr)
 	return (const void *)((uintptr_t)ptr & ~(uintptr_t)(RTE_FASTMEM_SLAB_SIZE - 1));
 }
 
-/** @internal Pop one object from a cache; the caller checked len > 0. */
+/** @internal Pop one object of @p size requested bytes; the caller checked len > 0. */
 static inline void *
-__rte_fastmem_cache_pop(struct __rte_fastmem_cache *c)
+__rte_fastmem_cache_pop(struct __rte_fastmem_cache *c, size_t size)
 {
 	void *obj = c->objs[--c->len];
 
+	__atomic_store_n(&c->n_bytes, c->n_bytes + size, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->n_alloc, c->n_alloc + 1, __ATOMIC_RELEASE);
 	return obj;
 }
@@ -164,6 +168,30 @@ __rte_fastmem_cache_push(struct __rte_fastmem_cache *c, void *obj)
 {
 	c->objs[c->len++] = obj;
 	__atomic_store_n(&c->n_free, c->n_free + 1, __ATOMIC_RELEASE);
+}
+
+/** @internal Pop @p n objects of @p size requested bytes, newest first; len >= n. */
+static inline void
+__rte_fastmem_cache_pop_bulk(struct __rte_fastmem_cache *c, void **objs, unsigned int n,
+		size_t size)
+{
+	void **top = &c->objs[c->len];
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		objs[i] = top[-1 - (int)i];
+	c->len -= n;
+	__atomic_store_n(&c->n_bytes, c->n_bytes + (uint64_t)n * size, __ATOMIC_RELAXED);
+	__atomic_store_n(&c->n_alloc, c->n_alloc + n, __ATOMIC_RELEASE);
+}
+
+/** @internal Push @p n objects; the caller checked cap - len >= n. */
+static inline void
+__rte_fastmem_cache_push_bulk(struct __rte_fastmem_cache *c, void * const *objs, unsigned int n)
+{
+	memcpy(&c->objs[c->len], objs, sizeof(void *) * n);
+	c->len += n;
+	__atomic_store_n(&c->n_free, c->n_free + n, __ATOMIC_RELEASE);
 }
 
 #ifdef __cplusplus
