@@ -22,6 +22,7 @@
 #include <rte_errno.h>
 #include <rte_memory.h>
 
+#include "fastmem_debug.h"
 #include "fastmem_pvt.h"
 #include "fastmem_topology.h"
 
@@ -205,6 +206,14 @@ reserve_memzone(struct fastmem_state *st, size_t len, int node, char kind)
 	if (mz == NULL)
 		mz = rte_memzone_reserve_aligned(name, len, node, 0, FASTMEM_SLAB_SIZE);
 	return mz;
+}
+
+/* Give a memzone back to EAL, accessible again for whoever gets it next. */
+static void
+release_memzone(const struct rte_memzone *mz)
+{
+	fastmem_dbg_release(mz->addr, mz->len);
+	rte_memzone_free(mz);
 }
 
 static int
@@ -403,7 +412,7 @@ fastmem_node_trim(struct fastmem_state *st, int node)
 		rte_spinlock_unlock(&nd->lock);
 		/* Slabs are off every list now: free the memzones without the node lock. */
 		for (i = 0; i < n_victims; i++)
-			rte_memzone_free(victims[i]);
+			release_memzone(victims[i]);
 	} while (n_victims == RTE_DIM(victims));
 	rte_spinlock_unlock(&nd->grow_lock);
 	return released;
@@ -458,6 +467,7 @@ fastmem_large_alloc(struct fastmem_state *st, size_t size, size_t align, int nod
 	fastmem_set(&nd->large_bytes, nd->large_bytes + size);
 	fastmem_count(&nd->large_alloc, 1);
 	rte_spinlock_unlock(&nd->lock);
+	fastmem_dbg_large(RTE_PTR_ADD(l, offset), size, RTE_PTR_ADD(mz->addr, mz->len));
 	return RTE_PTR_ADD(l, offset);
 }
 
@@ -475,7 +485,7 @@ fastmem_large_free(struct fastmem_state *st, struct fastmem_large *l)
 	fastmem_count(&nd->large_free, 1);
 	l->magic = 0;
 	rte_spinlock_unlock(&nd->lock);
-	rte_memzone_free(mz);
+	release_memzone(mz);
 }
 
 void
@@ -496,7 +506,7 @@ fastmem_backing_fini(struct fastmem_state *st)
 	}
 	for (idx = 0; idx < FASTMEM_MAX_MZ; idx++) {
 		if (st->mzs[idx].used) {
-			rte_memzone_free(st->mzs[idx].mz);
+			release_memzone(st->mzs[idx].mz);
 			st->mzs[idx].used = false;
 		}
 	}

@@ -33,11 +33,7 @@ extern int fastmem_logtype;
 #define FASTMEM_SLAB_SIZE ((size_t)RTE_FASTMEM_SLAB_SIZE)
 
 /* Debug and ASan builds keep every call out of line, where the checks are. */
-#if defined(RTE_FASTMEM_DEBUG) || defined(__SANITIZE_ADDRESS__)
-#define FASTMEM_CHECKED 1
-#else
-#define FASTMEM_CHECKED 0
-#endif
+#define FASTMEM_CHECKED __RTE_FASTMEM_CHECKED
 
 /*
  * Counters. A counter has one writer at a time (its owner thread, or the
@@ -227,6 +223,7 @@ struct __rte_cache_aligned fastmem_node {
 /* Shared between processes: lives in the memzone FASTMEM_STATE_MZ. */
 struct fastmem_state {
 	uint32_t magic;
+	uint64_t dbg_errors[8];  /* debug-mode detections, by enum fastmem_dbg_kind */
 	rte_spinlock_t mz_lock;  /* memzone records, memzone names */
 	uint32_t mz_seq;
 	struct fastmem_mz mzs[FASTMEM_MAX_MZ];

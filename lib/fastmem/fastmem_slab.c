@@ -19,6 +19,7 @@
 
 #include <rte_malloc.h>
 
+#include "fastmem_debug.h"
 #include "fastmem_pvt.h"
 
 static unsigned int
@@ -74,6 +75,7 @@ slab_carve(struct fastmem_bin *b, struct fastmem_slab *s)
 	s->n_slots = fastmem_slab_slots(b->cls);
 	s->bump = 0;
 	s->list = FASTMEM_LIST_NONE;
+	fastmem_dbg_carve(s, b->cls);
 }
 
 /* Hand out up to n slots of a linked slab; returns how many. */
@@ -87,7 +89,7 @@ slab_take(struct fastmem_bin *b, struct fastmem_slab *s, void **objs, unsigned i
 	slab_unlink(b, s);
 	while (k < n && s->free_head != NULL) {
 		objs[k] = s->free_head;
-		s->free_head = *(void **)s->free_head;
+		s->free_head = fastmem_dbg_link_get(s->free_head, b->cls);
 		k++;
 	}
 	while (k < n && s->bump < s->n_slots)
@@ -178,7 +180,7 @@ slab_give(struct fastmem_bin *b, void *obj, struct fastmem_slab_head *released,
 	struct fastmem_slab *s = RTE_PTR_ALIGN_FLOOR(obj, FASTMEM_SLAB_SIZE);
 
 	slab_unlink(b, s);
-	*(void **)obj = s->free_head;
+	fastmem_dbg_link_set(obj, b->cls, s->free_head);
 	s->free_head = obj;
 	s->n_used--;
 	if (s->n_used > 0) {

@@ -17,6 +17,7 @@
 #include <rte_lcore.h>
 #include <rte_memzone.h>
 
+#include "fastmem_debug.h"
 #include "fastmem_pvt.h"
 #include "fastmem_topology.h"
 
@@ -154,7 +155,7 @@ check_request(size_t size, size_t align, unsigned int flags)
 
 	if (size == 0 || (align & (align - 1)) != 0 || (flags & ~RTE_FASTMEM_F_ZERO) != 0)
 		return -EINVAL;
-	cls = __rte_fastmem_size_to_class(size, align);
+	cls = __rte_fastmem_size_to_class(fastmem_dbg_request(size), align);
 	if (cls < FASTMEM_NUM_CLASSES)
 		return (int)cls;
 	/* A large object must not start at a 2 MiB boundary: its header is there. */
@@ -181,6 +182,31 @@ count_nomem(struct fastmem_state *st, int node, unsigned int cls)
 		fastmem_cache_note_nomem(st, node, cls);
 	else
 		fastmem_count_shared(&st->nodes[node].large_nomem, 1);
+}
+
+/*
+ * Objects of a slab class leave the allocator: arm the debug checks, and
+ * zero them if asked (the whole class; debug builds only the requested
+ * bytes, the rest is their red zone).
+ */
+static void
+hand_out(void * const *objs, unsigned int n, unsigned int cls, size_t size, unsigned int flags)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (FASTMEM_CHECKED)
+			fastmem_dbg_alloc(objs[i], cls, size);
+		if (flags & RTE_FASTMEM_F_ZERO)
+			memset(objs[i], 0, FASTMEM_CHECKED ? size : __rte_fastmem_class_size(cls));
+	}
+}
+
+/* The requested size a handle's objects get: the class, less the debug trailer. */
+static size_t
+handle_size(unsigned int cls)
+{
+	return __rte_fastmem_class_size(cls) - (fastmem_dbg_request(1) - 1);
 }
 
 static void *
@@ -211,9 +237,10 @@ alloc_checked(struct fastmem_state *st, size_t size, size_t align, unsigned int 
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	if (flags & RTE_FASTMEM_F_ZERO)
-		memset(obj, 0, cls < FASTMEM_NUM_CLASSES ?
-			__rte_fastmem_class_size((unsigned int)cls) : size);
+	if (cls < FASTMEM_NUM_CLASSES)
+		hand_out(&obj, 1, (unsigned int)cls, size, flags);
+	else if (flags & RTE_FASTMEM_F_ZERO)
+		memset(obj, 0, size);
 	return obj;
 }
 
@@ -260,6 +287,8 @@ __rte_fastmem_free_slow(void *ptr)
 		FASTMEM_LOG(ERR, "free(%p) while fastmem is not initialized, ignored", ptr);
 		return;
 	}
+	if (FASTMEM_CHECKED && !fastmem_dbg_free(st, ptr, UINT32_MAX))
+		return;
 	idx = __rte_fastmem_slab_of(ptr)->cache_idx;
 	if (idx >= __RTE_FASTMEM_LARGE_IDX)
 		free_large(st, ptr);
@@ -279,6 +308,11 @@ __rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n)
 	st = fastmem_state_get();
 	if (st == NULL) {
 		FASTMEM_LOG(ERR, "free_bulk while fastmem is not initialized, ignored");
+		return;
+	}
+	if (FASTMEM_CHECKED) {
+		for (i = 0; i < n; i++)
+			__rte_fastmem_free_slow(ptrs[i]);
 		return;
 	}
 	for (i = 0; i < n; i += run) {
@@ -335,7 +369,6 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
 	int nodes[FASTMEM_MAX_NODES];
 	struct fastmem_state *st;
 	int cls, rc, k, i;
-	unsigned int j;
 
 	st = fastmem_state_get();
 	if (st == NULL) {
@@ -364,9 +397,7 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
 				size);
 	if (rc != 0)
 		goto fail;
-	if (flags & RTE_FASTMEM_F_ZERO)
-		for (j = 0; j < n; j++)
-			memset(ptrs[j], 0, __rte_fastmem_class_size((unsigned int)cls));
+	hand_out(ptrs, n, (unsigned int)cls, size, flags);
 	return 0;
 fail:
 	if (rc != 0)
@@ -407,7 +438,8 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 		old_size = l->size;
 		room = l->mz->len - l->offset;
 		/* In place while it fits and wastes less than half of the memzone. */
-		if (size <= room && size > room / 2 && (align == 0 || ((uintptr_t)ptr & (align - 1)) == 0)) {
+		if (size <= room && size > room / 2 &&
+				(align == 0 || ((uintptr_t)ptr & (align - 1)) == 0)) {
 			struct fastmem_node *nd = &st->nodes[node];
 
 			rte_spinlock_lock(&nd->lock);
@@ -419,18 +451,21 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 	} else {
 		cls = fastmem_idx_class(s->cache_idx);
 		node = fastmem_idx_node(s->cache_idx);
-		old_size = s->obj_size;
-		new_cls = __rte_fastmem_size_to_class(size, align);
-		/* Same class, or a smaller one that would not save half of it. */
-		if (new_cls == cls || (new_cls < cls &&
+		old_size = fastmem_dbg_usable(ptr, cls);
+		new_cls = __rte_fastmem_size_to_class(fastmem_dbg_request(size), align);
+		/*
+		 * Same class, or a smaller one that would not save half of it.
+		 * Debug builds always move: the object's checks follow its size.
+		 */
+		if (!FASTMEM_CHECKED && (new_cls == cls || (new_cls < cls &&
 				2 * __rte_fastmem_class_size(new_cls) > old_size &&
-				((uintptr_t)ptr & (RTE_MAX(align, (size_t)1) - 1)) == 0))
+				((uintptr_t)ptr & (RTE_MAX(align, (size_t)1) - 1)) == 0)))
 			return ptr;
 	}
 	obj = alloc_checked(st, size, align, 0, node);
 	if (obj == NULL)
 		return NULL;
-	memcpy(obj, ptr, RTE_MIN(old_size, size));
+	fastmem_dbg_copy(obj, ptr, RTE_MIN(old_size, size));
 	rte_fastmem_free(ptr);
 	return obj;
 }
@@ -497,13 +532,12 @@ __rte_fastmem_halloc_slow(rte_fastmem_handle_t handle, unsigned int flags)
 		return NULL;
 	}
 	obj = fastmem_cache_alloc(st, fastmem_idx_node(handle), fastmem_idx_class(handle),
-			__rte_fastmem_class_size(fastmem_idx_class(handle)));
+			handle_size(fastmem_idx_class(handle)));
 	if (obj == NULL) {
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	if (flags & RTE_FASTMEM_F_ZERO)
-		memset(obj, 0, __rte_fastmem_class_size(fastmem_idx_class(handle)));
+	hand_out(&obj, 1, fastmem_idx_class(handle), handle_size(fastmem_idx_class(handle)), flags);
 	return obj;
 }
 
@@ -519,6 +553,11 @@ __rte_fastmem_hfree_slow(rte_fastmem_handle_t handle, void *ptr)
 		__rte_fastmem_free_slow(ptr);
 		return;
 	}
+	if (FASTMEM_CHECKED) {
+		if (fastmem_dbg_free(st, ptr, handle))
+			fastmem_cache_free(st, __rte_fastmem_slab_of(ptr)->cache_idx, ptr);
+		return;
+	}
 	fastmem_cache_free(st, handle, ptr);
 }
 
@@ -528,20 +567,18 @@ __rte_fastmem_halloc_bulk_slow(rte_fastmem_handle_t handle, void **ptrs, unsigne
 {
 	struct fastmem_state *st = fastmem_state_get();
 	int rc = check_handle(st, handle);
-	unsigned int i, cls = fastmem_idx_class(handle);
+	unsigned int cls = fastmem_idx_class(handle);
 
 	if (rc == 0 && ((ptrs == NULL && n > 0) || (flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		rc = -EINVAL;
 	if (rc == 0 && n > 0)
 		rc = fastmem_cache_alloc_bulk(st, fastmem_idx_node(handle), cls, ptrs, n,
-			__rte_fastmem_class_size(cls));
+			handle_size(cls));
 	if (rc != 0) {
 		rte_errno = -rc;
 		return rc;
 	}
-	if (flags & RTE_FASTMEM_F_ZERO)
-		for (i = 0; i < n; i++)
-			memset(ptrs[i], 0, __rte_fastmem_class_size(cls));
+	hand_out(ptrs, n, cls, handle_size(cls), flags);
 	return 0;
 }
 
@@ -555,6 +592,11 @@ __rte_fastmem_hfree_bulk_slow(rte_fastmem_handle_t handle, void **ptrs, unsigned
 		return;
 	if (check_handle(st, handle) != 0) {
 		__rte_fastmem_free_bulk_slow(ptrs, n);
+		return;
+	}
+	if (FASTMEM_CHECKED) {
+		for (i = 0; i < n; i++)
+			rte_fastmem_hfree(handle, ptrs[i]);
 		return;
 	}
 	/* Runs between NULL entries go to the cache in one copy. */

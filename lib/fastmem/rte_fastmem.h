@@ -271,6 +271,10 @@ rte_fastmem_free(void *ptr)
 
 	if (unlikely(ptr == NULL))
 		return;
+	if (__RTE_FASTMEM_CHECKED) {
+		__rte_fastmem_free_slow(ptr);
+		return;
+	}
 	c = RTE_PER_LCORE(_fastmem_caches) + __rte_fastmem_slab_of(ptr)->cache_idx;
 	if (likely(c->len < c->cap)) {
 		__rte_fastmem_cache_push(c, ptr);
@@ -310,7 +314,7 @@ rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
 	struct __rte_fastmem_cache *c;
 	void *obj;
 
-	if (likely(cls < __RTE_FASTMEM_NUM_CLASSES)) {
+	if (likely(cls < __RTE_FASTMEM_NUM_CLASSES && !__RTE_FASTMEM_CHECKED)) {
 		c = RTE_PER_LCORE(_fastmem_home) + cls;
 		if (likely(c->len > 0 && (flags & ~RTE_FASTMEM_F_ZERO) == 0)) {
 			obj = __rte_fastmem_cache_pop(c, size);
@@ -416,7 +420,8 @@ rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 	unsigned int cls = __rte_fastmem_size_to_class(size, align);
 	struct __rte_fastmem_cache *c;
 
-	if (likely(cls < __RTE_FASTMEM_NUM_CLASSES && flags == 0 && ptrs != NULL)) {
+	if (likely(cls < __RTE_FASTMEM_NUM_CLASSES && flags == 0 && ptrs != NULL &&
+			!__RTE_FASTMEM_CHECKED)) {
 		c = RTE_PER_LCORE(_fastmem_home) + cls;
 		if (likely(n <= c->len)) {
 			__rte_fastmem_cache_pop_bulk(c, ptrs, n, size);
@@ -449,7 +454,7 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 	uintptr_t first, spread = 0;
 	unsigned int i;
 
-	if (likely(ptrs != NULL && n > 0 && ptrs[0] != NULL)) {
+	if (likely(ptrs != NULL && n > 0 && ptrs[0] != NULL && !__RTE_FASTMEM_CHECKED)) {
 		/* One slab iff every address differs from the first below the slab bit. */
 		first = (uintptr_t)ptrs[0];
 		for (i = 1; i < n; i++)
@@ -506,7 +511,7 @@ rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
 	struct __rte_fastmem_cache *c;
 	void *obj;
 
-	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && flags == 0)) {
+	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && flags == 0 && !__RTE_FASTMEM_CHECKED)) {
 		c = RTE_PER_LCORE(_fastmem_caches) + handle;
 		if (likely(c->len > 0)) {
 			obj = __rte_fastmem_cache_pop(c, c->obj_size);
@@ -532,7 +537,7 @@ rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 {
 	struct __rte_fastmem_cache *c;
 
-	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && ptr != NULL)) {
+	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && ptr != NULL && !__RTE_FASTMEM_CHECKED)) {
 		c = RTE_PER_LCORE(_fastmem_caches) + handle;
 		if (likely(c->len < c->cap)) {
 			__rte_fastmem_cache_push(c, ptr);
@@ -574,7 +579,8 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
 {
 	struct __rte_fastmem_cache *c;
 
-	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && flags == 0 && ptrs != NULL)) {
+	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && flags == 0 && ptrs != NULL &&
+			!__RTE_FASTMEM_CHECKED)) {
 		c = RTE_PER_LCORE(_fastmem_caches) + handle;
 		if (likely(n <= c->len)) {
 			__rte_fastmem_cache_pop_bulk(c, ptrs, n, c->obj_size);
@@ -601,7 +607,7 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 	unsigned int i;
 	uintptr_t null = 1;
 
-	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && ptrs != NULL)) {
+	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && ptrs != NULL && !__RTE_FASTMEM_CHECKED)) {
 		c = RTE_PER_LCORE(_fastmem_caches) + handle;
 		for (i = 0; i < n; i++)
 			null &= (uintptr_t)ptrs[i] != 0;
@@ -753,6 +759,20 @@ rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class
 __rte_experimental
 void
 rte_fastmem_stats_reset(void);
+
+/**
+ * Print the allocator's state in human-readable form.
+ *
+ * Global counters, then per node (backing, limit, in use, free slabs),
+ * per class (objects, slabs, cache hit rates, rounding waste) and per lcore.
+ * Like rte_mempool_dump(), safe while other threads allocate.
+ *
+ * @param f
+ *   Where to print; NULL is a no-op.
+ */
+__rte_experimental
+void
+rte_fastmem_dump(FILE *f);
 
 #ifdef __cplusplus
 }

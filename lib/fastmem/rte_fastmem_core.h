@@ -24,8 +24,30 @@
 #include <rte_memory.h>
 #include <rte_per_lcore.h>
 
+#include "rte_fastmem_config.h"
+
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+/*
+ * @internal Debug and AddressSanitizer builds check every object, out of
+ * line: the inline functions then go straight to the library.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define __RTE_FASTMEM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define __RTE_FASTMEM_ASAN 1
+#endif
+#endif
+#ifndef __RTE_FASTMEM_ASAN
+#define __RTE_FASTMEM_ASAN 0
+#endif
+#if defined(RTE_FASTMEM_DEBUG) || __RTE_FASTMEM_ASAN
+#define __RTE_FASTMEM_CHECKED 1
+#else
+#define __RTE_FASTMEM_CHECKED 0
 #endif
 
 /** log2 of the slab size: slabs and large objects start 2 MiB-aligned. */

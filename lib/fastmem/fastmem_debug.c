@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+/*
+ * Debug mode and ASan support; see fastmem_debug.h. Built only into
+ * debug (RTE_FASTMEM_DEBUG) and AddressSanitizer builds, where every
+ * allocation and free goes through the slow path (the inline fast path
+ * never finds a cache set up), so these hooks see every object.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_debug.h>
+#include <rte_memory.h>
+
+#include "fastmem_debug.h"
+
+unsigned int
+fastmem_dbg_mode(void)
+{
+	return (FASTMEM_DEBUG ? FASTMEM_DBG_MODE_DEBUG : 0) | (FASTMEM_ASAN ? FASTMEM_DBG_MODE_ASAN : 0);
+}
+
+uint64_t
+fastmem_dbg_count(const struct fastmem_state *st, enum fastmem_dbg_kind kind)
+{
+	return fastmem_read(&st->dbg_errors[kind]);
+}
+
+#if FASTMEM_DEBUG || FASTMEM_ASAN
+
+#if FASTMEM_ASAN
+#include <sanitizer/asan_interface.h>
+#define NO_ASAN __attribute__((no_sanitize_address))
+#define POISON(addr, len) ASAN_POISON_MEMORY_REGION(addr, len)
+#define UNPOISON(addr, len) ASAN_UNPOISON_MEMORY_REGION(addr, len)
+#define is_poisoned(addr) __asan_address_is_poisoned(addr)
+#else
+#define NO_ASAN
+#define POISON(addr, len) do { } while (0)
+#define UNPOISON(addr, len) do { } while (0)
+#define is_poisoned(addr) false
+#endif
+
+/* Free slots are filled with this byte, so are fresh slabs and trailers of free objects. */
+#define POISON_BYTE 0x6b
+#define FREE_STATE 0x6b6b6b6bu
+#define LIVE_STATE 0xa11c0cedu
+#define RED_BYTE 0xab
+
+struct trailer {
+	void *link;      /* free-list link while the slot is free in its slab */
+	uint32_t size;   /* requested size while live */
+	uint32_t state;  /* LIVE_STATE or FREE_STATE */
+};
+
+static const char * const kind_text[FASTMEM_DBG_KINDS] = {
+	[FASTMEM_DBG_DOUBLE_FREE] = "double free",
+	[FASTMEM_DBG_BAD_POINTER] = "free of a pointer fastmem did not hand out",
+	[FASTMEM_DBG_HANDLE_MISMATCH] = "hfree with the handle of another class or node",
+	[FASTMEM_DBG_OVERFLOW] = "write past the requested size",
+	[FASTMEM_DBG_USE_AFTER_FREE] = "write to a freed object",
+};
+
+/* FASTMEM_DEBUG=panic makes every detection fatal; the default logs and goes on. */
+static void
+report(enum fastmem_dbg_kind kind, const void *obj, int cls, int node, const char *detail)
+{
+	struct fastmem_state *st = fastmem_st;
+	const char *mode = getenv("FASTMEM_DEBUG");
+
+	if (st != NULL)
+		fastmem_count_shared(&st->dbg_errors[kind], 1);
+	FASTMEM_LOG(ERR, "debug: %s: object %p, class %d B, node %d%s%s", kind_text[kind], obj,
+		cls >= 0 ? (int)__rte_fastmem_class_size((unsigned int)cls) : -1, node,
+		detail != NULL ? ": " : "", detail != NULL ? detail : "");
+	if (mode != NULL && strcmp(mode, "panic") == 0)
+		rte_panic("fastmem debug: %s of %p\n", kind_text[kind], obj);
+}
+
+size_t
+fastmem_dbg_request(size_t size)
+{
+	if (!FASTMEM_DEBUG || size > SIZE_MAX - FASTMEM_DBG_TRAILER)
+		return size;
+	return size + FASTMEM_DBG_TRAILER;
+}
+
+static struct trailer *
+trailer_of(void *obj, unsigned int cls)
+{
+	return RTE_PTR_ADD(obj, __rte_fastmem_class_size(cls) - sizeof(struct trailer));
+}
+
+NO_ASAN void *
+fastmem_dbg_link_get(void *obj, unsigned int cls)
+{
+	return FASTMEM_DEBUG ? trailer_of(obj, cls)->link : *(void **)obj;
+}
+
+NO_ASAN void
+fastmem_dbg_link_set(void *obj, unsigned int cls, void *next)
+{
+	if (FASTMEM_DEBUG)
+		trailer_of(obj, cls)->link = next;
+	else
+		*(void **)obj = next;
+}
+
+void
+fastmem_dbg_carve(struct fastmem_slab *s, unsigned int cls)
+{
+	void *data = RTE_PTR_ADD(s, fastmem_slab_data_offset(cls));
+	size_t len = FASTMEM_SLAB_SIZE - fastmem_slab_data_offset(cls);
+
+	/* Poison in debug mode makes fresh slots look like freed ones. */
+	UNPOISON(data, len);
+	if (FASTMEM_DEBUG)
+		memset(data, POISON_BYTE, len);
+	POISON(data, len);
+}
+
+/* First offset in [from, to) whose byte is not @byte, or @to. */
+static size_t
+first_not(const uint8_t *p, size_t from, size_t to, uint8_t byte)
+{
+	while (from < to && p[from] == byte)
+		from++;
+	return from;
+}
+
+void
+fastmem_dbg_alloc(void *obj, unsigned int cls, size_t size)
+{
+	size_t slot = __rte_fastmem_class_size(cls);
+	struct trailer *t;
+	size_t bad;
+
+	UNPOISON(obj, slot);
+	if (FASTMEM_DEBUG) {
+		t = trailer_of(obj, cls);
+		bad = first_not(obj, 0, slot - sizeof(*t), POISON_BYTE);
+		if (bad < slot - sizeof(*t) || t->state != FREE_STATE) {
+			char detail[64];
+
+			snprintf(detail, sizeof(detail), "byte %zu changed while free", bad);
+			report(FASTMEM_DBG_USE_AFTER_FREE, obj, (int)cls, -1, detail);
+		}
+		/* Red zone between the requested size and the trailer. */
+		memset(RTE_PTR_ADD(obj, size), RED_BYTE, slot - sizeof(*t) - size);
+		t->size = (uint32_t)size;
+		t->state = LIVE_STATE;
+	}
+	/* Only the requested bytes are the application's. */
+	POISON(obj, slot);
+	UNPOISON(obj, size);
+}
+
+/* Record of the slab memzone holding @obj, or NULL. */
+static const struct fastmem_mz *
+slab_memzone_of(struct fastmem_state *st, const void *obj)
+{
+	const struct fastmem_mz *found = NULL;
+	int i;
+
+	rte_spinlock_lock(&st->mz_lock);
+	for (i = 0; i < FASTMEM_MAX_MZ && found == NULL; i++) {
+		const struct fastmem_mz *m = &st->mzs[i];
+
+		if (m->used && obj >= m->mz->addr &&
+				RTE_PTR_DIFF(obj, m->mz->addr) < (size_t)m->n_slabs * FASTMEM_SLAB_SIZE)
+			found = m;
+	}
+	rte_spinlock_unlock(&st->mz_lock);
+	return found;
+}
+
+/* Is @obj a live large object? Walks the node lists: debug mode only. */
+static bool
+live_large(struct fastmem_state *st, const void *obj)
+{
+	const struct fastmem_large *l;
+	bool found = false;
+	int node;
+
+	for (node = 0; node < FASTMEM_MAX_NODES && !found; node++) {
+		struct fastmem_node *nd = &st->nodes[node];
+
+		rte_spinlock_lock(&nd->lock);
+		TAILQ_FOREACH(l, &nd->large, link)
+			if (RTE_PTR_ADD(l, l->offset) == obj)
+				found = true;
+		rte_spinlock_unlock(&nd->lock);
+	}
+	return found;
+}
+
+bool
+fastmem_dbg_free(struct fastmem_state *st, void *obj, uint32_t want_idx)
+{
+	const struct fastmem_slab *s;
+	unsigned int cls, slot_idx;
+	struct trailer *t;
+	size_t off, slot;
+	char detail[96];
+	int node;
+
+	if (!FASTMEM_DEBUG) {
+		const struct __rte_fastmem_slab_pub *p = __rte_fastmem_slab_of(obj);
+
+		if (p->cache_idx >= __RTE_FASTMEM_LARGE_IDX)
+			return true;
+		/* ASan: a live object's first byte is accessible, a free one's is not. */
+		if (is_poisoned(obj)) {
+			report(FASTMEM_DBG_DOUBLE_FREE, obj, (int)fastmem_idx_class(p->cache_idx),
+				fastmem_idx_node(p->cache_idx), NULL);
+			return false;
+		}
+		POISON(obj, p->obj_size);
+		return true;
+	}
+	if (rte_mem_virt2memseg_list(obj) == NULL || slab_memzone_of(st, obj) == NULL) {
+		if (want_idx == UINT32_MAX && live_large(st, obj))
+			return true;
+		report(FASTMEM_DBG_BAD_POINTER, obj, -1, -1, "not in fastmem memory");
+		return false;
+	}
+	s = RTE_PTR_ALIGN_FLOOR(obj, FASTMEM_SLAB_SIZE);
+	if (s->pub.cache_idx >= __RTE_FASTMEM_LARGE_IDX) {
+		report(FASTMEM_DBG_BAD_POINTER, obj, -1, -1, "in a free slab");
+		return false;
+	}
+	cls = fastmem_idx_class(s->pub.cache_idx);
+	node = fastmem_idx_node(s->pub.cache_idx);
+	slot = s->pub.obj_size;
+	off = RTE_PTR_DIFF(obj, s) - fastmem_slab_data_offset(cls);
+	slot_idx = (unsigned int)(off / slot);
+	if (RTE_PTR_DIFF(obj, s) < fastmem_slab_data_offset(cls) || off % slot != 0 ||
+			slot_idx >= s->bump) {
+		report(FASTMEM_DBG_BAD_POINTER, obj, (int)cls, node, "not the start of an object");
+		return false;
+	}
+	if (want_idx != UINT32_MAX && want_idx != s->pub.cache_idx) {
+		snprintf(detail, sizeof(detail), "handle is class %u B node %d",
+			__rte_fastmem_class_size(fastmem_idx_class(want_idx)),
+			fastmem_idx_node(want_idx));
+		report(FASTMEM_DBG_HANDLE_MISMATCH, obj, (int)cls, node, detail);
+		/* The object itself is fine: free it where it belongs. */
+	}
+	UNPOISON(obj, slot);
+	t = trailer_of(obj, cls);
+	if (t->state != LIVE_STATE) {
+		POISON(obj, slot);
+		report(t->state == FREE_STATE ? FASTMEM_DBG_DOUBLE_FREE : FASTMEM_DBG_BAD_POINTER,
+			obj, (int)cls, node, NULL);
+		return false;
+	}
+	off = first_not(obj, t->size, slot - sizeof(*t), RED_BYTE);
+	if (off < slot - sizeof(*t)) {
+		snprintf(detail, sizeof(detail), "requested %u B, byte %zu written", t->size, off);
+		report(FASTMEM_DBG_OVERFLOW, obj, (int)cls, node, detail);
+	}
+	memset(obj, POISON_BYTE, slot - sizeof(*t));
+	t->size = FREE_STATE;
+	t->state = FREE_STATE;
+	POISON(obj, slot);
+	return true;
+}
+
+size_t
+fastmem_dbg_usable(void *obj, unsigned int cls)
+{
+	size_t size = __rte_fastmem_class_size(cls);
+
+	if (FASTMEM_DEBUG) {
+		UNPOISON(obj, size);
+		size = trailer_of(obj, cls)->size;
+		POISON(obj, __rte_fastmem_class_size(cls));
+		UNPOISON(obj, size);
+	}
+	return size;
+}
+
+NO_ASAN void
+fastmem_dbg_copy(void *dst, const void *src, size_t n)
+{
+	/* Byte by byte: ASan intercepts memcpy() and would check the poisoned tail. */
+	volatile uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	while (n-- > 0)
+		*d++ = *s++;
+}
+
+void
+fastmem_dbg_large(void *obj, size_t size, void *end)
+{
+	POISON(RTE_PTR_ADD(obj, size), RTE_PTR_DIFF(end, obj) - size);
+}
+
+void
+fastmem_dbg_release(void *addr, size_t len)
+{
+	UNPOISON(addr, len);
+}
+
+#endif /* FASTMEM_DEBUG || FASTMEM_ASAN */
