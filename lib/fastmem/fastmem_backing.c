@@ -30,9 +30,13 @@
 #define GROW_MIN_SLABS 2u
 #define GROW_MAX_SLABS 64u
 
-/* Nodes EAL has memory on (bit per node) and the largest memzone it could make. */
+/*
+ * Nodes EAL has memory on (bit per node) and the largest memzone it could
+ * make; scanned at init, or on first use when fastmem is not initialized.
+ */
 static uint64_t eal_nodes;
 static size_t eal_max_len;
+static bool eal_scanned;
 
 static int
 scan_memseg_list(const struct rte_memseg_list *msl, void *arg __rte_unused)
@@ -51,25 +55,35 @@ fastmem_backing_scan(void)
 	eal_nodes = 0;
 	eal_max_len = 0;
 	rte_memseg_list_walk(scan_memseg_list, NULL);
+	__atomic_store_n(&eal_scanned, true, __ATOMIC_RELEASE);
 	fastmem_node_order_reset();
+}
+
+static void
+scan_once(void)
+{
+	if (!__atomic_load_n(&eal_scanned, __ATOMIC_ACQUIRE) && rte_lcore_count() > 0)
+		fastmem_backing_scan();
 }
 
 bool
 fastmem_node_valid(int node)
 {
+	scan_once();
 	return node >= 0 && node < FASTMEM_MAX_NODES && (eal_nodes & (UINT64_C(1) << node));
 }
 
 size_t
 fastmem_backing_max_len(void)
 {
+	scan_once();
 	return eal_max_len;
 }
 
 /*
  * The calling thread's fallback order over the nodes EAL can use, computed
- * once per thread (the resolver may look at CPU affinity) and again after
- * fastmem_node_order_reset().
+ * once per thread (the resolver may look at CPU affinity) and again when
+ * the nodes EAL can use or the topology change.
  */
 static uint32_t order_gen = 1;
 static RTE_DEFINE_PER_LCORE(uint32_t, thread_order_gen);
@@ -80,6 +94,13 @@ void
 fastmem_node_order_reset(void)
 {
 	__atomic_fetch_add(&order_gen, 1, __ATOMIC_RELEASE);
+}
+
+uint32_t
+fastmem_node_order_generation(void)
+{
+	/* Both only grow: the sum changes whenever either does. */
+	return __atomic_load_n(&order_gen, __ATOMIC_ACQUIRE) + fastmem_topo_generation();
 }
 
 static void
@@ -110,7 +131,7 @@ thread_order_compute(void)
 int
 fastmem_node_order(int node, int *nodes, unsigned int n)
 {
-	uint32_t gen = __atomic_load_n(&order_gen, __ATOMIC_ACQUIRE);
+	uint32_t gen = fastmem_node_order_generation();
 	int i, len;
 
 	if (node != SOCKET_ID_ANY) {

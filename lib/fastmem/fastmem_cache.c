@@ -41,6 +41,7 @@ struct fastmem_lcore {
 	struct fastmem_miss miss[FASTMEM_NUM_CLASSES];
 	void **storage[FASTMEM_MAX_NODES];  /* objs arrays of a node's caches */
 	int home;                           /* node of the fast-path alloc row */
+	uint32_t home_gen;                  /* fastmem_node_order_generation() of home */
 };
 
 static struct __rte_fastmem_cache idle_row[__RTE_FASTMEM_NUM_CACHES];
@@ -112,7 +113,8 @@ thread_row(void)
 	lc = lcore_row(lcore_id);
 	if (lc == NULL)
 		return NULL;
-	if (lc->home < 0) {
+	if (lc->home < 0 || lc->home_gen != fastmem_node_order_generation()) {
+		lc->home_gen = fastmem_node_order_generation();
 		lc->home = fastmem_thread_home();
 		if (lc->home < 0)
 			return NULL;

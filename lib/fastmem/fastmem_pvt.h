@@ -253,6 +253,7 @@ void fastmem_large_free(struct fastmem_state *st, struct fastmem_large *l);
 struct fastmem_large *fastmem_large_of(const void *ptr);
 int fastmem_node_order(int node, int *nodes, unsigned int n);
 void fastmem_node_order_reset(void);
+uint32_t fastmem_node_order_generation(void);
 
 /* fastmem_slab.c */
 int fastmem_bin_init(struct fastmem_bin *b, int node, unsigned int cls);

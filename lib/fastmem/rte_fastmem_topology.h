@@ -56,23 +56,31 @@ struct rte_fastmem_node_info {
 	int node_id;                /**< OS NUMA node number. */
 	enum rte_fastmem_tier tier; /**< Memory kind. */
 	uint64_t capacity;          /**< Bytes of memory the node has (0: unknown). */
-	unsigned int n_cpus;        /**< CPUs local to the node; 0 for a CPU-less node. */
-	bool is_default;            /**< In hwloc's default nodeset (ordinary memory). */
+	unsigned int n_cpus;        /**< CPUs whose default node it is; 0 for a CPU-less node. */
+	/** In the default nodeset: ordinary memory (see rte_fastmem_lcore_node()). */
+	bool is_default;
 	bool eal_usable;            /**< EAL can allocate memory on it now. */
 };
 
 /**
  * The local default memory node of an lcore.
  *
- * Among the nodes of hwloc's default nodeset (ordinary DRAM) whose
- * locality contains the lcore's CPUs, the one with the smallest locality:
- * on SNC/NPS the sub-socket node, not the package. An lcore whose CPUs
- * span several nodes gets the node local to its lowest-numbered CPU.
+ * Among the nodes of the default nodeset (ordinary DRAM) whose locality
+ * contains the lcore's CPUs, the one with the smallest locality: on SNC/NPS
+ * the sub-socket node, not the package. An lcore whose CPUs span several
+ * nodes gets the node local to its lowest-numbered CPU.
+ *
+ * The default nodeset, as hwloc 2.10 defines it for
+ * hwloc_topology_get_default_nodeset() (which hwloc 2.9 lacks: fastmem
+ * computes it): DRAM nodes, from the smallest locality up, whose CPUs no
+ * node taken before covers; CPUs left without one (no DRAM near them) get
+ * a CXL, HBM or NVM node.
  *
  * @param lcore_id
- *   An enabled lcore.
+ *   An lcore EAL runs (any role but ROLE_OFF).
  * @return
- *   The node id (>= 0), or -EINVAL for a bad or disabled lcore.
+ *   The node id (>= 0), or -EINVAL for a bad or disabled lcore, or when
+ *   EAL is not initialized.
  */
 __rte_experimental
 int
@@ -83,17 +91,20 @@ rte_fastmem_lcore_node(unsigned int lcore_id);
  *
  * Candidates are hwloc's local NUMA nodes of the lcore's CPU set (with
  * smaller or larger locality, any memory kind); the attribute's value is
- * taken with the lcore's CPU set as initiator. Without a value (no HMAT):
- * latency falls back to the distance matrix, then locality, then
- * rte_fastmem_lcore_node(); bandwidth falls back to the tier (HBM first),
- * then rte_fastmem_lcore_node(); capacity uses node sizes.
+ * taken with the lcore's CPU set as initiator, and ties go to the first
+ * node in hwloc's order, as with hwloc-calc --best-memattr. Nodes without
+ * a value are skipped; when none has one (no HMAT): latency falls back to
+ * the distance matrix from rte_fastmem_lcore_node(), then to the smallest
+ * locality (ties to rte_fastmem_lcore_node()); bandwidth falls back to the
+ * nearest local HBM node, then rte_fastmem_lcore_node(); capacity always
+ * has values (node sizes).
  *
  * @param lcore_id
  *   An enabled lcore.
  * @param attr
  *   The attribute.
  * @return
- *   The node id, or -EINVAL (bad lcore or attribute).
+ *   The node id (>= 0), or -EINVAL (bad lcore or attribute).
  */
 __rte_experimental
 int
@@ -102,9 +113,12 @@ rte_fastmem_lcore_best_node(unsigned int lcore_id, enum rte_fastmem_attr attr);
 /**
  * Every node, nearest first, as seen from an lcore.
  *
- * Ordered by latency attribute when known, else distance matrix, else the
- * locality hierarchy; ties by node id. This is the order fastmem falls
- * back in when a node is exhausted.
+ * rte_fastmem_lcore_node() first, then the others by the latency attribute
+ * from the lcore's CPU set when hwloc has it for every node, else by the
+ * distance matrix from rte_fastmem_lcore_node() when it covers every
+ * node, else by locality alone. Ties: the node under the smaller common
+ * ancestor with the lcore's CPUs first, then default nodes, then by node
+ * id. This is the order fastmem falls back in when a node is exhausted.
  *
  * @param lcore_id
  *   An enabled lcore.
@@ -123,8 +137,11 @@ rte_fastmem_lcore_nodes(unsigned int lcore_id, int *nodes, unsigned int n);
 /**
  * The node the calling thread should allocate from.
  *
- * For an lcore, rte_fastmem_lcore_node(); for another thread, the node
- * local to its CPU affinity (first CPU), or the main lcore's node.
+ * For an lcore, rte_fastmem_lcore_node(); for another thread, the answer
+ * for its CPU affinity as for an lcore (the node of its lowest CPU when it
+ * spans several), or the main lcore's node when the affinity cannot be
+ * read. Answers are cached per thread until the topology or the thread's
+ * affinity changes. Works without EAL too.
  *
  * @return
  *   A node id (>= 0).
@@ -151,13 +168,18 @@ rte_fastmem_node_info(int node_id, struct rte_fastmem_node_info *info);
  * Load the topology from an hwloc XML file instead of the running machine.
  *
  * For tests and tools. Answers about lcores then use each lcore's CPU set
- * (OS CPU numbers) in the loaded topology.
+ * (OS CPU numbers) in the loaded topology. A loaded topology is not this
+ * system: fastmem never binds memory or threads from it. It stays loaded
+ * across rte_fastmem_deinit().
  *
  * @param xml_path
- *   hwloc XML file, or NULL to go back to the running machine.
+ *   hwloc XML file, or NULL to go back to the running machine (which
+ *   honours HWLOC_XMLFILE and HWLOC_FSROOT, and falls back to EAL socket
+ *   ids if hwloc cannot load it: NULL always succeeds).
  * @return
  *   0, -ENOENT (file cannot be loaded; the previous topology stays),
- *   -ENOTSUP (built without hwloc, @p xml_path not NULL).
+ *   -ENOTSUP (@p xml_path not NULL but built without hwloc, or hwloc
+ *   disabled with FASTMEM_TOPOLOGY=eal), -ENOMEM.
  */
 __rte_experimental
 int

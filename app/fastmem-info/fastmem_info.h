@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+#ifndef FASTMEM_INFO_H
+#define FASTMEM_INFO_H
+
+/*
+ * dpdk-fastmem-info: one subcommand per source file, each registered with
+ * FMI_REGISTER_COMMAND(); main.c parses "<command> [options] [-- <EAL
+ * arguments>]" and runs it.
+ */
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <rte_common.h>
+
+/* Exit codes of every subcommand. */
+#define FMI_EXIT_OK 0
+#define FMI_EXIT_FAIL 1     /* the command ran and failed */
+#define FMI_EXIT_USAGE 2    /* bad command line */
+
+struct fmi_command {
+	const char *name;
+	const char *synopsis;  /* options, for the usage line */
+	const char *summary;   /* one line */
+	/*
+	 * Run with the command's arguments: argv[0] is the command name, the
+	 * EAL arguments after "--" are not included (see fmi_eal_init()).
+	 * Returns an FMI_EXIT_* code.
+	 */
+	int (*run)(int argc, char **argv);
+	/* Print the command's full help. */
+	void (*help)(FILE *f);
+	struct fmi_command *next;
+};
+
+void fmi_register_command(struct fmi_command *cmd);
+
+#define FMI_REGISTER_COMMAND(cmd) \
+	RTE_INIT(fmi_register_##cmd) \
+	{ \
+		fmi_register_command(&cmd); \
+	}
+
+/* Program name, for messages. */
+extern const char *fmi_prog;
+
+/* Whether EAL arguments followed "--" on the command line. */
+bool fmi_has_eal_args(void);
+
+/*
+ * Initialize EAL with the arguments after "--" (once). Returns 0, or -1
+ * after printing why.
+ */
+int fmi_eal_init(void);
+
+/* Print "<prog> <command>: <message>" and the command's usage to stderr; return FMI_EXIT_USAGE. */
+int fmi_usage_error(const struct fmi_command *cmd, const char *fmt, ...)
+	__rte_format_printf(2, 3);
+
+/* The usage line of a command. */
+void fmi_print_usage(FILE *f, const struct fmi_command *cmd);
+
+#endif /* FASTMEM_INFO_H */

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+/*
+ * dpdk-fastmem-info: inspect fastmem without writing a program.
+ *
+ *   dpdk-fastmem-info <command> [options] [-- <EAL arguments>]
+ *
+ * Commands that need no EAL (topology) run without initializing it; with
+ * EAL arguments they also report what EAL sees (lcores).
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+
+#include "fastmem_info.h"
+
+const char *fmi_prog = "dpdk-fastmem-info";
+
+static struct fmi_command *commands; /* sorted by name */
+static int eal_argc;
+static char **eal_argv;
+static bool eal_done;
+
+void
+fmi_register_command(struct fmi_command *cmd)
+{
+	struct fmi_command **p = &commands;
+
+	while (*p != NULL && strcmp((*p)->name, cmd->name) < 0)
+		p = &(*p)->next;
+	cmd->next = *p;
+	*p = cmd;
+}
+
+static struct fmi_command *
+find_command(const char *name)
+{
+	struct fmi_command *c;
+
+	for (c = commands; c != NULL; c = c->next)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+void
+fmi_print_usage(FILE *f, const struct fmi_command *cmd)
+{
+	fprintf(f, "Usage: %s %s %s [-- <EAL arguments>]\n", fmi_prog, cmd->name, cmd->synopsis);
+}
+
+static void
+usage(FILE *f)
+{
+	const struct fmi_command *c;
+
+	fprintf(f, "Usage: %s <command> [options] [-- <EAL arguments>]\n"
+		"       %s help [<command>]\n\n"
+		"Commands:\n", fmi_prog, fmi_prog);
+	for (c = commands; c != NULL; c = c->next)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\nEAL arguments after \"--\" make the command initialize EAL"
+		" (e.g. -- -l 0-1 --no-huge --no-pci).\n"
+		"\"%s help <command>\" or \"%s <command> --help\" describes a command.\n",
+		fmi_prog, fmi_prog);
+}
+
+int
+fmi_usage_error(const struct fmi_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s %s: ", fmi_prog, cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	fmi_print_usage(stderr, cmd);
+	fprintf(stderr, "Try \"%s %s --help\".\n", fmi_prog, cmd->name);
+	return FMI_EXIT_USAGE;
+}
+
+bool
+fmi_has_eal_args(void)
+{
+	return eal_argv != NULL;
+}
+
+int
+fmi_eal_init(void)
+{
+	if (eal_done)
+		return 0;
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
+		fprintf(stderr, "%s: cannot initialize EAL: %s\n", fmi_prog,
+			rte_strerror(rte_errno));
+		return -1;
+	}
+	eal_done = true;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct fmi_command *cmd;
+	int i, cmd_argc, ret;
+
+	if (argc < 2) {
+		usage(stderr);
+		return FMI_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return FMI_EXIT_OK;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc < 3) {
+			usage(stdout);
+			return FMI_EXIT_OK;
+		}
+		cmd = find_command(argv[2]);
+		if (cmd == NULL) {
+			fprintf(stderr, "%s: unknown command \"%s\"\n", fmi_prog, argv[2]);
+			usage(stderr);
+			return FMI_EXIT_USAGE;
+		}
+		cmd->help(stdout);
+		return FMI_EXIT_OK;
+	}
+	cmd = find_command(argv[1]);
+	if (cmd == NULL) {
+		fprintf(stderr, "%s: unknown command \"%s\"\n", fmi_prog, argv[1]);
+		usage(stderr);
+		return FMI_EXIT_USAGE;
+	}
+
+	/* "--" ends the command's options: EAL's come after, after a program name. */
+	cmd_argc = argc - 1;
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--") != 0)
+			continue;
+		cmd_argc = i - 1;
+		eal_argc = argc - i;
+		eal_argv = &argv[i];
+		eal_argv[0] = argv[0];
+		break;
+	}
+	ret = cmd->run(cmd_argc, &argv[1]);
+	if (eal_done)
+		rte_eal_cleanup();
+	return ret;
+}
