@@ -12,6 +12,7 @@
  */
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <rte_common.h>
@@ -62,5 +63,8 @@ int fmi_usage_error(const struct fmi_command *cmd, const char *fmt, ...)
 
 /* The usage line of a command. */
 void fmi_print_usage(FILE *f, const struct fmi_command *cmd);
+
+/* A byte count with a binary unit ("512 MiB", "1.5 GiB") in buf; returns buf. */
+const char *fmi_human_size(uint64_t bytes, char *buf, size_t len);
 
 #endif /* FASTMEM_INFO_H */

@@ -50,6 +50,21 @@ find_command(const char *name)
 	return NULL;
 }
 
+const char *
+fmi_human_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char * const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	unsigned int u = 0;
+	double v = (double)bytes;
+
+	while (v >= 1024 && u + 1 < RTE_DIM(units)) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%.*f %s", v == (uint64_t)v ? 0 : 1, v, units[u]);
+	return buf;
+}
+
 void
 fmi_print_usage(FILE *f, const struct fmi_command *cmd)
 {

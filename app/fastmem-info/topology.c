@@ -151,23 +151,6 @@ text_answers(const struct answers *a)
 	printf("\n");
 }
 
-static const char *
-human_size(uint64_t bytes, char *buf, size_t len)
-{
-	static const char * const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
-	unsigned int u = 0;
-	double v = (double)bytes;
-
-	if (bytes == 0)
-		return "unknown";
-	while (v >= 1024 && u + 1 < RTE_DIM(units)) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(buf, len, "%.*f %s", v == (uint64_t)v ? 0 : 1, v, units[u]);
-	return buf;
-}
-
 static int
 print_nodes(const struct options *o, const int *ids, int n_nodes)
 {
@@ -200,7 +183,8 @@ print_nodes(const struct options *o, const int *ids, int n_nodes)
 		}
 		printf("  %5d  %-7s  %10s  %-11s  %s\n", info.node_id,
 			fastmem_topo_tier_name(info.tier),
-			human_size(info.capacity, size, sizeof(size)),
+			info.capacity != 0 ?
+				fmi_human_size(info.capacity, size, sizeof(size)) : "unknown",
 			info.is_default ? (info.eal_usable ? "default,eal" : "default") :
 				(info.eal_usable ? "eal" : "-"),
 			info.n_cpus ? cpus : "(none)");

@@ -298,7 +298,8 @@ test_all_classes(void)
 	for (c = 0; c < n; c++) {
 		for (i = 0; i < PER_CLASS; i++) {
 			objs[i] = rte_fastmem_alloc(sizes[c], 0, 0);
-			TEST_ASSERT_NOT_NULL(objs[i], "class %zu obj %u: %d", sizes[c], i, rte_errno);
+			TEST_ASSERT_NOT_NULL(objs[i], "class %zu obj %u: %d", sizes[c], i,
+				rte_errno);
 			stamp(objs[i], sizes[c], c * PER_CLASS + i);
 		}
 		TEST_ASSERT(no_overlap(objs, PER_CLASS, sizes[c]), "class %zu overlaps", sizes[c]);

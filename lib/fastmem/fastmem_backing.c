@@ -428,7 +428,10 @@ fastmem_node_trim(struct fastmem_state *st, int node)
 				nd->backing - (uint64_t)m->n_slabs * FASTMEM_SLAB_SIZE);
 			released += (int64_t)m->n_slabs * FASTMEM_SLAB_SIZE;
 			victims[n_victims++] = m->mz;
+			/* Readers of the records (telemetry) take only mz_lock. */
+			rte_spinlock_lock(&st->mz_lock);
 			m->used = false;
+			rte_spinlock_unlock(&st->mz_lock);
 		}
 		rte_spinlock_unlock(&nd->lock);
 		/* Slabs are off every list now: free the memzones without the node lock. */
@@ -527,8 +530,10 @@ fastmem_backing_fini(struct fastmem_state *st)
 	}
 	for (idx = 0; idx < FASTMEM_MAX_MZ; idx++) {
 		if (st->mzs[idx].used) {
-			release_memzone(st->mzs[idx].mz);
+			rte_spinlock_lock(&st->mz_lock);
 			st->mzs[idx].used = false;
+			rte_spinlock_unlock(&st->mz_lock);
+			release_memzone(st->mzs[idx].mz);
 		}
 	}
 }

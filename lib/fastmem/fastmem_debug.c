@@ -20,7 +20,8 @@
 unsigned int
 fastmem_dbg_mode(void)
 {
-	return (FASTMEM_DEBUG ? FASTMEM_DBG_MODE_DEBUG : 0) | (FASTMEM_ASAN ? FASTMEM_DBG_MODE_ASAN : 0);
+	return (FASTMEM_DEBUG ? FASTMEM_DBG_MODE_DEBUG : 0) |
+		(FASTMEM_ASAN ? FASTMEM_DBG_MODE_ASAN : 0);
 }
 
 uint64_t
@@ -169,8 +170,8 @@ slab_memzone_of(struct fastmem_state *st, const void *obj)
 	for (i = 0; i < FASTMEM_MAX_MZ && found == NULL; i++) {
 		const struct fastmem_mz *m = &st->mzs[i];
 
-		if (m->used && obj >= m->mz->addr &&
-				RTE_PTR_DIFF(obj, m->mz->addr) < (size_t)m->n_slabs * FASTMEM_SLAB_SIZE)
+		if (m->used && obj >= m->mz->addr && RTE_PTR_DIFF(obj, m->mz->addr) <
+				(size_t)m->n_slabs * FASTMEM_SLAB_SIZE)
 			found = m;
 	}
 	rte_spinlock_unlock(&st->mz_lock);

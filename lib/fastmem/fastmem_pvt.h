@@ -299,6 +299,24 @@ struct fastmem_lcore_counts {
 void fastmem_cache_counts(unsigned int lcore_id, unsigned int cls, int node, bool frees,
 		struct fastmem_lcore_counts *c);
 void fastmem_stats_fini(void);
+
+/* A thread counted anything since the last reset (dump and telemetry list only those). */
+static inline bool
+fastmem_lcore_stats_active(const struct rte_fastmem_lcore_stats *s)
+{
+	return (s->alloc_cache_hits | s->alloc_cache_misses | s->alloc_nomem |
+		s->free_cache_hits | s->free_cache_misses) != 0;
+}
+
+/* A class has live objects, slabs or counts since the last reset. */
+static inline bool
+fastmem_class_stats_active(const struct rte_fastmem_class_stats *s)
+{
+	return (s->in_use | s->alloc_cache_hits | s->alloc_cache_misses | s->alloc_nomem |
+		s->free_cache_hits | s->free_cache_misses | s->slab_acquires |
+		s->slab_releases | s->slabs_partial | s->slabs_full | s->slabs_empty |
+		s->objs_cached) != 0;
+}
 /* Live objects and class-rounded bytes of a node (slab classes and large objects). */
 void fastmem_stats_node_usage(const struct fastmem_state *st, int node, uint64_t *objs,
 		uint64_t *bytes);

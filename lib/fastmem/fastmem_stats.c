@@ -415,8 +415,10 @@ rte_fastmem_stats_reset(void)
 		base_slab_acquires[cls] = 0;
 		base_slab_releases[cls] = 0;
 		for (node = 0; node < FASTMEM_MAX_NODES; node++) {
-			base_slab_acquires[cls] += fastmem_read(&st->nodes[node].bins[cls].slab_acquires);
-			base_slab_releases[cls] += fastmem_read(&st->nodes[node].bins[cls].slab_releases);
+			const struct fastmem_bin *b = &st->nodes[node].bins[cls];
+
+			base_slab_acquires[cls] += fastmem_read(&b->slab_acquires);
+			base_slab_releases[cls] += fastmem_read(&b->slab_releases);
 		}
 	}
 	large_counts(st, &base_large);

@@ -78,7 +78,7 @@ typedef uint32_t rte_fastmem_handle_t;
 /** Global statistics. Counters count objects, not calls. */
 struct rte_fastmem_stats {
 	uint64_t bytes_backing;  /**< Bytes of memzones fastmem holds (slabs and large objects). */
-	uint64_t bytes_in_use;   /**< Bytes handed out: class size x live objects, exact for large. */
+	uint64_t bytes_in_use;   /**< Class size x live objects (exact for large objects). */
 	uint64_t alloc_total;    /**< Objects allocated since the last reset. */
 	uint64_t free_total;     /**< Objects freed since the last reset. */
 	uint64_t alloc_nomem;    /**< Allocation calls failed with ENOMEM since the last reset. */
@@ -460,7 +460,8 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 		for (i = 1; i < n; i++)
 			spread |= (uintptr_t)ptrs[i] ^ first;
 		if (likely(spread < RTE_FASTMEM_SLAB_SIZE)) {
-			c = RTE_PER_LCORE(_fastmem_caches) + __rte_fastmem_slab_of(ptrs[0])->cache_idx;
+			c = RTE_PER_LCORE(_fastmem_caches) +
+				__rte_fastmem_slab_of(ptrs[0])->cache_idx;
 			if (likely(c->cap - c->len >= n)) {
 				__rte_fastmem_cache_push_bulk(c, ptrs, n);
 				return;

@@ -83,7 +83,7 @@ extern "C" {
  */
 struct __rte_cache_aligned __rte_fastmem_cache {
 	uint32_t len;      /**< Objects in objs[]. */
-	uint32_t cap;      /**< Capacity; 0 until set up, which sends every call to the slow path. */
+	uint32_t cap;      /**< Capacity; 0 sends every call to the slow path. */
 	void **objs;       /**< Object stack, objs[len - 1] is the most recently freed. */
 	uint64_t n_alloc;  /**< Objects handed out through this cache. */
 	uint64_t n_free;   /**< Objects given back through this cache. */
@@ -96,7 +96,7 @@ struct __rte_cache_aligned __rte_fastmem_cache {
  * object pointer by masking it down to the 2 MiB boundary.
  */
 struct __rte_fastmem_slab_pub {
-	uint32_t cache_idx;  /**< node * classes + class; __RTE_FASTMEM_LARGE_IDX for large objects. */
+	uint32_t cache_idx;  /**< node * classes + class, or __RTE_FASTMEM_LARGE_IDX. */
 	uint32_t obj_size;   /**< Class size (slabs); 0 for large objects. */
 	rte_iova_t iova;     /**< IOVA of the slab's first byte, RTE_BAD_IOVA if unknown. */
 };
