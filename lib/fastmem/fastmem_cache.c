@@ -62,15 +62,6 @@ shared_count_alloc(struct fastmem_bin *b, unsigned int n, size_t size)
 	rte_spinlock_unlock(&b->lock);
 }
 
-/* An allocation call failed with ENOMEM. */
-static void
-count_nomem(struct fastmem_state *st, int node, unsigned int cls, struct fastmem_lcore *lc)
-{
-	if (lc != NULL)
-		fastmem_count(&lc->miss[cls].nomem, 1);
-	else
-		fastmem_count_shared(&st->nodes[node].bins[cls].shared_nomem, 1);
-}
 
 static struct fastmem_lcore *
 lcore_row(unsigned int lcore_id)
@@ -203,14 +194,11 @@ fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls, size_t
 			shared_count_alloc(b, 1, size);
 			return obj;
 		}
-		count_nomem(st, node, cls, NULL);
 		return NULL;
 	}
 	if (c->len == 0) {
-		if (!cache_refill(st, c, b, 1)) {
-			count_nomem(st, node, cls, lc);
+		if (!cache_refill(st, c, b, 1))
 			return NULL;
-		}
 		fastmem_count(&lc->miss[cls].alloc_miss, 1);
 	}
 	return __rte_fastmem_cache_pop(c, size);
@@ -240,7 +228,6 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 			fastmem_bin_give(st, b, objs, got);
 			memcpy(objs, saved, sizeof(void *) * n);
 			free(saved);
-			count_nomem(st, node, cls, lc);
 			return -ENOMEM;
 		}
 		free(saved);
@@ -255,10 +242,8 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 		return 0;
 	}
 	if (c->len < n) {
-		if (!cache_refill(st, c, b, n)) {
-			count_nomem(st, node, cls, lc);
+		if (!cache_refill(st, c, b, n))
 			return -ENOMEM;
-		}
 		fastmem_count(&lc->miss[cls].alloc_miss, n);
 	}
 	for (i = 0; i < n; i++)
@@ -273,7 +258,11 @@ fastmem_cache_note_nomem(struct fastmem_state *st, int node, unsigned int cls)
 {
 	unsigned int lcore_id = rte_lcore_id();
 
-	count_nomem(st, node, cls, lcore_id < RTE_MAX_LCORE ? lcores[lcore_id] : NULL);
+	/* An lcore whose row could not be set up failed on the shared path. */
+	if (lcore_id < RTE_MAX_LCORE && lcores[lcore_id] != NULL)
+		fastmem_count(&lcores[lcore_id]->miss[cls].nomem, 1);
+	else
+		fastmem_count_shared(&st->nodes[node].bins[cls].shared_nomem, 1);
 }
 
 void

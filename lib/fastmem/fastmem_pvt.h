@@ -274,6 +274,7 @@ int fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cl
 void fastmem_cache_free(struct fastmem_state *st, uint32_t cache_idx, void *obj);
 void fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void * const *objs,
 		unsigned int n);
+/* The allocation calls count an ENOMEM once per call, not per node tried. */
 void fastmem_cache_note_nomem(struct fastmem_state *st, int node, unsigned int cls);
 void fastmem_cache_flush_thread(struct fastmem_state *st);
 void fastmem_cache_fini(void);

@@ -395,8 +395,11 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
 		if (fastmem_node_ready(st, nodes[i]) == 0)
 			rc = fastmem_cache_alloc_bulk(st, nodes[i], (unsigned int)cls, ptrs, n,
 				size);
-	if (rc != 0)
+	if (rc != 0) {
+		if (k > 0)
+			count_nomem(st, nodes[0], (unsigned int)cls);
 		goto fail;
+	}
 	hand_out(ptrs, n, (unsigned int)cls, size, flags);
 	return 0;
 fail:
@@ -534,6 +537,7 @@ __rte_fastmem_halloc_slow(rte_fastmem_handle_t handle, unsigned int flags)
 	obj = fastmem_cache_alloc(st, fastmem_idx_node(handle), fastmem_idx_class(handle),
 			handle_size(fastmem_idx_class(handle)));
 	if (obj == NULL) {
+		count_nomem(st, fastmem_idx_node(handle), fastmem_idx_class(handle));
 		rte_errno = ENOMEM;
 		return NULL;
 	}
@@ -571,9 +575,12 @@ __rte_fastmem_halloc_bulk_slow(rte_fastmem_handle_t handle, void **ptrs, unsigne
 
 	if (rc == 0 && ((ptrs == NULL && n > 0) || (flags & ~RTE_FASTMEM_F_ZERO) != 0))
 		rc = -EINVAL;
-	if (rc == 0 && n > 0)
+	if (rc == 0 && n > 0) {
 		rc = fastmem_cache_alloc_bulk(st, fastmem_idx_node(handle), cls, ptrs, n,
 			handle_size(cls));
+		if (rc == -ENOMEM)
+			count_nomem(st, fastmem_idx_node(handle), cls);
+	}
 	if (rc != 0) {
 		rte_errno = -rc;
 		return rc;

@@ -57,6 +57,14 @@
 
 #include "rte_fastmem_core.h"
 
+/*
+ * The inline functions call the library's experimental symbols: without
+ * the opt-in, every compiler would flag them wherever this is included.
+ */
+#ifndef ALLOW_EXPERIMENTAL_API
+#error "the fastmem API is experimental: build with -DALLOW_EXPERIMENTAL_API"
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -264,6 +272,7 @@ __rte_fastmem_hfree_slow(rte_fastmem_handle_t handle, void *ptr);
  *   An object from any fastmem allocation call, or NULL (no-op). Any thread
  *   may free any object.
  */
+__rte_experimental
 static inline void
 rte_fastmem_free(void *ptr)
 {
@@ -303,6 +312,7 @@ rte_fastmem_free(void *ptr)
  *   - ENOMEM: No memory on any node (EAL or limits).
  *   - ENODEV: Not initialized.
  */
+__rte_experimental
 static inline void *
 rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
 	__rte_malloc;
@@ -413,6 +423,7 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
  * @return
  *   As rte_fastmem_alloc_bulk_socket().
  */
+__rte_experimental
 static inline int
 rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 		unsigned int flags)
@@ -447,6 +458,7 @@ __rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n);
  * @param n
  *   Number of entries.
  */
+__rte_experimental
 static inline void
 rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 {
@@ -502,6 +514,7 @@ rte_fastmem_hlookup(size_t size, size_t align, int socket_id, rte_fastmem_handle
  *   The object, or NULL with rte_errno ENOMEM, EINVAL (bad handle or flags)
  *   or ENODEV.
  */
+__rte_experimental
 static inline void *
 rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
 	__rte_malloc;
@@ -533,6 +546,7 @@ rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
  * @param ptr
  *   The object, or NULL (no-op).
  */
+__rte_experimental
 static inline void
 rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 {
@@ -574,6 +588,7 @@ __rte_fastmem_hfree_bulk_slow(rte_fastmem_handle_t handle, void **ptrs, unsigned
  *   0, or -EINVAL (bad handle, flags, NULL @p ptrs with n > 0), -ENOMEM,
  *   -ENODEV; also stored in rte_errno.
  */
+__rte_experimental
 static inline int
 rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n,
 		unsigned int flags)
@@ -601,6 +616,7 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
  * @param n
  *   Number of entries.
  */
+__rte_experimental
 static inline void
 rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 {
@@ -612,7 +628,7 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 		c = RTE_PER_LCORE(_fastmem_caches) + handle;
 		for (i = 0; i < n; i++)
 			null &= (uintptr_t)ptrs[i] != 0;
-		if (likely(c->cap - c->len >= n && null)) {
+		if (likely(c->cap - c->len >= n && n > 0 && null)) {
 			__rte_fastmem_cache_push_bulk(c, ptrs, n);
 			return;
 		}
@@ -629,6 +645,7 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
  *   The IOVA, or RTE_BAD_IOVA if the backing memory has none (or @p ptr is
  *   NULL). A pointer fastmem did not hand out is undefined behaviour.
  */
+__rte_experimental
 static inline rte_iova_t
 rte_fastmem_virt2iova(const void *ptr)
 {

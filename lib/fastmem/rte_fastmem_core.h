@@ -197,17 +197,17 @@ static inline void
 __rte_fastmem_cache_pop_bulk(struct __rte_fastmem_cache *c, void **objs, unsigned int n,
 		size_t size)
 {
-	void **top = &c->objs[c->len];
 	unsigned int i;
 
+	/* Indexes, not a pointer into objs[]: an idle cache's objs is NULL. */
 	for (i = 0; i < n; i++)
-		objs[i] = top[-1 - (int)i];
+		objs[i] = c->objs[c->len - 1 - i];
 	c->len -= n;
 	__atomic_store_n(&c->n_bytes, c->n_bytes + (uint64_t)n * size, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->n_alloc, c->n_alloc + n, __ATOMIC_RELEASE);
 }
 
-/** @internal Push @p n objects; the caller checked cap - len >= n. */
+/** @internal Push @p n > 0 objects; the caller checked cap - len >= n. */
 static inline void
 __rte_fastmem_cache_push_bulk(struct __rte_fastmem_cache *c, void * const *objs, unsigned int n)
 {
