@@ -10,7 +10,9 @@
 #          install-tests, perf-tests and stress-tests;
 # - clang: build-clang/ (clang): fast-tests;
 # - asan:  build-asan/ (clang, AddressSanitizer and UBSan): fast-tests;
-# - fuzz:  build-asan/ too: the fuzz suite (libFuzzer).
+# - fuzz:  build-asan/ too: the fuzz suite (libFuzzer);
+# - debug: build-debug/ (gcc, -Dfastmem_debug=true): the allocator's fast
+#          tests, which the debug mode's checks must pass too.
 # Each stage is a function stage_<name> below: add a stage by writing one
 # and naming it in FASTMEM_STAGES_ALL. Every stage runs even if an earlier
 # one failed. Prints one line per stage and the test counts; exits non-zero
@@ -24,7 +26,7 @@ set -euo pipefail
 # shellcheck source=devtools/fastmem-setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/fastmem-setup.sh"
 
-FASTMEM_STAGES_ALL="gcc clang asan fuzz"
+FASTMEM_STAGES_ALL="gcc clang asan fuzz debug"
 results= # file of "passed failed skipped" lines, one per meson test run
 
 # Passed, failed and skipped counts of a meson testlog.json.
@@ -117,6 +119,13 @@ stage_asan() {
 stage_fuzz() {
 	configure_asan
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 run_suites build-asan fuzz
+}
+
+# The resolver's tests do not depend on the debug mode: the allocator's do.
+stage_debug() {
+	CC=gcc fastmem_configure build-debug -Dfastmem_debug=true
+	run_suites build-debug fast-tests -- fastmem_autotest fastmem_debug_autotest \
+		fastmem_mp_autotest fastmem_telemetry_autotest
 }
 
 main() {

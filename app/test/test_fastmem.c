@@ -1323,4 +1323,4 @@ test_fastmem_mp(void)
 	return unit_test_suite_runner(&fastmem_mp_suite);
 }
 
-REGISTER_FAST_TEST(fastmem_mp_autotest, true, true, test_fastmem_mp);
+REGISTER_FAST_TEST(fastmem_mp_autotest, false, true, test_fastmem_mp);

@@ -40,9 +40,9 @@ fastmem_dbg_count(const struct fastmem_state *st, enum fastmem_dbg_kind kind)
 #define is_poisoned(addr) __asan_address_is_poisoned(addr)
 #else
 #define NO_ASAN
-#define POISON(addr, len) do { } while (0)
-#define UNPOISON(addr, len) do { } while (0)
-#define is_poisoned(addr) false
+#define POISON(addr, len) do { RTE_SET_USED(addr); RTE_SET_USED(len); } while (0)
+#define UNPOISON(addr, len) do { RTE_SET_USED(addr); RTE_SET_USED(len); } while (0)
+#define is_poisoned(addr) (RTE_SET_USED(addr), false)
 #endif
 
 /* Free slots are filled with this byte, so are fresh slabs and trailers of free objects. */
