@@ -298,6 +298,7 @@ fastmem_dbg_copy(void *dst, const void *src, size_t n)
 void
 fastmem_dbg_large(void *obj, size_t size, void *end)
 {
+	UNPOISON(obj, size);
 	POISON(RTE_PTR_ADD(obj, size), RTE_PTR_DIFF(end, obj) - size);
 }
 

@@ -79,7 +79,7 @@ bool fastmem_dbg_free(struct fastmem_state *st, void *obj, uint32_t want_idx);
 void *fastmem_dbg_link_get(void *obj, unsigned int cls);
 void fastmem_dbg_link_set(void *obj, unsigned int cls, void *next);
 
-/* Make a large object's bytes past @size, up to @end, inaccessible. */
+/* A large object has @size bytes: those accessible, the rest up to @end not. */
 void fastmem_dbg_large(void *obj, size_t size, void *end);
 
 /* Make memory accessible again before it goes back to EAL. */

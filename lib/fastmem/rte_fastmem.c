@@ -449,6 +449,7 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 			fastmem_set(&nd->large_bytes, nd->large_bytes - l->size + size);
 			l->size = size;
 			rte_spinlock_unlock(&nd->lock);
+			fastmem_dbg_large(ptr, size, RTE_PTR_ADD(ptr, room));
 			return ptr;
 		}
 	} else {
@@ -457,11 +458,12 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 		old_size = fastmem_dbg_usable(ptr, cls);
 		new_cls = __rte_fastmem_size_to_class(fastmem_dbg_request(size), align);
 		/*
-		 * Same class, or a smaller one that would not save half of it.
-		 * Debug builds always move: the object's checks follow its size.
+		 * In place in the same class, or when the size fits the class and
+		 * is more than half of it. Debug and ASan builds always move: the
+		 * checks and poisoning follow the requested size.
 		 */
 		if (!FASTMEM_CHECKED && (new_cls == cls || (new_cls < cls &&
-				2 * __rte_fastmem_class_size(new_cls) > old_size &&
+				size > old_size / 2 &&
 				((uintptr_t)ptr & (RTE_MAX(align, (size_t)1) - 1)) == 0)))
 			return ptr;
 	}

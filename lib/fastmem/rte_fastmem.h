@@ -178,7 +178,10 @@ rte_fastmem_deinit(void);
  * @return
  *   - 0: Success.
  *   - -EINVAL: Bad node id.
- *   - -ENOMEM: Not enough memory (EAL) or above the node's limit.
+ *   - -ENXIO: A node EAL cannot allocate on.
+ *   - -ENOMEM: Not enough memory (EAL) or above the node's limit; what was
+ *     reserved stays, counted in bytes_backing, and rte_fastmem_trim()
+ *     releases it.
  *   - -ENODEV: Not initialized (the RFC returned -EINVAL).
  */
 __rte_experimental
@@ -350,7 +353,7 @@ rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
  *   then the others.
  * @return
  *   The object, or NULL with rte_errno set as for rte_fastmem_alloc(), and
- *   EINVAL for a bad node id, ENODEV also for a node EAL cannot allocate on.
+ *   EINVAL for a bad node id, ENXIO for a node EAL cannot allocate on.
  */
 __rte_experimental
 void *
@@ -360,10 +363,11 @@ rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int sock
 /**
  * Resize an object.
  *
- * The object keeps its address when the new size fits its class and is
- * more than half of it (or, for a large object, its memzone); otherwise it
- * moves to a new object on the same node, the first min(old, new) bytes
- * are copied and the old object is freed.
+ * The object keeps its address when the new size maps to its class, or
+ * fits its class (for a large object, its memzone) and is more than half
+ * of it; otherwise it moves to a new object on the same node, the first
+ * min(old, new) bytes are copied and the old object is freed. Debug and
+ * ASan builds always move slab objects.
  *
  * @param ptr
  *   The object, or NULL to allocate.
@@ -385,7 +389,7 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align);
  * @param ptrs
  *   Array of at least @p n entries, filled on success, untouched on failure.
  * @param n
- *   Number of objects; 0 succeeds and does nothing.
+ *   Number of objects; 0 (with valid other arguments) succeeds and does nothing.
  * @param size
  *   Object size.
  * @param align
@@ -413,7 +417,7 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
  * @param ptrs
  *   Array of at least @p n entries, filled on success, untouched on failure.
  * @param n
- *   Number of objects; 0 succeeds and does nothing.
+ *   Number of objects; 0 (with valid other arguments) succeeds and does nothing.
  * @param size
  *   Object size.
  * @param align
@@ -496,8 +500,9 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
  * @param handle
  *   Where to store the handle.
  * @return
- *   0, or -EINVAL (NULL @p handle, size 0, bad align or node), -E2BIG
- *   (size beyond the slab classes), -ENODEV.
+ *   0, or -EINVAL (NULL @p handle, size 0, bad align or node), -ENXIO (a
+ *   node EAL cannot allocate on), -E2BIG (size beyond the slab classes),
+ *   -ENODEV.
  */
 __rte_experimental
 int
@@ -581,7 +586,7 @@ __rte_fastmem_hfree_bulk_slow(rte_fastmem_handle_t handle, void **ptrs, unsigned
  * @param ptrs
  *   Array of at least @p n entries, untouched on failure.
  * @param n
- *   Number of objects; 0 succeeds and does nothing.
+ *   Number of objects; 0 (with valid other arguments) succeeds and does nothing.
  * @param flags
  *   0 or RTE_FASTMEM_F_ZERO.
  * @return
@@ -640,7 +645,9 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
  * IOVA of an object byte, in O(1).
  *
  * @param ptr
- *   Pointer into a live fastmem object.
+ *   Pointer into a live fastmem object; for an object above 448 KiB, into
+ *   the part before the first 2 MiB boundary after its start (the object is
+ *   IOVA-contiguous: add the offset for bytes further in).
  * @return
  *   The IOVA, or RTE_BAD_IOVA if the backing memory has none (or @p ptr is
  *   NULL). A pointer fastmem did not hand out is undefined behaviour.
