@@ -35,11 +35,14 @@ for f in "$regressions"/*; do
 done
 if [ ${#inputs[@]} -gt 0 ]; then
 	echo "run-fuzz.sh: replaying ${#inputs[@]} regression inputs"
-	"$fuzzer" -artifact_prefix="$artifacts/" "${inputs[@]}"
+	"$fuzzer" -error_exitcode=1 -timeout_exitcode=1 -artifact_prefix="$artifacts/" \
+		"${inputs[@]}"
 fi
 
 cp -r "$corpus"/. "$work"/
 echo "run-fuzz.sh: fuzzing for $seconds s from $(find "$work" -type f | wc -l) seeds"
+# libFuzzer exits with 77 on a crash by default, which meson takes for a skip.
 # shellcheck disable=SC2086 # FASTMEM_FUZZ_OPTS is a list of options
-"$fuzzer" -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=30 -max_len=2048 \
+"$fuzzer" -error_exitcode=1 -timeout_exitcode=1 -max_total_time="$seconds" \
+	-rss_limit_mb=4096 -timeout=30 -max_len=2048 \
 	-print_final_stats=1 -artifact_prefix="$artifacts/" ${FASTMEM_FUZZ_OPTS:-} "$work"
