@@ -133,7 +133,6 @@ row_node_setup(struct fastmem_lcore *lc, int node)
 		objs = rte_malloc("fastmem_cache", total * sizeof(void *), RTE_CACHE_LINE_SIZE);
 	if (objs == NULL)
 		return -ENOMEM;
-	lc->storage[node] = objs;
 	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
 		struct __rte_fastmem_cache *c = &lc->caches[fastmem_cache_idx(node, cls)];
 
@@ -144,6 +143,8 @@ row_node_setup(struct fastmem_lcore *lc, int node)
 		/* Publish the capacity last: it opens the fast path. */
 		__atomic_store_n(&c->cap, fastmem_cache_capacity(cls), __ATOMIC_RELEASE);
 	}
+	/* ... and the storage after the capacities: statistics readers look at it. */
+	__atomic_store_n(&lc->storage[node], objs - total, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -401,7 +402,9 @@ fastmem_cache_counts(unsigned int lcore_id, unsigned int cls, int node, bool fre
 	for (n = 0; n < FASTMEM_MAX_NODES; n++) {
 		const struct __rte_fastmem_cache *c = &lc->caches[fastmem_cache_idx(n, cls)];
 
-		if (node >= 0 && n != node)
+		/* A node's caches count nothing before they are set up. */
+		if ((node >= 0 && n != node) ||
+				__atomic_load_n(&lc->storage[n], __ATOMIC_ACQUIRE) == NULL)
 			continue;
 		if (frees) {
 			cnt->n_free += fastmem_read(&c->n_free);
