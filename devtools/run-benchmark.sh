@@ -22,7 +22,7 @@ if [ ! -x "$bench" ]; then
 	exit 1
 fi
 
-eal_args=(-l 0-1 "--file-prefix=fastmem_bench_$$")
+eal_args=(-l 0-1 --no-pci "--file-prefix=fastmem_bench_$$")
 if [ "$(python3 "$FASTMEM_ROOT/buildtools/has-hugepages.py" $FASTMEM_HUGE_MB)" = true ]; then
 	eal_args+=(--huge-unlink)
 else

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include <rte_common.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include <rte_fastmem.h>
+
+#include "bench.h"
+
+/* Long enough to time, short enough for a slow allocator not to take seconds. */
+#define PILOT_ITERATIONS 1000
+
+unsigned int bench_measurements;
+unsigned int bench_disturbed;
+
+/* 60 % small (8-128 B), 30 % medium (up to 1 KiB), 9 % up to 4 KiB, 1 % up to 16 KiB. */
+const struct mix_range mix_ranges[MIX_RANGES] = {
+	{ 8, 128, 614 },
+	{ 129, 1024, 922 },
+	{ 1025, 4096, 1014 },
+	{ 4097, MIX_MAX_SIZE, 1024 },
+};
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a;
+	double y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+void
+bench_stat(const double *v, unsigned int n, struct bench_stat *st)
+{
+	double s[BENCH_MAX_REPEAT];
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		s[i] = v[i];
+	qsort(s, n, sizeof(s[0]), cmp_double);
+	st->median = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	st->min = s[0];
+	st->max = s[n - 1];
+}
+
+bool
+bench_alloc_enabled(const struct bench_env *env, enum alloc_kind kind)
+{
+	return (env->opts->allocators & ALLOC_BIT(kind)) && allocators[kind].available;
+}
+
+/*
+ * Involuntary context switches of lcores during launches: on a machine
+ * where other processes compete for the cores, a measurement that spans
+ * one counts their time too, and is taken again.
+ */
+static uint64_t preemptions;
+
+struct launch {
+	lcore_function_t *fn;
+	void *arg;
+};
+
+static uint64_t
+thread_preemptions(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_THREAD, &ru) != 0)
+		return 0;
+	return ru.ru_nivcsw;
+}
+
+static int
+launched(void *arg)
+{
+	const struct launch *l = arg;
+	uint64_t before = thread_preemptions();
+	int ret;
+
+	ret = l->fn(l->arg);
+	__atomic_fetch_add(&preemptions, thread_preemptions() - before, __ATOMIC_RELAXED);
+	return ret;
+}
+
+void
+bench_launch(const struct bench_env *env, unsigned int n, lcore_function_t *fn, void *args,
+		size_t stride)
+{
+	struct launch l[RTE_MAX_LCORE];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		l[i].fn = fn;
+		l[i].arg = RTE_PTR_ADD(args, i * stride);
+	}
+	for (i = 1; i < n; i++)
+		rte_eal_remote_launch(launched, &l[i], env->lcores[i]);
+	launched(&l[0]);
+	for (i = 1; i < n; i++)
+		rte_eal_wait_lcore(env->lcores[i]);
+}
+
+static int
+flush_lcore(void *arg __rte_unused)
+{
+	rte_fastmem_cache_flush();
+	return 0;
+}
+
+void
+bench_flush_all_lcores(const struct bench_env *env)
+{
+	if (!allocators[ALLOC_FASTMEM].available)
+		return;
+	bench_launch(env, env->n_lcores, flush_lcore, NULL, 0);
+}
+
+/* Iterations of the first run: the warm-up, or with --duration a short pilot. */
+static uint64_t
+pilot_iterations(const struct bench_env *env)
+{
+	if (env->opts->duration == 0)
+		return RTE_MAX(env->opts->iterations / 10, UINT64_C(100));
+	return PILOT_ITERATIONS;
+}
+
+/* --iterations, or with --duration what fits in it at the pilot's cycles per iteration. */
+static uint64_t
+iterations(const struct bench_env *env, double cycles)
+{
+	double n;
+
+	if (env->opts->duration == 0)
+		return env->opts->iterations;
+	n = env->opts->duration * env->tsc_hz / RTE_MAX(cycles, 1.0);
+	return RTE_MAX((uint64_t)n, UINT64_C(100));
+}
+
+void
+bench_series_run(const struct bench_env *env, struct bench_series *s, unsigned int n_series,
+		bench_measure_t *measure)
+{
+	uint64_t pilot = pilot_iterations(env);
+	double m[BENCH_MAX_METRICS];
+	unsigned int i, r, j, t;
+	uint64_t before, n;
+
+	for (i = 0; i < n_series; i++) {
+		/*
+		 * Warm caches, fault pages in, fill per-lcore caches; and pace
+		 * --duration. A short pilot can be optimistic (a pipeline's first
+		 * objects fit in its ring), so runs grow, at most 8 times each,
+		 * until one is long enough to trust its pace.
+		 */
+		n = pilot;
+		s[i].failed = measure(s[i].arg, n, m) != 0;
+		while (!s[i].failed && env->opts->duration != 0 &&
+				n < iterations(env, m[0]) / 2) {
+			n = RTE_MIN(iterations(env, m[0]), 8 * n);
+			s[i].failed = measure(s[i].arg, n, m) != 0;
+		}
+		s[i].n = iterations(env, m[0]);
+		/*
+		 * Then the repetitions, right after: interleaved with another
+		 * allocator's, they would start from the caches it left cold.
+		 */
+		for (r = 0; r < env->opts->repeat && !s[i].failed; r++) {
+			for (t = 1; t <= BENCH_ATTEMPTS; t++) {
+				before = __atomic_load_n(&preemptions, __ATOMIC_RELAXED);
+				memset(m, 0, sizeof(m));
+				s[i].failed = measure(s[i].arg, s[i].n, m) != 0;
+				if (__atomic_load_n(&preemptions, __ATOMIC_RELAXED) == before)
+					break;
+			}
+			bench_measurements++;
+			bench_disturbed += t > BENCH_ATTEMPTS;
+			for (j = 0; j < BENCH_MAX_METRICS; j++)
+				s[i].v[j][r] = m[j];
+		}
+	}
+}
+
+void
+bench_series_stat(const struct bench_env *env, const struct bench_series *s, unsigned int metric,
+		struct bench_stat *st)
+{
+	bench_stat(s->v[metric], env->opts->repeat, st);
+}
+
+double
+mix_probability(uint32_t lo, uint32_t hi)
+{
+	uint32_t prev = 0, a, b;
+	double p = 0;
+	unsigned int i;
+
+	for (i = 0; i < MIX_RANGES; prev = mix_ranges[i].cum, i++) {
+		a = RTE_MAX(lo, mix_ranges[i].lo);
+		b = RTE_MIN(hi, mix_ranges[i].hi);
+		if (a > b)
+			continue;
+		p += (mix_ranges[i].cum - prev) / 1024.0 * (b - a + 1) /
+			(mix_ranges[i].hi - mix_ranges[i].lo + 1);
+	}
+	return p;
+}
+
+double
+mix_mean(void)
+{
+	uint32_t prev = 0;
+	double m = 0;
+	unsigned int i;
+
+	for (i = 0; i < MIX_RANGES; prev = mix_ranges[i].cum, i++)
+		m += (mix_ranges[i].cum - prev) / 1024.0 * (mix_ranges[i].lo + mix_ranges[i].hi) / 2;
+	return m;
+}
+
+const char *
+mix_describe(void)
+{
+	static char buf[160];
+	uint32_t prev = 0;
+	unsigned int i;
+	int len;
+
+	if (buf[0] != '\0')
+		return buf;
+	len = snprintf(buf, sizeof(buf), "mixed sizes, uniform within each range:");
+	for (i = 0; i < MIX_RANGES; prev = mix_ranges[i].cum, i++)
+		len += snprintf(buf + len, sizeof(buf) - len, "%s %.0f%% %u-%u B", i ? "," : "",
+			(mix_ranges[i].cum - prev) * 100.0 / 1024, mix_ranges[i].lo, mix_ranges[i].hi);
+	snprintf(buf + len, sizeof(buf) - len, " (mean %.0f B)", mix_mean());
+	return buf;
+}

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The fastmem authors
+
+"""Smoke test of dpdk-test-fastmem: run it briefly, check that its output is well formed.
+
+Never checks a timing: only that the app exits 0, that the JSON parses, that
+the CSV has the expected columns, and that every scenario has a row for every
+available allocator.
+"""
+
+import csv
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+CSV_COLUMNS = ['scenario', 'scenario_name', 'allocator', 'metric', 'unit', 'size', 'param',
+               'lcores', 'median', 'min', 'max', 'ns', 'mops', 'ratio_mempool', 'quantile',
+               'note']
+SCENARIOS = range(1, 10)
+
+
+def fail(msg):
+    print('FAIL: ' + msg)
+    sys.exit(1)
+
+
+def lcore_list():
+    cpus = sorted(os.sched_getaffinity(0))[:2]
+    return ','.join(str(c) for c in cpus)
+
+
+def run(app, outdir):
+    csv_path = os.path.join(outdir, 'out.csv')
+    json_path = os.path.join(outdir, 'out.json')
+    cmd = [app, '--no-huge', '-m', '1024', '--no-pci', '-l', lcore_list(),
+           '--file-prefix=bench_smoke', '--log-level=lib.eal:error', '--',
+           '--repeat', '1', '--iterations', '2000', '--live', '8M', '--csv', csv_path,
+           '--json', json_path]
+    print(' '.join(cmd), flush=True)
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=540, check=False)
+    print(proc.stdout)
+    if proc.returncode != 0:
+        fail('exit status %d' % proc.returncode)
+    return csv_path, json_path, proc.stdout
+
+
+def check_bad_option(app):
+    """A bad option must give a message, the usage, and exit status 2."""
+    cmd = [app, '--no-huge', '-m', '256', '--no-pci', '-l', lcore_list().split(',')[0],
+           '--file-prefix=bench_smoke_bad', '--log-level=lib.eal:error', '--',
+           '--sizes', '0']
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=120, check=False)
+    if proc.returncode != 2 or 'invalid --sizes' not in proc.stdout or \
+            'Usage:' not in proc.stdout:
+        fail('bad option: status %d, output:\n%s' % (proc.returncode, proc.stdout))
+
+
+def check_json(json_path):
+    with open(json_path, encoding='utf-8') as f:
+        doc = json.load(f)
+    for key in ('env', 'options', 'allocators', 'results', 'notes', 'goals'):
+        if key not in doc:
+            fail('JSON has no "%s"' % key)
+    for key in ('cpu', 'tsc_hz', 'dpdk', 'compiler', 'hugepages', 'lcores'):
+        if key not in doc['env']:
+            fail('JSON env has no "%s"' % key)
+    avail = [a['name'] for a in doc['allocators'] if a['available'] and a['selected']]
+    for name in ('fastmem', 'fastmem_h', 'mempool', 'rte_malloc', 'glibc'):
+        if name not in avail:
+            fail('allocator %s not available' % name)
+    for r in doc['results']:
+        for v in ('median', 'min', 'max', 'ratio_mempool'):
+            if r[v] is not None and not math.isfinite(r[v]):
+                fail('non-finite %s in %s' % (v, r))
+        if r['note'].startswith('FAILED'):
+            fail('failed measurement: %s' % r)
+    for g in doc['goals']:
+        if g['status'] not in ('PASS', 'MISS', 'not measured'):
+            fail('goal status %s' % g['status'])
+    return doc, avail
+
+
+def check_csv(csv_path, doc, avail):
+    with open(csv_path, encoding='utf-8', newline='') as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    if header[0] != '#scenario' or [header[0][1:]] + header[1:] != CSV_COLUMNS:
+        fail('CSV header %s' % header)
+    if len(rows) - 1 != len(doc['results']):
+        fail('CSV has %d rows, JSON %d results' % (len(rows) - 1, len(doc['results'])))
+    seen = set()
+    for row in rows[1:]:
+        if len(row) != len(CSV_COLUMNS):
+            fail('CSV row with %d fields: %s' % (len(row), row))
+        rec = dict(zip(CSV_COLUMNS, row))
+        for v in ('median', 'min', 'max', 'ns', 'mops', 'ratio_mempool', 'quantile'):
+            if rec[v] != '':
+                float(rec[v])
+        seen.add((int(rec['scenario']), rec['allocator'].split('+')[0]))
+    for s in SCENARIOS:
+        for a in avail:
+            if (s, a) not in seen:
+                fail('no row for scenario %d, allocator %s' % (s, a))
+
+
+def main():
+    if len(sys.argv) != 2:
+        print('usage: check_output.py DPDK-TEST-FASTMEM')
+        return 2
+    app = sys.argv[1]
+    with tempfile.TemporaryDirectory() as outdir:
+        csv_path, json_path, stdout = run(app, outdir)
+        for s in SCENARIOS:
+            if '=== Scenario %d:' % s not in stdout:
+                fail('no table for scenario %d' % s)
+        if '=== Goals' not in stdout:
+            fail('no goals')
+        doc, avail = check_json(json_path)
+        check_csv(csv_path, doc, avail)
+    check_bad_option(app)
+    print('1 passed, 0 failed')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

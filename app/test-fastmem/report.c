@@ -1,0 +1,684 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_string_fns.h>
+#include <rte_version.h>
+
+#include "allocators.h"
+#include "bench.h"
+#include "report.h"
+
+#define MAX_COLS 10
+#define GOAL_TEXT_LEN 96
+
+static struct result *results;
+static unsigned int n_results;
+static unsigned int cap_results;
+
+struct goal {
+	char text[GOAL_TEXT_LEN];  /* The goal as the issue states it. */
+	char measured[96];         /* What was measured, in words. */
+	const char *status;        /* "PASS", "MISS" or "not measured". */
+};
+
+static struct goal goals[16];
+static unsigned int n_goals;
+
+struct scenario_note {
+	unsigned int scenario;
+	char text[256];
+};
+
+static struct scenario_note notes[32];
+static unsigned int n_notes;
+
+void
+report_scenario_note(const struct bench_scenario *sc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (n_notes == RTE_DIM(notes))
+		return;
+	notes[n_notes].scenario = sc->id;
+	va_start(ap, fmt);
+	vsnprintf(notes[n_notes].text, sizeof(notes[0].text), fmt, ap);
+	va_end(ap);
+	n_notes++;
+}
+
+void
+result_init(struct result *r, const struct bench_scenario *sc, enum alloc_kind kind,
+		const char *metric, const char *unit, uint64_t size, unsigned int param,
+		unsigned int lcores)
+{
+	memset(r, 0, sizeof(*r));
+	r->scenario = sc->id;
+	strlcpy(r->alloc, allocators[kind].name, sizeof(r->alloc));
+	strlcpy(r->metric, metric, sizeof(r->metric));
+	strlcpy(r->unit, unit, sizeof(r->unit));
+	r->size = size;
+	r->param = param;
+	r->lcores = lcores;
+	r->median = NAN;
+	r->min = NAN;
+	r->max = NAN;
+	r->mops = NAN;
+	r->quantile = NAN;
+}
+
+void
+result_set_stat(struct result *r, const struct bench_stat *st)
+{
+	r->median = st->median;
+	r->min = st->min;
+	r->max = st->max;
+}
+
+void
+report_add(const struct result *r)
+{
+	struct result *grown;
+
+	if (n_results == cap_results) {
+		cap_results = cap_results ? 2 * cap_results : 256;
+		grown = realloc(results, cap_results * sizeof(*results));
+		if (grown == NULL)
+			rte_exit(EXIT_FAILURE, "out of memory for results\n");
+		results = grown;
+	}
+	results[n_results++] = *r;
+}
+
+void
+report_series(const struct bench_env *env, const struct bench_scenario *sc,
+		const struct bench_series *s, unsigned int j, const char *metric, const char *unit,
+		uint64_t size, unsigned int param, unsigned int lcores, int mops_j)
+{
+	struct bench_stat st;
+	struct result r;
+
+	result_init(&r, sc, s->kind, metric, unit, size, param, lcores);
+	if (s->failed) {
+		strlcpy(r.note, "FAILED: an allocation returned NULL", sizeof(r.note));
+	} else {
+		bench_series_stat(env, s, j, &st);
+		result_set_stat(&r, &st);
+		if (mops_j >= 0) {
+			bench_series_stat(env, s, mops_j, &st);
+			r.mops = st.median;
+		}
+	}
+	report_add(&r);
+}
+
+void
+report_note(const struct bench_scenario *sc, enum alloc_kind kind, const char *fmt, ...)
+{
+	struct result r;
+	va_list ap;
+
+	result_init(&r, sc, kind, "", "", 0, 0, 0);
+	va_start(ap, fmt);
+	vsnprintf(r.note, sizeof(r.note), fmt, ap);
+	va_end(ap);
+	report_add(&r);
+}
+
+unsigned int
+report_count(void)
+{
+	return n_results;
+}
+
+const struct result *
+report_get(unsigned int i)
+{
+	return &results[i];
+}
+
+static bool
+same_key(const struct result *a, const struct result *b)
+{
+	return a->scenario == b->scenario && a->size == b->size && a->param == b->param &&
+		a->lcores == b->lcores && strcmp(a->alloc, b->alloc) == 0;
+}
+
+/* Cost relative to rte_mempool for the same figure; NAN when there is none. */
+static double
+ratio_mempool(const struct result *r)
+{
+	unsigned int i;
+
+	if (strncmp(r->unit, "cycles", 6) != 0 || !isnan(r->quantile))
+		return NAN;
+	for (i = 0; i < n_results; i++) {
+		const struct result *m = &results[i];
+
+		if (m->scenario == r->scenario && m->size == r->size && m->param == r->param &&
+				m->lcores == r->lcores && isnan(m->quantile) &&
+				strcmp(m->alloc, "mempool") == 0 &&
+				strcmp(m->metric, r->metric) == 0 && m->median > 0)
+			return r->median / m->median;
+	}
+	return NAN;
+}
+
+static double
+to_ns(const struct bench_env *env, const struct result *r)
+{
+	if (strncmp(r->unit, "cycles", 6) != 0)
+		return NAN;
+	return r->median * 1e9 / env->tsc_hz;
+}
+
+/* A column of @p width after a space, "-" when there is no value. */
+static void
+print_num(double v, int width, const char *suffix)
+{
+	if (isnan(v))
+		printf(" %*s%*s", width, "-", (int)strlen(suffix), "");
+	else
+		printf(" %*.2f%s", width, v, suffix);
+}
+
+/* The record of a key and metric, searching from record @p from. */
+static const struct result *
+key_metric(const struct result *key, unsigned int from, const char *metric)
+{
+	unsigned int j;
+
+	for (j = from; j < n_results; j++)
+		if (same_key(&results[j], key) && isnan(results[j].quantile) &&
+				strcmp(results[j].metric, metric) == 0)
+			return &results[j];
+	return NULL;
+}
+
+/* The first figure in cycles gets [min .. max], ns and x mempool; the others their median. */
+static void
+print_row(const struct bench_env *env, const struct result *r, unsigned int i, const char **cols,
+		unsigned int n_cols, bool timed, bool mops)
+{
+	const struct result *v;
+	unsigned int c;
+
+	for (c = 0; c < n_cols; c++) {
+		v = key_metric(r, i, cols[c]);
+		print_num(v != NULL ? v->median : NAN, 12, "");
+		if (c != 0 || !timed)
+			continue;
+		if (v == NULL || isnan(v->min))
+			printf(" %21s", "");
+		else
+			printf(" [%8.2f .. %8.2f]", v->min, v->max);
+		print_num(v != NULL ? to_ns(env, v) : NAN, 8, "");
+		print_num(v != NULL ? ratio_mempool(v) : NAN, 8, "x");
+	}
+	if (mops)
+		print_num(r->mops, 9, "");
+	if (r->note[0] != '\0')
+		printf("  %s", r->note);
+	printf("\n");
+}
+
+void
+report_table(const struct bench_scenario *sc, const struct bench_env *env)
+{
+	const char *cols[MAX_COLS];
+	unsigned int n_cols = 0, i, j, c;
+	bool mops = false, timed;
+	const char *unit = "";
+
+	for (i = 0; i < n_results; i++) {
+		const struct result *r = &results[i];
+
+		if (r->scenario != sc->id || r->metric[0] == '\0' || !isnan(r->quantile))
+			continue;
+		mops |= !isnan(r->mops);
+		for (c = 0; c < n_cols; c++)
+			if (strcmp(cols[c], r->metric) == 0)
+				break;
+		if (c == n_cols && n_cols < MAX_COLS) {
+			if (n_cols == 0)
+				unit = r->unit;
+			cols[n_cols++] = r->metric;
+		}
+	}
+	printf("\n=== Scenario %u: %s ===\n", sc->id, sc->title);
+	for (i = 0; i < n_notes; i++)
+		if (notes[i].scenario == sc->id)
+			printf("note: %s\n", notes[i].text);
+	timed = strncmp(unit, "cycles", 6) == 0;
+	if (timed)
+		printf("%s in %s: median of %u measurements [min .. max], ns, and x mempool: cost "
+			"relative to rte_mempool's (lower is better)\n", cols[0], unit,
+			env->opts->repeat);
+	else if (n_cols != 0)
+		printf("%s in %s, single measurement\n", cols[0], unit);
+	printf("%6s %8s %2s %-17s", "size", sc->param_name ? sc->param_name : "", "lc",
+		"allocator");
+	for (c = 0; c < n_cols; c++) {
+		printf(" %12s", cols[c]);
+		if (c == 0 && timed)
+			printf(" %21s %8s %9s", "[min .. max]", "ns", "x mempool");
+	}
+	if (mops)
+		printf(" %9s", "Mops/s");
+	printf("\n");
+
+	for (i = 0; i < n_results; i++) {
+		const struct result *r = &results[i];
+
+		if (r->scenario != sc->id || !isnan(r->quantile))
+			continue;
+		/* One line per key, printed at its first record. */
+		for (j = 0; j < i; j++)
+			if (same_key(&results[j], r) && isnan(results[j].quantile))
+				break;
+		if (j < i)
+			continue;
+		if (r->metric[0] == '\0') {
+			printf("%6s %8s %2s %-17s %s\n", "", "", "", r->alloc, r->note);
+			continue;
+		}
+		if (r->size == 0)
+			printf("%6s", "mixed");
+		else
+			printf("%6" PRIu64, r->size);
+		if (sc->param_name != NULL)
+			printf(" %8u", r->param);
+		else
+			printf(" %8s", "");
+		printf(" %2u %-17s", r->lcores, r->alloc);
+		print_row(env, r, i, cols, n_cols, timed, mops);
+	}
+}
+
+const struct result *
+report_find(unsigned int scenario, const char *alloc, const char *metric, unsigned int param,
+		unsigned int lcores)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_results; i++) {
+		const struct result *r = &results[i];
+
+		if (r->scenario == scenario && r->param == param && r->lcores == lcores &&
+				strcmp(r->alloc, alloc) == 0 && strcmp(r->metric, metric) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * The largest median (or ratio to mempool) of a scenario's records of an
+ * allocator and metric; returns how many there are.
+ */
+static unsigned int
+worst(unsigned int scenario, const char *alloc, const char *metric, bool by_mempool, double *hi)
+{
+	unsigned int i, n = 0;
+	double v;
+
+	for (i = 0; i < n_results; i++) {
+		const struct result *r = &results[i];
+
+		if (r->scenario != scenario || strcmp(r->alloc, alloc) != 0 ||
+				strcmp(r->metric, metric) != 0 || !isnan(r->quantile))
+			continue;
+		v = by_mempool ? ratio_mempool(r) : r->median;
+		if (isnan(v))
+			continue;
+		*hi = n == 0 ? v : RTE_MAX(*hi, v);
+		n++;
+	}
+	return n;
+}
+
+static void
+goal_add(const char *text, bool measured, bool pass, const char *fmt, ...)
+	__rte_format_printf(4, 5);
+
+static void
+goal_add(const char *text, bool measured, bool pass, const char *fmt, ...)
+{
+	struct goal *g = &goals[n_goals++];
+	va_list ap;
+
+	strlcpy(g->text, text, sizeof(g->text));
+	g->status = !measured ? "not measured" : pass ? "PASS" : "MISS";
+	if (!measured) {
+		strlcpy(g->measured, "-", sizeof(g->measured));
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(g->measured, sizeof(g->measured), fmt, ap);
+	va_end(ap);
+}
+
+/* Worst ratio to mempool of an allocator's alloc+free figures over scenarios. */
+static void
+goal_ratio(const char *text, const unsigned int *scen, unsigned int n_scen, const char *alloc,
+		double limit)
+{
+	double hi, w = 0;
+	unsigned int i, k, n = 0;
+
+	for (i = 0; i < n_scen; i++) {
+		k = worst(scen[i], alloc, "alloc+free", true, &hi);
+		if (k != 0)
+			w = n == 0 ? hi : RTE_MAX(w, hi);
+		n += k;
+	}
+	goal_add(text, n != 0, w <= limit, "worst %.2fx mempool over %u figures", w, n);
+}
+
+/* An allocator at least @p factor times slower than fastmem on every size of scenario 1. */
+static void
+goal_slower(const char *text, const char *other, double factor)
+{
+	double best = INFINITY;
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < n_results; i++) {
+		const struct result *f = &results[i];
+
+		if (f->scenario != 1 || strcmp(f->alloc, "fastmem") != 0 || isnan(f->median))
+			continue;
+		for (j = 0; j < n_results; j++) {
+			const struct result *o = &results[j];
+
+			if (o->scenario == 1 && o->size == f->size && !isnan(o->median) &&
+					strcmp(o->alloc, other) == 0) {
+				best = RTE_MIN(best, o->median / f->median);
+				n++;
+			}
+		}
+	}
+	goal_add(text, n != 0, best >= factor, "%s / fastmem: at least %.2fx over %u sizes",
+		other, best, n);
+}
+
+void
+report_goals(void)
+{
+	static const unsigned int batch_bulk[] = { 2, 3, 4 };
+	static const unsigned int hot[] = { 1 };
+	static const char *const fm[] = { "fastmem", "fastmem_h" };
+	static const char *const other[] = { "glibc", "jemalloc", "mimalloc", "tcmalloc" };
+	char text[GOAL_TEXT_LEN];
+	const struct result *e;
+	unsigned int i, n;
+	double hi = 0;
+
+	n_goals = 0;
+	goal_ratio("S1 hot path: fastmem <= 1.25x mempool, every size", hot, 1, "fastmem", 1.25);
+	goal_ratio("S1 hot path: fastmem_h <= 1.0x mempool, every size", hot, 1, "fastmem_h", 1.0);
+	goal_slower("S1 hot path: rte_malloc >= 10x slower than fastmem", "rte_malloc", 10);
+	for (i = 0; i < RTE_DIM(other); i++) {
+		snprintf(text, sizeof(text), "S1 hot path: fastmem faster than %s", other[i]);
+		goal_slower(text, other[i], 1.0);
+	}
+	for (i = 0; i < RTE_DIM(fm); i++) {
+		snprintf(text, sizeof(text), "S2-4 batch/bulk: %s <= 1.25x mempool per object",
+			fm[i]);
+		goal_ratio(text, batch_bulk, RTE_DIM(batch_bulk), fm[i], 1.25);
+	}
+	for (i = 0; i < RTE_DIM(fm); i++) {
+		/* The throughput ratio is the inverse of the cost ratio. */
+		snprintf(text, sizeof(text), "S6 pipeline: %s >= 0.8x mempool throughput", fm[i]);
+		n = worst(6, fm[i], "alloc+free", true, &hi);
+		goal_add(text, n != 0, 1 / hi >= 0.8,
+			"worst %.2fx mempool throughput over %u sizes", 1 / hi, n);
+	}
+	for (i = 0; i < RTE_DIM(fm); i++) {
+		snprintf(text, sizeof(text),
+			"S7 scaling, S1: %s per-lcore throughput at 2 lcores >= 90%% of 1", fm[i]);
+		e = report_find(7, fm[i], "eff", 1, 2);
+		n = e != NULL && !isnan(e->median);
+		goal_add(text, n != 0, n != 0 && e->median >= 90,
+			"%.1f%% of 1-lcore throughput per lcore", n != 0 ? e->median : 0);
+	}
+	n = worst(8, "fastmem", "backing/live", false, &hi);
+	goal_add("S8 memory: fastmem backing <= 1.3x live bytes (mixed sizes)", n != 0, hi <= 1.3,
+		"%.3fx live bytes", hi);
+
+	printf("\n=== Goals (issue 5; measured in this run, not asserted) ===\n");
+	for (i = 0; i < n_goals; i++)
+		printf("%-13s %-66s %s\n", goals[i].status, goals[i].text, goals[i].measured);
+	if (!rte_eal_has_hugepages())
+		printf("(without hugepages: DPDK allocators pay TLB misses they would not with them)\n");
+	if (bench_disturbed != 0)
+		printf("(%u of %u measurements kept although an lcore was preempted in each of %u "
+			"attempts: other processes use these cores, figures are inflated)\n",
+			bench_disturbed, bench_measurements, BENCH_ATTEMPTS);
+}
+
+int
+report_write_csv(const char *path, const struct bench_env *env)
+{
+	unsigned int i;
+	FILE *f;
+
+	f = fopen(path, "w");
+	if (f == NULL)
+		return -1;
+	fprintf(f, "#scenario,scenario_name,allocator,metric,unit,size,param,lcores,median,min,"
+		"max,ns,mops,ratio_mempool,quantile,note\n");
+	for (i = 0; i < n_results; i++) {
+		const struct result *r = &results[i];
+		double v[] = { r->median, r->min, r->max, to_ns(env, r), r->mops, ratio_mempool(r),
+			r->quantile };
+		unsigned int k;
+
+		fprintf(f, "%u,%s,%s,%s,%s,%" PRIu64 ",%u,%u", r->scenario,
+			bench_scenarios[r->scenario - 1]->name, r->alloc, r->metric, r->unit,
+			r->size, r->param, r->lcores);
+		for (k = 0; k < RTE_DIM(v); k++) {
+			if (isnan(v[k]))
+				fprintf(f, ",");
+			else
+				fprintf(f, ",%.6g", v[k]);
+		}
+		/* Notes never contain a double quote; quoting protects their commas. */
+		fprintf(f, ",\"%s\"\n", r->note);
+	}
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+static void
+json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", *s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void
+json_num(FILE *f, double v)
+{
+	if (isnan(v) || isinf(v))
+		fprintf(f, "null");
+	else
+		fprintf(f, "%.6g", v);
+}
+
+static const char *
+cpu_model(void)
+{
+	static char model[128];
+	char line[256];
+	char *p;
+	FILE *f;
+
+	if (model[0] != '\0')
+		return model;
+	strlcpy(model, "unknown CPU", sizeof(model));
+	f = fopen("/proc/cpuinfo", "r");
+	if (f == NULL)
+		return model;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "model name", 10) != 0 || (p = strchr(line, ':')) == NULL)
+			continue;
+		p += strspn(p + 1, " \t") + 1;
+		p[strcspn(p, "\n")] = '\0';
+		strlcpy(model, p, sizeof(model));
+		break;
+	}
+	fclose(f);
+	return model;
+}
+
+static const char *
+compiler(void)
+{
+#ifdef __clang__
+	return "clang " __clang_version__;
+#else
+	return "gcc " __VERSION__;
+#endif
+}
+
+void
+report_env(const struct bench_env *env, FILE *f)
+{
+	const char *note = allocators_reexec_note();
+	unsigned int i;
+
+	fprintf(f, "# machine: %s, TSC %.3f GHz, %u NUMA node(s); %s; %s\n", cpu_model(),
+		env->tsc_hz / 1e9, rte_socket_count(), rte_version(), compiler());
+	fprintf(f, "# lcores: %u (", env->n_lcores);
+	for (i = 0; i < env->n_lcores; i++)
+		fprintf(f, "%s%u", i ? "," : "", env->lcores[i]);
+	fprintf(f, "), main lcore %u; hugepages: %s\n", rte_get_main_lcore(),
+		rte_eal_has_hugepages() ? "yes" :
+		"NO: run with --no-huge (4 KiB pages, so more TLB misses for every DPDK allocator)");
+	if (note != NULL)
+		fprintf(f, "# note: %s\n", note);
+	for (i = 0; i < ALLOC_NUM; i++) {
+		fprintf(f, "# %-10s ", allocators[i].name);
+		if ((env->opts->allocators & ALLOC_BIT(i)) == 0)
+			fprintf(f, "not selected\n");
+		else if (!allocators[i].available)
+			fprintf(f, "not available (%s)\n", allocators[i].reason);
+		else
+			fprintf(f, "%s\n", allocators[i].api);
+	}
+}
+
+int
+report_write_json(const char *path, const struct bench_env *env)
+{
+	const struct fastmem_opts *o = env->opts;
+	const char *note = allocators_reexec_note();
+	unsigned int i;
+	FILE *f;
+
+	f = fopen(path, "w");
+	if (f == NULL)
+		return -1;
+	fprintf(f, "{\n  \"env\": {\"cpu\": ");
+	json_str(f, cpu_model());
+	fprintf(f, ", \"tsc_hz\": %" PRIu64 ", \"dpdk\": ", env->tsc_hz);
+	json_str(f, rte_version());
+	fprintf(f, ", \"compiler\": ");
+	json_str(f, compiler());
+	fprintf(f, ", \"hugepages\": %s, \"lcores\": [", rte_eal_has_hugepages() ? "true" : "false");
+	for (i = 0; i < env->n_lcores; i++)
+		fprintf(f, "%s%u", i ? ", " : "", env->lcores[i]);
+	fprintf(f, "], \"numa_nodes\": %u, \"measurements\": %u, \"disturbed\": %u, \"note\": ",
+		rte_socket_count(), bench_measurements, bench_disturbed);
+	if (note != NULL)
+		json_str(f, note);
+	else
+		fprintf(f, "null");
+	fprintf(f, "},\n  \"options\": {\"scenarios\": [");
+	for (i = 0; i < FASTMEM_NUM_SCENARIOS; i++)
+		if (o->scenarios & RTE_BIT32(i))
+			fprintf(f, "%s%u", (o->scenarios & (RTE_BIT32(i) - 1)) ? ", " : "", i + 1);
+	fprintf(f, "], \"sizes\": [");
+	for (i = 0; i < o->n_sizes; i++)
+		fprintf(f, "%s%zu", i ? ", " : "", o->sizes[i]);
+	fprintf(f, "], \"iterations\": %" PRIu64 ", \"duration\": ", o->iterations);
+	json_num(f, o->duration);
+	fprintf(f, ", \"repeat\": %u, \"reserve\": %zu, \"batch\": %u, \"working_set\": %u, "
+		"\"live\": %zu, \"seed\": %" PRIu64 ", \"mix\": ", o->repeat, o->reserve, o->batch,
+		o->working_set, o->live, o->seed);
+	json_str(f, mix_describe());
+	fprintf(f, "},\n  \"allocators\": [\n");
+	for (i = 0; i < ALLOC_NUM; i++) {
+		fprintf(f, "    {\"name\": \"%s\", \"available\": %s, \"selected\": %s, \"api\": ",
+			allocators[i].name, allocators[i].available ? "true" : "false",
+			(o->allocators & ALLOC_BIT(i)) ? "true" : "false");
+		json_str(f, allocators[i].api);
+		fprintf(f, ", \"reason\": ");
+		json_str(f, allocators[i].reason);
+		fprintf(f, "}%s\n", i + 1 < ALLOC_NUM ? "," : "");
+	}
+	fprintf(f, "  ],\n  \"results\": [\n");
+	for (i = 0; i < n_results; i++) {
+		const struct result *r = &results[i];
+
+		fprintf(f, "    {\"scenario\": %u, \"scenario_name\": \"%s\", \"allocator\": ",
+			r->scenario, bench_scenarios[r->scenario - 1]->name);
+		json_str(f, r->alloc);
+		fprintf(f, ", \"metric\": ");
+		json_str(f, r->metric);
+		fprintf(f, ", \"unit\": ");
+		json_str(f, r->unit);
+		fprintf(f, ", \"size\": %" PRIu64 ", \"param\": %u, \"lcores\": %u, \"median\": ",
+			r->size, r->param, r->lcores);
+		json_num(f, r->median);
+		fprintf(f, ", \"min\": ");
+		json_num(f, r->min);
+		fprintf(f, ", \"max\": ");
+		json_num(f, r->max);
+		fprintf(f, ", \"ns\": ");
+		json_num(f, to_ns(env, r));
+		fprintf(f, ", \"mops\": ");
+		json_num(f, r->mops);
+		fprintf(f, ", \"ratio_mempool\": ");
+		json_num(f, ratio_mempool(r));
+		fprintf(f, ", \"quantile\": ");
+		json_num(f, r->quantile);
+		fprintf(f, ", \"note\": ");
+		json_str(f, r->note);
+		fprintf(f, "}%s\n", i + 1 < n_results ? "," : "");
+	}
+	fprintf(f, "  ],\n  \"notes\": [\n");
+	for (i = 0; i < n_notes; i++) {
+		fprintf(f, "    {\"scenario\": %u, \"note\": ", notes[i].scenario);
+		json_str(f, notes[i].text);
+		fprintf(f, "}%s\n", i + 1 < n_notes ? "," : "");
+	}
+	fprintf(f, "  ],\n  \"goals\": [\n");
+	for (i = 0; i < n_goals; i++) {
+		fprintf(f, "    {\"goal\": ");
+		json_str(f, goals[i].text);
+		fprintf(f, ", \"measured\": ");
+		json_str(f, goals[i].measured);
+		fprintf(f, ", \"status\": \"%s\"}%s\n", goals[i].status,
+			i + 1 < n_goals ? "," : "");
+	}
+	fprintf(f, "  ]\n}\n");
+	return fclose(f) == 0 ? 0 : -1;
+}

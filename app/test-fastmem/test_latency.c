@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+/*
+ * Scenario 9, latency: the distribution of single allocation and free
+ * times, each timed alone with rte_rdtsc_precise(). One lcore allocates
+ * many objects (up to 32 MiB of them), then frees them in allocation order,
+ * so the tail includes cache refills and flushes, slab carving and, for
+ * fastmem without a reserve, backing growth: fastmem is trimmed before
+ * every repetition. "+reserve" rows call rte_fastmem_reserve() for the
+ * whole set first. The timer's own cost is in every figure and printed;
+ * it is not subtracted (a noisy baseline would make figures up).
+ *
+ * Percentiles are computed per repetition (median, min, max shown); the
+ * CDF points in the CSV/JSON pool all repetitions.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_string_fns.h>
+
+#include "bench.h"
+#include "report.h"
+
+#define SET_BYTES (32u << 20)
+#define SET_MAX 16384u
+#define SET_MIN 64u
+
+/* p99 first: it gets the table's main column; p50 is mostly the timer on a cache hit. */
+static const double pcts[] = { 0.99, 0.5, 0.999, 1.0 };
+static const char *const metrics[] = {
+	"alloc p99", "alloc p50", "alloc p99.9", "alloc max",
+	"free p99", "free p50", "free p99.9", "free max",
+};
+static const double cdf_points[] = {
+	0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995,
+	0.999, 0.9995, 0.9999, 1,
+};
+
+struct lat_arg {
+	enum alloc_kind kind;
+	bool reserve;
+	unsigned int n;  /* Objects in the set. */
+	void **objs;
+	uint32_t *alloc_lat;
+	uint32_t *free_lat;
+	struct alloc_ctx ctx;
+};
+
+static __rte_always_inline uint32_t
+clamp_cycles(uint64_t c)
+{
+	return c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+}
+
+static __rte_always_inline int
+lat_loop(const enum alloc_kind kind, const size_t size, struct lat_arg *a, uint32_t *al,
+		uint32_t *fl)
+{
+	unsigned int i, j;
+	uint64_t t0;
+
+	for (i = 0; i < a->n; i++) {
+		t0 = rte_rdtsc_precise();
+		a->objs[i] = bench_alloc(kind, &a->ctx, size);
+		al[i] = clamp_cycles(rte_rdtsc_precise() - t0);
+		if (unlikely(a->objs[i] == NULL))
+			break;
+	}
+	for (j = 0; j < i; j++) {
+		t0 = rte_rdtsc_precise();
+		bench_free(kind, &a->ctx, a->objs[j]);
+		fl[j] = clamp_cycles(rte_rdtsc_precise() - t0);
+	}
+	return i == a->n ? 0 : -1;
+}
+
+static __rte_noinline int
+lat_run(struct lat_arg *a, uint32_t *al, uint32_t *fl)
+{
+	BENCH_DISPATCH(lat_loop, a->kind, a->ctx.size, a, al, fl);
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a;
+	uint32_t y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double
+quantile(const uint32_t *sorted, size_t n, double q)
+{
+	size_t i = (size_t)(q * n);
+
+	return sorted[RTE_MIN(i, n - 1)];
+}
+
+/* Percentiles of one repetition's samples, into m[]. */
+static void
+percentiles(uint32_t *v, unsigned int n, double *m)
+{
+	unsigned int i;
+
+	qsort(v, n, sizeof(v[0]), cmp_u32);
+	for (i = 0; i < RTE_DIM(pcts); i++)
+		m[i] = quantile(v, n, pcts[i]);
+}
+
+/*
+ * Timer cost, two back-to-back rte_rdtsc_precise() (median of many), and
+ * the TSC's step: the median difference of back-to-back rte_rdtsc() (some
+ * CPUs advance the TSC in steps of tens of cycles, which quantizes every
+ * figure).
+ */
+static void
+timer_overhead(uint32_t *buf, unsigned int n, uint32_t *cost, uint32_t *step)
+{
+	unsigned int i;
+	uint64_t t0;
+
+	for (i = 0; i < n; i++) {
+		t0 = rte_rdtsc_precise();
+		buf[i] = clamp_cycles(rte_rdtsc_precise() - t0);
+	}
+	qsort(buf, n, sizeof(buf[0]), cmp_u32);
+	*cost = buf[n / 2];
+	for (i = 0; i < n; i++) {
+		t0 = rte_rdtsc();
+		buf[i] = clamp_cycles(rte_rdtsc() - t0);
+	}
+	qsort(buf, n, sizeof(buf[0]), cmp_u32);
+	*step = buf[n / 2];
+}
+
+static void
+cdf(const struct bench_scenario *sc, const struct lat_arg *a, const char *metric, uint32_t *v,
+		size_t n, size_t size)
+{
+	struct result r;
+	unsigned int i;
+
+	qsort(v, n, sizeof(v[0]), cmp_u32);
+	for (i = 0; i < RTE_DIM(cdf_points); i++) {
+		result_init(&r, sc, a->kind, metric, "cycles", size, 0, 1);
+		if (a->reserve)
+			strlcat(r.alloc, "+reserve", sizeof(r.alloc));
+		r.quantile = cdf_points[i];
+		r.median = quantile(v, n, cdf_points[i]);
+		report_add(&r);
+	}
+}
+
+static void
+measure(const struct bench_env *env, const struct bench_scenario *sc, struct lat_arg *a)
+{
+	const unsigned int reps = env->opts->repeat;
+	double v[RTE_DIM(metrics)][BENCH_MAX_REPEAT];
+	const size_t size = a->ctx.size;
+	struct bench_stat st;
+	struct result r;
+	unsigned int rep, j;
+	double m[RTE_DIM(metrics)];
+
+	for (rep = 0; rep < reps; rep++) {
+		uint32_t *al = a->alloc_lat + (size_t)rep * a->n;
+		uint32_t *fl = a->free_lat + (size_t)rep * a->n;
+
+		/* fastmem starts each repetition from no free backing, or from a reserve. */
+		if (a->kind == ALLOC_FASTMEM || a->kind == ALLOC_FASTMEM_H) {
+			bench_flush_all_lcores(env);
+			rte_fastmem_trim();
+			if (a->reserve)
+				rte_fastmem_reserve((size_t)a->n * size * 2 + RTE_FASTMEM_SLAB_SIZE,
+					SOCKET_ID_ANY);
+		}
+		if (lat_run(a, al, fl) != 0) {
+			report_note(sc, a->kind, "FAILED: an allocation returned NULL");
+			return;
+		}
+		/* Sorting in place is fine: the CDF pools values, not their order. */
+		percentiles(al, a->n, m);
+		percentiles(fl, a->n, m + RTE_DIM(pcts));
+		for (j = 0; j < RTE_DIM(metrics); j++)
+			v[j][rep] = m[j];
+	}
+	for (j = 0; j < RTE_DIM(metrics); j++) {
+		result_init(&r, sc, a->kind, metrics[j], "cycles", size, 0, 1);
+		if (a->reserve)
+			strlcat(r.alloc, "+reserve", sizeof(r.alloc));
+		bench_stat(v[j], reps, &st);
+		result_set_stat(&r, &st);
+		report_add(&r);
+	}
+	cdf(sc, a, "alloc cdf", a->alloc_lat, (size_t)reps * a->n, size);
+	cdf(sc, a, "free cdf", a->free_lat, (size_t)reps * a->n, size);
+}
+
+static void
+latency(const struct bench_env *env, const struct bench_scenario *sc)
+{
+	const struct fastmem_opts *o = env->opts;
+	unsigned int z, v, max_n;
+	struct lat_arg a;
+	enum alloc_kind kind;
+	uint32_t cost, step;
+
+	max_n = RTE_MIN(RTE_MAX(o->iterations / 16, (uint64_t)SET_MIN), (uint64_t)SET_MAX);
+	memset(&a, 0, sizeof(a));
+	a.objs = calloc(max_n, sizeof(*a.objs));
+	a.alloc_lat = calloc((size_t)max_n * o->repeat, sizeof(uint32_t));
+	a.free_lat = calloc((size_t)max_n * o->repeat, sizeof(uint32_t));
+	if (a.objs == NULL || a.alloc_lat == NULL || a.free_lat == NULL)
+		rte_exit(EXIT_FAILURE, "no memory for %u latency samples\n", max_n * o->repeat);
+	timer_overhead(a.alloc_lat, max_n, &cost, &step);
+	report_scenario_note(sc, "timer: two rte_rdtsc_precise() cost %u cycles, in every figure "
+		"(not subtracted); back-to-back TSC reads differ by %u cycles here (its step)", cost,
+		step);
+	report_scenario_note(sc, "set: min(%u, 32 MiB / size) objects; fastmem trimmed before "
+		"each repetition; +reserve: rte_fastmem_reserve() of the set first; mempool pools "
+		"are populated at creation", max_n);
+	for (z = 0; z < o->n_sizes; z++) {
+		size_t size = o->sizes[z];
+
+		BENCH_FOREACH_ALLOC(env, kind) {
+			bool fm = kind == ALLOC_FASTMEM || kind == ALLOC_FASTMEM_H;
+
+			for (v = 0; v < (fm ? 2u : 1u); v++) {
+				a.kind = kind;
+				a.reserve = v == 1;
+				a.n = RTE_MAX(RTE_MIN(max_n, SET_BYTES / size), 1ul);
+				if (alloc_ctx_init(&a.ctx, kind, size, a.n, 1) != 0) {
+					report_note(sc, kind, "FAILED: set-up for %zu B", size);
+					continue;
+				}
+				measure(env, sc, &a);
+				alloc_ctx_fini(&a.ctx);
+			}
+		}
+	}
+	free(a.objs);
+	free(a.alloc_lat);
+	free(a.free_lat);
+	if (o->reserve != 0 && allocators[ALLOC_FASTMEM].available)
+		rte_fastmem_reserve(o->reserve, SOCKET_ID_ANY);
+}
+
+const struct bench_scenario scenario_latency = {
+	.id = 9,
+	.name = "latency",
+	.title = "latency of single allocations and frees (cycles, timer included)",
+	.run = latency,
+};
