@@ -438,7 +438,8 @@ rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 	if (likely(cls < __RTE_FASTMEM_NUM_CLASSES && flags == 0 && ptrs != NULL &&
 			!__RTE_FASTMEM_CHECKED)) {
 		c = RTE_PER_LCORE(_fastmem_home) + cls;
-		if (likely(n <= c->len)) {
+		/* 0 < n <= len: an idle cache (len 0, no stack) never gets here. */
+		if (likely(n - 1 < c->len)) {
 			__rte_fastmem_cache_pop_bulk(c, ptrs, n, size);
 			return 0;
 		}
@@ -454,8 +455,8 @@ __rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n);
 /**
  * Free @p n objects of any classes and nodes.
  *
- * Inline when all objects are in one slab and fit in the cache; objects
- * of one class and node go to their cache in one copy otherwise.
+ * Inline when all objects are of one class and node and fit in the
+ * cache; otherwise each run of such objects goes to its cache in one copy.
  *
  * @param ptrs
  *   The objects; NULL entries are skipped. NULL @p ptrs is a no-op.
@@ -468,6 +469,7 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 {
 	struct __rte_fastmem_cache *c;
 	uintptr_t first, spread = 0;
+	uint32_t idx;
 	unsigned int i;
 
 	if (likely(ptrs != NULL && n > 0 && ptrs[0] != NULL && !__RTE_FASTMEM_CHECKED)) {
@@ -475,13 +477,23 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 		first = (uintptr_t)ptrs[0];
 		for (i = 1; i < n; i++)
 			spread |= (uintptr_t)ptrs[i] ^ first;
-		if (likely(spread < RTE_FASTMEM_SLAB_SIZE)) {
-			c = RTE_PER_LCORE(_fastmem_caches) +
-				__rte_fastmem_slab_of(ptrs[0])->cache_idx;
-			if (likely(c->cap - c->len >= n)) {
-				__rte_fastmem_cache_push_bulk(c, ptrs, n);
-				return;
+		idx = __rte_fastmem_slab_of(ptrs[0])->cache_idx;
+		i = n;
+		if (spread >= RTE_FASTMEM_SLAB_SIZE) {
+			/* Several slabs: one cache still, if each new slab's header says so. */
+			for (i = 1; i < n; i++) {
+				if (((uintptr_t)ptrs[i] ^ first) < RTE_FASTMEM_SLAB_SIZE)
+					continue;
+				if (ptrs[i] == NULL ||
+						__rte_fastmem_slab_of(ptrs[i])->cache_idx != idx)
+					break;
+				first = (uintptr_t)ptrs[i];
 			}
+		}
+		c = RTE_PER_LCORE(_fastmem_caches) + idx;
+		if (likely(i == n && c->cap - c->len >= n)) {
+			__rte_fastmem_cache_push_bulk(c, ptrs, n);
+			return;
 		}
 	}
 	__rte_fastmem_free_bulk_slow(ptrs, n);
@@ -603,7 +615,7 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
 	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && flags == 0 && ptrs != NULL &&
 			!__RTE_FASTMEM_CHECKED)) {
 		c = RTE_PER_LCORE(_fastmem_caches) + handle;
-		if (likely(n <= c->len)) {
+		if (likely(n - 1 < c->len)) {
 			__rte_fastmem_cache_pop_bulk(c, ptrs, n, c->obj_size);
 			return 0;
 		}

@@ -192,16 +192,17 @@ __rte_fastmem_cache_push(struct __rte_fastmem_cache *c, void *obj)
 	__atomic_store_n(&c->n_free, c->n_free + 1, __ATOMIC_RELEASE);
 }
 
-/** @internal Pop @p n objects of @p size requested bytes, newest first; len >= n. */
+/** @internal Pop @p n objects of @p size requested bytes, newest first; 0 < n <= len. */
 static inline void
 __rte_fastmem_cache_pop_bulk(struct __rte_fastmem_cache *c, void **objs, unsigned int n,
 		size_t size)
 {
+	/* A local end pointer: stores to objs[] could alias *c. */
+	void * const *top = &c->objs[c->len];
 	unsigned int i;
 
-	/* Indexes, not a pointer into objs[]: an idle cache's objs is NULL. */
 	for (i = 0; i < n; i++)
-		objs[i] = c->objs[c->len - 1 - i];
+		objs[i] = top[-1 - (int)i];
 	c->len -= n;
 	__atomic_store_n(&c->n_bytes, c->n_bytes + (uint64_t)n * size, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->n_alloc, c->n_alloc + n, __ATOMIC_RELEASE);
