@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_launch.h>
@@ -1164,6 +1165,52 @@ test_slab_sharing(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * Growth holds only the node's grow lock: while another thread holds it
+ * (as during a long memzone reservation), an lcore still allocates and
+ * frees, refilling from free slabs and depots.
+ */
+static int
+worker_churn_classes(void *arg)
+{
+	unsigned int *done = arg, i, k;
+	void *objs[64];
+
+	for (i = 0; i < 2000; i++) {
+		for (k = 0; k < RTE_DIM(objs); k++) {
+			objs[k] = rte_fastmem_alloc(16 << (k % 8), 0, 0);
+			if (objs[k] == NULL)
+				return -1;
+		}
+		rte_fastmem_free_bulk(objs, RTE_DIM(objs));
+	}
+	__atomic_store_n(done, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static int
+test_growth_does_not_block(void)
+{
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0), done = 0, finished, ms;
+	struct fastmem_state *st = fastmem_state_get();
+	int node;
+
+	if (worker >= RTE_MAX_LCORE)
+		return TEST_SKIPPED;
+	node = rte_fastmem_lcore_node(worker);
+	/* Enough free slabs for every class the worker uses. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(64 * MIB, node), "reserve");
+	rte_spinlock_lock(&st->nodes[node].grow_lock);
+	rte_eal_remote_launch(worker_churn_classes, &done, worker);
+	for (ms = 0; ms < 20000 && !__atomic_load_n(&done, __ATOMIC_ACQUIRE); ms++)
+		rte_delay_ms(1);
+	finished = __atomic_load_n(&done, __ATOMIC_ACQUIRE);
+	rte_spinlock_unlock(&st->nodes[node].grow_lock);
+	TEST_ASSERT_SUCCESS(rte_eal_wait_lcore(worker), "worker failed");
+	TEST_ASSERT(finished, "allocations waited for the grow lock");
+	return TEST_SUCCESS;
+}
+
 /* Secondary process: attaches, allocates, frees, checks primary objects. */
 #define SECONDARY_MZ "fastmem_test_xfer"
 
@@ -1293,6 +1340,7 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_stats_multi_lcore),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_slab_policy),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_slab_sharing),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_growth_does_not_block),
 		TEST_CASES_END()
 	}
 };
