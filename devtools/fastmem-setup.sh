@@ -54,10 +54,11 @@ fastmem_as_root() {
 
 fastmem_install_packages() {
 	local missing=()
-	local p
+	local p status
 
 	for p in "${FASTMEM_PACKAGES[@]}"; do
-		if [ "$(dpkg-query -W -f='${Status}' "$p" 2> /dev/null)" != "install ok installed" ]; then
+		status=$(dpkg-query -W -f='${Status}' "$p" 2> /dev/null || true)
+		if [ "$status" != "install ok installed" ]; then
 			missing+=("$p")
 		fi
 	done
@@ -74,17 +75,21 @@ fastmem_install_packages() {
 # Best effort: never fails, says what the tests will use.
 fastmem_setup_hugepages() {
 	local sysfs=/sys/kernel/mm/hugepages/hugepages-2048kB
+	local huge
 
 	if [ -d "$sysfs" ] && [ "$(cat "$sysfs/nr_hugepages")" -lt $FASTMEM_HUGEPAGES ]; then
-		echo $FASTMEM_HUGEPAGES | fastmem_as_root tee "$sysfs/nr_hugepages" > /dev/null 2>&1 || true
+		echo $FASTMEM_HUGEPAGES |
+			fastmem_as_root tee "$sysfs/nr_hugepages" > /dev/null 2>&1 || true
 	fi
 	if ! mountpoint -q /dev/hugepages; then
 		{
 			fastmem_as_root mkdir -p /dev/hugepages &&
-				fastmem_as_root mount -t hugetlbfs -o pagesize=2M nodev /dev/hugepages
+				fastmem_as_root mount -t hugetlbfs -o pagesize=2M nodev \
+					/dev/hugepages
 		} 2> /dev/null || true
 	fi
-	if [ "$(python3 "$FASTMEM_ROOT/buildtools/has-hugepages.py" $FASTMEM_HUGE_MB)" = true ]; then
+	huge=$(python3 "$FASTMEM_ROOT/buildtools/has-hugepages.py" $FASTMEM_HUGE_MB)
+	if [ "$huge" = true ]; then
 		fastmem_log "hugepages: $(cat "$sysfs/nr_hugepages") x 2 MiB reserved," \
 			"$(cat "$sysfs/free_hugepages") free"
 	else

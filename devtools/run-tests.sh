@@ -8,7 +8,7 @@
 # the stages named in FASTMEM_STAGES (default: all, in this order):
 # - gcc:   build/ (gcc): fast-tests, fast-tests-huge, build-checks,
 #          install-tests, perf-tests and stress-tests;
-# - clang: build-clang/ (clang): fast-tests;
+# - clang: build-clang/ (clang): fast-tests and perf-tests;
 # - asan:  build-asan/ (clang, AddressSanitizer and UBSan): fast-tests;
 # - fuzz:  build-asan/ too: the fuzz suite (libFuzzer);
 # - debug: build-debug/ (gcc, -Dfastmem_debug=true): the allocator's fast
@@ -97,7 +97,7 @@ stage_gcc() {
 
 stage_clang() {
 	CC=clang fastmem_configure build-clang
-	run_suites build-clang fast-tests
+	run_suites build-clang fast-tests perf-tests
 }
 
 # The asan and fuzz stages share build-asan/: clang, AddressSanitizer and
@@ -134,7 +134,8 @@ main() {
 
 	for s in $stages; do
 		if ! declare -F "stage_$s" > /dev/null; then
-			fastmem_log "unknown stage $s in FASTMEM_STAGES (stages: $FASTMEM_STAGES_ALL)"
+			fastmem_log "unknown stage $s in FASTMEM_STAGES" \
+				"(stages: $FASTMEM_STAGES_ALL)"
 			exit 2
 		fi
 	done

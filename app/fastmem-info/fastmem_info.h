@@ -64,6 +64,15 @@ int fmi_usage_error(const struct fmi_command *cmd, const char *fmt, ...)
 /* The usage line of a command. */
 void fmi_print_usage(FILE *f, const struct fmi_command *cmd);
 
+/*
+ * The usage error for what getopt_long() returned: ':' for an option
+ * without its argument, anything else for an unknown option.
+ */
+int fmi_option_error(const struct fmi_command *cmd, int opt, char **argv);
+
+/* A node's flags as a word list: "default,eal", "default", "eal" or "-". */
+const char *fmi_node_flags(bool is_default, bool eal_usable);
+
 /* A byte count with a binary unit ("512 MiB", "1.5 GiB") in buf; returns buf. */
 const char *fmi_human_size(uint64_t bytes, char *buf, size_t len);
 

@@ -11,6 +11,7 @@
  * EAL arguments they also report what EAL sees (lcores).
  */
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +103,22 @@ fmi_usage_error(const struct fmi_command *cmd, const char *fmt, ...)
 	return FMI_EXIT_USAGE;
 }
 
+int
+fmi_option_error(const struct fmi_command *cmd, int opt, char **argv)
+{
+	if (opt == ':')
+		return fmi_usage_error(cmd, "option %s needs an argument", argv[optind - 1]);
+	return fmi_usage_error(cmd, "unknown option %s", argv[optind - 1]);
+}
+
+const char *
+fmi_node_flags(bool is_default, bool eal_usable)
+{
+	if (is_default)
+		return eal_usable ? "default,eal" : "default";
+	return eal_usable ? "eal" : "-";
+}
+
 bool
 fmi_has_eal_args(void)
 {
@@ -127,34 +144,30 @@ main(int argc, char **argv)
 {
 	struct fmi_command *cmd;
 	int i, cmd_argc, ret;
+	const char *name;
+	bool help;
 
 	if (argc < 2) {
 		usage(stderr);
 		return FMI_EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+	/* "help" alone, "help <command>" or "<command> ...". */
+	help = strcmp(argv[1], "help") == 0;
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+			(help && argc < 3)) {
 		usage(stdout);
 		return FMI_EXIT_OK;
 	}
-	if (strcmp(argv[1], "help") == 0) {
-		if (argc < 3) {
-			usage(stdout);
-			return FMI_EXIT_OK;
-		}
-		cmd = find_command(argv[2]);
-		if (cmd == NULL) {
-			fprintf(stderr, "%s: unknown command \"%s\"\n", fmi_prog, argv[2]);
-			usage(stderr);
-			return FMI_EXIT_USAGE;
-		}
-		cmd->help(stdout);
-		return FMI_EXIT_OK;
-	}
-	cmd = find_command(argv[1]);
+	name = argv[help ? 2 : 1];
+	cmd = find_command(name);
 	if (cmd == NULL) {
-		fprintf(stderr, "%s: unknown command \"%s\"\n", fmi_prog, argv[1]);
+		fprintf(stderr, "%s: unknown command \"%s\"\n", fmi_prog, name);
 		usage(stderr);
 		return FMI_EXIT_USAGE;
+	}
+	if (help) {
+		cmd->help(stdout);
+		return FMI_EXIT_OK;
 	}
 
 	/* "--" ends the command's options: EAL's come after, after a program name. */

@@ -122,11 +122,8 @@ parse_options(int argc, char **argv, struct options *o)
 				return fmi_usage_error(&cmd_stats,
 					"bad interval \"%s\" (seconds, up to a day)", optarg);
 			break;
-		case ':':
-			return fmi_usage_error(&cmd_stats, "option %s needs an argument",
-				argv[optind - 1]);
 		default:
-			return fmi_usage_error(&cmd_stats, "unknown option %s", argv[optind - 1]);
+			return fmi_option_error(&cmd_stats, opt, argv);
 		}
 	}
 	if (optind < argc)
@@ -444,7 +441,7 @@ node_row(const char *key, size_t key_len, const char *v)
 		member(v, "capacity") != NULL ?
 			fmi_human_size(u64(v, "capacity"), b[0], sizeof(b[0])) : "-",
 		u64(v, "n_cpus"),
-		is_default ? (eal ? "default,eal" : "default") : (eal ? "eal" : "-"),
+		fmi_node_flags(is_default, eal),
 		fmi_human_size(u64(v, "bytes_backing"), b[1], sizeof(b[1])),
 		limit < 0 ? "unlimited" : fmi_human_size((uint64_t)limit, b[2], sizeof(b[2])),
 		fmi_human_size(u64(v, "bytes_in_use"), b[3], sizeof(b[3])),
@@ -464,15 +461,26 @@ lcore_row(const char *key, size_t key_len, const char *v)
 		percent(fh, fh + fm, r2, sizeof(r2)), u64(v, "alloc_nomem"));
 }
 
+/* The sum of the numbers of an object member, 0 without one. */
+static uint64_t
+sum_members(const char *obj, const char *name)
+{
+	const char *p = member(obj, name), *key, *val;
+	uint64_t sum = 0;
+	size_t key_len;
+
+	while (p != NULL && next_member(&p, &key, &key_len, &val))
+		sum += strtoull(val, NULL, 10);
+	return sum;
+}
+
 /* Summary lines from /fastmem/stats and the first page of /fastmem/memzones. */
 static int
 summary(struct conn *c, const char *stats, const char *prefix)
 {
 	uint64_t in_use = u64(stats, "bytes_in_use"), wasted = u64(stats, "bytes_wasted");
-	uint64_t large_objs = 0, large_bytes = 0;
-	const char *mz, *large, *key, *val;
+	const char *mz;
 	char b[5][32], r[16];
-	size_t key_len;
 
 	printf("fastmem in process %ld (file prefix %s)\n"
 		"Memory: %s backing, %s in use in %" PRIu64 " objects, %s in free slabs\n"
@@ -486,14 +494,9 @@ summary(struct conn *c, const char *stats, const char *prefix)
 	mz = query(c, "/fastmem/memzones", false);
 	if (mz == NULL || *mz != '{')
 		return -1;
-	large = member(mz, "large_objs");
-	while (large != NULL && next_member(&large, &key, &key_len, &val))
-		large_objs += strtoull(val, NULL, 10);
-	large = member(mz, "large_bytes");
-	while (large != NULL && next_member(&large, &key, &key_len, &val))
-		large_bytes += strtoull(val, NULL, 10);
 	printf("Slab memzones: %" PRIu64 "; large objects: %" PRIu64 " (%s)\n",
-		u64(mz, "memzones"), large_objs, fmi_human_size(large_bytes, b[4], sizeof(b[4])));
+		u64(mz, "memzones"), sum_members(mz, "large_objs"),
+		fmi_human_size(sum_members(mz, "large_bytes"), b[4], sizeof(b[4])));
 	return 0;
 }
 

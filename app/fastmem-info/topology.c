@@ -85,32 +85,21 @@ topology_help(FILE *f)
 		fmi_prog, fmi_prog, fmi_prog);
 }
 
+/* The resolver's answers for a CPU set, or for an lcore when cpus is NULL. */
 static int
-cpuset_answers(const rte_cpuset_t *cpus, struct answers *a)
+get_answers(const rte_cpuset_t *cpus, unsigned int lcore, struct answers *a)
 {
 	unsigned int i;
 
-	a->node = fastmem_topo_cpuset_node(cpus);
+	a->node = cpus != NULL ? fastmem_topo_cpuset_node(cpus) : rte_fastmem_lcore_node(lcore);
 	if (a->node < 0)
 		return a->node;
 	for (i = 0; i < RTE_DIM(attrs); i++)
-		a->best[i] = fastmem_topo_cpuset_best_node(cpus, attrs[i]);
-	a->n_order = fastmem_topo_cpuset_nodes(cpus, a->order, RTE_DIM(a->order));
-	a->n_order = RTE_MIN(a->n_order, (int)RTE_DIM(a->order));
-	return 0;
-}
-
-static int
-lcore_answers(unsigned int lcore, struct answers *a)
-{
-	unsigned int i;
-
-	a->node = rte_fastmem_lcore_node(lcore);
-	if (a->node < 0)
-		return a->node;
-	for (i = 0; i < RTE_DIM(attrs); i++)
-		a->best[i] = rte_fastmem_lcore_best_node(lcore, attrs[i]);
-	a->n_order = rte_fastmem_lcore_nodes(lcore, a->order, RTE_DIM(a->order));
+		a->best[i] = cpus != NULL ? fastmem_topo_cpuset_best_node(cpus, attrs[i]) :
+			rte_fastmem_lcore_best_node(lcore, attrs[i]);
+	a->n_order = cpus != NULL ?
+		fastmem_topo_cpuset_nodes(cpus, a->order, RTE_DIM(a->order)) :
+		rte_fastmem_lcore_nodes(lcore, a->order, RTE_DIM(a->order));
 	a->n_order = RTE_MIN(a->n_order, (int)RTE_DIM(a->order));
 	return 0;
 }
@@ -151,6 +140,48 @@ text_answers(const struct answers *a)
 	printf("\n");
 }
 
+/* Start a row of the CPU or lcore list: its own columns follow, then its answers. */
+static void
+row_start(const struct options *o, bool *first)
+{
+	if (o->json)
+		printf("%s\n    {", *first ? "" : ",");
+	else
+		printf("  ");
+	*first = false;
+}
+
+/* The answers that end a row of the CPU or lcore list. */
+static void
+print_answers(const struct options *o, const struct answers *a)
+{
+	if (o->json) {
+		json_answers(a);
+		printf("}");
+	} else {
+		text_answers(a);
+	}
+}
+
+static struct answers *
+answers_alloc(void)
+{
+	struct answers *a = malloc(sizeof(*a));
+
+	if (a == NULL)
+		fprintf(stderr, "%s topology: out of memory\n", fmi_prog);
+	return a;
+}
+
+/* End the CPU or lcore list. */
+static int
+list_end(const struct options *o, struct answers *a)
+{
+	printf(o->json ? "\n  ]" : "");
+	free(a);
+	return FMI_EXIT_OK;
+}
+
 static int
 print_nodes(const struct options *o, const int *ids, int n_nodes)
 {
@@ -185,8 +216,7 @@ print_nodes(const struct options *o, const int *ids, int n_nodes)
 			fastmem_topo_tier_name(info.tier),
 			info.capacity != 0 ?
 				fmi_human_size(info.capacity, size, sizeof(size)) : "unknown",
-			info.is_default ? (info.eal_usable ? "default,eal" : "default") :
-				(info.eal_usable ? "eal" : "-"),
+			fmi_node_flags(info.is_default, info.eal_usable),
 			info.n_cpus ? cpus : "(none)");
 	}
 	printf(o->json ? "\n  ]" : "");
@@ -196,15 +226,13 @@ print_nodes(const struct options *o, const int *ids, int n_nodes)
 static int
 print_cpus(const struct options *o, const rte_cpuset_t *cpus)
 {
-	struct answers *a = malloc(sizeof(*a));
+	struct answers *a = answers_alloc();
 	rte_cpuset_t one;
 	bool first = true;
 	int cpu;
 
-	if (a == NULL) {
-		fprintf(stderr, "%s topology: out of memory\n", fmi_prog);
+	if (a == NULL)
 		return FMI_EXIT_FAIL;
-	}
 	if (o->json)
 		printf("  \"cpus\": [");
 	else
@@ -215,38 +243,28 @@ print_cpus(const struct options *o, const rte_cpuset_t *cpus)
 			continue;
 		CPU_ZERO(&one);
 		CPU_SET(cpu, &one);
-		if (cpuset_answers(&one, a) < 0) {
+		if (get_answers(&one, 0, a) < 0) {
 			fprintf(stderr, "%s topology: no answer for CPU %d\n", fmi_prog, cpu);
 			free(a);
 			return FMI_EXIT_FAIL;
 		}
-		if (o->json) {
-			printf("%s\n    {\"cpu\": %d, ", first ? "" : ",", cpu);
-			json_answers(a);
-			printf("}");
-		} else {
-			printf("  %5d ", cpu);
-			text_answers(a);
-		}
-		first = false;
+		row_start(o, &first);
+		printf(o->json ? "\"cpu\": %d, " : "%5d ", cpu);
+		print_answers(o, a);
 	}
-	printf(o->json ? "\n  ]" : "");
-	free(a);
-	return FMI_EXIT_OK;
+	return list_end(o, a);
 }
 
 static int
 print_lcores(const struct options *o)
 {
 	static char cpus[LIST_LEN];
-	struct answers *a = malloc(sizeof(*a));
+	struct answers *a = answers_alloc();
 	bool first = true;
 	unsigned int lcore;
 
-	if (a == NULL) {
-		fprintf(stderr, "%s topology: out of memory\n", fmi_prog);
+	if (a == NULL)
 		return FMI_EXIT_FAIL;
-	}
 	if (o->json)
 		printf("  \"lcores\": [");
 	else
@@ -255,25 +273,16 @@ print_lcores(const struct options *o)
 	for (lcore = 0; lcore < RTE_MAX_LCORE; lcore++) {
 		rte_cpuset_t set;
 
-		if (rte_lcore_has_role(lcore, ROLE_OFF) || lcore_answers(lcore, a) < 0)
+		if (rte_lcore_has_role(lcore, ROLE_OFF) || get_answers(NULL, lcore, a) < 0)
 			continue;
 		set = rte_lcore_cpuset(lcore);
 		if (fastmem_topo_format_cpulist(&set, cpus, sizeof(cpus)) < 0)
 			snprintf(cpus, sizeof(cpus), "?");
-		if (o->json) {
-			printf("%s\n    {\"lcore\": %u, \"cpus\": \"%s\", ", first ? "" : ",",
-				lcore, cpus);
-			json_answers(a);
-			printf("}");
-		} else {
-			printf("  %5u %-9s ", lcore, cpus);
-			text_answers(a);
-		}
-		first = false;
+		row_start(o, &first);
+		printf(o->json ? "\"lcore\": %u, \"cpus\": \"%s\", " : "%5u %-9s ", lcore, cpus);
+		print_answers(o, a);
 	}
-	printf(o->json ? "\n  ]" : "");
-	free(a);
-	return FMI_EXIT_OK;
+	return list_end(o, a);
 }
 
 static int
@@ -308,12 +317,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'j':
 			o->json = true;
 			break;
-		case ':':
-			return fmi_usage_error(&cmd_topology, "option %s needs an argument",
-				argv[optind - 1]);
 		default:
-			return fmi_usage_error(&cmd_topology, "unknown option %s",
-				argv[optind - 1]);
+			return fmi_option_error(&cmd_topology, opt, argv);
 		}
 	}
 	if (optind < argc)

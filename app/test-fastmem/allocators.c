@@ -357,7 +357,8 @@ alloc_footprint(enum alloc_kind kind, struct alloc_footprint *fp)
 		ret = je_stat("stats.resident", &fp->backing);
 		return ret != 0 ? ret : je_stat("stats.allocated", &fp->in_use);
 	case ALLOC_MIMALLOC:
-		ext.mi_process_info(&dummy, &dummy, &dummy, &dummy, &dummy, &commit, &dummy, &dummy);
+		ext.mi_process_info(&dummy, &dummy, &dummy, &dummy, &dummy, &commit, &dummy,
+			&dummy);
 		fp->backing = commit;
 		return 0;
 	case ALLOC_TCMALLOC:

@@ -223,7 +223,8 @@ mix_mean(void)
 	unsigned int i;
 
 	for (i = 0; i < MIX_RANGES; prev = mix_ranges[i].cum, i++)
-		m += (mix_ranges[i].cum - prev) / 1024.0 * (mix_ranges[i].lo + mix_ranges[i].hi) / 2;
+		m += (mix_ranges[i].cum - prev) / 1024.0 *
+			(mix_ranges[i].lo + mix_ranges[i].hi) / 2;
 	return m;
 }
 
@@ -240,7 +241,8 @@ mix_describe(void)
 	len = snprintf(buf, sizeof(buf), "mixed sizes, uniform within each range:");
 	for (i = 0; i < MIX_RANGES; prev = mix_ranges[i].cum, i++)
 		len += snprintf(buf + len, sizeof(buf) - len, "%s %.0f%% %u-%u B", i ? "," : "",
-			(mix_ranges[i].cum - prev) * 100.0 / 1024, mix_ranges[i].lo, mix_ranges[i].hi);
+			(mix_ranges[i].cum - prev) * 100.0 / 1024, mix_ranges[i].lo,
+			mix_ranges[i].hi);
 	snprintf(buf + len, sizeof(buf) - len, " (mean %.0f B)", mix_mean());
 	return buf;
 }

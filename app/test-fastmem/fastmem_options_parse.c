@@ -30,7 +30,8 @@ fastmem_usage(FILE *f, const char *prgname)
 		"tcmalloc in one run. Workers run on the lcores given to EAL (-l), the main\n"
 		"lcore included.\n"
 		"\n"
-		"  --" FASTMEM_OPT_SCENARIOS " LIST    scenarios by number or name, or \"all\" (default):\n",
+		"  --" FASTMEM_OPT_SCENARIOS " LIST    scenarios by number or name, or \"all\""
+		" (default):\n",
 		prgname);
 	for (i = 0; i < FASTMEM_NUM_SCENARIOS; i++)
 		fprintf(f, "    %u %-11s %s\n", bench_scenarios[i]->id, bench_scenarios[i]->name,
@@ -39,25 +40,35 @@ fastmem_usage(FILE *f, const char *prgname)
 	for (i = 0; i < ALLOC_NUM; i++)
 		fprintf(f, " %s", allocators[i].name);
 	fprintf(f, "\n"
-		"  --" FASTMEM_OPT_SIZES " LIST        object sizes in bytes, 1 to %u, K suffix allowed\n"
+		"  --" FASTMEM_OPT_SIZES " LIST        object sizes in bytes, 1 to %u,"
+		" K suffix allowed\n"
 		"                      (default 8,64,256,1024,4096)\n"
-		"  --" FASTMEM_OPT_DURATION " SEC      seconds per measurement (default 0.005): a pilot run\n"
+		"  --" FASTMEM_OPT_DURATION " SEC      seconds per measurement (default 0.005):"
+		" a pilot run\n"
 		"                      sizes the iterations, so slow allocators take no longer\n"
-		"  --" FASTMEM_OPT_ITERATIONS " N      a fixed number of operations per measurement and\n"
+		"  --" FASTMEM_OPT_ITERATIONS " N      a fixed number of operations per"
+		" measurement and\n"
 		"                      lcore instead; also sizes scenario 9's set (N / 16)\n"
-		"  --" FASTMEM_OPT_REPEAT " N          measurements per figure, median shown with min\n"
+		"  --" FASTMEM_OPT_REPEAT " N          measurements per figure, median shown"
+		" with min\n"
 		"                      and max (default 5, at most %u)\n"
-		"  --" FASTMEM_OPT_RESERVE " SIZE      rte_fastmem_reserve() SIZE bytes up front, K/M/G\n"
+		"  --" FASTMEM_OPT_RESERVE " SIZE      rte_fastmem_reserve() SIZE bytes up"
+		" front, K/M/G\n"
 		"                      suffix (default none: fastmem grows on demand)\n"
-		"  --" FASTMEM_OPT_BATCH " N           objects per batch in scenarios 2-3 (default 2048,\n"
+		"  --" FASTMEM_OPT_BATCH " N           objects per batch in scenarios 2-3"
+		" (default 2048,\n"
 		"                      more than a cache holds: refills and flushes count)\n"
-		"  --" FASTMEM_OPT_BULK " LIST         objects per bulk call in scenario 4 (default\n"
+		"  --" FASTMEM_OPT_BULK " LIST         objects per bulk call in scenario 4"
+		" (default\n"
 		"                      8,32,128)\n"
-		"  --" FASTMEM_OPT_WORKING_SET " N     live objects per worker in scenario 5 (default 1024)\n"
-		"  --" FASTMEM_OPT_LIVE " SIZE         live bytes in scenario 8, K/M/G suffix (default 256M)\n"
+		"  --" FASTMEM_OPT_WORKING_SET " N     live objects per worker in scenario 5"
+		" (default 1024)\n"
+		"  --" FASTMEM_OPT_LIVE " SIZE         live bytes in scenario 8, K/M/G suffix"
+		" (default 256M)\n"
 		"  --" FASTMEM_OPT_SEED " N            random seed (default 1)\n"
 		"  --" FASTMEM_OPT_CSV " FILE          write every figure as CSV\n"
-		"  --" FASTMEM_OPT_JSON " FILE         write every figure, the machine and the goals as JSON\n"
+		"  --" FASTMEM_OPT_JSON " FILE         write every figure, the machine and the"
+		" goals as JSON\n"
 		"  --" FASTMEM_OPT_HELP "              this text\n",
 		FASTMEM_MAX_OBJ_SIZE, BENCH_MAX_REPEAT);
 }
@@ -153,12 +164,18 @@ parse_u64_list(const char *arg, uint64_t min, uint64_t max, uint64_t *vals, unsi
 	return n;
 }
 
-int
-fastmem_parse_allocators(const char *arg, uint32_t *mask)
+/*
+ * A list of names and "all" into a mask: the bit lookup() gives each name
+ * (0: unknown, an error), all_bits for "all". Reset to 0 before the first
+ * item; what the items before an error set is kept.
+ */
+static int
+parse_names(const char *arg, uint32_t all_bits, uint32_t (*lookup)(const char *name),
+		const char *what, uint32_t *mask)
 {
 	char buf[256];
 	char *items[LIST_MAX];
-	unsigned int k;
+	uint32_t bit;
 	int i, n;
 
 	if (strlcpy(buf, arg, sizeof(buf)) >= sizeof(buf))
@@ -167,19 +184,49 @@ fastmem_parse_allocators(const char *arg, uint32_t *mask)
 	*mask = 0;
 	for (i = 0; i < n; i++) {
 		if (strcmp(items[i], "all") == 0) {
-			*mask = ALLOC_ALL;
+			*mask = all_bits;
 			continue;
 		}
-		for (k = 0; k < ALLOC_NUM; k++)
-			if (strcmp(items[i], allocators[k].name) == 0)
-				break;
-		if (k == ALLOC_NUM) {
-			fprintf(stderr, "unknown allocator '%s'\n", items[i]);
+		bit = lookup(items[i]);
+		if (bit == 0) {
+			fprintf(stderr, "unknown %s '%s'\n", what, items[i]);
 			return -1;
 		}
-		*mask |= ALLOC_BIT(k);
+		*mask |= bit;
 	}
 	return n < 0 ? -1 : 0;
+}
+
+static uint32_t
+allocator_bit(const char *name)
+{
+	unsigned int k;
+
+	for (k = 0; k < ALLOC_NUM; k++)
+		if (strcmp(name, allocators[k].name) == 0)
+			return ALLOC_BIT(k);
+	return 0;
+}
+
+/* A scenario by number or name. */
+static uint32_t
+scenario_bit(const char *name)
+{
+	unsigned int k;
+	char id[4];
+
+	for (k = 0; k < FASTMEM_NUM_SCENARIOS; k++) {
+		snprintf(id, sizeof(id), "%u", bench_scenarios[k]->id);
+		if (strcmp(name, id) == 0 || strcmp(name, bench_scenarios[k]->name) == 0)
+			return RTE_BIT32(bench_scenarios[k]->id - 1);
+	}
+	return 0;
+}
+
+int
+fastmem_parse_allocators(const char *arg, uint32_t *mask)
+{
+	return parse_names(arg, ALLOC_ALL, allocator_bit, "allocator", mask);
 }
 
 uint32_t
@@ -209,67 +256,52 @@ fastmem_prescan_allocators(int argc, char **argv)
 static int
 parse_scenarios(struct fastmem_opts *opts, const char *arg)
 {
-	char buf[256];
-	char *items[LIST_MAX];
-	unsigned int k;
-	int i, n;
-
-	if (strlcpy(buf, arg, sizeof(buf)) >= sizeof(buf))
-		return -1;
-	n = split_list(buf, items, LIST_MAX);
-	opts->scenarios = 0;
-	for (i = 0; i < n; i++) {
-		if (strcmp(items[i], "all") == 0) {
-			opts->scenarios = RTE_BIT32(FASTMEM_NUM_SCENARIOS) - 1;
-			continue;
-		}
-		for (k = 0; k < FASTMEM_NUM_SCENARIOS; k++) {
-			char id[4];
-
-			snprintf(id, sizeof(id), "%u", bench_scenarios[k]->id);
-			if (strcmp(items[i], id) == 0 ||
-					strcmp(items[i], bench_scenarios[k]->name) == 0)
-				break;
-		}
-		if (k == FASTMEM_NUM_SCENARIOS) {
-			fprintf(stderr, "unknown scenario '%s'\n", items[i]);
-			return -1;
-		}
-		opts->scenarios |= RTE_BIT32(bench_scenarios[k]->id - 1);
-	}
-	return n < 0 ? -1 : 0;
+	return parse_names(arg, RTE_BIT32(FASTMEM_NUM_SCENARIOS) - 1, scenario_bit, "scenario",
+		&opts->scenarios);
 }
 
-static int
-parse_sizes(struct fastmem_opts *opts, const char *arg)
-{
-	uint64_t v[FASTMEM_MAX_SIZES];
-	int i, n;
-
-	n = parse_u64_list(arg, 1, FASTMEM_MAX_OBJ_SIZE, v, FASTMEM_MAX_SIZES);
-	if (n < 0)
-		return -1;
-	for (i = 0; i < n; i++)
-		opts->sizes[i] = v[i];
-	opts->n_sizes = n;
-	return 0;
+/*
+ * parse_<name>(): a list of numbers within [min, max] into the array
+ * opts->field, their count into opts->n_field.
+ */
+#define LIST_PARSER(name, field, n_field, min, max) \
+static int \
+parse_##name(struct fastmem_opts *opts, const char *arg) \
+{ \
+	uint64_t v[RTE_DIM(opts->field)]; \
+	int i, n; \
+\
+	n = parse_u64_list(arg, min, max, v, RTE_DIM(opts->field)); \
+	if (n < 0) \
+		return -1; \
+	for (i = 0; i < n; i++) \
+		opts->field[i] = v[i]; \
+	opts->n_field = n; \
+	return 0; \
 }
 
-static int
-parse_bulk(struct fastmem_opts *opts, const char *arg)
-{
-	uint64_t v[FASTMEM_MAX_BULKS];
-	int i, n;
+LIST_PARSER(sizes, sizes, n_sizes, 1, FASTMEM_MAX_OBJ_SIZE)
+/* At most a mempool cache: bigger bulks bypass it and measure the ring. */
+LIST_PARSER(bulk, bulks, n_bulks, 1, RTE_MEMPOOL_CACHE_MAX_SIZE)
 
-	/* At most a mempool cache: bigger bulks bypass it and measure the ring. */
-	n = parse_u64_list(arg, 1, RTE_MEMPOOL_CACHE_MAX_SIZE, v, FASTMEM_MAX_BULKS);
-	if (n < 0)
-		return -1;
-	for (i = 0; i < n; i++)
-		opts->bulks[i] = v[i];
-	opts->n_bulks = n;
-	return 0;
+/* parse_<field>(): a number within [min, max] into opts->field. */
+#define NUMBER_PARSER(field, min, max) \
+static int \
+parse_##field(struct fastmem_opts *opts, const char *arg) \
+{ \
+	uint64_t v; \
+\
+	if (parse_size(arg, min, max, &v) != 0) \
+		return -1; \
+	opts->field = v; \
+	return 0; \
 }
+
+NUMBER_PARSER(repeat, 1, BENCH_MAX_REPEAT)
+NUMBER_PARSER(reserve, 0, SIZE_MAX)
+NUMBER_PARSER(batch, 1, 1u << 20)
+NUMBER_PARSER(working_set, 16, 1u << 20)
+NUMBER_PARSER(live, 1 << 20, UINT64_C(64) << 30)
 
 static int
 parse_allocators(struct fastmem_opts *opts, const char *arg)
@@ -295,61 +327,6 @@ parse_duration(struct fastmem_opts *opts, const char *arg)
 	if (errno != 0 || end == arg || *end != '\0' || !(opts->duration > 0) ||
 			opts->duration > 3600)
 		return -1;
-	return 0;
-}
-
-static int
-parse_repeat(struct fastmem_opts *opts, const char *arg)
-{
-	uint64_t v;
-
-	if (parse_size(arg, 1, BENCH_MAX_REPEAT, &v) != 0)
-		return -1;
-	opts->repeat = v;
-	return 0;
-}
-
-static int
-parse_reserve(struct fastmem_opts *opts, const char *arg)
-{
-	uint64_t v;
-
-	if (parse_size(arg, 0, SIZE_MAX, &v) != 0)
-		return -1;
-	opts->reserve = v;
-	return 0;
-}
-
-static int
-parse_batch(struct fastmem_opts *opts, const char *arg)
-{
-	uint64_t v;
-
-	if (parse_size(arg, 1, 1u << 20, &v) != 0)
-		return -1;
-	opts->batch = v;
-	return 0;
-}
-
-static int
-parse_working_set(struct fastmem_opts *opts, const char *arg)
-{
-	uint64_t v;
-
-	if (parse_size(arg, 16, 1u << 20, &v) != 0)
-		return -1;
-	opts->working_set = v;
-	return 0;
-}
-
-static int
-parse_live(struct fastmem_opts *opts, const char *arg)
-{
-	uint64_t v;
-
-	if (parse_size(arg, 1 << 20, UINT64_C(64) << 30, &v) != 0)
-		return -1;
-	opts->live = v;
 	return 0;
 }
 

@@ -459,34 +459,53 @@ report_goals(void)
 	for (i = 0; i < n_goals; i++)
 		printf("%-13s %-66s %s\n", goals[i].status, goals[i].text, goals[i].measured);
 	if (!rte_eal_has_hugepages())
-		printf("(without hugepages: DPDK allocators pay TLB misses they would not with them)\n");
+		printf("(without hugepages: DPDK allocators pay TLB misses they would not with"
+			" them)\n");
 	if (bench_disturbed != 0)
 		printf("(%u of %u measurements kept although an lcore was preempted in each of %u "
 			"attempts: other processes use these cores, figures are inflated)\n",
 			bench_disturbed, bench_measurements, BENCH_ATTEMPTS);
 }
 
+/* The figures of a result, as CSV columns and JSON members, in this order. */
+static const char *const figure_names[] = {
+	"median", "min", "max", "ns", "mops", "ratio_mempool", "quantile",
+};
+#define N_FIGURES RTE_DIM(figure_names)
+
+static void
+result_figures(const struct bench_env *env, const struct result *r, double v[N_FIGURES])
+{
+	const double figures[] = {
+		r->median, r->min, r->max, to_ns(env, r), r->mops, ratio_mempool(r), r->quantile,
+	};
+
+	RTE_BUILD_BUG_ON(RTE_DIM(figures) != N_FIGURES);
+	memcpy(v, figures, sizeof(figures));
+}
+
 int
 report_write_csv(const char *path, const struct bench_env *env)
 {
-	unsigned int i;
+	double v[N_FIGURES];
+	unsigned int i, k;
 	FILE *f;
 
 	f = fopen(path, "w");
 	if (f == NULL)
 		return -1;
-	fprintf(f, "#scenario,scenario_name,allocator,metric,unit,size,param,lcores,median,min,"
-		"max,ns,mops,ratio_mempool,quantile,note\n");
+	fprintf(f, "#scenario,scenario_name,allocator,metric,unit,size,param,lcores");
+	for (k = 0; k < N_FIGURES; k++)
+		fprintf(f, ",%s", figure_names[k]);
+	fprintf(f, ",note\n");
 	for (i = 0; i < n_results; i++) {
 		const struct result *r = &results[i];
-		double v[] = { r->median, r->min, r->max, to_ns(env, r), r->mops, ratio_mempool(r),
-			r->quantile };
-		unsigned int k;
 
 		fprintf(f, "%u,%s,%s,%s,%s,%" PRIu64 ",%u,%u", r->scenario,
 			bench_scenarios[r->scenario - 1]->name, r->alloc, r->metric, r->unit,
 			r->size, r->param, r->lcores);
-		for (k = 0; k < RTE_DIM(v); k++) {
+		result_figures(env, r, v);
+		for (k = 0; k < N_FIGURES; k++) {
 			if (isnan(v[k]))
 				fprintf(f, ",");
 			else
@@ -511,6 +530,14 @@ json_str(FILE *f, const char *s)
 			fputc(*s, f);
 	}
 	fputc('"', f);
+}
+
+/* ', "name": "s"', s escaped. */
+static void
+json_str_member(FILE *f, const char *name, const char *s)
+{
+	fprintf(f, ", \"%s\": ", name);
+	json_str(f, s);
 }
 
 static void
@@ -571,7 +598,8 @@ report_env(const struct bench_env *env, FILE *f)
 		fprintf(f, "%s%u", i ? "," : "", env->lcores[i]);
 	fprintf(f, "), main lcore %u; hugepages: %s\n", rte_get_main_lcore(),
 		rte_eal_has_hugepages() ? "yes" :
-		"NO: run with --no-huge (4 KiB pages, so more TLB misses for every DPDK allocator)");
+		"NO: run with --no-huge (4 KiB pages, so more TLB misses for every DPDK"
+		" allocator)");
 	if (note != NULL)
 		fprintf(f, "# note: %s\n", note);
 	for (i = 0; i < ALLOC_NUM; i++) {
@@ -590,7 +618,8 @@ report_write_json(const char *path, const struct bench_env *env)
 {
 	const struct fastmem_opts *o = env->opts;
 	const char *note = allocators_reexec_note();
-	unsigned int i;
+	double v[N_FIGURES];
+	unsigned int i, k;
 	FILE *f;
 
 	f = fopen(path, "w");
@@ -598,11 +627,11 @@ report_write_json(const char *path, const struct bench_env *env)
 		return -1;
 	fprintf(f, "{\n  \"env\": {\"cpu\": ");
 	json_str(f, cpu_model());
-	fprintf(f, ", \"tsc_hz\": %" PRIu64 ", \"dpdk\": ", env->tsc_hz);
-	json_str(f, rte_version());
-	fprintf(f, ", \"compiler\": ");
-	json_str(f, compiler());
-	fprintf(f, ", \"hugepages\": %s, \"lcores\": [", rte_eal_has_hugepages() ? "true" : "false");
+	fprintf(f, ", \"tsc_hz\": %" PRIu64, env->tsc_hz);
+	json_str_member(f, "dpdk", rte_version());
+	json_str_member(f, "compiler", compiler());
+	fprintf(f, ", \"hugepages\": %s, \"lcores\": [",
+		rte_eal_has_hugepages() ? "true" : "false");
 	for (i = 0; i < env->n_lcores; i++)
 		fprintf(f, "%s%u", i ? ", " : "", env->lcores[i]);
 	fprintf(f, "], \"numa_nodes\": %u, \"measurements\": %u, \"disturbed\": %u, \"note\": ",
@@ -626,42 +655,30 @@ report_write_json(const char *path, const struct bench_env *env)
 	json_str(f, mix_describe());
 	fprintf(f, "},\n  \"allocators\": [\n");
 	for (i = 0; i < ALLOC_NUM; i++) {
-		fprintf(f, "    {\"name\": \"%s\", \"available\": %s, \"selected\": %s, \"api\": ",
+		fprintf(f, "    {\"name\": \"%s\", \"available\": %s, \"selected\": %s",
 			allocators[i].name, allocators[i].available ? "true" : "false",
 			(o->allocators & ALLOC_BIT(i)) ? "true" : "false");
-		json_str(f, allocators[i].api);
-		fprintf(f, ", \"reason\": ");
-		json_str(f, allocators[i].reason);
+		json_str_member(f, "api", allocators[i].api);
+		json_str_member(f, "reason", allocators[i].reason);
 		fprintf(f, "}%s\n", i + 1 < ALLOC_NUM ? "," : "");
 	}
 	fprintf(f, "  ],\n  \"results\": [\n");
 	for (i = 0; i < n_results; i++) {
 		const struct result *r = &results[i];
 
-		fprintf(f, "    {\"scenario\": %u, \"scenario_name\": \"%s\", \"allocator\": ",
-			r->scenario, bench_scenarios[r->scenario - 1]->name);
-		json_str(f, r->alloc);
-		fprintf(f, ", \"metric\": ");
-		json_str(f, r->metric);
-		fprintf(f, ", \"unit\": ");
-		json_str(f, r->unit);
-		fprintf(f, ", \"size\": %" PRIu64 ", \"param\": %u, \"lcores\": %u, \"median\": ",
-			r->size, r->param, r->lcores);
-		json_num(f, r->median);
-		fprintf(f, ", \"min\": ");
-		json_num(f, r->min);
-		fprintf(f, ", \"max\": ");
-		json_num(f, r->max);
-		fprintf(f, ", \"ns\": ");
-		json_num(f, to_ns(env, r));
-		fprintf(f, ", \"mops\": ");
-		json_num(f, r->mops);
-		fprintf(f, ", \"ratio_mempool\": ");
-		json_num(f, ratio_mempool(r));
-		fprintf(f, ", \"quantile\": ");
-		json_num(f, r->quantile);
-		fprintf(f, ", \"note\": ");
-		json_str(f, r->note);
+		fprintf(f, "    {\"scenario\": %u, \"scenario_name\": \"%s\"", r->scenario,
+			bench_scenarios[r->scenario - 1]->name);
+		json_str_member(f, "allocator", r->alloc);
+		json_str_member(f, "metric", r->metric);
+		json_str_member(f, "unit", r->unit);
+		fprintf(f, ", \"size\": %" PRIu64 ", \"param\": %u, \"lcores\": %u", r->size,
+			r->param, r->lcores);
+		result_figures(env, r, v);
+		for (k = 0; k < N_FIGURES; k++) {
+			fprintf(f, ", \"%s\": ", figure_names[k]);
+			json_num(f, v[k]);
+		}
+		json_str_member(f, "note", r->note);
 		fprintf(f, "}%s\n", i + 1 < n_results ? "," : "");
 	}
 	fprintf(f, "  ],\n  \"notes\": [\n");
@@ -674,8 +691,7 @@ report_write_json(const char *path, const struct bench_env *env)
 	for (i = 0; i < n_goals; i++) {
 		fprintf(f, "    {\"goal\": ");
 		json_str(f, goals[i].text);
-		fprintf(f, ", \"measured\": ");
-		json_str(f, goals[i].measured);
+		json_str_member(f, "measured", goals[i].measured);
 		fprintf(f, ", \"status\": \"%s\"}%s\n", goals[i].status,
 			i + 1 < n_goals ? "," : "");
 	}

@@ -20,7 +20,7 @@
 
 struct result {
 	unsigned int scenario;            /* 1 to 9. */
-	char alloc[REPORT_NAME_LEN];      /* Allocator, possibly with a variant ("fastmem+reserve"). */
+	char alloc[REPORT_NAME_LEN];      /* Allocator, maybe with a variant ("fastmem+reserve"). */
 	char metric[REPORT_NAME_LEN];     /* What was measured ("alloc+free", "alloc p99", ...). */
 	char unit[REPORT_NAME_LEN];       /* "cycles/op", "cycles", "x live", "MiB". */
 	uint64_t size;                    /* Object size in bytes, 0 for mixed sizes. */

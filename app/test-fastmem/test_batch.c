@@ -85,11 +85,13 @@ batch_measure(void *arg, uint64_t n, double *m)
 static void
 batch(const struct bench_env *env, const struct bench_scenario *sc)
 {
+	/* What batch_measure() puts in m[]. */
+	static const char *const metrics[] = { "alloc+free", "alloc", "free" };
 	const unsigned int n_objs = env->opts->batch;
 	struct bench_series s[ALLOC_NUM];
 	struct batch_arg a[ALLOC_NUM];
 	enum alloc_kind kind;
-	unsigned int z, i, n;
+	unsigned int z, i, m, n;
 	void **objs;
 
 	objs = malloc(n_objs * sizeof(*objs));
@@ -101,7 +103,8 @@ batch(const struct bench_env *env, const struct bench_scenario *sc)
 		n = 0;
 		BENCH_FOREACH_ALLOC(env, kind) {
 			if (alloc_ctx_init(&a[n].ctx, kind, size, n_objs, 1) != 0) {
-				report_note(sc, kind, "FAILED: set-up for %u x %zu B", n_objs, size);
+				report_note(sc, kind, "FAILED: set-up for %u x %zu B", n_objs,
+					size);
 				continue;
 			}
 			a[n].kind = kind;
@@ -114,9 +117,9 @@ batch(const struct bench_env *env, const struct bench_scenario *sc)
 		}
 		bench_series_run(env, s, n, batch_measure);
 		for (i = 0; i < n; i++) {
-			report_series(env, sc, &s[i], 0, "alloc+free", "cycles", size, n_objs, 1, -1);
-			report_series(env, sc, &s[i], 1, "alloc", "cycles", size, n_objs, 1, -1);
-			report_series(env, sc, &s[i], 2, "free", "cycles", size, n_objs, 1, -1);
+			for (m = 0; m < RTE_DIM(metrics); m++)
+				report_series(env, sc, &s[i], m, metrics[m], "cycles", size,
+					n_objs, 1, -1);
 			alloc_ctx_fini(&a[i].ctx);
 		}
 	}

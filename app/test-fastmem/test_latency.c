@@ -219,9 +219,9 @@ latency(const struct bench_env *env, const struct bench_scenario *sc)
 	if (a.objs == NULL || a.alloc_lat == NULL || a.free_lat == NULL)
 		rte_exit(EXIT_FAILURE, "no memory for %u latency samples\n", max_n * o->repeat);
 	timer_overhead(a.alloc_lat, max_n, &cost, &step);
-	report_scenario_note(sc, "timer: two rte_rdtsc_precise() cost %u cycles, in every figure "
-		"(not subtracted); back-to-back TSC reads differ by %u cycles here (its step)", cost,
-		step);
+	report_scenario_note(sc, "timer: two rte_rdtsc_precise() cost %u cycles, in every"
+		" figure (not subtracted); back-to-back TSC reads differ by %u cycles here (its"
+		" step)", cost, step);
 	report_scenario_note(sc, "set: min(%u, 32 MiB / size) objects; fastmem trimmed before "
 		"each repetition; +reserve: rte_fastmem_reserve() of the set first; mempool pools "
 		"are populated at creation", max_n);

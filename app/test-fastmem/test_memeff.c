@@ -55,33 +55,37 @@ struct churn_arg {
 	uint64_t rng;
 };
 
+/* A new object of a random size in a slot, written to and counted in the live bytes. */
+static __rte_always_inline int
+slot_fill(const enum alloc_kind kind, struct churn_arg *a, struct churn_slot *s)
+{
+	uint32_t tag;
+
+	s->size = mix_size(bench_rand(&a->rng));
+	s->obj = bench_alloc_mix(kind, &a->mix, s->size, &tag);
+	if (s->obj == NULL)
+		return -1;
+	*(uint64_t *)s->obj = s->size;
+	a->live_bytes += s->size;
+	return 0;
+}
+
 static __rte_always_inline int
 churn_loop(const enum alloc_kind kind, struct churn_arg *a)
 {
 	struct churn_slot *s;
-	uint32_t tag;
 	uint64_t i;
 
 	a->live_bytes = 0;
-	for (a->live = 0; a->live < a->n_slots && a->live_bytes < a->target; a->live++) {
-		s = &a->slots[a->live];
-		s->size = mix_size(bench_rand(&a->rng));
-		s->obj = bench_alloc_mix(kind, &a->mix, s->size, &tag);
-		if (s->obj == NULL)
+	for (a->live = 0; a->live < a->n_slots && a->live_bytes < a->target; a->live++)
+		if (slot_fill(kind, a, &a->slots[a->live]) != 0)
 			return -1;
-		*(uint64_t *)s->obj = s->size;
-		a->live_bytes += s->size;
-	}
 	for (i = 0; i < (uint64_t)CHURN_ROUNDS * a->live; i++) {
 		s = &a->slots[bench_rand_below(bench_rand(&a->rng), a->live)];
 		bench_free_mix(kind, &a->mix, s->obj, 0);
 		a->live_bytes -= s->size;
-		s->size = mix_size(bench_rand(&a->rng));
-		s->obj = bench_alloc_mix(kind, &a->mix, s->size, &tag);
-		if (s->obj == NULL)
+		if (slot_fill(kind, a, s) != 0)
 			return -1;
-		*(uint64_t *)s->obj = s->size;
-		a->live_bytes += s->size;
 	}
 	return 0;
 }
@@ -197,10 +201,10 @@ memeff(const struct bench_env *env, const struct bench_scenario *sc)
 	report_scenario_note(sc, "backing: fastmem memzones (absolute, after flush+trim of all "
 		"lcores); rte_malloc heap bytes allocated incl. headers; glibc mallinfo2 "
 		"arena+mmap; jemalloc resident; mimalloc committed; tcmalloc mapped heap");
-	report_scenario_note(sc, "all but fastmem: growth over the scenario; used: backing minus "
-		"wholly free slabs (fastmem) or free page heap (tcmalloc); in-use: objects with "
-		"their rounding; trimmed: after the allocator's trim with the set live; empty: after "
-		"freeing all and trim");
+	report_scenario_note(sc, "all but fastmem: growth over the scenario; used: backing"
+		" minus wholly free slabs (fastmem) or free page heap (tcmalloc); in-use: objects"
+		" with their rounding; trimmed: after the allocator's trim with the set live;"
+		" empty: after freeing all and trim");
 	if (env->opts->reserve != 0)
 		report_scenario_note(sc, "--reserve %zu: fastmem's figures include the reserve",
 			env->opts->reserve);

@@ -59,8 +59,8 @@ scaling(const struct bench_env *env, const struct bench_scenario *sc)
 	points[n_points++] = env->n_lcores;
 	if (env->n_lcores == 1)
 		report_scenario_note(sc, "1 lcore: nothing to scale (give EAL 2 or more lcores)");
-	report_scenario_note(sc, "scenario column: 1 hot path (%zu B), 5 larson, 6 pipeline (%zu B, "
-		"lcores in pairs); eff: per-lcore throughput vs 1 lcore", size, size);
+	report_scenario_note(sc, "scenario column: 1 hot path (%zu B), 5 larson, 6 pipeline"
+		" (%zu B, lcores in pairs); eff: per-lcore throughput vs 1 lcore", size, size);
 	for (i = 0; i < n_points; i++)
 		hotpath_run(env, sc, size, points[i], 1);
 	for (i = 0; i < n_points; i++)

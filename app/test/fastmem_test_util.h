@@ -15,7 +15,8 @@
  * - the class a request gets, derived from the rules rte_fastmem.h
  *   documents rather than from the library's own tables, and what checked
  *   builds (debug mode, ASan) change in them (fastmem_debug.h);
- * - the memory an object ties up, for the tests' budgets;
+ * - the alignment an object gets, the bytes the statistics count for it
+ *   and the memory it ties up, for the tests' budgets;
  * - the nodes EAL has memory on, and the bytes EAL holds in fastmem's
  *   backing memzones, to compare with what the allocator reports.
  */
@@ -162,6 +163,31 @@ fm_test_cost(const size_t *sizes, unsigned int n, unsigned int cls, size_t size,
 	if (cls < n)
 		return sizes[cls];
 	return RTE_ALIGN_CEIL(size + RTE_MAX(align, (size_t)RTE_CACHE_LINE_SIZE), 2 * FM_TEST_MIB);
+}
+
+/**
+ * Alignment an object of class @p cls (@p n: a large object) gets for a
+ * request of alignment @p align: at least 16 B, and a class's default
+ * alignment.
+ */
+static inline size_t
+fm_test_align(const size_t *sizes, unsigned int n, unsigned int cls, size_t align)
+{
+	size_t need = RTE_MAX(align, (size_t)16);
+
+	if (cls < n)
+		need = RTE_MAX(need, fm_test_class_align(sizes[cls]));
+	return need;
+}
+
+/**
+ * Bytes an object takes in the allocator's statistics: its class size, or
+ * exactly its size when large (class index @p n).
+ */
+static inline size_t
+fm_test_footprint(const size_t *sizes, unsigned int n, unsigned int cls, size_t size)
+{
+	return cls < n ? sizes[cls] : size;
 }
 
 /** Backing memzones: every "fastmem_*" memzone but the allocator's state. */

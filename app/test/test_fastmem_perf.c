@@ -144,47 +144,21 @@ bulk_loop(enum alloc_kind kind, const struct ctx *x, size_t size, unsigned int n
 	} \
 } while (0)
 
-static __rte_noinline uint64_t
-pair_fastmem(const struct ctx *x, size_t size, unsigned int n)
-{
-	SIZE_SWITCH(pair_loop, FASTMEM, x, size, n);
+/* name(): loop for one kind of allocator, instantiated per size by SIZE_SWITCH. */
+#define LOOP_FN(name, loop, kind) \
+static __rte_noinline uint64_t \
+name(const struct ctx *x, size_t size, unsigned int n) \
+{ \
+	SIZE_SWITCH(loop, kind, x, size, n); \
 }
 
-static __rte_noinline uint64_t
-pair_fastmem_h(const struct ctx *x, size_t size, unsigned int n)
-{
-	SIZE_SWITCH(pair_loop, FASTMEM_H, x, size, n);
-}
-
-static __rte_noinline uint64_t
-pair_mempool(const struct ctx *x, size_t size, unsigned int n)
-{
-	SIZE_SWITCH(pair_loop, MEMPOOL, x, size, n);
-}
-
-static __rte_noinline uint64_t
-pair_rte_malloc(const struct ctx *x, size_t size, unsigned int n)
-{
-	SIZE_SWITCH(pair_loop, RTE_MALLOC, x, size, n);
-}
-
-static __rte_noinline uint64_t
-bulk_fastmem(const struct ctx *x, size_t size, unsigned int n)
-{
-	SIZE_SWITCH(bulk_loop, FASTMEM, x, size, n);
-}
-
-static __rte_noinline uint64_t
-bulk_fastmem_h(const struct ctx *x, size_t size, unsigned int n)
-{
-	SIZE_SWITCH(bulk_loop, FASTMEM_H, x, size, n);
-}
-
-static __rte_noinline uint64_t
-bulk_mempool(const struct ctx *x, size_t size, unsigned int n)
-{
-	SIZE_SWITCH(bulk_loop, MEMPOOL, x, size, n);
-}
+LOOP_FN(pair_fastmem, pair_loop, FASTMEM)
+LOOP_FN(pair_fastmem_h, pair_loop, FASTMEM_H)
+LOOP_FN(pair_mempool, pair_loop, MEMPOOL)
+LOOP_FN(pair_rte_malloc, pair_loop, RTE_MALLOC)
+LOOP_FN(bulk_fastmem, bulk_loop, FASTMEM)
+LOOP_FN(bulk_fastmem_h, bulk_loop, FASTMEM_H)
+LOOP_FN(bulk_mempool, bulk_loop, MEMPOOL)
 
 typedef uint64_t (*loop_fn)(const struct ctx *x, size_t size, unsigned int n);
 

@@ -247,7 +247,7 @@ class_of(size_t size, size_t align)
 static size_t
 footprint(const struct obj *o)
 {
-	return o->cls < ctl.n_classes ? ctl.sizes[o->cls] : o->size;
+	return fm_test_footprint(ctl.sizes, ctl.n_classes, o->cls, o->size);
 }
 
 static uint64_t
@@ -279,10 +279,8 @@ static int
 check_align(const struct lcore_ctx *lc, const void *ptr, size_t size, size_t align,
 		unsigned int cls)
 {
-	size_t need = RTE_MAX(align, (size_t)16);
+	size_t need = fm_test_align(ctl.sizes, ctl.n_classes, cls, align);
 
-	if (cls < ctl.n_classes)
-		need = RTE_MAX(need, fm_test_class_align(ctl.sizes[cls]));
 	TEST_ASSERT_EQUAL((uintptr_t)ptr % need, 0,
 		"lcore %u: %p (%zu B, align %zu) not %zu-aligned", lc->lcore_id, ptr, size, align,
 		need);

@@ -70,6 +70,18 @@ struct field {
 
 #define FIELD(type, f) { #f, offsetof(type, f) }
 
+/* The cache counters, in every statistics structure but the global one. */
+#define CACHE_FIELDS(type) \
+	FIELD(type, alloc_cache_hits), \
+	FIELD(type, alloc_cache_misses), \
+	FIELD(type, alloc_nomem), \
+	FIELD(type, free_cache_hits), \
+	FIELD(type, free_cache_misses)
+
+/* Their sum: 0 when a thread (or a thread's class) has no activity. */
+#define CACHE_SUM(s) ((s)->alloc_cache_hits + (s)->alloc_cache_misses + (s)->alloc_nomem + \
+	(s)->free_cache_hits + (s)->free_cache_misses)
+
 static const struct field global_fields[] = {
 	FIELD(struct rte_fastmem_stats, bytes_backing),
 	FIELD(struct rte_fastmem_stats, bytes_in_use),
@@ -84,11 +96,7 @@ static const struct field global_fields[] = {
 static const struct field class_fields[] = {
 	FIELD(struct rte_fastmem_class_stats, class_size),
 	FIELD(struct rte_fastmem_class_stats, in_use),
-	FIELD(struct rte_fastmem_class_stats, alloc_cache_hits),
-	FIELD(struct rte_fastmem_class_stats, alloc_cache_misses),
-	FIELD(struct rte_fastmem_class_stats, alloc_nomem),
-	FIELD(struct rte_fastmem_class_stats, free_cache_hits),
-	FIELD(struct rte_fastmem_class_stats, free_cache_misses),
+	CACHE_FIELDS(struct rte_fastmem_class_stats),
 	FIELD(struct rte_fastmem_class_stats, slab_acquires),
 	FIELD(struct rte_fastmem_class_stats, slab_releases),
 	FIELD(struct rte_fastmem_class_stats, slabs_partial),
@@ -99,19 +107,11 @@ static const struct field class_fields[] = {
 };
 
 static const struct field lcore_fields[] = {
-	FIELD(struct rte_fastmem_lcore_stats, alloc_cache_hits),
-	FIELD(struct rte_fastmem_lcore_stats, alloc_cache_misses),
-	FIELD(struct rte_fastmem_lcore_stats, alloc_nomem),
-	FIELD(struct rte_fastmem_lcore_stats, free_cache_hits),
-	FIELD(struct rte_fastmem_lcore_stats, free_cache_misses),
+	CACHE_FIELDS(struct rte_fastmem_lcore_stats),
 };
 
 static const struct field lcore_class_fields[] = {
-	FIELD(struct rte_fastmem_lcore_class_stats, alloc_cache_hits),
-	FIELD(struct rte_fastmem_lcore_class_stats, alloc_cache_misses),
-	FIELD(struct rte_fastmem_lcore_class_stats, alloc_nomem),
-	FIELD(struct rte_fastmem_lcore_class_stats, free_cache_hits),
-	FIELD(struct rte_fastmem_lcore_class_stats, free_cache_misses),
+	CACHE_FIELDS(struct rte_fastmem_lcore_class_stats),
 };
 
 /*
@@ -449,10 +449,8 @@ class_with(uint64_t n)
 static bool
 class_active(const struct rte_fastmem_class_stats *s)
 {
-	return s->in_use + s->alloc_cache_hits + s->alloc_cache_misses + s->alloc_nomem +
-		s->free_cache_hits + s->free_cache_misses + s->slab_acquires +
-		s->slab_releases + s->slabs_partial + s->slabs_full + s->slabs_empty +
-		s->objs_cached != 0;
+	return s->in_use + CACHE_SUM(s) + s->slab_acquires + s->slab_releases +
+		s->slabs_partial + s->slabs_full + s->slabs_empty + s->objs_cached != 0;
 }
 
 static int
@@ -534,8 +532,7 @@ test_class(void)
 static bool
 lcore_active(const struct rte_fastmem_lcore_stats *s)
 {
-	return s->alloc_cache_hits + s->alloc_cache_misses + s->alloc_nomem +
-		s->free_cache_hits + s->free_cache_misses != 0;
+	return CACHE_SUM(s) != 0;
 }
 
 static int
@@ -596,8 +593,7 @@ check_lcore(const char *cmd, unsigned int lcore_id, bool shared)
 			rte_fastmem_stats_lcore_class(lcore_id, sizes[i], &cs), "class stats");
 		snprintf(name, sizeof(name), "%zu", sizes[i]);
 		e = member(v, name);
-		if (cs.alloc_cache_hits + cs.alloc_cache_misses + cs.alloc_nomem +
-				cs.free_cache_hits + cs.free_cache_misses == 0) {
+		if (CACHE_SUM(&cs) == 0) {
 			TEST_ASSERT_NULL(e, "%s: class %s has no activity, yet is listed", cmd,
 				name);
 			continue;

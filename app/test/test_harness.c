@@ -290,7 +290,8 @@ test_runner_counts(void)
 	TEST_ASSERT_EQUAL(unit_test_suite_runner(&inner_suite), TEST_FAILED,
 		"a failing case must fail the suite");
 	TEST_ASSERT_EQUAL(inner_suite.total, 7u, "total");
-	TEST_ASSERT_EQUAL(inner_suite.executed, 4u, "executed: pass, fail, unsupported, setup failure");
+	TEST_ASSERT_EQUAL(inner_suite.executed, 4u,
+		"executed: pass, fail, unsupported, setup failure");
 	TEST_ASSERT_EQUAL(inner_suite.succeeded, 1u, "succeeded");
 	TEST_ASSERT_EQUAL(inner_suite.failed, 2u, "failed: the case and the case setup");
 	TEST_ASSERT_EQUAL(inner_suite.skipped, 3u, "skipped: case, setup, disabled");

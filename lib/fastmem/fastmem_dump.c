@@ -27,6 +27,21 @@ hit_rate(uint64_t hits, uint64_t misses, char *buf, size_t len)
 	return buf;
 }
 
+/* The cache counters of a class or a thread, two lines. */
+static void
+dump_cache(FILE *f, uint64_t alloc_hits, uint64_t alloc_misses, uint64_t alloc_nomem,
+		uint64_t free_hits, uint64_t free_misses)
+{
+	char ar[16], fr[16];
+
+	fprintf(f, "  alloc_cache_hits=%" PRIu64 " alloc_cache_misses=%" PRIu64
+		" (hit rate %s) alloc_nomem=%" PRIu64 "\n"
+		"  free_cache_hits=%" PRIu64 " free_cache_misses=%" PRIu64 " (hit rate %s)\n",
+		alloc_hits, alloc_misses, hit_rate(alloc_hits, alloc_misses, ar, sizeof(ar)),
+		alloc_nomem, free_hits, free_misses,
+		hit_rate(free_hits, free_misses, fr, sizeof(fr)));
+}
+
 static void
 dump_global(FILE *f, const struct rte_fastmem_stats *s)
 {
@@ -85,7 +100,6 @@ dump_classes(FILE *f)
 	size_t sizes[FASTMEM_NUM_CLASSES];
 	struct rte_fastmem_class_stats s;
 	unsigned int cls, n_classes;
-	char ar[16], fr[16];
 
 	n_classes = rte_fastmem_classes(sizes);
 	for (cls = 0; cls < n_classes; cls++) {
@@ -95,18 +109,12 @@ dump_classes(FILE *f)
 			continue;
 		fprintf(f, "class %zu:\n"
 			"  in_use=%" PRIu64 " bytes_wasted=%" PRIu64 " slabs_partial=%" PRIu64
-			" slabs_full=%" PRIu64 " slabs_empty=%" PRIu64 " objs_cached=%" PRIu64 "\n"
-			"  alloc_cache_hits=%" PRIu64 " alloc_cache_misses=%" PRIu64
-			" (hit rate %s) alloc_nomem=%" PRIu64 "\n"
-			"  free_cache_hits=%" PRIu64 " free_cache_misses=%" PRIu64
-			" (hit rate %s)\n"
-			"  slab_acquires=%" PRIu64 " slab_releases=%" PRIu64 "\n",
+			" slabs_full=%" PRIu64 " slabs_empty=%" PRIu64 " objs_cached=%" PRIu64 "\n",
 			sizes[cls], s.in_use, s.bytes_wasted, s.slabs_partial, s.slabs_full,
-			s.slabs_empty, s.objs_cached,
-			s.alloc_cache_hits, s.alloc_cache_misses,
-			hit_rate(s.alloc_cache_hits, s.alloc_cache_misses, ar, sizeof(ar)),
-			s.alloc_nomem, s.free_cache_hits, s.free_cache_misses,
-			hit_rate(s.free_cache_hits, s.free_cache_misses, fr, sizeof(fr)),
+			s.slabs_empty, s.objs_cached);
+		dump_cache(f, s.alloc_cache_hits, s.alloc_cache_misses, s.alloc_nomem,
+			s.free_cache_hits, s.free_cache_misses);
+		fprintf(f, "  slab_acquires=%" PRIu64 " slab_releases=%" PRIu64 "\n",
 			s.slab_acquires, s.slab_releases);
 	}
 }
@@ -115,18 +123,11 @@ dump_classes(FILE *f)
 static void
 dump_thread(FILE *f, const char *name, const struct rte_fastmem_lcore_stats *s)
 {
-	char ar[16], fr[16];
-
 	if (!fastmem_lcore_stats_active(s))
 		return;
-	fprintf(f, "%s:\n"
-		"  alloc_cache_hits=%" PRIu64 " alloc_cache_misses=%" PRIu64
-		" (hit rate %s) alloc_nomem=%" PRIu64 "\n"
-		"  free_cache_hits=%" PRIu64 " free_cache_misses=%" PRIu64 " (hit rate %s)\n",
-		name, s->alloc_cache_hits, s->alloc_cache_misses,
-		hit_rate(s->alloc_cache_hits, s->alloc_cache_misses, ar, sizeof(ar)),
-		s->alloc_nomem, s->free_cache_hits, s->free_cache_misses,
-		hit_rate(s->free_cache_hits, s->free_cache_misses, fr, sizeof(fr)));
+	fprintf(f, "%s:\n", name);
+	dump_cache(f, s->alloc_cache_hits, s->alloc_cache_misses, s->alloc_nomem,
+		s->free_cache_hits, s->free_cache_misses);
 }
 
 static void

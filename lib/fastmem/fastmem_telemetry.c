@@ -108,6 +108,16 @@ page_add(struct dict *page, const char *name, struct dict *entry)
 	return true;
 }
 
+/* Add an entry named by a number (class size, lcore id, node); as page_add(). */
+static bool
+page_add_num(struct dict *page, uint64_t num, struct dict *entry)
+{
+	char name[24];
+
+	snprintf(name, sizeof(name), "%" PRIu64, num);
+	return page_add(page, name, entry);
+}
+
 /* A decimal number, nothing else (strtoull would take spaces and signs). */
 static int
 parse_u64(const char *s, const char **end, uint64_t *v)
@@ -138,6 +148,32 @@ parse_from(const char *params, uint64_t *from)
 	return 0;
 }
 
+/*
+ * Start a list reply: -ENODEV before rte_fastmem_init(), -EINVAL when the
+ * first-entry parameter is bad.
+ */
+static int
+page_start(struct dict *page, struct rte_tel_data *d, const char *params, uint64_t *from,
+		struct fastmem_state **st)
+{
+	*st = fastmem_state_get();
+	if (*st == NULL)
+		return -ENODEV;
+	if (parse_from(params, from) != 0)
+		return -EINVAL;
+	dict_start(page, d);
+	return 0;
+}
+
+/* The cache counters of class or per-lcore class statistics, as per-lcore statistics. */
+#define CACHE_COUNTS(s) ((struct rte_fastmem_lcore_stats){ \
+	.alloc_cache_hits = (s)->alloc_cache_hits, \
+	.alloc_cache_misses = (s)->alloc_cache_misses, \
+	.alloc_nomem = (s)->alloc_nomem, \
+	.free_cache_hits = (s)->free_cache_hits, \
+	.free_cache_misses = (s)->free_cache_misses, \
+})
+
 static void
 lcore_fill(struct dict *dt, const struct rte_fastmem_lcore_stats *s)
 {
@@ -151,13 +187,11 @@ lcore_fill(struct dict *dt, const struct rte_fastmem_lcore_stats *s)
 static void
 class_fill(struct dict *dt, const struct rte_fastmem_class_stats *s)
 {
+	const struct rte_fastmem_lcore_stats cache = CACHE_COUNTS(s);
+
 	dict_u64(dt, "class_size", s->class_size);
 	dict_u64(dt, "in_use", s->in_use);
-	dict_u64(dt, "alloc_cache_hits", s->alloc_cache_hits);
-	dict_u64(dt, "alloc_cache_misses", s->alloc_cache_misses);
-	dict_u64(dt, "alloc_nomem", s->alloc_nomem);
-	dict_u64(dt, "free_cache_hits", s->free_cache_hits);
-	dict_u64(dt, "free_cache_misses", s->free_cache_misses);
+	lcore_fill(dt, &cache);
 	dict_u64(dt, "slab_acquires", s->slab_acquires);
 	dict_u64(dt, "slab_releases", s->slab_releases);
 	dict_u64(dt, "slabs_partial", s->slabs_partial);
@@ -200,17 +234,16 @@ tel_classes(const char *cmd __rte_unused, const char *params, struct rte_tel_dat
 	size_t sizes[FASTMEM_NUM_CLASSES];
 	struct rte_fastmem_class_stats s;
 	unsigned int cls, n_classes;
+	struct fastmem_state *st;
 	struct dict page, entry;
-	char name[16];
 	uint64_t from;
 	int next = -1;
+	int ret;
 
-	if (fastmem_state_get() == NULL)
-		return -ENODEV;
-	if (parse_from(params, &from) != 0)
-		return -EINVAL;
+	ret = page_start(&page, d, params, &from, &st);
+	if (ret != 0)
+		return ret;
 	n_classes = rte_fastmem_classes(sizes);
-	dict_start(&page, d);
 	for (cls = 0; cls < n_classes; cls++) {
 		if (sizes[cls] < from || rte_fastmem_stats_class(sizes[cls], &s) != 0 ||
 				!fastmem_class_stats_active(&s))
@@ -218,8 +251,7 @@ tel_classes(const char *cmd __rte_unused, const char *params, struct rte_tel_dat
 		if (dict_new(&entry) != 0)
 			return -ENOMEM;
 		class_fill(&entry, &s);
-		snprintf(name, sizeof(name), "%zu", sizes[cls]);
-		if (!page_add(&page, name, &entry)) {
+		if (!page_add_num(&page, sizes[cls], &entry)) {
 			next = (int)sizes[cls];
 			break;
 		}
@@ -256,17 +288,16 @@ static int
 tel_lcores(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
 {
 	struct rte_fastmem_lcore_stats s;
+	struct fastmem_state *st;
 	struct dict page, entry;
 	unsigned int lcore_id;
-	char name[16];
 	uint64_t from;
 	int next = -1;
+	int ret;
 
-	if (fastmem_state_get() == NULL)
-		return -ENODEV;
-	if (parse_from(params, &from) != 0)
-		return -EINVAL;
-	dict_start(&page, d);
+	ret = page_start(&page, d, params, &from, &st);
+	if (ret != 0)
+		return ret;
 	if (from == 0 && rte_fastmem_stats_shared(&s) == 0 && fastmem_lcore_stats_active(&s)) {
 		if (dict_new(&entry) != 0)
 			return -ENOMEM;
@@ -281,8 +312,7 @@ tel_lcores(const char *cmd __rte_unused, const char *params, struct rte_tel_data
 		if (dict_new(&entry) != 0)
 			return -ENOMEM;
 		lcore_fill(&entry, &s);
-		snprintf(name, sizeof(name), "%u", lcore_id);
-		if (!page_add(&page, name, &entry)) {
+		if (!page_add_num(&page, lcore_id, &entry)) {
 			next = (int)lcore_id;
 			break;
 		}
@@ -306,7 +336,6 @@ tel_lcore(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 	uint64_t lcore_id = 0, from = 0;
 	const char *end;
 	bool shared;
-	char name[16];
 	int next = -1;
 	int ret;
 
@@ -335,20 +364,13 @@ tel_lcore(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 			rte_fastmem_stats_lcore_class((unsigned int)lcore_id, sizes[cls], &cs);
 		if (ret != 0)
 			continue;
-		s = (struct rte_fastmem_lcore_stats){
-			.alloc_cache_hits = cs.alloc_cache_hits,
-			.alloc_cache_misses = cs.alloc_cache_misses,
-			.alloc_nomem = cs.alloc_nomem,
-			.free_cache_hits = cs.free_cache_hits,
-			.free_cache_misses = cs.free_cache_misses,
-		};
+		s = CACHE_COUNTS(&cs);
 		if (!fastmem_lcore_stats_active(&s))
 			continue;
 		if (dict_new(&entry) != 0)
 			return -ENOMEM;
 		lcore_fill(&entry, &s);
-		snprintf(name, sizeof(name), "%zu", sizes[cls]);
-		if (!page_add(&page, name, &entry)) {
+		if (!page_add_num(&page, sizes[cls], &entry)) {
 			next = (int)sizes[cls];
 			break;
 		}
@@ -361,20 +383,17 @@ tel_lcore(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 static int
 tel_nodes(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
 {
-	struct fastmem_state *st = fastmem_state_get();
 	struct rte_fastmem_node_info info;
 	uint64_t from, backing, objs, bytes;
+	struct fastmem_state *st;
 	struct dict page, entry;
+	int node, known, ret;
 	size_t limit;
-	char name[16];
-	int node, known;
 	int next = -1;
 
-	if (st == NULL)
-		return -ENODEV;
-	if (parse_from(params, &from) != 0)
-		return -EINVAL;
-	dict_start(&page, d);
+	ret = page_start(&page, d, params, &from, &st);
+	if (ret != 0)
+		return ret;
 	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
 		const struct fastmem_node *nd = &st->nodes[node];
 
@@ -404,8 +423,7 @@ tel_nodes(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 			dict_int(&entry, "is_default", info.is_default);
 			dict_int(&entry, "eal_usable", info.eal_usable);
 		}
-		snprintf(name, sizeof(name), "%d", node);
-		if (!page_add(&page, name, &entry)) {
+		if (!page_add_num(&page, (uint64_t)node, &entry)) {
 			next = node;
 			break;
 		}
@@ -482,17 +500,16 @@ mz_copy(struct fastmem_state *st, int idx, struct mz_copy *c)
 static int
 tel_memzones(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
 {
-	struct fastmem_state *st = fastmem_state_get();
-	struct dict page, entry;
 	uint64_t from, n_used = 0;
+	struct fastmem_state *st;
+	struct dict page, entry;
 	int idx, next = -1;
 	struct mz_copy c;
+	int ret;
 
-	if (st == NULL)
-		return -ENODEV;
-	if (parse_from(params, &from) != 0)
-		return -EINVAL;
-	dict_start(&page, d);
+	ret = page_start(&page, d, params, &from, &st);
+	if (ret != 0)
+		return ret;
 	for (idx = 0; idx < FASTMEM_MAX_MZ; idx++)
 		n_used += __atomic_load_n(&st->mzs[idx].used, __ATOMIC_RELAXED);
 	dict_u64(&page, "memzones", n_used);

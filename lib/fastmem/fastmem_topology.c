@@ -1189,6 +1189,15 @@ query_locked(struct topo *t, const rte_cpuset_t *cpus, enum query q,
 	return nd->id;
 }
 
+/* The arguments of a query are valid (whoever it is about). */
+static bool
+query_args_valid(enum query q, enum rte_fastmem_attr attr, const int *nodes, unsigned int n)
+{
+	if (q == Q_BEST && fastmem_topo_attr_name(attr) == NULL)
+		return false;
+	return q != Q_ORDER || nodes != NULL || n == 0;
+}
+
 static int
 query(const rte_cpuset_t *cpus, enum query q, enum rte_fastmem_attr attr, int *nodes,
 		unsigned int n)
@@ -1196,11 +1205,7 @@ query(const rte_cpuset_t *cpus, enum query q, enum rte_fastmem_attr attr, int *n
 	struct topo *t;
 	int ret;
 
-	if (cpus == NULL || CPU_COUNT(cpus) == 0)
-		return -EINVAL;
-	if (q == Q_BEST && fastmem_topo_attr_name(attr) == NULL)
-		return -EINVAL;
-	if (q == Q_ORDER && nodes == NULL && n > 0)
+	if (cpus == NULL || CPU_COUNT(cpus) == 0 || !query_args_valid(q, attr, nodes, n))
 		return -EINVAL;
 	rte_spinlock_lock(&topo_lock);
 	t = topo_get();
@@ -1249,19 +1254,35 @@ fastmem_topo_node_ids(int *ids, unsigned int n)
 	return ret;
 }
 
-int
-fastmem_topo_cpus(rte_cpuset_t *cpus)
+/*
+ * Copy the CPUs of the whole topology (all) or of a node; returns their
+ * count, -ENOMEM without a topology or -ENOENT for a node it does not have.
+ */
+static int
+copy_cpus(bool all, int node, rte_cpuset_t *cpus)
 {
+	const rte_cpuset_t *src = NULL;
+	struct topo_node *nd;
 	struct topo *t;
-	int ret = -ENOMEM;
+	int ret;
 
 	if (cpus == NULL)
 		return -EINVAL;
 	CPU_ZERO(cpus);
 	rte_spinlock_lock(&topo_lock);
 	t = topo_get();
-	if (t != NULL) {
-		*cpus = t->cpus;
+	if (all) {
+		ret = -ENOMEM;
+		if (t != NULL)
+			src = &t->cpus;
+	} else {
+		ret = -ENOENT;
+		nd = t != NULL ? node_by_id(t, node) : NULL;
+		if (nd != NULL)
+			src = &nd->cpus;
+	}
+	if (src != NULL) {
+		*cpus = *src;
 		ret = CPU_COUNT(cpus);
 	}
 	rte_spinlock_unlock(&topo_lock);
@@ -1269,24 +1290,15 @@ fastmem_topo_cpus(rte_cpuset_t *cpus)
 }
 
 int
+fastmem_topo_cpus(rte_cpuset_t *cpus)
+{
+	return copy_cpus(true, 0, cpus);
+}
+
+int
 fastmem_topo_node_cpus(int node, rte_cpuset_t *cpus)
 {
-	struct topo_node *nd;
-	struct topo *t;
-	int ret = -ENOENT;
-
-	if (cpus == NULL)
-		return -EINVAL;
-	CPU_ZERO(cpus);
-	rte_spinlock_lock(&topo_lock);
-	t = topo_get();
-	nd = t != NULL ? node_by_id(t, node) : NULL;
-	if (nd != NULL) {
-		*cpus = nd->cpus;
-		ret = CPU_COUNT(cpus);
-	}
-	rte_spinlock_unlock(&topo_lock);
-	return ret;
+	return copy_cpus(false, node, cpus);
 }
 
 int
@@ -1345,9 +1357,7 @@ lcore_query(unsigned int lcore_id, enum query q, enum rte_fastmem_attr attr, int
 	ret = lcore_cpuset(lcore_id, &cpus);
 	if (ret < 0)
 		return ret;
-	if (q == Q_BEST && fastmem_topo_attr_name(attr) == NULL)
-		return -EINVAL;
-	if (q == Q_ORDER && nodes == NULL && n > 0)
+	if (!query_args_valid(q, attr, nodes, n))
 		return -EINVAL;
 	rte_spinlock_lock(&topo_lock);
 	t = topo_get();

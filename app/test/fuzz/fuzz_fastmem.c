@@ -366,7 +366,7 @@ count_failure(int err, unsigned int cls)
 static size_t
 footprint(const struct obj *o)
 {
-	return o->cls < env.n_classes ? env.sizes[o->cls] : o->size;
+	return fm_test_footprint(env.sizes, env.n_classes, o->cls, o->size);
 }
 
 static uint64_t
@@ -398,13 +398,11 @@ verify(const struct obj *o)
 static void
 check_new(const void *ptr, size_t size, size_t align, unsigned int flags, unsigned int cls)
 {
-	size_t need = RTE_MAX(align, (size_t)16), i;
+	size_t need = fm_test_align(env.sizes, env.n_classes, cls, align), i;
 	uintptr_t start = (uintptr_t)ptr;
 	const uint8_t *p = ptr;
 	struct obj probe = { .size = size, .cls = cls };
 
-	if (cls < env.n_classes)
-		need = RTE_MAX(need, fm_test_class_align(env.sizes[cls]));
 	CHECK(start % need == 0, "%p (%zu B, align %zu) not %zu-aligned", ptr, size, align, need);
 	if (flags & RTE_FASTMEM_F_ZERO)
 		for (i = 0; i < size; i++)

@@ -248,7 +248,8 @@ attr_hbmcxl() {
 	Bandwidth-cxl-2) echo 15000 ;;
 	esac
 }
-synth snc2-hbm-cxl "pack:2 [numa(memory=128GiB)] group:2 [numa(memory=16GiB)] [numa(memory=4GiB)] core:2 pu:2"
+synth snc2-hbm-cxl "pack:2 [numa(memory=128GiB)] group:2 [numa(memory=16GiB)] \
+[numa(memory=4GiB)] core:2 pu:2"
 slit 10 slit_hbmcxl
 memattrs 4 10 attr_hbmcxl
 
@@ -310,7 +311,8 @@ tie_group() {
 }
 attr_ties() {
 	if [ "$(tie_group "$3")" = "$2" ] ||
-			{ [ "$(tie_group "$3")" = none ] && [ "$(tie_pkg "$3")" -eq $(($2 / 4)) ]; }; then
+			{ [ "$(tie_group "$3")" = none ] &&
+			[ "$(tie_pkg "$3")" -eq $(($2 / 4)) ]; }; then
 		if [ "$1" = Latency ]; then echo 80; else echo 100000; fi
 	elif [ "$(tie_pkg "$3")" -eq $(($2 / 4)) ]; then
 		if [ "$1" = Latency ]; then echo 90; else echo 80000; fi
