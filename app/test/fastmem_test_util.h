@@ -227,7 +227,10 @@ fm_test_node_add(const struct rte_memseg_list *msl, void *arg)
 	return 0;
 }
 
-/** Nodes EAL has memory on, one bit per node id: those fastmem can allocate on. */
+/**
+ * Nodes EAL has memory on, one bit per node id (CPU-less nodes fastmem
+ * backs with external heaps are not among them).
+ */
 static inline uint64_t
 fm_test_memory_nodes(void)
 {

@@ -9,6 +9,10 @@
  * get a memzone of their own, starting with a header at a 2 MiB boundary
  * so that the same pointer mask finds it.
  *
+ * Nodes EAL has no memory on (CPU-less HBM, CXL or NVM nodes) get their
+ * memzones from an external heap of hugepages bound to the node
+ * (fastmem_extmem.c); the rest of the allocator sees no difference.
+ *
  * Locks: the node lock covers only the free-slab list. Growth reserves a
  * memzone holding nothing but the node's grow lock, which only other
  * growers of the same node wait for: refills that find a slab never do.
@@ -23,6 +27,7 @@
 #include <rte_memory.h>
 
 #include "fastmem_debug.h"
+#include "fastmem_extmem.h"
 #include "fastmem_pvt.h"
 #include "fastmem_topology.h"
 
@@ -66,11 +71,19 @@ scan_once(void)
 		fastmem_backing_scan();
 }
 
+static bool
+eal_node(int node)
+{
+	return (eal_nodes & (UINT64_C(1) << node)) != 0;
+}
+
+/* A node EAL has memory on, or one an external heap can back. */
 bool
 fastmem_node_valid(int node)
 {
 	scan_once();
-	return node >= 0 && node < FASTMEM_MAX_NODES && (eal_nodes & (UINT64_C(1) << node));
+	return node >= 0 && node < FASTMEM_MAX_NODES &&
+		(eal_node(node) || fastmem_extmem_usable(node));
 }
 
 size_t
@@ -210,31 +223,55 @@ range_iova(const void *va, size_t len)
 	return iova;
 }
 
-/* Reserve a 2 MiB-aligned memzone on a node, IOVA-contiguous if EAL can. */
+/* Room left under a node's limit, in bytes. */
+static size_t
+limit_room(const struct fastmem_node *nd)
+{
+	uint64_t limit = fastmem_read(&nd->limit);
+	uint64_t backing = fastmem_read(&nd->backing);
+
+	return backing >= limit ? 0 : limit - backing;
+}
+
+/* Reserve a 2 MiB-aligned memzone on a heap, IOVA-contiguous if EAL can. */
+static const struct rte_memzone *
+reserve_aligned(const char *name, size_t len, int socket_id)
+{
+	const struct rte_memzone *mz;
+
+	mz = rte_memzone_reserve_aligned(name, len, socket_id, RTE_MEMZONE_IOVA_CONTIG,
+			FASTMEM_SLAB_SIZE);
+	if (mz == NULL)
+		mz = rte_memzone_reserve_aligned(name, len, socket_id, 0, FASTMEM_SLAB_SIZE);
+	return mz;
+}
+
+/* Reserve a memzone for a node: on EAL's heap of the node, or on the node's external heap. */
 static const struct rte_memzone *
 reserve_memzone(struct fastmem_state *st, size_t len, int node, char kind)
 {
 	char name[RTE_MEMZONE_NAMESIZE];
-	const struct rte_memzone *mz;
 	uint32_t seq;
 
 	rte_spinlock_lock(&st->mz_lock);
 	seq = st->mz_seq++;
 	rte_spinlock_unlock(&st->mz_lock);
 	snprintf(name, sizeof(name), "fastmem_%c%d_%" PRIu32, kind, node, seq);
-	mz = rte_memzone_reserve_aligned(name, len, node, RTE_MEMZONE_IOVA_CONTIG,
-			FASTMEM_SLAB_SIZE);
-	if (mz == NULL)
-		mz = rte_memzone_reserve_aligned(name, len, node, 0, FASTMEM_SLAB_SIZE);
-	return mz;
+	if (eal_node(node) && !fastmem_extmem_forced(node))
+		return reserve_aligned(name, len, node);
+	return fastmem_extmem_reserve(node, name, len, limit_room(&st->nodes[node]),
+			reserve_aligned);
 }
 
-/* Give a memzone back to EAL, accessible again for whoever gets it next. */
+/* Give a memzone of a node back, accessible again for whoever gets it next. */
 static void
-release_memzone(const struct rte_memzone *mz)
+release_memzone(const struct rte_memzone *mz, int node)
 {
 	fastmem_dbg_release(mz->addr, mz->len);
-	rte_memzone_free(mz);
+	if (fastmem_extmem_of(mz))
+		fastmem_extmem_free(node, mz);
+	else
+		rte_memzone_free(mz);
 }
 
 static int
@@ -254,16 +291,6 @@ mz_record(struct fastmem_state *st, const struct rte_memzone *mz, int node, uint
 	}
 	rte_spinlock_unlock(&st->mz_lock);
 	return idx;
-}
-
-/* Room left under a node's limit, in bytes. */
-static size_t
-limit_room(const struct fastmem_node *nd)
-{
-	uint64_t limit = fastmem_read(&nd->limit);
-	uint64_t backing = fastmem_read(&nd->backing);
-
-	return backing >= limit ? 0 : limit - backing;
 }
 
 /*
@@ -291,7 +318,7 @@ grow(struct fastmem_state *st, int node, uint32_t want_slabs)
 		return -ENOMEM;
 	idx = mz_record(st, mz, node, n);
 	if (idx < 0) {
-		rte_memzone_free(mz);
+		release_memzone(mz, node);
 		return -ENOSPC;
 	}
 	for (i = 0; i < n; i++) {
@@ -436,7 +463,7 @@ fastmem_node_trim(struct fastmem_state *st, int node)
 		rte_spinlock_unlock(&nd->lock);
 		/* Slabs are off every list now: free the memzones without the node lock. */
 		for (i = 0; i < n_victims; i++)
-			release_memzone(victims[i]);
+			release_memzone(victims[i], node);
 	} while (n_victims == RTE_DIM(victims));
 	rte_spinlock_unlock(&nd->grow_lock);
 	return released;
@@ -498,7 +525,8 @@ fastmem_large_alloc(struct fastmem_state *st, size_t size, size_t align, int nod
 void
 fastmem_large_free(struct fastmem_state *st, struct fastmem_large *l)
 {
-	struct fastmem_node *nd = &st->nodes[l->node];
+	int node = l->node;
+	struct fastmem_node *nd = &st->nodes[node];
 	const struct rte_memzone *mz = l->mz;
 
 	rte_spinlock_lock(&nd->lock);
@@ -509,7 +537,7 @@ fastmem_large_free(struct fastmem_state *st, struct fastmem_large *l)
 	fastmem_count(&nd->large_free, 1);
 	l->magic = 0;
 	rte_spinlock_unlock(&nd->lock);
-	release_memzone(mz);
+	release_memzone(mz, node);
 }
 
 void
@@ -533,7 +561,7 @@ fastmem_backing_fini(struct fastmem_state *st)
 			rte_spinlock_lock(&st->mz_lock);
 			st->mzs[idx].used = false;
 			rte_spinlock_unlock(&st->mz_lock);
-			release_memzone(st->mzs[idx].mz);
+			release_memzone(st->mzs[idx].mz, st->mzs[idx].node);
 		}
 	}
 }

@@ -402,16 +402,28 @@ void
 rte_fastmem_stats_reset(void)
 {
 	struct fastmem_state *st = fastmem_state_get();
-	unsigned int lcore_id, cls;
+	unsigned int lcore_id, cls, half;
 	int node;
 
 	if (st == NULL)
 		return;
 	rte_spinlock_lock(&stats_lock);
+	/*
+	 * Every allocation half before any free half, the readers' order
+	 * reversed: a free counted after the reset then belongs to an
+	 * allocation counted after it, or to an object live at the reset.
+	 */
+	memset(base_lcore, 0, sizeof(base_lcore));
+	memset(base_shared, 0, sizeof(base_shared));
+	for (half = 0; half < 2; half++) {
+		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
+			for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
+				fastmem_cache_counts(lcore_id, cls, -1, half == 1,
+					&base_lcore[lcore_id][cls]);
+			shared_counts(st, cls, half == 1, &base_shared[cls]);
+		}
+	}
 	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
-		for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
-			thread_counts(st, lcore_id, cls, &base_lcore[lcore_id][cls]);
-		thread_counts(st, RTE_MAX_LCORE, cls, &base_shared[cls]);
 		base_slab_acquires[cls] = 0;
 		base_slab_releases[cls] = 0;
 		for (node = 0; node < FASTMEM_MAX_NODES; node++) {

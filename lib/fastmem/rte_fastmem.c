@@ -711,7 +711,9 @@ rte_fastmem_trim(void)
 	if (st == NULL)
 		return -ENODEV;
 	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
-		if (!__atomic_load_n(&st->nodes[node].ready, __ATOMIC_ACQUIRE))
+		/* Not valid here: a secondary cannot reach external-heap nodes. */
+		if (!__atomic_load_n(&st->nodes[node].ready, __ATOMIC_ACQUIRE) ||
+				!fastmem_node_valid(node))
 			continue;
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
 			fastmem_bin_drain(st, &st->nodes[node].bins[cls], true);

@@ -59,7 +59,11 @@ struct rte_fastmem_node_info {
 	unsigned int n_cpus;        /**< CPUs whose default node it is; 0 for a CPU-less node. */
 	/** In the default nodeset: ordinary memory (see rte_fastmem_lcore_node()). */
 	bool is_default;
-	bool eal_usable;            /**< EAL can allocate memory on it now. */
+	/**
+	 * fastmem can allocate there: EAL has memory on it, or (primary
+	 * process) an external heap of hugepages bound to it backs it.
+	 */
+	bool eal_usable;
 };
 
 /**
