@@ -31,9 +31,15 @@
 #include "fastmem_pvt.h"
 #include "fastmem_topology.h"
 
-/* Growth reserves memzones of 2 slabs at first, doubling up to 64 slabs. */
+/*
+ * Growth reserves memzones of a 64th of what the node has, 2 to 64 slabs
+ * (4 to 128 MiB): small enough for trim to find wholly free ones while
+ * the node is small, few enough for EAL's memzone table when it is big
+ * (about 64 memzones per doubling).
+ */
 #define GROW_MIN_SLABS 2u
 #define GROW_MAX_SLABS 64u
+#define GROW_FRACTION 64u
 
 /*
  * Nodes EAL has memory on (bit per node) and the largest memzone it could
@@ -173,7 +179,6 @@ fastmem_backing_init(struct fastmem_state *st)
 
 		rte_spinlock_init(&nd->lock);
 		rte_spinlock_init(&nd->grow_lock);
-		TAILQ_INIT(&nd->free_slabs);
 		TAILQ_INIT(&nd->large);
 		nd->limit = SIZE_MAX;
 	}
@@ -330,10 +335,12 @@ grow(struct fastmem_state *st, int node, uint32_t want_slabs)
 		s->mz_idx = (uint16_t)idx;
 	}
 	rte_spinlock_lock(&nd->lock);
+	TAILQ_INIT(&st->mzs[idx].free);
 	for (i = 0; i < n; i++)
-		TAILQ_INSERT_TAIL(&nd->free_slabs,
+		TAILQ_INSERT_TAIL(&st->mzs[idx].free,
 			(struct fastmem_slab *)RTE_PTR_ADD(mz->addr, (size_t)i * FASTMEM_SLAB_SIZE),
 			link);
+	nd->mz_with_free[idx / 64] |= UINT64_C(1) << (idx % 64);
 	fastmem_set(&nd->n_free_slabs, nd->n_free_slabs + n);
 	st->mzs[idx].n_free = n;
 	fastmem_set(&nd->slab_backing, nd->slab_backing + (uint64_t)n * FASTMEM_SLAB_SIZE);
@@ -343,18 +350,35 @@ grow(struct fastmem_state *st, int node, uint32_t want_slabs)
 	return 0;
 }
 
+/* A free slab of the lowest memzone record that has one; node lock held. */
+static struct fastmem_slab *
+pop_free_slab_locked(struct fastmem_state *st, struct fastmem_node *nd)
+{
+	struct fastmem_slab *s;
+	struct fastmem_mz *m;
+	unsigned int w, idx;
+
+	for (w = 0; w < RTE_DIM(nd->mz_with_free) && nd->mz_with_free[w] == 0; w++)
+		;
+	if (w == RTE_DIM(nd->mz_with_free))
+		return NULL;
+	idx = w * 64 + rte_bsf64(nd->mz_with_free[w]);
+	m = &st->mzs[idx];
+	s = TAILQ_FIRST(&m->free);
+	TAILQ_REMOVE(&m->free, s, link);
+	if (--m->n_free == 0)
+		nd->mz_with_free[w] &= ~(UINT64_C(1) << (idx % 64));
+	fastmem_set(&nd->n_free_slabs, nd->n_free_slabs - 1);
+	return s;
+}
+
 static struct fastmem_slab *
 pop_free_slab(struct fastmem_state *st, struct fastmem_node *nd)
 {
 	struct fastmem_slab *s;
 
 	rte_spinlock_lock(&nd->lock);
-	s = TAILQ_FIRST(&nd->free_slabs);
-	if (s != NULL) {
-		TAILQ_REMOVE(&nd->free_slabs, s, link);
-		fastmem_set(&nd->n_free_slabs, nd->n_free_slabs - 1);
-		st->mzs[s->mz_idx].n_free--;
-	}
+	s = pop_free_slab_locked(st, nd);
 	rte_spinlock_unlock(&nd->lock);
 	return s;
 }
@@ -373,7 +397,8 @@ fastmem_node_take_slab(struct fastmem_state *st, int node)
 	/* Another grower may have been faster. */
 	s = pop_free_slab(st, nd);
 	if (s == NULL) {
-		want = (uint32_t)(fastmem_read(&nd->slab_backing) / FASTMEM_SLAB_SIZE);
+		want = (uint32_t)(fastmem_read(&nd->slab_backing) / FASTMEM_SLAB_SIZE /
+			GROW_FRACTION);
 		want = RTE_MAX(RTE_MIN(want, GROW_MAX_SLABS), GROW_MIN_SLABS);
 		if (grow(st, node, want) == 0)
 			s = pop_free_slab(st, nd);
@@ -394,9 +419,10 @@ fastmem_node_give_slabs(struct fastmem_state *st, int node, struct fastmem_slab_
 		TAILQ_REMOVE(slabs, s, link);
 		s->pub.cache_idx = __RTE_FASTMEM_LARGE_IDX;
 		s->pub.obj_size = 0;
-		/* LIFO: the most recently used slab is the warmest to reuse. */
-		TAILQ_INSERT_HEAD(&nd->free_slabs, s, link);
+		/* LIFO within the memzone: the most recently used slab is the warmest. */
+		TAILQ_INSERT_HEAD(&st->mzs[s->mz_idx].free, s, link);
 		st->mzs[s->mz_idx].n_free++;
+		nd->mz_with_free[s->mz_idx / 64] |= UINT64_C(1) << (s->mz_idx % 64);
 	}
 	fastmem_set(&nd->n_free_slabs, nd->n_free_slabs + n);
 	rte_spinlock_unlock(&nd->lock);
@@ -433,7 +459,6 @@ fastmem_node_trim(struct fastmem_state *st, int node)
 	const struct rte_memzone *victims[64];
 	unsigned int n_victims, i;
 	int64_t released = 0;
-	uint32_t s_idx;
 	int idx;
 
 	rte_spinlock_lock(&nd->grow_lock);
@@ -445,9 +470,8 @@ fastmem_node_trim(struct fastmem_state *st, int node)
 
 			if (!m->used || m->node != node || m->n_free != m->n_slabs)
 				continue;
-			for (s_idx = 0; s_idx < m->n_slabs; s_idx++)
-				TAILQ_REMOVE(&nd->free_slabs, (struct fastmem_slab *)RTE_PTR_ADD(
-					m->mz->addr, (size_t)s_idx * FASTMEM_SLAB_SIZE), link);
+			/* All its slabs are on its own list: off the node with one bit. */
+			nd->mz_with_free[idx / 64] &= ~(UINT64_C(1) << (idx % 64));
 			fastmem_set(&nd->n_free_slabs, nd->n_free_slabs - m->n_slabs);
 			fastmem_set(&nd->slab_backing,
 				nd->slab_backing - (uint64_t)m->n_slabs * FASTMEM_SLAB_SIZE);

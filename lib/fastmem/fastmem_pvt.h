@@ -176,9 +176,10 @@ struct __rte_cache_aligned fastmem_bin {
 /* A backing memzone of slabs. */
 struct fastmem_mz {
 	const struct rte_memzone *mz;
+	struct fastmem_slab_head free;  /* its free slabs, under the node lock */
 	int node;
 	uint32_t n_slabs;
-	uint32_t n_free;    /* its slabs in the node's free list */
+	uint32_t n_free;    /* slabs on its free list */
 	bool used;
 };
 
@@ -195,12 +196,19 @@ struct fastmem_large {
 
 #define FASTMEM_LARGE_MAGIC 0xfa57b16u
 
+/* Backing memzone records; memzones are at least 2 MiB, EAL allows 2560 by default. */
+#define FASTMEM_MAX_MZ 4096
+
 TAILQ_HEAD(fastmem_large_head, fastmem_large);
 
 struct __rte_cache_aligned fastmem_node {
-	/* Free slabs shared by every class of the node. */
+	/*
+	 * Free slabs shared by every class of the node, on their memzones'
+	 * lists; a bit per memzone record that has some. Slabs are taken from
+	 * the lowest record first, so the others drain and trim frees them.
+	 */
 	rte_spinlock_t lock;
-	struct fastmem_slab_head free_slabs;
+	uint64_t mz_with_free[FASTMEM_MAX_MZ / 64];
 	uint64_t n_free_slabs;
 	/*
 	 * Held by one grower at a time, over the memzone reservation; refills
@@ -219,9 +227,6 @@ struct __rte_cache_aligned fastmem_node {
 	struct fastmem_large_head large;
 	struct fastmem_bin bins[FASTMEM_NUM_CLASSES];
 };
-
-/* Backing memzone records; memzones are at least 2 MiB, EAL allows 2560 by default. */
-#define FASTMEM_MAX_MZ 4096
 
 #define FASTMEM_STATE_MZ "fastmem_state"
 #define FASTMEM_STATE_MAGIC 0xfa57fa57u
