@@ -469,8 +469,9 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 {
 	struct __rte_fastmem_cache *c;
 	uintptr_t first, spread = 0;
-	uint32_t idx;
+	uint32_t idx, diff = 0;
 	unsigned int i;
+	void *p;
 
 	if (likely(ptrs != NULL && n > 0 && ptrs[0] != NULL && !__RTE_FASTMEM_CHECKED)) {
 		/* One slab iff every address differs from the first below the slab bit. */
@@ -478,20 +479,20 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 		for (i = 1; i < n; i++)
 			spread |= (uintptr_t)ptrs[i] ^ first;
 		idx = __rte_fastmem_slab_of(ptrs[0])->cache_idx;
-		i = n;
 		if (spread >= RTE_FASTMEM_SLAB_SIZE) {
-			/* Several slabs: one cache still, if each new slab's header says so. */
+			/*
+			 * Several slabs: one cache still if every header says so.
+			 * Branch-free (objects of two slabs often alternate); a
+			 * NULL entry reads the first header and fails the test.
+			 */
 			for (i = 1; i < n; i++) {
-				if (((uintptr_t)ptrs[i] ^ first) < RTE_FASTMEM_SLAB_SIZE)
-					continue;
-				if (ptrs[i] == NULL ||
-						__rte_fastmem_slab_of(ptrs[i])->cache_idx != idx)
-					break;
-				first = (uintptr_t)ptrs[i];
+				p = ptrs[i] != NULL ? ptrs[i] : ptrs[0];
+				diff |= (__rte_fastmem_slab_of(p)->cache_idx ^ idx) |
+					(uint32_t)(ptrs[i] == NULL);
 			}
 		}
 		c = RTE_PER_LCORE(_fastmem_caches) + idx;
-		if (likely(i == n && c->cap - c->len >= n)) {
+		if (likely(diff == 0 && c->cap - c->len >= n)) {
 			__rte_fastmem_cache_push_bulk(c, ptrs, n);
 			return;
 		}
