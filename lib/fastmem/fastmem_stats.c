@@ -53,16 +53,21 @@ counts_add(struct fastmem_lcore_counts *a, const struct fastmem_lcore_counts *b)
 	a->nomem += b->nomem;
 }
 
-/* Add the shared path's counts of a class (one half, see fastmem_cache_counts()). */
+/*
+ * Add the shared path's counts of a class (one half, see
+ * fastmem_cache_counts()), of one node or of all (node < 0).
+ */
 static void
-shared_counts(const struct fastmem_state *st, unsigned int cls, bool frees,
+shared_counts(const struct fastmem_state *st, unsigned int cls, int node, bool frees,
 		struct fastmem_lcore_counts *c)
 {
-	int node;
+	int n;
 
-	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
-		const struct fastmem_bin *b = &st->nodes[node].bins[cls];
+	for (n = 0; n < FASTMEM_MAX_NODES; n++) {
+		const struct fastmem_bin *b = &st->nodes[n].bins[cls];
 
+		if (node >= 0 && n != node)
+			continue;
 		if (frees) {
 			c->n_free += fastmem_read(&b->shared_free);
 			c->free_miss += fastmem_read(&b->shared_free_miss);
@@ -87,7 +92,7 @@ thread_counts(const struct fastmem_state *st, unsigned int lcore_id, unsigned in
 		if (lcore_id < RTE_MAX_LCORE)
 			fastmem_cache_counts(lcore_id, cls, -1, frees, c);
 		else
-			shared_counts(st, cls, frees, c);
+			shared_counts(st, cls, -1, frees, c);
 		frees = !frees;
 	} while (!frees);
 }
@@ -145,21 +150,34 @@ class_of_size(size_t class_size)
 	return (int)cls;
 }
 
-/* Raw (not rebased) counts of a class over every lcore and the shared path. */
+/*
+ * Raw (not rebased) counts of a class, of one node or of all (node < 0),
+ * over every lcore and the shared path: every free half first.
+ */
 static void
-class_raw(const struct fastmem_state *st, unsigned int cls, struct fastmem_lcore_counts *total,
-		struct fastmem_lcore_counts *base)
+class_counts(const struct fastmem_state *st, unsigned int cls, int node,
+		struct fastmem_lcore_counts *total)
 {
 	unsigned int lcore_id;
 	bool frees = true;
 
 	memset(total, 0, sizeof(*total));
 	do {
-		shared_counts(st, cls, frees, total);
+		shared_counts(st, cls, node, frees, total);
 		for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
-			fastmem_cache_counts(lcore_id, cls, -1, frees, total);
+			fastmem_cache_counts(lcore_id, cls, node, frees, total);
 		frees = !frees;
 	} while (!frees);
+}
+
+/* class_counts() of all nodes, and the baseline to subtract. */
+static void
+class_raw(const struct fastmem_state *st, unsigned int cls, struct fastmem_lcore_counts *total,
+		struct fastmem_lcore_counts *base)
+{
+	unsigned int lcore_id;
+
+	class_counts(st, cls, -1, total);
 	*base = base_shared[cls];
 	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
 		counts_add(base, &base_lcore[lcore_id][cls]);
@@ -187,25 +205,12 @@ fastmem_stats_node_usage(const struct fastmem_state *st, int node, uint64_t *obj
 		uint64_t *bytes)
 {
 	struct fastmem_lcore_counts c;
-	unsigned int cls, lcore_id;
-	bool frees;
+	unsigned int cls;
 
 	*objs = fastmem_read(&st->nodes[node].large_live);
 	*bytes = fastmem_read(&st->nodes[node].large_bytes);
 	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
-		const struct fastmem_bin *b = &st->nodes[node].bins[cls];
-
-		memset(&c, 0, sizeof(c));
-		frees = true;
-		do {
-			for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
-				fastmem_cache_counts(lcore_id, cls, node, frees, &c);
-			if (frees)
-				c.n_free += fastmem_read(&b->shared_free);
-			else
-				c.n_alloc += fastmem_read(&b->shared_alloc);
-			frees = !frees;
-		} while (!frees);
+		class_counts(st, cls, node, &c);
 		if (c.n_alloc > c.n_free) {
 			*objs += c.n_alloc - c.n_free;
 			*bytes += (c.n_alloc - c.n_free) * __rte_fastmem_class_size(cls);
@@ -420,7 +425,7 @@ rte_fastmem_stats_reset(void)
 			for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
 				fastmem_cache_counts(lcore_id, cls, -1, half == 1,
 					&base_lcore[lcore_id][cls]);
-			shared_counts(st, cls, half == 1, &base_shared[cls]);
+			shared_counts(st, cls, -1, half == 1, &base_shared[cls]);
 		}
 	}
 	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
