@@ -503,6 +503,133 @@ test_bulk(void)
 	return TEST_SUCCESS;
 }
 
+/* Same n pointers, in any order. */
+static int
+same_set(void * const *a, void * const *b, unsigned int n)
+{
+	void *x[64], *y[64];
+
+	if (n > RTE_DIM(x))
+		return 0;
+	memcpy(x, a, sizeof(void *) * n);
+	memcpy(y, b, sizeof(void *) * n);
+	qsort(x, n, sizeof(void *), cmp_ptr);
+	qsort(y, n, sizeof(void *), cmp_ptr);
+	return memcmp(x, y, sizeof(void *) * n) == 0;
+}
+
+/* Every object is of the class of @p size. */
+static int
+all_of_class(void * const *objs, unsigned int n, size_t size)
+{
+	uint32_t class_size = __rte_fastmem_class_size(__rte_fastmem_size_to_class(size, 0));
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (__rte_fastmem_slab_of(objs[i])->obj_size != class_size)
+			return 0;
+	return 1;
+}
+
+/*
+ * The inline bulk paths: one slab; several slabs of one class (headers
+ * checked out of line); several classes (slow path); a free_bulk whose
+ * class differs from the last one's (the cache guess); NULL entries. Each
+ * free must reach its own class's cache: the objects come back from an
+ * allocation of that class, and (without debug checks, which bypass the
+ * caches) they are the ones just freed.
+ */
+static int
+test_bulk_paths(void)
+{
+	enum { N4K = 1100 };
+	void **big = malloc(sizeof(void *) * N4K);
+	void *bulk[8], *got[8], *small[8], *mid[8], *mixed[5], *other;
+	uint64_t live = live_objects();
+	rte_fastmem_handle_t h;
+	unsigned int i, a = 0, b = 0, round;
+	uintptr_t slab0;
+
+	TEST_ASSERT_NOT_NULL(big, "malloc");
+	/* 4 KiB objects fill a slab at 511: these span three. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(big, N4K, 4096, 0, 0), "4 KiB objects");
+	slab0 = (uintptr_t)__rte_fastmem_slab_of(big[0]);
+	/* Four of the first slab alternating with four of another. */
+	for (i = 0; i < N4K && (a < 4 || b < 4); i++) {
+		bool first = (uintptr_t)__rte_fastmem_slab_of(big[i]) == slab0;
+
+		if (first && a < 4)
+			bulk[2 * a++] = big[i];
+		else if (!first && b < 4)
+			bulk[2 * b++ + 1] = big[i];
+		else
+			continue;
+		big[i] = NULL;
+	}
+	TEST_ASSERT(a == 4 && b == 4, "no objects of two slabs");
+	rte_fastmem_free_bulk(big, N4K);
+	rte_fastmem_free_bulk(bulk, RTE_DIM(bulk));
+	TEST_ASSERT_EQUAL(live_objects(), live, "multi-slab free_bulk: %" PRIu64 " live",
+		live_objects() - live);
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(got, RTE_DIM(got), 4096, 0, 0), "realloc");
+	TEST_ASSERT(all_of_class(got, RTE_DIM(got), 4096), "multi-slab objects mis-routed");
+	TEST_ASSERT(__RTE_FASTMEM_CHECKED || same_set(got, bulk, RTE_DIM(got)),
+		"multi-slab free_bulk did not reach the cache");
+
+	/* Two slabs and another class: each object to its own cache. */
+	other = rte_fastmem_alloc(2048, 0, 0);
+	TEST_ASSERT_NOT_NULL(other, "2 KiB object");
+	mixed[0] = got[0];
+	mixed[1] = got[1];
+	mixed[2] = other;
+	mixed[3] = got[2];
+	mixed[4] = got[3];
+	rte_fastmem_free_bulk(mixed, RTE_DIM(mixed));
+	rte_fastmem_free_bulk(&got[4], 4);
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(got, RTE_DIM(got), 4096, 0, 0), "realloc");
+	TEST_ASSERT(all_of_class(got, RTE_DIM(got), 4096), "mixed free_bulk mis-routed");
+	other = rte_fastmem_alloc(2048, 0, 0);
+	TEST_ASSERT(all_of_class(&other, 1, 2048), "2 KiB object mis-routed");
+	rte_fastmem_free(other);
+	rte_fastmem_free_bulk(got, RTE_DIM(got));
+
+	/* Alternating classes: the guess of the last free_bulk's cache misses. */
+	for (round = 0; round < 3; round++) {
+		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(small, 8, 64, 0, 0), "64 B");
+		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(mid, 8, 256, 0, 0), "256 B");
+		memcpy(bulk, small, sizeof(small));
+		memcpy(got, mid, sizeof(mid));
+		rte_fastmem_free_bulk(small, 8);
+		rte_fastmem_free_bulk(mid, 8);
+		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(small, 8, 64, 0, 0), "64 B again");
+		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(mid, 8, 256, 0, 0), "256 B again");
+		TEST_ASSERT(all_of_class(small, 8, 64) && all_of_class(mid, 8, 256),
+			"alternating free_bulk mis-routed (round %u)", round);
+		TEST_ASSERT(__RTE_FASTMEM_CHECKED ||
+			(same_set(small, bulk, 8) && same_set(mid, got, 8)),
+			"alternating free_bulk missed its caches (round %u)", round);
+		rte_fastmem_free_bulk(mid, 8);
+		rte_fastmem_free_bulk(small, 8);
+	}
+
+	/* NULL entries: skipped by free_bulk (one slab) and hfree_bulk. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(small, 3, 64, 0, 0), "64 B");
+	rte_fastmem_free(small[1]);
+	small[1] = NULL;
+	rte_fastmem_free_bulk(small, 3);
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(128, 0, rte_fastmem_lcore_node(rte_lcore_id()),
+		&h), "hlookup");
+	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, mid, 8, 0), "halloc_bulk");
+	rte_fastmem_hfree(h, mid[5]);
+	mid[5] = NULL;
+	rte_fastmem_hfree_bulk(h, mid, 8);
+	rte_fastmem_hfree_bulk(h, mid, 0);
+	TEST_ASSERT_EQUAL(live_objects(), live, "bulk paths leaked %" PRIu64 " objects",
+		live_objects() - live);
+	free(big);
+	return TEST_SUCCESS;
+}
+
 /* All or nothing under a limit, and the allocator recovers. */
 static int
 test_bulk_limit(void)
@@ -1331,6 +1458,7 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_virt2iova),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_socket),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_paths),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_limit),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_limits),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_oom_recovery),

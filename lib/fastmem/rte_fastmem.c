@@ -334,6 +334,30 @@ __rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n)
 	}
 }
 
+void
+__rte_fastmem_free_bulk_slabs(struct __rte_fastmem_cache *c, uint32_t idx, void **ptrs,
+		unsigned int n)
+{
+	uint32_t diff = 0;
+	unsigned int i = 0;
+
+	/*
+	 * No branch per object (objects of two slabs often alternate in a
+	 * cache), and four per iteration, so the loop is not bound by its own.
+	 */
+	for (; i + 4 <= n; i += 4)
+		diff |= (__rte_fastmem_slab_of(ptrs[i])->cache_idx ^ idx) |
+			(__rte_fastmem_slab_of(ptrs[i + 1])->cache_idx ^ idx) |
+			(__rte_fastmem_slab_of(ptrs[i + 2])->cache_idx ^ idx) |
+			(__rte_fastmem_slab_of(ptrs[i + 3])->cache_idx ^ idx);
+	for (; i < n; i++)
+		diff |= __rte_fastmem_slab_of(ptrs[i])->cache_idx ^ idx;
+	if (diff == 0)
+		__rte_fastmem_cache_pushed(c, n);
+	else
+		__rte_fastmem_free_bulk_slow(ptrs, n);
+}
+
 /* Large objects, one memzone each: all or nothing, ptrs untouched on failure. */
 static int
 alloc_bulk_large(struct fastmem_state *st, void **ptrs, unsigned int n, size_t size,

@@ -453,10 +453,20 @@ void
 __rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n);
 
 /**
+ * @internal Bulk free of @p n objects of several slabs, not NULL, already
+ * copied above the top of cache @p c, of the first object's cache @p idx.
+ */
+__rte_experimental
+void
+__rte_fastmem_free_bulk_slabs(struct __rte_fastmem_cache *c, uint32_t idx, void **ptrs,
+		unsigned int n);
+
+/**
  * Free @p n objects of any classes and nodes.
  *
- * Inline when all objects are of one class and node and fit in the
- * cache; otherwise each run of such objects goes to its cache in one copy.
+ * Inline when all objects are of one slab and fit in the cache; objects of
+ * several slabs but one class and node still go to their cache in one copy,
+ * out of line; otherwise each run of such objects goes to its cache in one copy.
  *
  * @param ptrs
  *   The objects; NULL entries are skipped. NULL @p ptrs is a no-op.
@@ -468,33 +478,30 @@ static inline void
 rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 {
 	struct __rte_fastmem_cache *c;
-	uintptr_t first, spread = 0;
-	uint32_t idx, diff = 0;
-	unsigned int i;
-	void *p;
+	uintptr_t spread;
+	uint32_t idx;
+	bool null;
 
 	if (likely(ptrs != NULL && n > 0 && ptrs[0] != NULL && !__RTE_FASTMEM_CHECKED)) {
-		/* One slab iff every address differs from the first below the slab bit. */
-		first = (uintptr_t)ptrs[0];
-		for (i = 1; i < n; i++)
-			spread |= (uintptr_t)ptrs[i] ^ first;
 		idx = __rte_fastmem_slab_of(ptrs[0])->cache_idx;
-		if (spread >= RTE_FASTMEM_SLAB_SIZE) {
-			/*
-			 * Several slabs: one cache still if every header says so.
-			 * Branch-free (objects of two slabs often alternate); a
-			 * NULL entry reads the first header and fails the test.
-			 */
-			for (i = 1; i < n; i++) {
-				p = ptrs[i] != NULL ? ptrs[i] : ptrs[0];
-				diff |= (__rte_fastmem_slab_of(p)->cache_idx ^ idx) |
-					(uint32_t)(ptrs[i] == NULL);
+		c = __rte_fastmem_free_bulk_cache(idx);
+		/*
+		 * Copied above the stack's top, and kept if all objects are in
+		 * the first one's slab. Objects of several slabs have their
+		 * headers checked out of line: that loop would make every
+		 * caller's inline code heavy.
+		 */
+		if (likely(c->cap - c->len >= n)) {
+			__rte_fastmem_copy_objs(&c->objs[c->len], ptrs, n, (uintptr_t)ptrs[0],
+				&spread, &null);
+			if (likely(spread < RTE_FASTMEM_SLAB_SIZE)) {
+				__rte_fastmem_cache_pushed(c, n);
+				return;
 			}
-		}
-		c = RTE_PER_LCORE(_fastmem_caches) + idx;
-		if (likely(diff == 0 && c->cap - c->len >= n)) {
-			__rte_fastmem_cache_push_bulk(c, ptrs, n);
-			return;
+			if (!null) {
+				__rte_fastmem_free_bulk_slabs(c, idx, ptrs, n);
+				return;
+			}
 		}
 	}
 	__rte_fastmem_free_bulk_slow(ptrs, n);
@@ -639,16 +646,18 @@ static inline void
 rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 {
 	struct __rte_fastmem_cache *c;
-	unsigned int i;
-	uintptr_t null = 1;
+	bool null;
 
-	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && ptrs != NULL && !__RTE_FASTMEM_CHECKED)) {
+	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && ptrs != NULL && n > 0 &&
+			!__RTE_FASTMEM_CHECKED)) {
 		c = RTE_PER_LCORE(_fastmem_caches) + handle;
-		for (i = 0; i < n; i++)
-			null &= (uintptr_t)ptrs[i] != 0;
-		if (likely(c->cap - c->len >= n && n > 0 && null)) {
-			__rte_fastmem_cache_push_bulk(c, ptrs, n);
-			return;
+		/* Copied above the stack's top, kept if no entry is NULL. */
+		if (likely(c->cap - c->len >= n)) {
+			__rte_fastmem_copy_objs(&c->objs[c->len], ptrs, n, 0, NULL, &null);
+			if (likely(!null)) {
+				__rte_fastmem_cache_pushed(c, n);
+				return;
+			}
 		}
 	}
 	__rte_fastmem_hfree_bulk_slow(handle, ptrs, n);

@@ -16,6 +16,7 @@
  * experimental.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -110,6 +111,12 @@ RTE_DECLARE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_caches);
 /** @internal This thread's caches for its home node (row of the local node). */
 RTE_DECLARE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_home);
 
+/**
+ * @internal Cache index of this thread's last rte_fastmem_free_bulk(), a
+ * guess of the next one's: see __rte_fastmem_free_bulk_cache().
+ */
+RTE_DECLARE_PER_LCORE(uint32_t, _fastmem_free_hint);
+
 /** @internal Class index to size; arithmetic, so constant sizes fold. */
 static inline uint32_t
 __rte_fastmem_class_size(unsigned int cls)
@@ -170,7 +177,8 @@ __rte_fastmem_size_to_class(size_t size, size_t align)
 static inline const struct __rte_fastmem_slab_pub *
 __rte_fastmem_slab_of(const void *ptr)
 {
-	return (const void *)((uintptr_t)ptr & ~(uintptr_t)(RTE_FASTMEM_SLAB_SIZE - 1));
+	return (const struct __rte_fastmem_slab_pub *)
+		((uintptr_t)ptr & ~(uintptr_t)(RTE_FASTMEM_SLAB_SIZE - 1));
 }
 
 /** @internal Pop one object of @p size requested bytes; the caller checked len > 0. */
@@ -192,29 +200,132 @@ __rte_fastmem_cache_push(struct __rte_fastmem_cache *c, void *obj)
 	__atomic_store_n(&c->n_free, c->n_free + 1, __ATOMIC_RELEASE);
 }
 
-/** @internal Pop @p n objects of @p size requested bytes, newest first; 0 < n <= len. */
+/**
+ * @internal 16 bytes of an object array, moved by one vector load or store.
+ *
+ * Bulk calls move their arrays in these chunks, from the start of the
+ * moved range, whatever the compiler and -march: a load is then served
+ * from the store that wrote its chunk (store-to-load forwarding), where a
+ * load spanning two stores of another width would wait for both to reach
+ * the cache. A bulk alloc reads what the last bulk free wrote, and a bulk
+ * free often reads what a bulk alloc just wrote.
+ */
+typedef uintptr_t __rte_fastmem_chunk_t
+	__attribute__((vector_size(16), aligned(sizeof(void *)), __may_alias__));
+/** @internal Object pointers in a chunk. */
+#define __RTE_FASTMEM_CHUNK_OBJS (sizeof(__rte_fastmem_chunk_t) / sizeof(void *))
+
+/** @internal What a bulk copy saw of the pointers it copied. */
+struct __rte_fastmem_copy_seen {
+	__rte_fastmem_chunk_t spread; /**< OR of every pointer XOR the first. */
+	__rte_fastmem_chunk_t nulls;  /**< Non-zero where a pointer was NULL. */
+};
+
+/** @internal Move the chunk at @p i and note what it holds in @p seen. */
+static inline void
+__rte_fastmem_chunk_move(void **__rte_restrict dst, void * const *__rte_restrict src,
+		unsigned int i, uintptr_t first, struct __rte_fastmem_copy_seen *seen)
+{
+	__rte_fastmem_chunk_t chunk = *(const __rte_fastmem_chunk_t *)&src[i];
+
+	*(__rte_fastmem_chunk_t *)&dst[i] = chunk;
+	seen->spread |= chunk ^ first;
+	seen->nulls |= (__rte_fastmem_chunk_t)(chunk == 0);
+}
+
+/**
+ * @internal Copy @p n object pointers in chunks (the arrays do not overlap).
+ *
+ * Also tells whether all pointers are in the slab of @p first (NULL never
+ * is): their OR of XORs with it, in @p spread, is below the slab size; and
+ * whether any is NULL, in @p null. Callers ignoring these pass NULL and
+ * the compiler drops their computation.
+ */
+static inline void
+__rte_fastmem_copy_objs(void **__rte_restrict dst, void * const *__rte_restrict src,
+		unsigned int n, uintptr_t first, uintptr_t *spread, bool *null)
+{
+	const unsigned int k = __RTE_FASTMEM_CHUNK_OBJS;
+	struct __rte_fastmem_copy_seen seen = { { 0 }, { 0 } };
+	uintptr_t ored = 0, nulls = 0;
+	unsigned int i = 0, j;
+
+	/* Four chunks per iteration: a loop of one would be bound by its branch. */
+	for (; i + 4 * k <= n; i += 4 * k) {
+		__rte_fastmem_chunk_move(dst, src, i, first, &seen);
+		__rte_fastmem_chunk_move(dst, src, i + k, first, &seen);
+		__rte_fastmem_chunk_move(dst, src, i + 2 * k, first, &seen);
+		__rte_fastmem_chunk_move(dst, src, i + 3 * k, first, &seen);
+	}
+	for (; i + k <= n; i += k)
+		__rte_fastmem_chunk_move(dst, src, i, first, &seen);
+	for (; i < n; i++) {
+		dst[i] = src[i];
+		ored |= (uintptr_t)src[i] ^ first;
+		nulls |= src[i] == NULL;
+	}
+	for (j = 0; j < k; j++) {
+		ored |= seen.spread[j];
+		nulls |= seen.nulls[j];
+	}
+	if (spread != NULL)
+		*spread = ored;
+	if (null != NULL)
+		*null = nulls != 0;
+}
+
+/** @internal Pop the @p n newest objects of @p size bytes, in stack order; 0 < n <= len. */
 static inline void
 __rte_fastmem_cache_pop_bulk(struct __rte_fastmem_cache *c, void **objs, unsigned int n,
 		size_t size)
 {
-	/* A local end pointer: stores to objs[] could alias *c. */
-	void * const *top = &c->objs[c->len];
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		objs[i] = top[-1 - (int)i];
+	__rte_fastmem_copy_objs(objs, &c->objs[c->len - n], n, 0, NULL, NULL);
 	c->len -= n;
 	__atomic_store_n(&c->n_bytes, c->n_bytes + (uint64_t)n * size, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->n_alloc, c->n_alloc + n, __ATOMIC_RELEASE);
+}
+
+/** @internal Account for @p n objects copied above the top of the stack. */
+static inline void
+__rte_fastmem_cache_pushed(struct __rte_fastmem_cache *c, unsigned int n)
+{
+	c->len += n;
+	__atomic_store_n(&c->n_free, c->n_free + n, __ATOMIC_RELEASE);
 }
 
 /** @internal Push @p n > 0 objects; the caller checked cap - len >= n. */
 static inline void
 __rte_fastmem_cache_push_bulk(struct __rte_fastmem_cache *c, void * const *objs, unsigned int n)
 {
-	memcpy(&c->objs[c->len], objs, sizeof(void *) * n);
-	c->len += n;
-	__atomic_store_n(&c->n_free, c->n_free + n, __ATOMIC_RELEASE);
+	__rte_fastmem_copy_objs(&c->objs[c->len], objs, n, 0, NULL, NULL);
+	__rte_fastmem_cache_pushed(c, n);
+}
+
+/**
+ * @internal This thread's cache of index @p idx, for a bulk free.
+ *
+ * The cache's address comes from the thread's last bulk free when @p idx
+ * matches it, so loading the cache need not wait for @p idx: loaded from
+ * the slab header of an object the caller often stored just before, it is
+ * late, and a bulk alloc and free pair in a loop would be one long chain.
+ * The comparison is a branch, which the CPU predicts instead of waiting.
+ */
+static inline struct __rte_fastmem_cache *
+__rte_fastmem_free_bulk_cache(uint32_t idx)
+{
+	uint32_t hint = RTE_PER_LCORE(_fastmem_free_hint);
+	struct __rte_fastmem_cache *c = RTE_PER_LCORE(_fastmem_caches) + hint;
+
+	/*
+	 * Opaque before the comparison, and used on both of its sides: else
+	 * the compiler, knowing idx equals hint, may compute c from idx.
+	 */
+	__asm__("" : "+r" (c));
+	if (unlikely(idx != hint)) {
+		RTE_PER_LCORE(_fastmem_free_hint) = idx;
+		c += (ptrdiff_t)idx - (ptrdiff_t)hint;
+	}
+	return c;
 }
 
 #ifdef __cplusplus
