@@ -146,48 +146,77 @@ iterations(const struct bench_env *env, double cycles)
 	return RTE_MAX((uint64_t)n, UINT64_C(100));
 }
 
+/*
+ * Warm caches, fault pages in, fill per-lcore caches; and pace --duration.
+ * A short pilot can be optimistic (a pipeline's first objects fit in its
+ * ring), so runs grow, at most 8 times each, until one is long enough to
+ * trust its pace.
+ */
+static void
+series_warm_up(const struct bench_env *env, struct bench_series *s, bench_measure_t *measure)
+{
+	double m[BENCH_MAX_METRICS];
+	uint64_t n = pilot_iterations(env);
+
+	s->failed = measure(s->arg, n, m) != 0;
+	while (!s->failed && env->opts->duration != 0 && n < iterations(env, m[0]) / 2) {
+		n = RTE_MIN(iterations(env, m[0]), 8 * n);
+		s->failed = measure(s->arg, n, m) != 0;
+	}
+	s->n = iterations(env, m[0]);
+}
+
+/* Repetition @p r, tried again (up to BENCH_ATTEMPTS) if an lcore was preempted. */
+static void
+series_measure(struct bench_series *s, unsigned int r, bench_measure_t *measure)
+{
+	double m[BENCH_MAX_METRICS];
+	unsigned int t, j;
+	uint64_t before;
+
+	if (s->failed)
+		return;
+	for (t = 1; t <= BENCH_ATTEMPTS; t++) {
+		before = __atomic_load_n(&preemptions, __ATOMIC_RELAXED);
+		memset(m, 0, sizeof(m));
+		s->failed = measure(s->arg, s->n, m) != 0;
+		if (__atomic_load_n(&preemptions, __ATOMIC_RELAXED) == before)
+			break;
+	}
+	bench_measurements++;
+	bench_disturbed += t > BENCH_ATTEMPTS;
+	for (j = 0; j < BENCH_MAX_METRICS; j++)
+		s->v[j][r] = m[j];
+}
+
 void
 bench_series_run(const struct bench_env *env, struct bench_series *s, unsigned int n_series,
 		bench_measure_t *measure)
 {
-	uint64_t pilot = pilot_iterations(env);
-	double m[BENCH_MAX_METRICS];
-	unsigned int i, r, j, t;
-	uint64_t before, n;
+	unsigned int i, r;
 
 	for (i = 0; i < n_series; i++) {
-		/*
-		 * Warm caches, fault pages in, fill per-lcore caches; and pace
-		 * --duration. A short pilot can be optimistic (a pipeline's first
-		 * objects fit in its ring), so runs grow, at most 8 times each,
-		 * until one is long enough to trust its pace.
-		 */
-		n = pilot;
-		s[i].failed = measure(s[i].arg, n, m) != 0;
-		while (!s[i].failed && env->opts->duration != 0 &&
-				n < iterations(env, m[0]) / 2) {
-			n = RTE_MIN(iterations(env, m[0]), 8 * n);
-			s[i].failed = measure(s[i].arg, n, m) != 0;
-		}
-		s[i].n = iterations(env, m[0]);
+		series_warm_up(env, &s[i], measure);
 		/*
 		 * Then the repetitions, right after: interleaved with another
 		 * allocator's, they would start from the caches it left cold.
 		 */
-		for (r = 0; r < env->opts->repeat && !s[i].failed; r++) {
-			for (t = 1; t <= BENCH_ATTEMPTS; t++) {
-				before = __atomic_load_n(&preemptions, __ATOMIC_RELAXED);
-				memset(m, 0, sizeof(m));
-				s[i].failed = measure(s[i].arg, s[i].n, m) != 0;
-				if (__atomic_load_n(&preemptions, __ATOMIC_RELAXED) == before)
-					break;
-			}
-			bench_measurements++;
-			bench_disturbed += t > BENCH_ATTEMPTS;
-			for (j = 0; j < BENCH_MAX_METRICS; j++)
-				s[i].v[j][r] = m[j];
-		}
+		for (r = 0; r < env->opts->repeat; r++)
+			series_measure(&s[i], r, measure);
 	}
+}
+
+void
+bench_series_run_alternating(const struct bench_env *env, struct bench_series **s,
+		unsigned int n_series, bench_measure_t *measure)
+{
+	unsigned int i, r;
+
+	for (i = 0; i < n_series; i++)
+		series_warm_up(env, s[i], measure);
+	for (r = 0; r < env->opts->repeat; r++)
+		for (i = 0; i < n_series; i++)
+			series_measure(s[i], r, measure);
 }
 
 void

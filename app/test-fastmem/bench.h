@@ -50,10 +50,11 @@ extern const struct bench_scenario *const bench_scenarios[FASTMEM_NUM_SCENARIOS]
 
 /*
  * Workloads that scenario 7 runs on 1..N lcores; each measures every
- * allocator on @p k lcores and records its figures under @p sc with @p param.
+ * allocator on @p k lcores (the hot path: on each of the @p n_ks counts
+ * @p ks, in alternation) and records its figures under @p sc with @p param.
  */
 void hotpath_run(const struct bench_env *env, const struct bench_scenario *sc, size_t size,
-		unsigned int k, unsigned int param);
+		const unsigned int *ks, unsigned int n_ks, unsigned int param);
 void larson_run(const struct bench_env *env, const struct bench_scenario *sc, unsigned int k,
 		unsigned int param);
 void pipeline_run(const struct bench_env *env, const struct bench_scenario *sc, size_t size,
@@ -140,6 +141,13 @@ struct bench_series {
  */
 void bench_series_run(const struct bench_env *env, struct bench_series *s, unsigned int n_series,
 		bench_measure_t *measure);
+/*
+ * The same, with the repetitions of all series in turn: for series whose
+ * figures are compared with each other (one allocator on 1 and N lcores),
+ * so that a machine busier for a while weighs on all of them alike.
+ */
+void bench_series_run_alternating(const struct bench_env *env, struct bench_series **s,
+		unsigned int n_series, bench_measure_t *measure);
 void bench_series_stat(const struct bench_env *env, const struct bench_series *s,
 		unsigned int metric, struct bench_stat *st);
 

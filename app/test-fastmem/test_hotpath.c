@@ -95,40 +95,59 @@ hot_measure(void *arg, uint64_t n, double *m)
 
 void
 hotpath_run(const struct bench_env *env, const struct bench_scenario *sc, size_t size,
-		unsigned int k, unsigned int param)
+		const unsigned int *ks, unsigned int n_ks, unsigned int param)
 {
-	struct bench_series s[ALLOC_NUM];
-	struct hot_arg a[ALLOC_NUM];
+	struct bench_series *s = calloc((size_t)ALLOC_NUM * n_ks, sizeof(*s));
+	struct hot_arg *a = calloc((size_t)ALLOC_NUM * n_ks, sizeof(*a));
+	struct bench_series *ready[RTE_MAX_LCORE];
+	bool set_up[ALLOC_NUM][RTE_MAX_LCORE] = { { false } };
 	enum alloc_kind kind;
-	unsigned int i, n = 0;
+	unsigned int i, j, n;
 
+	if (s == NULL || a == NULL || n_ks > RTE_MAX_LCORE)
+		rte_panic("hot path: no memory for %u lcore counts\n", n_ks);
+	/* Each allocator on its lcore counts in turn, then the next allocator. */
 	BENCH_FOREACH_ALLOC(env, kind) {
-		/* A handful of objects: the loop holds one per lcore. */
-		if (alloc_ctx_init(&a[n].ctx, kind, size, 64, k) != 0) {
-			report_note(sc, kind, "FAILED: set-up for %zu B", size);
-			continue;
+		for (j = 0, n = 0; j < n_ks; j++) {
+			i = kind * n_ks + j;
+			/* A handful of objects: the loop holds one per lcore. */
+			if (alloc_ctx_init(&a[i].ctx, kind, size, 64, ks[j]) != 0) {
+				report_note(sc, kind, "FAILED: set-up for %zu B on %u lcores", size,
+					ks[j]);
+				continue;
+			}
+			a[i].env = env;
+			a[i].kind = kind;
+			a[i].k = ks[j];
+			s[i].kind = kind;
+			s[i].arg = &a[i];
+			set_up[kind][j] = true;
+			ready[n++] = &s[i];
 		}
-		a[n].env = env;
-		a[n].kind = kind;
-		a[n].k = k;
-		s[n].kind = kind;
-		s[n].arg = &a[n];
-		n++;
+		bench_series_run_alternating(env, ready, n, hot_measure);
 	}
-	bench_series_run(env, s, n, hot_measure);
-	for (i = 0; i < n; i++) {
-		report_series(env, sc, &s[i], 0, "alloc+free", "cycles", size, param, k, 1);
-		alloc_ctx_fini(&a[i].ctx);
-	}
+	/* Reported by lcore count, as the table reads. */
+	for (j = 0; j < n_ks; j++)
+		BENCH_FOREACH_ALLOC(env, kind) {
+			if (!set_up[kind][j])
+				continue;
+			i = kind * n_ks + j;
+			report_series(env, sc, &s[i], 0, "alloc+free", "cycles", size, param,
+				ks[j], 1);
+			alloc_ctx_fini(&a[i].ctx);
+		}
+	free(a);
+	free(s);
 }
 
 static void
 hotpath(const struct bench_env *env, const struct bench_scenario *sc)
 {
+	const unsigned int one = 1;
 	unsigned int i;
 
 	for (i = 0; i < env->opts->n_sizes; i++)
-		hotpath_run(env, sc, env->opts->sizes[i], 1, 0);
+		hotpath_run(env, sc, env->opts->sizes[i], &one, 1, 0);
 }
 
 const struct bench_scenario scenario_hotpath = {
