@@ -518,11 +518,11 @@ same_set(void * const *a, void * const *b, unsigned int n)
 	return memcmp(x, y, sizeof(void *) * n) == 0;
 }
 
-/* Every object is of the class of @p size. */
+/* Every object is of the class of @p ref (debug builds pad objects: not computed). */
 static int
-all_of_class(void * const *objs, unsigned int n, size_t size)
+same_class(void * const *objs, unsigned int n, const void *ref)
 {
-	uint32_t class_size = __rte_fastmem_class_size(__rte_fastmem_size_to_class(size, 0));
+	uint32_t class_size = __rte_fastmem_slab_of(ref)->obj_size;
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
@@ -572,7 +572,7 @@ test_bulk_paths(void)
 	TEST_ASSERT_EQUAL(live_objects(), live, "multi-slab free_bulk: %" PRIu64 " live",
 		live_objects() - live);
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(got, RTE_DIM(got), 4096, 0, 0), "realloc");
-	TEST_ASSERT(all_of_class(got, RTE_DIM(got), 4096), "multi-slab objects mis-routed");
+	TEST_ASSERT(same_class(got, RTE_DIM(got), bulk[0]), "multi-slab objects mis-routed");
 	TEST_ASSERT(__RTE_FASTMEM_CHECKED || same_set(got, bulk, RTE_DIM(got)),
 		"multi-slab free_bulk did not reach the cache");
 
@@ -587,9 +587,11 @@ test_bulk_paths(void)
 	rte_fastmem_free_bulk(mixed, RTE_DIM(mixed));
 	rte_fastmem_free_bulk(&got[4], 4);
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(got, RTE_DIM(got), 4096, 0, 0), "realloc");
-	TEST_ASSERT(all_of_class(got, RTE_DIM(got), 4096), "mixed free_bulk mis-routed");
+	TEST_ASSERT(same_class(got, RTE_DIM(got), bulk[0]), "mixed free_bulk mis-routed");
+	TEST_ASSERT(!same_class(&other, 1, bulk[0]), "2 KiB and 4 KiB of one class");
+	mixed[0] = other;
 	other = rte_fastmem_alloc(2048, 0, 0);
-	TEST_ASSERT(all_of_class(&other, 1, 2048), "2 KiB object mis-routed");
+	TEST_ASSERT(same_class(&other, 1, mixed[0]), "2 KiB object mis-routed");
 	rte_fastmem_free(other);
 	rte_fastmem_free_bulk(got, RTE_DIM(got));
 
@@ -603,7 +605,8 @@ test_bulk_paths(void)
 		rte_fastmem_free_bulk(mid, 8);
 		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(small, 8, 64, 0, 0), "64 B again");
 		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(mid, 8, 256, 0, 0), "256 B again");
-		TEST_ASSERT(all_of_class(small, 8, 64) && all_of_class(mid, 8, 256),
+		TEST_ASSERT(same_class(small, 8, bulk[0]) && same_class(mid, 8, got[0]) &&
+			!same_class(small, 1, got[0]),
 			"alternating free_bulk mis-routed (round %u)", round);
 		TEST_ASSERT(__RTE_FASTMEM_CHECKED ||
 			(same_set(small, bulk, 8) && same_set(mid, got, 8)),
