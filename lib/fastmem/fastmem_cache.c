@@ -216,7 +216,7 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 	struct fastmem_bin *b = &st->nodes[node].bins[cls];
 	struct fastmem_lcore *lc = thread_row();
 	struct __rte_fastmem_cache *c;
-	unsigned int got, i;
+	unsigned int got;
 
 	if (lc == NULL || (c = row_cache(lc, node, cls)) == NULL || n > c->cap) {
 		/*
@@ -251,10 +251,7 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 			return -ENOMEM;
 		fastmem_count(&lc->miss[cls].alloc_miss, n);
 	}
-	for (i = 0; i < n; i++)
-		objs[i] = c->objs[--c->len];
-	fastmem_count(&c->n_bytes, (uint64_t)n * size);
-	fastmem_count(&c->n_alloc, n);
+	__rte_fastmem_cache_pop_bulk(c, objs, n, size);
 	return 0;
 }
 
@@ -297,9 +294,7 @@ fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void * con
 		cache_make_room(st, c, b, n);
 		fastmem_count(&lc->miss[cls].free_miss, n);
 	}
-	memcpy(&c->objs[c->len], objs, sizeof(void *) * n);
-	c->len += n;
-	fastmem_count(&c->n_free, n);
+	__rte_fastmem_cache_push_bulk(c, objs, n);
 }
 
 void
