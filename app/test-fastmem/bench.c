@@ -190,23 +190,6 @@ series_measure(struct bench_series *s, unsigned int r, bench_measure_t *measure)
 }
 
 void
-bench_series_run(const struct bench_env *env, struct bench_series *s, unsigned int n_series,
-		bench_measure_t *measure)
-{
-	unsigned int i, r;
-
-	for (i = 0; i < n_series; i++) {
-		series_warm_up(env, &s[i], measure);
-		/*
-		 * Then the repetitions, right after: interleaved with another
-		 * allocator's, they would start from the caches it left cold.
-		 */
-		for (r = 0; r < env->opts->repeat; r++)
-			series_measure(&s[i], r, measure);
-	}
-}
-
-void
 bench_series_run_alternating(const struct bench_env *env, struct bench_series **s,
 		unsigned int n_series, bench_measure_t *measure)
 {
@@ -217,6 +200,23 @@ bench_series_run_alternating(const struct bench_env *env, struct bench_series **
 	for (r = 0; r < env->opts->repeat; r++)
 		for (i = 0; i < n_series; i++)
 			series_measure(s[i], r, measure);
+}
+
+void
+bench_series_run(const struct bench_env *env, struct bench_series *s, unsigned int n_series,
+		bench_measure_t *measure)
+{
+	struct bench_series *one;
+	unsigned int i;
+
+	/*
+	 * Each series' repetitions right after its warm-up: interleaved with
+	 * another allocator's, they would start from the caches it left cold.
+	 */
+	for (i = 0; i < n_series; i++) {
+		one = &s[i];
+		bench_series_run_alternating(env, &one, 1, measure);
+	}
 }
 
 void

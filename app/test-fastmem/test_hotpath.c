@@ -100,12 +100,11 @@ hotpath_run(const struct bench_env *env, const struct bench_scenario *sc, size_t
 	struct bench_series *s = calloc((size_t)ALLOC_NUM * n_ks, sizeof(*s));
 	struct hot_arg *a = calloc((size_t)ALLOC_NUM * n_ks, sizeof(*a));
 	struct bench_series *ready[RTE_MAX_LCORE];
-	bool set_up[ALLOC_NUM][RTE_MAX_LCORE] = { { false } };
 	enum alloc_kind kind;
 	unsigned int i, j, n;
 
-	if (s == NULL || a == NULL || n_ks > RTE_MAX_LCORE)
-		rte_panic("hot path: no memory for %u lcore counts\n", n_ks);
+	if (s == NULL || a == NULL || n_ks > RTE_DIM(ready))
+		rte_panic("hot path: %u lcore counts: too many, or no memory\n", n_ks);
 	/* Each allocator on its lcore counts in turn, then the next allocator. */
 	BENCH_FOREACH_ALLOC(env, kind) {
 		for (j = 0, n = 0; j < n_ks; j++) {
@@ -121,17 +120,16 @@ hotpath_run(const struct bench_env *env, const struct bench_scenario *sc, size_t
 			a[i].k = ks[j];
 			s[i].kind = kind;
 			s[i].arg = &a[i];
-			set_up[kind][j] = true;
 			ready[n++] = &s[i];
 		}
 		bench_series_run_alternating(env, ready, n, hot_measure);
 	}
-	/* Reported by lcore count, as the table reads. */
+	/* Reported by lcore count, as the table reads; no arg: set-up failed. */
 	for (j = 0; j < n_ks; j++)
 		BENCH_FOREACH_ALLOC(env, kind) {
-			if (!set_up[kind][j])
-				continue;
 			i = kind * n_ks + j;
+			if (s[i].arg == NULL)
+				continue;
 			report_series(env, sc, &s[i], 0, "alloc+free", "cycles", size, param,
 				ks[j], 1);
 			alloc_ctx_fini(&a[i].ctx);
