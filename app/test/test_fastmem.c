@@ -201,6 +201,14 @@ test_classes(void)
 			"request %zu gets %zu: %.1f %% waste", req, sizes[i],
 			100.0 * (double)(sizes[i] - req) / (double)req);
 	}
+	/* Every request gets the smallest class holding it (sizes unknown at build time). */
+	for (req = 1; req <= sizes[n - 1]; req++) {
+		volatile size_t opaque = req;
+		unsigned int cls = __rte_fastmem_size_to_class(opaque, 0);
+
+		TEST_ASSERT(cls < n && sizes[cls] >= req && (cls == 0 || sizes[cls - 1] < req),
+			"request %zu gets class %u", req, cls);
+	}
 	TEST_ASSERT(rte_fastmem_max_size() >= 512 * MIB || rte_fastmem_max_size() > sizes[n - 1],
 		"max size %zu", rte_fastmem_max_size());
 	return TEST_SUCCESS;

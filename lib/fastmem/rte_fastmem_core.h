@@ -117,6 +117,30 @@ RTE_DECLARE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_home);
  */
 RTE_DECLARE_PER_LCORE(uint32_t, _fastmem_free_hint);
 
+/**
+ * @internal log2 of @p x > 0, rounded down.
+ *
+ * x86's bsr leaves its destination alone when the source is 0, so it waits
+ * for whatever last wrote that register: in a loop of allocations that can
+ * be the previous call's last instruction, and each size lookup then waits
+ * for the previous call. A zeroed destination breaks that chain (lzcnt has
+ * no such input). Constants still fold.
+ */
+static inline unsigned int
+__rte_fastmem_log2(uint64_t x)
+{
+#if defined(RTE_ARCH_X86_64) && !defined(__LZCNT__)
+	uint64_t lg = 0;
+
+	if (__builtin_constant_p(x))
+		return 63 - __builtin_clzll(x);
+	__asm__("bsr %1, %0" : "+r" (lg) : "rm" (x));
+	return (unsigned int)lg;
+#else
+	return 63 - __builtin_clzll(x);
+#endif
+}
+
 /** @internal Class index to size; arithmetic, so constant sizes fold. */
 static inline uint32_t
 __rte_fastmem_class_size(unsigned int cls)
@@ -158,7 +182,7 @@ __rte_fastmem_size_to_class(size_t size, size_t align)
 	if (size <= 64) {
 		cls = (unsigned int)(size - 1) >> 4;
 	} else {
-		lg = rte_fls_u64((uint64_t)size - 1) - 1;
+		lg = __rte_fastmem_log2((uint64_t)size - 1);
 		cls = __RTE_FASTMEM_SMALL_CLASSES + (lg - 6) * 4 +
 			(unsigned int)(((size - 1) >> (lg - 2)) & 3);
 	}
