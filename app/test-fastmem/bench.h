@@ -53,8 +53,14 @@ extern const struct bench_scenario *const bench_scenarios[FASTMEM_NUM_SCENARIOS]
  * allocator on @p k lcores (the hot path: on each of the @p n_ks counts
  * @p ks, in alternation) and records its figures under @p sc with @p param.
  */
+/*
+ * Scenario 1's loop on each lcore count of @p ks, every allocator's and,
+ * with @p reference, REFERENCE_NAME's repetitions taking turns.
+ */
 void hotpath_run(const struct bench_env *env, const struct bench_scenario *sc, size_t size,
-		const unsigned int *ks, unsigned int n_ks, unsigned int param);
+		const unsigned int *ks, unsigned int n_ks, unsigned int param, bool reference);
+/* Row name of the hot path's loop without an allocator. */
+#define REFERENCE_NAME "reference"
 void larson_run(const struct bench_env *env, const struct bench_scenario *sc, unsigned int k,
 		unsigned int param);
 void pipeline_run(const struct bench_env *env, const struct bench_scenario *sc, size_t size,
@@ -129,6 +135,7 @@ extern unsigned int bench_disturbed;
 
 struct bench_series {
 	enum alloc_kind kind;
+	const char *name;           /* Row name if not the allocator's, else NULL. */
 	void *arg;                  /* For the measure function. */
 	uint64_t n;                 /* Iterations, from the warm-up. */
 	bool failed;

@@ -88,7 +88,7 @@ batch(const struct bench_env *env, const struct bench_scenario *sc)
 	/* What batch_measure() puts in m[]. */
 	static const char *const metrics[] = { "alloc+free", "alloc", "free" };
 	const unsigned int n_objs = env->opts->batch;
-	struct bench_series s[ALLOC_NUM];
+	struct bench_series s[ALLOC_NUM] = { 0 };
 	struct batch_arg a[ALLOC_NUM];
 	enum alloc_kind kind;
 	unsigned int z, i, m, n;

@@ -88,7 +88,7 @@ static void
 bulk(const struct bench_env *env, const struct bench_scenario *sc)
 {
 	const struct fastmem_opts *o = env->opts;
-	struct bench_series s[ALLOC_NUM];
+	struct bench_series s[ALLOC_NUM] = { 0 };
 	struct bulk_arg a[ALLOC_NUM];
 	enum alloc_kind kind;
 	unsigned int z, b, i, n;

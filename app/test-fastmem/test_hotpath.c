@@ -18,6 +18,7 @@
 struct hot_arg {
 	const struct bench_env *env;
 	enum alloc_kind kind;
+	bool reference;  /* The loop without an allocator, not kind's. */
 	unsigned int k;
 	struct alloc_ctx ctx;
 };
@@ -54,6 +55,35 @@ hot_run(enum alloc_kind kind, const struct alloc_ctx *ctx, size_t size, uint64_t
 	BENCH_DISPATCH(hot_loop, kind, size, ctx, n);
 }
 
+/*
+ * The loop of a per-lcore cache without an allocator around it: pop a
+ * pointer from a private stack and push it back, nothing shared between
+ * lcores. Scenario 7 runs it beside the allocators: when it loses
+ * throughput on N lcores, the machine does (vCPUs sharing a core, say),
+ * not an allocator.
+ */
+static __rte_noinline uint64_t
+reference_run(uint64_t n)
+{
+	struct {
+		unsigned int len;
+		void *objs[8];
+	} stack = { .len = RTE_DIM(stack.objs) };
+	uint64_t i;
+	void *p;
+
+	for (i = 0; i < RTE_DIM(stack.objs); i++)
+		stack.objs[i] = &stack.objs[i];
+	for (i = 0; i < n; i++) {
+		/* bench_escape() makes the stack memory, as a cache is. */
+		p = stack.objs[--stack.len];
+		bench_escape(p);
+		stack.objs[stack.len++] = p;
+		bench_escape(&stack);
+	}
+	return 0;
+}
+
 static int
 hot_lcore(void *arg)
 {
@@ -62,7 +92,10 @@ hot_lcore(void *arg)
 
 	bench_barrier_wait(w->start);
 	t0 = rte_rdtsc_precise();
-	w->fails = hot_run(w->arg->kind, &w->arg->ctx, w->arg->ctx.size, w->n);
+	if (w->arg->reference)
+		w->fails = reference_run(w->n);
+	else
+		w->fails = hot_run(w->arg->kind, &w->arg->ctx, w->arg->ctx.size, w->n);
 	w->cycles = rte_rdtsc_precise() - t0;
 	return 0;
 }
@@ -95,19 +128,20 @@ hot_measure(void *arg, uint64_t n, double *m)
 
 void
 hotpath_run(const struct bench_env *env, const struct bench_scenario *sc, size_t size,
-		const unsigned int *ks, unsigned int n_ks, unsigned int param)
+		const unsigned int *ks, unsigned int n_ks, unsigned int param, bool reference)
 {
-	struct bench_series *s = calloc((size_t)ALLOC_NUM * n_ks, sizeof(*s));
-	struct hot_arg *a = calloc((size_t)ALLOC_NUM * n_ks, sizeof(*a));
-	struct bench_series *ready[RTE_MAX_LCORE];
+	/* One row of series per allocator, and a last one for the reference. */
+	const unsigned int n_rows = ALLOC_NUM + 1;
+	struct bench_series *s = calloc((size_t)n_rows * n_ks, sizeof(*s));
+	struct hot_arg *a = calloc((size_t)n_rows * n_ks, sizeof(*a));
+	struct bench_series **ready = calloc((size_t)n_rows * n_ks, sizeof(*ready));
 	enum alloc_kind kind;
-	unsigned int i, j, n;
+	unsigned int i, j, n = 0;
 
-	if (s == NULL || a == NULL || n_ks > RTE_DIM(ready))
-		rte_panic("hot path: %u lcore counts: too many, or no memory\n", n_ks);
-	/* Each allocator on its lcore counts in turn, then the next allocator. */
-	BENCH_FOREACH_ALLOC(env, kind) {
-		for (j = 0, n = 0; j < n_ks; j++) {
+	if (s == NULL || a == NULL || ready == NULL)
+		rte_panic("hot path: no memory for %u lcore counts\n", n_ks);
+	for (j = 0; j < n_ks; j++) {
+		BENCH_FOREACH_ALLOC(env, kind) {
 			i = kind * n_ks + j;
 			/* A handful of objects: the loop holds one per lcore. */
 			if (alloc_ctx_init(&a[i].ctx, kind, size, 64, ks[j]) != 0) {
@@ -115,25 +149,40 @@ hotpath_run(const struct bench_env *env, const struct bench_scenario *sc, size_t
 					ks[j]);
 				continue;
 			}
-			a[i].env = env;
 			a[i].kind = kind;
-			a[i].k = ks[j];
 			s[i].kind = kind;
-			s[i].arg = &a[i];
 			ready[n++] = &s[i];
 		}
-		bench_series_run_alternating(env, ready, n, hot_measure);
-	}
-	/* Reported by lcore count, as the table reads; no arg: set-up failed. */
-	for (j = 0; j < n_ks; j++)
-		BENCH_FOREACH_ALLOC(env, kind) {
-			i = kind * n_ks + j;
-			if (s[i].arg == NULL)
-				continue;
-			report_series(env, sc, &s[i], 0, "alloc+free", "cycles", size, param,
-				ks[j], 1);
-			alloc_ctx_fini(&a[i].ctx);
+		if (reference) {
+			i = ALLOC_NUM * n_ks + j;
+			a[i].reference = true;
+			s[i].name = REFERENCE_NAME;
+			ready[n++] = &s[i];
 		}
+	}
+	for (i = 0; i < n_rows * n_ks; i++) {
+		a[i].env = env;
+		a[i].k = ks[i % n_ks];
+		s[i].arg = &a[i];
+	}
+	/*
+	 * Every repetition of every series in turn: a spell of a busier (or
+	 * slower) machine then weighs on all lcore counts and allocators alike.
+	 */
+	bench_series_run_alternating(env, ready, n, hot_measure);
+	/* Reported by lcore count, as the table reads. */
+	for (j = 0; j < n_ks; j++)
+		for (i = 0; i < n; i++) {
+			struct hot_arg *ai = ready[i]->arg;
+
+			if (ai->k != ks[j])
+				continue;
+			report_series(env, sc, ready[i], 0, "alloc+free", "cycles", size, param,
+				ks[j], 1);
+			if (!ai->reference)
+				alloc_ctx_fini(&ai->ctx);
+		}
+	free(ready);
 	free(a);
 	free(s);
 }
@@ -145,7 +194,7 @@ hotpath(const struct bench_env *env, const struct bench_scenario *sc)
 	unsigned int i;
 
 	for (i = 0; i < env->opts->n_sizes; i++)
-		hotpath_run(env, sc, env->opts->sizes[i], &one, 1, 0);
+		hotpath_run(env, sc, env->opts->sizes[i], &one, 1, 0, false);
 }
 
 const struct bench_scenario scenario_hotpath = {

@@ -288,7 +288,7 @@ void
 larson_run(const struct bench_env *env, const struct bench_scenario *sc, unsigned int k,
 		unsigned int param)
 {
-	struct bench_series s[ALLOC_NUM];
+	struct bench_series s[ALLOC_NUM] = { 0 };
 	struct larson_arg *a;
 	enum alloc_kind kind;
 	unsigned int i, n = 0;

@@ -236,7 +236,7 @@ void
 pipeline_run(const struct bench_env *env, const struct bench_scenario *sc, size_t size,
 		unsigned int k, unsigned int param)
 {
-	struct bench_series s[ALLOC_NUM];
+	struct bench_series s[ALLOC_NUM] = { 0 };
 	struct pipe_arg a[ALLOC_NUM];
 	enum alloc_kind kind;
 	unsigned int i, n = 0;
