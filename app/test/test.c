@@ -294,7 +294,7 @@ main(int argc, char **argv)
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
 		printf("Cannot initialize EAL: %s\n", rte_strerror(rte_errno));
-		return EXIT_FAILURE;
+		return TEST_EXIT_NO_EAL;
 	}
 
 	/* argv[ret] is the program name, the test names follow. */

@@ -26,6 +26,13 @@
 #define TEST_SUCCESS 0
 #define TEST_FAILED -1
 #define TEST_SKIPPED 77
+/*
+ * Exit status of a dpdk-test whose EAL could not start: a secondary process
+ * whose address space already holds something where the primary mapped
+ * memory (ASan's or the loader's random placements) exits with it, and
+ * whoever started it may try again.
+ */
+#define TEST_EXIT_NO_EAL 3
 
 /* Print where an assertion failed, with its printf-style message. */
 #define TEST_TRACE_FAILURE(expr, msg, ...) \

@@ -1392,7 +1392,7 @@ test_secondary_child(void)
 REGISTER_TEST_COMMAND(fastmem_secondary_child, test_secondary_child);
 
 static int
-run_secondary(void)
+run_secondary_once(void)
 {
 	char prefix[64], exe[4096];
 	const char *rt = rte_eal_get_runtime_dir();
@@ -1418,6 +1418,26 @@ run_secondary(void)
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * A secondary maps the primary's memory at the same addresses; when its
+ * own libraries (or ASan's regions) were placed there, its EAL cannot
+ * start. Placement is random per exec: try again, a few times.
+ */
+static int
+run_secondary(void)
+{
+	unsigned int attempt;
+	int rc = -1;
+
+	for (attempt = 1; attempt <= 5; attempt++) {
+		rc = run_secondary_once();
+		if (rc != TEST_EXIT_NO_EAL)
+			break;
+		printf("secondary process: EAL could not start (attempt %u)\n", attempt);
+	}
+	return rc;
 }
 
 static int
