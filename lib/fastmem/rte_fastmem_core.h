@@ -132,13 +132,12 @@ __rte_fastmem_log2(uint64_t x)
 #if defined(RTE_ARCH_X86_64) && !defined(__LZCNT__)
 	uint64_t lg = 0;
 
-	if (__builtin_constant_p(x))
-		return 63 - __builtin_clzll(x);
-	__asm__("bsr %1, %0" : "+r" (lg) : "rm" (x));
-	return (unsigned int)lg;
-#else
-	return 63 - __builtin_clzll(x);
+	if (!__builtin_constant_p(x)) {
+		__asm__("bsr %1, %0" : "+r" (lg) : "rm" (x));
+		return (unsigned int)lg;
+	}
 #endif
+	return 63 - __builtin_clzll(x);
 }
 
 /** @internal Class index to size; arithmetic, so constant sizes fold. */
