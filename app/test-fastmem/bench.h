@@ -50,21 +50,19 @@ extern const struct bench_scenario *const bench_scenarios[FASTMEM_NUM_SCENARIOS]
 
 /*
  * Workloads that scenario 7 runs on 1..N lcores; each measures every
- * allocator on @p k lcores (the hot path: on each of the @p n_ks counts
- * @p ks, in alternation) and records its figures under @p sc with @p param.
- */
-/*
- * Scenario 1's loop on each lcore count of @p ks, every allocator's and,
- * with @p reference, REFERENCE_NAME's repetitions taking turns.
+ * allocator on @p k lcores and records its figures under @p sc with
+ * @p param. The hot path runs on each of the @p n_ks counts @p ks, the
+ * repetitions of all its series taking turns, and with @p reference also
+ * runs its loop without an allocator (rows named REFERENCE_NAME).
  */
 void hotpath_run(const struct bench_env *env, const struct bench_scenario *sc, size_t size,
 		const unsigned int *ks, unsigned int n_ks, unsigned int param, bool reference);
-/* Row name of the hot path's loop without an allocator. */
-#define REFERENCE_NAME "reference"
 void larson_run(const struct bench_env *env, const struct bench_scenario *sc, unsigned int k,
 		unsigned int param);
 void pipeline_run(const struct bench_env *env, const struct bench_scenario *sc, size_t size,
 		unsigned int k, unsigned int param);
+/* Row name of the hot path's loop without an allocator. */
+#define REFERENCE_NAME "reference"
 
 /* Median, min and max of repeated measurements. */
 struct bench_stat {

@@ -170,18 +170,14 @@ hotpath_run(const struct bench_env *env, const struct bench_scenario *sc, size_t
 	 * slower) machine then weighs on all lcore counts and allocators alike.
 	 */
 	bench_series_run_alternating(env, ready, n, hot_measure);
-	/* Reported by lcore count, as the table reads. */
-	for (j = 0; j < n_ks; j++)
-		for (i = 0; i < n; i++) {
-			struct hot_arg *ai = ready[i]->arg;
+	/* ready[] is in lcore-count order, as the table reads. */
+	for (i = 0; i < n; i++) {
+		struct hot_arg *ai = ready[i]->arg;
 
-			if (ai->k != ks[j])
-				continue;
-			report_series(env, sc, ready[i], 0, "alloc+free", "cycles", size, param,
-				ks[j], 1);
-			if (!ai->reference)
-				alloc_ctx_fini(&ai->ctx);
-		}
+		report_series(env, sc, ready[i], 0, "alloc+free", "cycles", size, param, ai->k, 1);
+		if (!ai->reference)
+			alloc_ctx_fini(&ai->ctx);
+	}
 	free(ready);
 	free(a);
 	free(s);
