@@ -214,11 +214,15 @@ test_classes(void)
 	return TEST_SUCCESS;
 }
 
-/* Which class an object got, from its slab header. */
+/* Which class an object got, from its slab header; 0 for a large object. */
 static size_t
 obj_class_size(const void *obj)
 {
-	return __rte_fastmem_slab_of(obj)->obj_size;
+	uint32_t idx = __rte_fastmem_slab_of(obj)->cache_idx;
+
+	if (idx >= __RTE_FASTMEM_LARGE_IDX)
+		return 0;
+	return __rte_fastmem_class_size(idx % __RTE_FASTMEM_NUM_CLASSES);
 }
 
 /* Debug builds add a trailer to every object, and always move on realloc. */
@@ -530,11 +534,11 @@ same_set(void * const *a, void * const *b, unsigned int n)
 static int
 same_class(void * const *objs, unsigned int n, const void *ref)
 {
-	uint32_t class_size = __rte_fastmem_slab_of(ref)->obj_size;
+	size_t class_size = obj_class_size(ref);
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		if (__rte_fastmem_slab_of(objs[i])->obj_size != class_size)
+		if (obj_class_size(objs[i]) != class_size)
 			return 0;
 	return 1;
 }
@@ -642,6 +646,157 @@ test_bulk_paths(void)
 }
 
 /* All or nothing under a limit, and the allocator recovers. */
+/* Objects per slab of the class a request of @p size bytes gets (checks pad objects). */
+static unsigned int
+slab_slots_of(size_t size)
+{
+	return fastmem_slab_slots(__rte_fastmem_size_to_class(fastmem_dbg_request(size), 0));
+}
+
+/* Is @p obj in the slab run of @p of's slab? */
+static bool
+in_run_of(const void *obj, const void *of)
+{
+	uint32_t run = __rte_fastmem_slab_of(of)->run;
+
+	return (uintptr_t)obj - __rte_fastmem_run_base(of, run) < __rte_fastmem_run_len(run);
+}
+
+/* Every object is in its own slab's run, and none in a run of the other set's. */
+static int
+runs_apart(void * const *a, unsigned int na, void * const *b, unsigned int nb)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < na; i++)
+		if (!in_run_of(a[i], a[i]))
+			return 0;
+	for (j = 0; j < nb; j++)
+		if (!in_run_of(b[j], b[j]))
+			return 0;
+	for (i = 0; i < na; i++)
+		for (j = 0; j < nb; j++)
+			if (in_run_of(b[j], a[i]) || in_run_of(a[i], b[j]))
+				return 0;
+	return 1;
+}
+
+/* free_bulk(a, b, c) with b of another class: each goes to its own cache. */
+static int
+mixed_free_bulk(void *a, size_t a_size, void *b, size_t b_size, void *c)
+{
+	void *mixed[3] = { a, b, c }, *a_objs[2] = { a, c }, *got[2], *got_b;
+
+	rte_fastmem_free_bulk(mixed, RTE_DIM(mixed));
+	got_b = rte_fastmem_alloc(b_size, 0, 0);
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(got, 2, a_size, 0, 0), "realloc");
+	TEST_ASSERT(same_class(&got_b, 1, b) && same_class(got, 2, a),
+		"mixed free_bulk mis-routed");
+	TEST_ASSERT(__RTE_FASTMEM_CHECKED || (got_b == b && same_set(got, a_objs, 2)),
+		"mixed free_bulk did not reach the caches");
+	return TEST_SUCCESS;
+}
+
+/*
+ * Slab runs (fastmem_run.c): a bulk free trusts the first object's run to
+ * hold objects of its cache only. In one reserved memzone slabs are
+ * neighbours: class A, taking three slabs in a burst, gets one run over
+ * them (unless a 128 MiB boundary splits it); B's slab after them ends it;
+ * A's middle slab, once free, leaves A's run before B takes it. At each
+ * step no object lies in a run of the other class, and a free_bulk mixing
+ * them sends each object to its own cache.
+ */
+static int
+test_slab_runs(void)
+{
+	const size_t a_size = 64 * 1024, b_size = 48 * 1024;
+	const unsigned int per_a = slab_slots_of(a_size), per_b = slab_slots_of(b_size);
+	void *a[4 * 64], *b[2 * 64], *slab1;
+	unsigned int i;
+	int rc;
+
+	TEST_ASSERT(per_a > 0 && per_a <= 64 && per_b > 0 && per_b <= 64,
+		"%u / %u objects per slab", per_a, per_b);
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(32 * MIB, SOCKET_ID_ANY), "reserve");
+	/* A: slabs 0-2 of the memzone, one run. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(a, 3 * per_a, a_size, 0, 0), "A, 3 slabs");
+	for (i = 1; i < 3 * per_a; i++)
+		TEST_ASSERT(in_run_of(a[i], a[0]) ||
+			((uintptr_t)a[i] ^ (uintptr_t)a[0]) >= __RTE_FASTMEM_RUN_REGION,
+			"A's object %u is not in the run of its burst", i);
+	/* B: slab 3. A again: slab 4, not next to A's others. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(b, per_b, b_size, 0, 0), "B");
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(&a[3 * per_a], per_a, a_size, 0, 0), "A");
+	TEST_ASSERT(runs_apart(a, 4 * per_a, b, per_b), "A and B share a run");
+	rc = mixed_free_bulk(a[0], a_size, b[0], b_size, a[3 * per_a]);
+	if (rc != TEST_SUCCESS)
+		return rc;
+
+	/* A's middle slab goes back to the node, and B takes it. */
+	slab1 = (void *)(uintptr_t)__rte_fastmem_slab_of(a[per_a]);
+	rte_fastmem_free_bulk(&a[per_a], per_a);
+	rte_fastmem_cache_flush();
+	rte_fastmem_trim();
+	TEST_ASSERT_EQUAL(__rte_fastmem_slab_of(slab1)->cache_idx, __RTE_FASTMEM_LARGE_IDX,
+		"A's middle slab is still A's");
+	TEST_ASSERT(!in_run_of(slab1, a[0]) && !in_run_of(slab1, a[2 * per_a]),
+		"a free slab is in A's run");
+	memmove(&a[per_a], &a[2 * per_a], sizeof(void *) * 2 * per_a);
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(&b[per_b], per_b, b_size, 0, 0), "B again");
+	TEST_ASSERT(__rte_fastmem_slab_of(b[per_b]) == __rte_fastmem_slab_of(slab1),
+		"B did not take A's old slab");
+	TEST_ASSERT(runs_apart(a, 3 * per_a, b, 2 * per_b), "A and B share a run");
+	rc = mixed_free_bulk(a[0], a_size, b[per_b], b_size, a[per_a]);
+	if (rc != TEST_SUCCESS)
+		return rc;
+	rte_fastmem_free_bulk(a, 3 * per_a);
+	rte_fastmem_free_bulk(b, 2 * per_b);
+	return TEST_SUCCESS;
+}
+
+/* Does memzone record @p b start one page after @p a ends? */
+static bool
+mz_before(const struct fastmem_mz *a, const struct fastmem_mz *b)
+{
+	return (uintptr_t)a->mz->addr + (a->n_slabs + 1) * FASTMEM_SLAB_SIZE ==
+		(uintptr_t)b->mz->addr;
+}
+
+/*
+ * Slab runs across memzones: growth reserves small memzones, which EAL
+ * puts one page (the next one's malloc header) apart; a class growing in
+ * a burst gets one run across such neighbours. Checked for every pair of
+ * consecutive slabs of the burst whose memzones are neighbours.
+ */
+static int
+test_slab_run_links(void)
+{
+	const size_t size = 64 * 1024;
+	const unsigned int per_slab = slab_slots_of(size);
+	struct fastmem_state *st = fastmem_state_get();
+	void *objs[6 * 64];
+	unsigned int i, n = 6 * per_slab, linked = 0;
+
+	TEST_ASSERT(per_slab > 0 && per_slab <= 64, "%u objects per slab", per_slab);
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, n, size, 0, 0), "burst");
+	for (i = per_slab; i < n; i += per_slab) {
+		const struct fastmem_slab *s = (const void *)__rte_fastmem_slab_of(objs[i - 1]);
+		const struct fastmem_slab *t = (const void *)__rte_fastmem_slab_of(objs[i]);
+		const struct fastmem_mz *ms = &st->mzs[s->mz_idx], *mt = &st->mzs[t->mz_idx];
+
+		/* EAL carves memzones upwards with hugepages, downwards without. */
+		if (ms == mt || ((uintptr_t)s ^ (uintptr_t)t) >= __RTE_FASTMEM_RUN_REGION ||
+				(!mz_before(ms, mt) && !mz_before(mt, ms)))
+			continue;
+		linked++;
+		TEST_ASSERT(in_run_of(t, s) && in_run_of(s, t),
+			"slabs of neighbour memzones are not in one run");
+	}
+	printf("%u of %u slab pairs crossed to a neighbour memzone\n", linked, n / per_slab - 1);
+	rte_fastmem_free_bulk(objs, n);
+	return TEST_SUCCESS;
+}
+
 static int
 test_bulk_limit(void)
 {
@@ -1490,6 +1645,8 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_socket),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_paths),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_slab_runs),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_slab_run_links),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_limit),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_limits),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_oom_recovery),

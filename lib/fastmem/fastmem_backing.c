@@ -179,6 +179,7 @@ fastmem_backing_init(struct fastmem_state *st)
 
 		rte_spinlock_init(&nd->lock);
 		rte_spinlock_init(&nd->grow_lock);
+		rte_spinlock_init(&nd->run_lock);
 		TAILQ_INIT(&nd->large);
 		nd->limit = SIZE_MAX;
 	}
@@ -288,7 +289,8 @@ mz_record(struct fastmem_state *st, const struct rte_memzone *mz, int node, uint
 	for (i = 0; i < FASTMEM_MAX_MZ; i++) {
 		if (!st->mzs[i].used) {
 			st->mzs[i] = (struct fastmem_mz){
-				.mz = mz, .node = node, .n_slabs = n_slabs, .used = true,
+				.mz = mz, .node = node, .n_slabs = n_slabs,
+				.run_prev = -1, .run_next = -1, .used = true,
 			};
 			idx = i;
 			break;
@@ -331,15 +333,20 @@ grow(struct fastmem_state *st, int node, uint32_t want_slabs)
 
 		memset(s, 0, sizeof(*s));
 		s->pub.cache_idx = __RTE_FASTMEM_LARGE_IDX;
+		s->pub.run = fastmem_run_word(s, s);
 		s->pub.iova = range_iova(s, FASTMEM_SLAB_SIZE);
 		s->mz_idx = (uint16_t)idx;
 	}
+	fastmem_run_link_mz(st, idx);
 	rte_spinlock_lock(&nd->lock);
 	TAILQ_INIT(&st->mzs[idx].free);
-	for (i = 0; i < n; i++)
-		TAILQ_INSERT_TAIL(&st->mzs[idx].free,
-			(struct fastmem_slab *)RTE_PTR_ADD(mz->addr, (size_t)i * FASTMEM_SLAB_SIZE),
-			link);
+	for (i = 0; i < n; i++) {
+		struct fastmem_slab *s = RTE_PTR_ADD(mz->addr, (size_t)i * FASTMEM_SLAB_SIZE);
+
+		/* Claimable by a neighbour's bin from now on, not before. */
+		s->list = FASTMEM_LIST_NODE;
+		TAILQ_INSERT_TAIL(&st->mzs[idx].free, s, link);
+	}
 	nd->mz_with_free[idx / 64] |= UINT64_C(1) << (idx % 64);
 	fastmem_set(&nd->n_free_slabs, nd->n_free_slabs + n);
 	st->mzs[idx].n_free = n;
@@ -350,12 +357,24 @@ grow(struct fastmem_state *st, int node, uint32_t want_slabs)
 	return 0;
 }
 
+/* Take free slab @p s off its memzone's list; node lock held. */
+static void
+free_slab_remove(struct fastmem_state *st, struct fastmem_node *nd, struct fastmem_slab *s)
+{
+	struct fastmem_mz *m = &st->mzs[s->mz_idx];
+
+	TAILQ_REMOVE(&m->free, s, link);
+	if (--m->n_free == 0)
+		nd->mz_with_free[s->mz_idx / 64] &= ~(UINT64_C(1) << (s->mz_idx % 64));
+	fastmem_set(&nd->n_free_slabs, nd->n_free_slabs - 1);
+	s->list = FASTMEM_LIST_NONE;
+}
+
 /* A free slab of the lowest memzone record that has one; node lock held. */
 static struct fastmem_slab *
 pop_free_slab_locked(struct fastmem_state *st, struct fastmem_node *nd)
 {
 	struct fastmem_slab *s;
-	struct fastmem_mz *m;
 	unsigned int w, idx;
 
 	for (w = 0; w < RTE_DIM(nd->mz_with_free) && nd->mz_with_free[w] == 0; w++)
@@ -363,12 +382,8 @@ pop_free_slab_locked(struct fastmem_state *st, struct fastmem_node *nd)
 	if (w == RTE_DIM(nd->mz_with_free))
 		return NULL;
 	idx = w * 64 + rte_bsf64(nd->mz_with_free[w]);
-	m = &st->mzs[idx];
-	s = TAILQ_FIRST(&m->free);
-	TAILQ_REMOVE(&m->free, s, link);
-	if (--m->n_free == 0)
-		nd->mz_with_free[w] &= ~(UINT64_C(1) << (idx % 64));
-	fastmem_set(&nd->n_free_slabs, nd->n_free_slabs - 1);
+	s = TAILQ_FIRST(&st->mzs[idx].free);
+	free_slab_remove(st, nd, s);
 	return s;
 }
 
@@ -383,8 +398,9 @@ pop_free_slab(struct fastmem_state *st, struct fastmem_node *nd)
 	return s;
 }
 
-struct fastmem_slab *
-fastmem_node_take_slab(struct fastmem_state *st, int node)
+/* A free slab of the node, growing it if there is none; not yet of any class. */
+static struct fastmem_slab *
+node_take_free_slab(struct fastmem_state *st, int node)
 {
 	struct fastmem_node *nd = &st->nodes[node];
 	struct fastmem_slab *s;
@@ -407,6 +423,31 @@ fastmem_node_take_slab(struct fastmem_state *st, int node)
 	return s;
 }
 
+struct fastmem_slab *
+fastmem_node_claim_near(struct fastmem_state *st, int node, struct fastmem_slab *near)
+{
+	struct fastmem_node *nd = &st->nodes[node];
+	struct fastmem_slab *s;
+
+	rte_spinlock_lock(&nd->lock);
+	s = fastmem_run_free_neighbour(st, node, near);
+	if (s != NULL)
+		free_slab_remove(st, nd, s);
+	rte_spinlock_unlock(&nd->lock);
+	return s;
+}
+
+struct fastmem_slab *
+fastmem_node_take_slab(struct fastmem_state *st, int node, unsigned int cls,
+		struct fastmem_slab *claimed)
+{
+	struct fastmem_slab *s = claimed != NULL ? claimed : node_take_free_slab(st, node);
+
+	if (s != NULL)
+		fastmem_run_join(st, node, s, cls);
+	return s;
+}
+
 void
 fastmem_node_give_slabs(struct fastmem_state *st, int node, struct fastmem_slab_head *slabs,
 		unsigned int n)
@@ -414,11 +455,12 @@ fastmem_node_give_slabs(struct fastmem_state *st, int node, struct fastmem_slab_
 	struct fastmem_node *nd = &st->nodes[node];
 	struct fastmem_slab *s;
 
+	/* Out of their runs before another class can take them. */
+	fastmem_run_leave(st, node, slabs);
 	rte_spinlock_lock(&nd->lock);
 	while ((s = TAILQ_FIRST(slabs)) != NULL) {
 		TAILQ_REMOVE(slabs, s, link);
-		s->pub.cache_idx = __RTE_FASTMEM_LARGE_IDX;
-		s->pub.obj_size = 0;
+		s->list = FASTMEM_LIST_NODE;
 		/* LIFO within the memzone: the most recently used slab is the warmest. */
 		TAILQ_INSERT_HEAD(&st->mzs[s->mz_idx].free, s, link);
 		st->mzs[s->mz_idx].n_free++;
@@ -479,6 +521,7 @@ fastmem_node_trim(struct fastmem_state *st, int node)
 				nd->backing - (uint64_t)m->n_slabs * FASTMEM_SLAB_SIZE);
 			released += (int64_t)m->n_slabs * FASTMEM_SLAB_SIZE;
 			victims[n_victims++] = m->mz;
+			fastmem_run_unlink_mz(st, idx);
 			/* Readers of the records (telemetry) take only mz_lock. */
 			rte_spinlock_lock(&st->mz_lock);
 			m->used = false;
@@ -527,6 +570,7 @@ fastmem_large_alloc(struct fastmem_state *st, size_t size, size_t align, int nod
 	*l = (struct fastmem_large){
 		.pub = {
 			.cache_idx = __RTE_FASTMEM_LARGE_IDX,
+			.run = fastmem_run_word(mz->addr, mz->addr),
 			.iova = range_iova(mz->addr, len),
 		},
 		.mz = mz,

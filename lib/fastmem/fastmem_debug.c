@@ -219,7 +219,7 @@ fastmem_dbg_free(struct fastmem_state *st, void *obj, uint32_t want_idx)
 				fastmem_idx_node(p->cache_idx), NULL);
 			return false;
 		}
-		POISON(obj, p->obj_size);
+		POISON(obj, ((const struct fastmem_slab *)p)->obj_size);
 		return true;
 	}
 	if (rte_mem_virt2memseg_list(obj) == NULL || slab_memzone_of(st, obj) == NULL) {
@@ -235,7 +235,7 @@ fastmem_dbg_free(struct fastmem_state *st, void *obj, uint32_t want_idx)
 	}
 	cls = fastmem_idx_class(s->pub.cache_idx);
 	node = fastmem_idx_node(s->pub.cache_idx);
-	slot = s->pub.obj_size;
+	slot = s->obj_size;
 	off = RTE_PTR_DIFF(obj, s) - fastmem_slab_data_offset(cls);
 	slot_idx = (unsigned int)(off / slot);
 	if (RTE_PTR_DIFF(obj, s) < fastmem_slab_data_offset(cls) || off % slot != 0 ||

@@ -123,7 +123,8 @@ fastmem_slab_slots(unsigned int cls)
 
 /* Which bin list a slab is on. */
 enum fastmem_slab_list {
-	FASTMEM_LIST_NONE,    /* free in the node pool, or being carved */
+	FASTMEM_LIST_NONE,    /* between the node and a bin */
+	FASTMEM_LIST_NODE,    /* free, on its memzone's list in the node */
 	FASTMEM_LIST_PARTIAL, /* in a partial bucket */
 	FASTMEM_LIST_FULL,    /* every slot out */
 	FASTMEM_LIST_SPARE,   /* empty, kept by the bin */
@@ -138,6 +139,7 @@ TAILQ_HEAD(fastmem_slab_head, fastmem_slab);
 struct fastmem_slab {
 	struct __rte_fastmem_slab_pub pub; /* read by the inline free path */
 	void *free_head;    /* slots given back, linked through their first word */
+	uint32_t obj_size;  /* class size */
 	uint32_t n_used;    /* slots out of the slab: in caches, depots or the application */
 	uint32_t n_slots;
 	uint32_t bump;      /* slots [bump, n_slots) were never handed out */
@@ -157,6 +159,7 @@ struct __rte_cache_aligned fastmem_bin {
 	struct fastmem_slab_head partial[FASTMEM_FILL_BUCKETS];
 	struct fastmem_slab_head full;
 	struct fastmem_slab *spare;
+	struct fastmem_slab *newest; /* slab taken last, while the bin has it: runs grow from it */
 	uint64_t n_partial;
 	uint64_t n_full;
 	/* Counters, written under lock. */
@@ -180,6 +183,8 @@ struct fastmem_mz {
 	int node;
 	uint32_t n_slabs;
 	uint32_t n_free;    /* slabs on its free list */
+	int16_t run_prev;   /* record of the memzone a slab run may extend into, or -1 */
+	int16_t run_next;
 	bool used;
 };
 
@@ -215,6 +220,8 @@ struct __rte_cache_aligned fastmem_node {
 	 * that find a free slab never take it.
 	 */
 	rte_spinlock_t grow_lock;
+	/* Slab runs and memzone neighbours (fastmem_run.c); never held with a bin lock. */
+	rte_spinlock_t run_lock;
 	bool ready;          /* bins set up */
 	uint64_t backing;    /* bytes of memzones: slabs and large objects */
 	uint64_t limit;
@@ -254,7 +261,12 @@ void fastmem_backing_scan(void);
 size_t fastmem_backing_max_len(void);
 bool fastmem_node_valid(int node);
 int fastmem_node_ready(struct fastmem_state *st, int node);
-struct fastmem_slab *fastmem_node_take_slab(struct fastmem_state *st, int node);
+/* A free slab next to @p near, a slab the caller's bin lock keeps, off the free lists; or NULL. */
+struct fastmem_slab *fastmem_node_claim_near(struct fastmem_state *st, int node,
+		struct fastmem_slab *near);
+/* Slab @p claimed (from claim_near), or else any free slab, joined to (node, cls). */
+struct fastmem_slab *fastmem_node_take_slab(struct fastmem_state *st, int node,
+		unsigned int cls, struct fastmem_slab *claimed);
 void fastmem_node_give_slabs(struct fastmem_state *st, int node, struct fastmem_slab_head *slabs,
 		unsigned int n);
 int fastmem_node_reserve(struct fastmem_state *st, int node, size_t size);
@@ -265,6 +277,21 @@ struct fastmem_large *fastmem_large_of(const void *ptr);
 int fastmem_node_order(int node, int *nodes, unsigned int n);
 void fastmem_node_order_reset(void);
 uint32_t fastmem_node_order_generation(void);
+
+/* fastmem_run.c */
+/* pub.run of the run from the slab at @p first to the one at @p last (in one region). */
+uint32_t fastmem_run_word(const void *first, const void *last);
+/* A free slab joins the cache of (node, cls): its header and the runs around it. */
+void fastmem_run_join(struct fastmem_state *st, int node, struct fastmem_slab *s,
+		unsigned int cls);
+/* Slabs leave their cache before they go back to the node's free slabs. */
+void fastmem_run_leave(struct fastmem_state *st, int node, struct fastmem_slab_head *slabs);
+/* A free slab next to @p s, in the node's free lists; node lock held. */
+struct fastmem_slab *fastmem_run_free_neighbour(struct fastmem_state *st, int node,
+		struct fastmem_slab *s);
+/* A memzone record is new (its slabs free), or goes (its slabs free, node lock held). */
+void fastmem_run_link_mz(struct fastmem_state *st, int idx);
+void fastmem_run_unlink_mz(struct fastmem_state *st, int idx);
 
 /* fastmem_slab.c */
 int fastmem_bin_init(struct fastmem_bin *b, int node, unsigned int cls);

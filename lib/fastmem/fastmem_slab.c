@@ -64,12 +64,10 @@ slab_link(struct fastmem_bin *b, struct fastmem_slab *s)
 	}
 }
 
-/* Set up a free slab for a bin's class; O(1): slots are handed out by bumping. */
+/* Set up a slab that joined a bin's class; O(1): slots are handed out by bumping. */
 static void
 slab_carve(struct fastmem_bin *b, struct fastmem_slab *s)
 {
-	s->pub.cache_idx = fastmem_cache_idx(b->node, b->cls);
-	s->pub.obj_size = __rte_fastmem_class_size(b->cls);
 	s->free_head = NULL;
 	s->n_used = 0;
 	s->n_slots = fastmem_slab_slots(b->cls);
@@ -83,7 +81,7 @@ static unsigned int
 slab_take(struct fastmem_bin *b, struct fastmem_slab *s, void **objs, unsigned int n)
 {
 	uint8_t *data = (uint8_t *)s + fastmem_slab_data_offset(b->cls);
-	uint32_t size = s->pub.obj_size;
+	uint32_t size = s->obj_size;
 	unsigned int k = 0;
 
 	slab_unlink(b, s);
@@ -158,15 +156,21 @@ fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, u
 			k += slab_take(b, s, objs + k, n - k);
 			continue;
 		}
-		/* Never hold the bin lock while the node finds (or grows) a slab. */
+		/*
+		 * A free slab next to the newest one lengthens its run; the bin
+		 * lock keeps the newest alive while the node looks. Never hold
+		 * the bin lock while the node finds (or grows) any other slab.
+		 */
+		s = b->newest != NULL ? fastmem_node_claim_near(st, b->node, b->newest) : NULL;
 		rte_spinlock_unlock(&b->lock);
-		s = fastmem_node_take_slab(st, b->node);
+		s = fastmem_node_take_slab(st, b->node, b->cls, s);
 		if (s == NULL)
 			return k;
 		slab_carve(b, s);
 		rte_spinlock_lock(&b->lock);
 		fastmem_count(&b->slab_acquires, 1);
 		slab_link(b, s);
+		b->newest = s;
 	}
 	rte_spinlock_unlock(&b->lock);
 	return k;
@@ -189,6 +193,8 @@ slab_give(struct fastmem_bin *b, void *obj, struct fastmem_slab_head *released,
 		b->spare = s;
 		s->list = FASTMEM_LIST_SPARE;
 	} else {
+		if (s == b->newest)
+			b->newest = NULL;
 		TAILQ_INSERT_TAIL(released, s, link);
 		(*n_released)++;
 		fastmem_count(&b->slab_releases, 1);
@@ -226,6 +232,8 @@ fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_
 		slab_give(b, b->depot[--b->depot_len], &released, &n_released);
 	s = b->spare;
 	if (s != NULL && release_spare) {
+		if (s == b->newest)
+			b->newest = NULL;
 		slab_unlink(b, s);
 		TAILQ_INSERT_TAIL(&released, s, link);
 		n_released++;

@@ -339,20 +339,18 @@ __rte_fastmem_free_bulk_slabs(struct __rte_fastmem_cache *c, uint32_t idx, void 
 		unsigned int n)
 {
 	uint32_t diff = 0;
-	unsigned int i = 0;
+	unsigned int i;
 
 	/*
-	 * No branch per object (objects of two slabs often alternate in a
-	 * cache), and four per iteration, so the loop is not bound by its own.
+	 * One branch per object, on NULL: predicted, where one on the slab
+	 * would not be (objects of two slabs often alternate in a cache).
 	 */
-	for (; i + 4 <= n; i += 4)
-		diff |= (__rte_fastmem_slab_of(ptrs[i])->cache_idx ^ idx) |
-			(__rte_fastmem_slab_of(ptrs[i + 1])->cache_idx ^ idx) |
-			(__rte_fastmem_slab_of(ptrs[i + 2])->cache_idx ^ idx) |
-			(__rte_fastmem_slab_of(ptrs[i + 3])->cache_idx ^ idx);
-	for (; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (unlikely(ptrs[i] == NULL))
+			break;
 		diff |= __rte_fastmem_slab_of(ptrs[i])->cache_idx ^ idx;
-	if (diff == 0)
+	}
+	if (i == n && diff == 0)
 		__rte_fastmem_cache_pushed(c, n);
 	else
 		__rte_fastmem_free_bulk_slow(ptrs, n);

@@ -453,8 +453,9 @@ void
 __rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n);
 
 /**
- * @internal Bulk free of @p n objects of several slabs, not NULL, already
- * copied above the top of cache @p c, of the first object's cache @p idx.
+ * @internal Bulk free of @p n objects, not all of the first one's slab run,
+ * already copied above the top of cache @p c, of the first object's cache
+ * @p idx.
  */
 __rte_experimental
 void
@@ -464,9 +465,11 @@ __rte_fastmem_free_bulk_slabs(struct __rte_fastmem_cache *c, uint32_t idx, void 
 /**
  * Free @p n objects of any classes and nodes.
  *
- * Inline when all objects are of one slab and fit in the cache; objects of
- * several slabs but one class and node still go to their cache in one copy,
- * out of line; otherwise each run of such objects goes to its cache in one copy.
+ * Inline when all objects are of the first one's slab run (neighbouring
+ * slabs of one class and node, often all of a class's) and fit in the
+ * cache; objects of other slabs but the same class and node still go to
+ * their cache in one copy, out of line; otherwise each run of such objects
+ * goes to its cache in one copy.
  *
  * @param ptrs
  *   The objects; NULL entries are skipped. NULL @p ptrs is a no-op.
@@ -477,31 +480,30 @@ __rte_experimental
 static inline void
 rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 {
+	const struct __rte_fastmem_slab_pub *slab;
 	struct __rte_fastmem_cache *c;
-	uintptr_t spread;
-	uint32_t idx;
-	bool null;
+	uint32_t idx, run;
 
 	if (likely(ptrs != NULL && n > 0 && ptrs[0] != NULL && !__RTE_FASTMEM_CHECKED)) {
-		idx = __rte_fastmem_slab_of(ptrs[0])->cache_idx;
+		slab = __rte_fastmem_slab_of(ptrs[0]);
+		idx = slab->cache_idx;
 		c = __rte_fastmem_free_bulk_cache(idx);
 		/*
 		 * Copied above the stack's top, and kept if all objects are in
-		 * the first one's slab. Objects of several slabs have their
-		 * headers checked out of line: that loop would make every
-		 * caller's inline code heavy.
+		 * the first one's slab run. Others have their headers checked
+		 * out of line: that loop would make every caller's inline code
+		 * heavy.
 		 */
 		if (likely(c->cap - c->len >= n)) {
-			__rte_fastmem_copy_objs(&c->objs[c->len], ptrs, n, (uintptr_t)ptrs[0],
-				&spread, &null);
-			if (likely(spread < RTE_FASTMEM_SLAB_SIZE)) {
+			run = __atomic_load_n(&slab->run, __ATOMIC_RELAXED);
+			if (likely(!__rte_fastmem_copy_objs(&c->objs[c->len], ptrs, n,
+					__RTE_FASTMEM_COPY_IN_RANGE,
+					__rte_fastmem_run_base(ptrs[0], run),
+					__rte_fastmem_run_len(run))))
 				__rte_fastmem_cache_pushed(c, n);
-				return;
-			}
-			if (!null) {
+			else
 				__rte_fastmem_free_bulk_slabs(c, idx, ptrs, n);
-				return;
-			}
+			return;
 		}
 	}
 	__rte_fastmem_free_bulk_slow(ptrs, n);
@@ -646,15 +648,14 @@ static inline void
 rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 {
 	struct __rte_fastmem_cache *c;
-	bool null;
 
 	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && ptrs != NULL && n > 0 &&
 			!__RTE_FASTMEM_CHECKED)) {
 		c = RTE_PER_LCORE(_fastmem_caches) + handle;
 		/* Copied above the stack's top, kept if no entry is NULL. */
 		if (likely(c->cap - c->len >= n)) {
-			__rte_fastmem_copy_objs(&c->objs[c->len], ptrs, n, 0, NULL, &null);
-			if (likely(!null)) {
+			if (likely(!__rte_fastmem_copy_objs(&c->objs[c->len], ptrs, n,
+					__RTE_FASTMEM_COPY_NOT_NULL, 0, 0))) {
 				__rte_fastmem_cache_pushed(c, n);
 				return;
 			}

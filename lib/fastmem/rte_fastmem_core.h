@@ -98,9 +98,35 @@ struct __rte_cache_aligned __rte_fastmem_cache {
  */
 struct __rte_fastmem_slab_pub {
 	uint32_t cache_idx;  /**< node * classes + class, or __RTE_FASTMEM_LARGE_IDX. */
-	uint32_t obj_size;   /**< Class size (slabs); 0 for large objects. */
+	/**
+	 * The slab's run: the slabs around it, inside its aligned
+	 * __RTE_FASTMEM_RUN_REGION, between which every fastmem object is of
+	 * its cache_idx; a bulk free checks all its objects against this one
+	 * range. Index of the run's first slab in the region in bits 0-7,
+	 * number of slabs (at least 1: a run holds its slab) in bits 8-15.
+	 * Read and written whole: see fastmem_run.c.
+	 */
+	uint32_t run;
 	rte_iova_t iova;     /**< IOVA of the slab's first byte, RTE_BAD_IOVA if unknown. */
 };
+
+/** @internal Slab runs stay inside aligned regions of this size (64 slabs). */
+#define __RTE_FASTMEM_RUN_REGION (UINT64_C(128) << 20)
+
+/** @internal First byte of the slab run @p run of the slab of @p obj. */
+static inline uintptr_t
+__rte_fastmem_run_base(const void *obj, uint32_t run)
+{
+	return ((uintptr_t)obj & ~(uintptr_t)(__RTE_FASTMEM_RUN_REGION - 1)) +
+		((uintptr_t)(run & 0xff) << RTE_FASTMEM_SLAB_SHIFT);
+}
+
+/** @internal Length of the slab run @p run in bytes. */
+static inline uintptr_t
+__rte_fastmem_run_len(uint32_t run)
+{
+	return (uintptr_t)(run >> 8) << RTE_FASTMEM_SLAB_SHIFT;
+}
 
 /**
  * @internal This thread's caches, indexed by (node * classes + class).
@@ -238,63 +264,81 @@ typedef uintptr_t __rte_fastmem_chunk_t
 /** @internal Object pointers in a chunk. */
 #define __RTE_FASTMEM_CHUNK_OBJS (sizeof(__rte_fastmem_chunk_t) / sizeof(void *))
 
-/** @internal What a bulk copy saw of the pointers it copied. */
-struct __rte_fastmem_copy_seen {
-	__rte_fastmem_chunk_t spread; /**< OR of every pointer XOR the first. */
-	__rte_fastmem_chunk_t nulls;  /**< Non-zero where a pointer was NULL. */
+/** @internal A chunk's lanes as signed values, for comparisons. */
+typedef intptr_t __rte_fastmem_chunk_signed_t
+	__attribute__((vector_size(16), aligned(sizeof(void *)), __may_alias__));
+
+/** @internal Adding it maps unsigned order onto signed order (SSE4.2 compares signed only). */
+#define __RTE_FASTMEM_SIGN_BIT ((uintptr_t)1 << (sizeof(uintptr_t) * 8 - 1))
+
+/** @internal What a bulk copy checks of the pointers it copies. */
+enum __rte_fastmem_copy_check {
+	__RTE_FASTMEM_COPY_ANY,      /**< Nothing. */
+	__RTE_FASTMEM_COPY_NOT_NULL, /**< That none is NULL. */
+	__RTE_FASTMEM_COPY_IN_RANGE, /**< That all are in [base, base + len), len > 0. */
 };
 
-/** @internal Move the chunk at @p i and note what it holds in @p seen. */
-static inline void
+/**
+ * @internal Move the chunk at @p i; set the lanes of @p outside whose
+ * pointer fails @p check. A pointer p is in the range when p - base is
+ * below len, unsigned: (p - base) ^ sign <= (len - 1) ^ sign, signed,
+ * where (p - base) ^ sign is p - (base ^ sign), and @p sbase and @p slast
+ * are base ^ sign and (len - 1) ^ sign.
+ */
+static __rte_always_inline void
 __rte_fastmem_chunk_move(void **__rte_restrict dst, void * const *__rte_restrict src,
-		unsigned int i, uintptr_t first, struct __rte_fastmem_copy_seen *seen)
+		unsigned int i, enum __rte_fastmem_copy_check check, uintptr_t sbase,
+		intptr_t slast, __rte_fastmem_chunk_signed_t *outside)
 {
 	__rte_fastmem_chunk_t chunk = *(const __rte_fastmem_chunk_t *)&src[i];
 
 	*(__rte_fastmem_chunk_t *)&dst[i] = chunk;
-	seen->spread |= chunk ^ first;
-	seen->nulls |= (__rte_fastmem_chunk_t)(chunk == 0);
+	if (check == __RTE_FASTMEM_COPY_NOT_NULL)
+		*outside |= (__rte_fastmem_chunk_signed_t)(chunk == 0);
+	else if (check == __RTE_FASTMEM_COPY_IN_RANGE)
+		*outside |= (__rte_fastmem_chunk_signed_t)(chunk - sbase) > slast;
 }
 
 /**
- * @internal Copy @p n object pointers in chunks (the arrays do not overlap).
+ * @internal Copy @p n object pointers in chunks (the arrays do not overlap),
+ * checking them as @p check (a constant) says.
  *
- * Also tells whether all pointers are in the slab of @p first (NULL never
- * is): their OR of XORs with it, in @p spread, is below the slab size; and
- * whether any is NULL, in @p null. Callers ignoring these pass NULL and
- * the compiler drops their computation.
+ * A free checks that its objects are all in the first one's slab run
+ * (NULL never is), or that none is NULL.
+ *
+ * @return
+ *   true if a pointer failed the check.
  */
-static inline void
+static __rte_always_inline bool
 __rte_fastmem_copy_objs(void **__rte_restrict dst, void * const *__rte_restrict src,
-		unsigned int n, uintptr_t first, uintptr_t *spread, bool *null)
+		unsigned int n, enum __rte_fastmem_copy_check check, uintptr_t base, uintptr_t len)
 {
 	const unsigned int k = __RTE_FASTMEM_CHUNK_OBJS;
-	struct __rte_fastmem_copy_seen seen = { { 0 }, { 0 } };
-	uintptr_t ored = 0, nulls = 0;
+	const uintptr_t sbase = base ^ __RTE_FASTMEM_SIGN_BIT;
+	const intptr_t slast = (intptr_t)((len - 1) ^ __RTE_FASTMEM_SIGN_BIT);
+	__rte_fastmem_chunk_signed_t outside = { 0 };
+	bool failed = false;
 	unsigned int i = 0, j;
 
 	/* Four chunks per iteration: a loop of one would be bound by its branch. */
 	for (; i + 4 * k <= n; i += 4 * k) {
-		__rte_fastmem_chunk_move(dst, src, i, first, &seen);
-		__rte_fastmem_chunk_move(dst, src, i + k, first, &seen);
-		__rte_fastmem_chunk_move(dst, src, i + 2 * k, first, &seen);
-		__rte_fastmem_chunk_move(dst, src, i + 3 * k, first, &seen);
+		__rte_fastmem_chunk_move(dst, src, i, check, sbase, slast, &outside);
+		__rte_fastmem_chunk_move(dst, src, i + k, check, sbase, slast, &outside);
+		__rte_fastmem_chunk_move(dst, src, i + 2 * k, check, sbase, slast, &outside);
+		__rte_fastmem_chunk_move(dst, src, i + 3 * k, check, sbase, slast, &outside);
 	}
 	for (; i + k <= n; i += k)
-		__rte_fastmem_chunk_move(dst, src, i, first, &seen);
+		__rte_fastmem_chunk_move(dst, src, i, check, sbase, slast, &outside);
 	for (; i < n; i++) {
 		dst[i] = src[i];
-		ored |= (uintptr_t)src[i] ^ first;
-		nulls |= src[i] == NULL;
+		if (check == __RTE_FASTMEM_COPY_NOT_NULL)
+			failed |= src[i] == NULL;
+		else if (check == __RTE_FASTMEM_COPY_IN_RANGE)
+			failed |= (uintptr_t)src[i] - base >= len;
 	}
-	for (j = 0; j < k; j++) {
-		ored |= seen.spread[j];
-		nulls |= seen.nulls[j];
-	}
-	if (spread != NULL)
-		*spread = ored;
-	if (null != NULL)
-		*null = nulls != 0;
+	for (j = 0; j < k; j++)
+		failed |= outside[j] != 0;
+	return failed;
 }
 
 /** @internal Pop the @p n newest objects of @p size bytes, in stack order; 0 < n <= len. */
@@ -302,7 +346,7 @@ static inline void
 __rte_fastmem_cache_pop_bulk(struct __rte_fastmem_cache *c, void **objs, unsigned int n,
 		size_t size)
 {
-	__rte_fastmem_copy_objs(objs, &c->objs[c->len - n], n, 0, NULL, NULL);
+	__rte_fastmem_copy_objs(objs, &c->objs[c->len - n], n, __RTE_FASTMEM_COPY_ANY, 0, 0);
 	c->len -= n;
 	__atomic_store_n(&c->n_bytes, c->n_bytes + (uint64_t)n * size, __ATOMIC_RELAXED);
 	__atomic_store_n(&c->n_alloc, c->n_alloc + n, __ATOMIC_RELEASE);
@@ -320,7 +364,7 @@ __rte_fastmem_cache_pushed(struct __rte_fastmem_cache *c, unsigned int n)
 static inline void
 __rte_fastmem_cache_push_bulk(struct __rte_fastmem_cache *c, void * const *objs, unsigned int n)
 {
-	__rte_fastmem_copy_objs(&c->objs[c->len], objs, n, 0, NULL, NULL);
+	__rte_fastmem_copy_objs(&c->objs[c->len], objs, n, __RTE_FASTMEM_COPY_ANY, 0, 0);
 	__rte_fastmem_cache_pushed(c, n);
 }
 
