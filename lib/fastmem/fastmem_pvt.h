@@ -220,7 +220,7 @@ struct __rte_cache_aligned fastmem_node {
 	 * that find a free slab never take it.
 	 */
 	rte_spinlock_t grow_lock;
-	/* Slab runs and memzone neighbours (fastmem_run.c); never held with a bin lock. */
+	/* Slab runs and memzone neighbours (fastmem_run.c); inside the node lock if both. */
 	rte_spinlock_t run_lock;
 	bool ready;          /* bins set up */
 	uint64_t backing;    /* bytes of memzones: slabs and large objects */

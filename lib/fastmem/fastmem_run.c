@@ -17,9 +17,10 @@
  * note such neighbours (run_prev, run_next) from growth until trim.
  *
  * Runs change only when a slab joins a cache (taken from the node) or
- * leaves it (given back), under the node's run lock, which nothing on the
- * allocation path waits for. A leaving slab's neighbours get their
- * narrower runs before the slab can join another cache, so a thread that
+ * leaves it (given back), under the node's run lock, which only those,
+ * growth and trim take: never a cache hit, nor a refill that finds
+ * objects in its bin. A leaving slab's neighbours get their narrower
+ * runs before the slab can join another cache, so a thread that
  * frees an object of that other cache (and got it through some
  * synchronization) also sees the narrower runs. A joining slab has its
  * cache index set before any run includes it. Runs stop at the
