@@ -544,12 +544,13 @@ same_class(void * const *objs, unsigned int n, const void *ref)
 }
 
 /*
- * The inline bulk paths: one slab; several slabs of one class (headers
- * checked out of line); several classes (slow path); a free_bulk whose
- * class differs from the last one's (the cache guess); NULL entries. Each
- * free must reach its own class's cache: the objects come back from an
- * allocation of that class, and (without debug checks, which bypass the
- * caches) they are the ones just freed.
+ * The inline bulk paths: one slab; several slabs of one class (one run
+ * when taken in a burst; test_slab_runs frees objects of two runs);
+ * several classes (slow path); a free_bulk whose class differs from the
+ * last one's (the cache guess); NULL entries. Each free must reach its
+ * own class's cache: the objects come back from an allocation of that
+ * class, and (without debug checks, which bypass the caches) they are the
+ * ones just freed.
  */
 static int
 test_bulk_paths(void)
@@ -698,13 +699,54 @@ mixed_free_bulk(void *a, size_t a_size, void *b, size_t b_size, void *c)
 }
 
 /*
+ * free_bulk of objects of two runs of class A (a: one run, b: the other),
+ * alone or with an object of another class (o) or a NULL (n) among them:
+ * A's objects go to A's cache, the other object to its own.
+ */
+static int
+two_run_free_bulk(void * const *a, void * const *b, size_t size, void *other, size_t other_size)
+{
+	static const char * const patterns[] = { "ababa", "ababo", "ababn", "aobab", "abnab" };
+	void *objs[5], *freed[5], *got_other;
+	unsigned int p, i, n_a, n_b, n;
+
+	TEST_ASSERT(!in_run_of(b[0], a[0]) && !in_run_of(a[0], b[0]), "A in one run");
+	for (p = 0; p < RTE_DIM(patterns); p++) {
+		n_a = 0;
+		n_b = 0;
+		n = 0;
+		for (i = 0; i < RTE_DIM(objs); i++) {
+			char c = patterns[p][i];
+
+			objs[i] = c == 'a' ? a[n_a++] : c == 'b' ? b[n_b++] :
+				c == 'o' ? other : NULL;
+			if (c == 'a' || c == 'b')
+				freed[n++] = objs[i];
+		}
+		rte_fastmem_free_bulk(objs, RTE_DIM(objs));
+		if (strchr(patterns[p], 'o') != NULL) {
+			got_other = rte_fastmem_alloc(other_size, 0, 0);
+			TEST_ASSERT(same_class(&got_other, 1, other) &&
+				(__RTE_FASTMEM_CHECKED || got_other == other),
+				"%s: object of another class mis-routed", patterns[p]);
+		}
+		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, n, size, 0, 0), "realloc");
+		TEST_ASSERT(same_class(objs, n, a[0]) &&
+			(__RTE_FASTMEM_CHECKED || same_set(objs, freed, n)),
+			"%s: A's objects missed A's cache", patterns[p]);
+	}
+	return TEST_SUCCESS;
+}
+
+/*
  * Slab runs (fastmem_run.c): a bulk free trusts the first object's run to
  * hold objects of its cache only. In one reserved memzone slabs are
  * neighbours: class A, taking three slabs in a burst, gets one run over
  * them (unless a 128 MiB boundary splits it); B's slab after them ends it;
  * A's middle slab, once free, leaves A's run before B takes it. At each
  * step no object lies in a run of the other class, and a free_bulk mixing
- * them sends each object to its own cache.
+ * them sends each object to its own cache; one mixing A's two runs
+ * (headers read out of line) keeps them all in A's cache.
  */
 static int
 test_slab_runs(void)
@@ -729,6 +771,9 @@ test_slab_runs(void)
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(&a[3 * per_a], per_a, a_size, 0, 0), "A");
 	TEST_ASSERT(runs_apart(a, 4 * per_a, b, per_b), "A and B share a run");
 	rc = mixed_free_bulk(a[0], a_size, b[0], b_size, a[3 * per_a]);
+	if (rc != TEST_SUCCESS)
+		return rc;
+	rc = two_run_free_bulk(a, &a[3 * per_a], a_size, b[0], b_size);
 	if (rc != TEST_SUCCESS)
 		return rc;
 
