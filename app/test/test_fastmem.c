@@ -682,58 +682,56 @@ runs_apart(void * const *a, unsigned int na, void * const *b, unsigned int nb)
 	return 1;
 }
 
-/* free_bulk(a, b, c) with b of another class: each goes to its own cache. */
+/*
+ * free_bulk of class A's objects as @p pattern lays them out: 'a' the next
+ * of @p a, 'b' the next of @p b, 'o' @p other (of another class), 'n' a
+ * NULL. A's objects must go to A's cache, the other object to its own.
+ */
 static int
-mixed_free_bulk(void *a, size_t a_size, void *b, size_t b_size, void *c)
+pattern_free_bulk(const char *pattern, void * const *a, void * const *b, size_t size,
+		void *other, size_t other_size)
 {
-	void *mixed[3] = { a, b, c }, *a_objs[2] = { a, c }, *got[2], *got_b;
+	void *objs[8], *freed[8], *got_other;
+	unsigned int i, n_a = 0, n_b = 0, n = 0, len = strlen(pattern);
 
-	rte_fastmem_free_bulk(mixed, RTE_DIM(mixed));
-	got_b = rte_fastmem_alloc(b_size, 0, 0);
-	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(got, 2, a_size, 0, 0), "realloc");
-	TEST_ASSERT(same_class(&got_b, 1, b) && same_class(got, 2, a),
-		"mixed free_bulk mis-routed");
-	TEST_ASSERT(__RTE_FASTMEM_CHECKED || (got_b == b && same_set(got, a_objs, 2)),
-		"mixed free_bulk did not reach the caches");
+	TEST_ASSERT(len <= RTE_DIM(objs), "pattern %s too long", pattern);
+	for (i = 0; i < len; i++) {
+		char c = pattern[i];
+
+		objs[i] = c == 'a' ? a[n_a++] : c == 'b' ? b[n_b++] : c == 'o' ? other : NULL;
+		if (c == 'a' || c == 'b')
+			freed[n++] = objs[i];
+	}
+	rte_fastmem_free_bulk(objs, len);
+	if (strchr(pattern, 'o') != NULL) {
+		got_other = rte_fastmem_alloc(other_size, 0, 0);
+		TEST_ASSERT(same_class(&got_other, 1, other) &&
+			(__RTE_FASTMEM_CHECKED || got_other == other),
+			"%s: object of another class mis-routed", pattern);
+	}
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, n, size, 0, 0), "realloc");
+	TEST_ASSERT(same_class(objs, n, a[0]) &&
+		(__RTE_FASTMEM_CHECKED || same_set(objs, freed, n)),
+		"%s: A's objects missed A's cache", pattern);
 	return TEST_SUCCESS;
 }
 
 /*
  * free_bulk of objects of two runs of class A (a: one run, b: the other),
- * alone or with an object of another class (o) or a NULL (n) among them:
- * A's objects go to A's cache, the other object to its own.
+ * alone or with an object of another class or a NULL among them.
  */
 static int
 two_run_free_bulk(void * const *a, void * const *b, size_t size, void *other, size_t other_size)
 {
 	static const char * const patterns[] = { "ababa", "ababo", "ababn", "aobab", "abnab" };
-	void *objs[5], *freed[5], *got_other;
-	unsigned int p, i, n_a, n_b, n;
+	unsigned int p;
+	int rc;
 
 	TEST_ASSERT(!in_run_of(b[0], a[0]) && !in_run_of(a[0], b[0]), "A in one run");
 	for (p = 0; p < RTE_DIM(patterns); p++) {
-		n_a = 0;
-		n_b = 0;
-		n = 0;
-		for (i = 0; i < RTE_DIM(objs); i++) {
-			char c = patterns[p][i];
-
-			objs[i] = c == 'a' ? a[n_a++] : c == 'b' ? b[n_b++] :
-				c == 'o' ? other : NULL;
-			if (c == 'a' || c == 'b')
-				freed[n++] = objs[i];
-		}
-		rte_fastmem_free_bulk(objs, RTE_DIM(objs));
-		if (strchr(patterns[p], 'o') != NULL) {
-			got_other = rte_fastmem_alloc(other_size, 0, 0);
-			TEST_ASSERT(same_class(&got_other, 1, other) &&
-				(__RTE_FASTMEM_CHECKED || got_other == other),
-				"%s: object of another class mis-routed", patterns[p]);
-		}
-		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, n, size, 0, 0), "realloc");
-		TEST_ASSERT(same_class(objs, n, a[0]) &&
-			(__RTE_FASTMEM_CHECKED || same_set(objs, freed, n)),
-			"%s: A's objects missed A's cache", patterns[p]);
+		rc = pattern_free_bulk(patterns[p], a, b, size, other, other_size);
+		if (rc != TEST_SUCCESS)
+			return rc;
 	}
 	return TEST_SUCCESS;
 }
@@ -770,7 +768,7 @@ test_slab_runs(void)
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(b, per_b, b_size, 0, 0), "B");
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(&a[3 * per_a], per_a, a_size, 0, 0), "A");
 	TEST_ASSERT(runs_apart(a, 4 * per_a, b, per_b), "A and B share a run");
-	rc = mixed_free_bulk(a[0], a_size, b[0], b_size, a[3 * per_a]);
+	rc = pattern_free_bulk("aob", a, &a[3 * per_a], a_size, b[0], b_size);
 	if (rc != TEST_SUCCESS)
 		return rc;
 	rc = two_run_free_bulk(a, &a[3 * per_a], a_size, b[0], b_size);
@@ -791,7 +789,7 @@ test_slab_runs(void)
 	TEST_ASSERT(__rte_fastmem_slab_of(b[per_b]) == __rte_fastmem_slab_of(slab1),
 		"B did not take A's old slab");
 	TEST_ASSERT(runs_apart(a, 3 * per_a, b, 2 * per_b), "A and B share a run");
-	rc = mixed_free_bulk(a[0], a_size, b[per_b], b_size, a[per_a]);
+	rc = pattern_free_bulk("aob", a, &a[per_a], a_size, b[per_b], b_size);
 	if (rc != TEST_SUCCESS)
 		return rc;
 	rte_fastmem_free_bulk(a, 3 * per_a);
