@@ -737,6 +737,45 @@ two_run_free_bulk(void * const *a, void * const *b, size_t size, void *other, si
 }
 
 /*
+ * A free_bulk mixing A's two runs leaves one run on the cache's top, the
+ * run of most of its objects (@p first_in_run says whether the first one
+ * is in it): the others swap with objects of that run just below. The
+ * cache holds 4 objects of run a below them, so the burst's 5 objects
+ * come back from one run, and every object freed comes back from A's
+ * cache. The burst then recycles as it is. Debug builds bypass caches.
+ */
+static int
+sorted_free_bulk(void * const *a, void * const *b, size_t size, bool first_in_run)
+{
+	void *burst[5] = { a[4], b[0], a[5], b[1], a[6] }, *freed[9], *got[9];
+	unsigned int i;
+
+	if (!first_in_run) {
+		burst[0] = b[0];
+		burst[1] = a[4];
+	}
+	memcpy(freed, a, sizeof(void *) * 4);
+	memcpy(&freed[4], burst, sizeof(burst));
+	rte_fastmem_free_bulk((void **)(uintptr_t)a, 4);
+	rte_fastmem_free_bulk(burst, RTE_DIM(burst));
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(got, 5, size, 0, 0), "realloc the burst");
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(&got[5], 4, size, 0, 0), "realloc the rest");
+	TEST_ASSERT(same_class(got, 9, a[0]), "A's objects missed A's cache");
+	if (__RTE_FASTMEM_CHECKED)
+		return TEST_SUCCESS;
+	TEST_ASSERT(same_set(got, freed, 9), "A's cache lost objects");
+	for (i = 0; i < 5; i++)
+		TEST_ASSERT(in_run_of(got[i], a[0]), "burst object %u outside run a", i);
+	memcpy(burst, got, sizeof(burst));
+	rte_fastmem_free_bulk(&got[5], 4);
+	rte_fastmem_free_bulk(burst, RTE_DIM(burst));
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(got, 5, size, 0, 0), "realloc the burst");
+	TEST_ASSERT(memcmp(got, burst, sizeof(burst)) == 0, "a one-run burst was reordered");
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(&got[5], 4, size, 0, 0), "realloc the rest");
+	return TEST_SUCCESS;
+}
+
+/*
  * Slab runs (fastmem_run.c): a bulk free trusts the first object's run to
  * hold objects of its cache only. In one reserved memzone slabs are
  * neighbours: class A, taking three slabs in a burst, gets one run over
@@ -772,6 +811,11 @@ test_slab_runs(void)
 	if (rc != TEST_SUCCESS)
 		return rc;
 	rc = two_run_free_bulk(a, &a[3 * per_a], a_size, b[0], b_size);
+	if (rc != TEST_SUCCESS)
+		return rc;
+	rc = sorted_free_bulk(a, &a[3 * per_a], a_size, true);
+	if (rc == TEST_SUCCESS)
+		rc = sorted_free_bulk(a, &a[3 * per_a], a_size, false);
 	if (rc != TEST_SUCCESS)
 		return rc;
 
