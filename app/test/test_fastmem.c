@@ -783,7 +783,8 @@ sorted_free_bulk(void * const *a, void * const *b, size_t size, bool first_in_ru
  * A's middle slab, once free, leaves A's run before B takes it. At each
  * step no object lies in a run of the other class, and a free_bulk mixing
  * them sends each object to its own cache; one mixing A's two runs
- * (headers read out of line) keeps them all in A's cache.
+ * (headers read out of line) keeps them all in A's cache, with one run on
+ * its top.
  */
 static int
 test_slab_runs(void)
