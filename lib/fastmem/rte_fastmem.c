@@ -358,11 +358,11 @@ in_run(struct run_range r, const void *obj)
 }
 
 /*
- * Give the @p n objects above the top of cache @p c one slab run, that of
- * most of them, by swapping the others with objects of that run from at
- * most 4n entries below. The next bulk alloc of as many objects takes
- * them, and their bulk free is then inline: a burst recycled through the
- * cache settles in one run instead of coming here on every call.
+ * Give the @p n objects above the top of cache @p c the slab run @p r, as
+ * far as the 4n entries below hold objects of it to swap with the others.
+ * The next bulk alloc of as many objects takes them, and their bulk free
+ * is then inline: a burst recycled through a cache that holds enough of
+ * the run settles in it instead of coming here on every call.
  */
 static void
 sort_into_run(struct __rte_fastmem_cache *c, unsigned int n, struct run_range r)
@@ -392,25 +392,27 @@ __rte_fastmem_free_bulk_slabs(struct __rte_fastmem_cache *c, uint32_t idx, void 
 {
 	void **top = &c->objs[c->len];
 	struct run_range r = run_range_of(top[0]);
-	unsigned int i, n_in = 0, first_out = 0;
+	unsigned int i, in, n_in = 0, first_out = 0;
 	uint32_t diff = 0;
 
-	/* Headers only of objects outside the first one's run. NULL never is in it. */
+	/*
+	 * One branch per object, on NULL: predicted, where one on the run
+	 * would not be (objects of two runs often alternate in a cache).
+	 * top[0] is in its own run: first_out 0 means none is outside.
+	 */
 	for (i = 0; i < n; i++) {
-		if (in_run(r, top[i])) {
-			n_in++;
-			continue;
-		}
 		if (unlikely(top[i] == NULL))
 			break;
 		diff |= __rte_fastmem_slab_of(top[i])->cache_idx ^ idx;
-		if (first_out == 0)
-			first_out = i;
+		in = in_run(r, top[i]);
+		n_in += in;
+		first_out = first_out == 0 && !in ? i : first_out;
 	}
 	if (i < n || diff != 0) {
 		__rte_fastmem_free_bulk_slow(ptrs, n);
 		return;
 	}
+	/* The first object's run if it holds at least half of them, else the first other one's. */
 	sort_into_run(c, n, 2 * n_in >= n ? r : run_range_of(top[first_out]));
 	__rte_fastmem_cache_pushed(c, n);
 }

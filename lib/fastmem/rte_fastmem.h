@@ -455,7 +455,8 @@ __rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n);
 /**
  * @internal Bulk free of @p n objects, not all of the first one's slab run,
  * already copied above the top of cache @p c, of the first object's cache
- * @p idx. Keeps the copy if all are of that cache, sorted into one run.
+ * @p idx. Keeps the copy if all are of that cache, sorted into one run as
+ * far as the objects below it allow.
  */
 __rte_experimental
 void
@@ -468,9 +469,10 @@ __rte_fastmem_free_bulk_slabs(struct __rte_fastmem_cache *c, uint32_t idx, void 
  * Inline when all objects are of the first one's slab run (neighbouring
  * slabs of one class and node, often all of a class's) and fit in the
  * cache; objects of other slabs but the same class and node still go to
- * their cache in one copy, out of line, which also reorders the cache's
- * top so that the next bulk alloc of @p n objects gets one run; otherwise
- * each run of such objects goes to its cache in one copy.
+ * their cache in one copy, out of line, which also swaps objects of the
+ * cache's top with objects below, where it holds some, so that the next
+ * bulk alloc of @p n objects gets one run; otherwise each run of such
+ * objects goes to its cache in one copy.
  *
  * @param ptrs
  *   The objects; NULL entries are skipped. NULL @p ptrs is a no-op.

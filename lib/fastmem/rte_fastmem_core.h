@@ -85,7 +85,7 @@ extern "C" {
 struct __rte_cache_aligned __rte_fastmem_cache {
 	uint32_t len;      /**< Objects in objs[]. */
 	uint32_t cap;      /**< Capacity; 0 sends every call to the slow path. */
-	void **objs;       /**< Object stack, objs[len - 1] is the most recently freed. */
+	void **objs;       /**< Object stack, objs[len - 1] the top (see free_bulk). */
 	uint64_t n_alloc;  /**< Objects handed out through this cache. */
 	uint64_t n_free;   /**< Objects given back through this cache. */
 	uint64_t n_bytes;  /**< Bytes requested by those allocations (class size for handles). */
