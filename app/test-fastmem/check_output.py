@@ -49,16 +49,25 @@ def run(app, outdir):
     return csv_path, json_path, proc.stdout
 
 
+BAD_OPTIONS = [
+    (['--sizes', '0'], "invalid --sizes '0'"),
+    # Read twice (before EAL, for jemalloc's re-execution, then parsed): reported once.
+    (['--allocators', 'mempool,foo'], "unknown allocator 'foo'"),
+    (['--scenarios', '10'], "unknown scenario '10'"),
+]
+
+
 def check_bad_option(app):
-    """A bad option must give a message, the usage, and exit status 2."""
-    cmd = [app, '--no-huge', '-m', '256', '--no-pci', '-l', lcore_list().split(',')[0],
-           '--file-prefix=bench_smoke_bad', '--log-level=lib.eal:error', '--',
-           '--sizes', '0']
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=120, check=False)
-    if proc.returncode != 2 or 'invalid --sizes' not in proc.stdout or \
-            'Usage:' not in proc.stdout:
-        fail('bad option: status %d, output:\n%s' % (proc.returncode, proc.stdout))
+    """A bad option must give its message once, the usage, and exit status 2."""
+    for args, message in BAD_OPTIONS:
+        cmd = [app, '--no-huge', '-m', '256', '--no-pci', '-l', lcore_list().split(',')[0],
+               '--file-prefix=bench_smoke_bad', '--log-level=lib.eal:error', '--'] + args
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              timeout=120, check=False)
+        if proc.returncode != 2 or proc.stdout.count(message) != 1 or \
+                'Usage:' not in proc.stdout:
+            fail('bad option %s: status %d, output:\n%s' %
+                 (' '.join(args), proc.returncode, proc.stdout))
 
 
 def check_json(json_path):

@@ -59,8 +59,6 @@ int fastmem_opts_parse(struct fastmem_opts *opts, int argc, char **argv);
 void fastmem_opts_dump(const struct fastmem_opts *opts, FILE *f);
 void fastmem_usage(FILE *f, const char *prgname);
 
-/* Parse an allocator list ("all" or names); -1 on an unknown name. */
-int fastmem_parse_allocators(const char *arg, uint32_t *mask);
 /*
  * The --allocators value among the arguments after "--", without
  * rte_eal_init(): jemalloc decides whether to re-execute before EAL runs.

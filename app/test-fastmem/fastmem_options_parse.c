@@ -166,8 +166,9 @@ parse_u64_list(const char *arg, uint64_t min, uint64_t max, uint64_t *vals, unsi
 
 /*
  * A list of names and "all" into a mask: the bit lookup() gives each name
- * (0: unknown, an error), all_bits for "all". Reset to 0 before the first
- * item; what the items before an error set is kept.
+ * (0: unknown, an error, reported as an unknown @p what unless it is NULL),
+ * all_bits for "all". Reset to 0 before the first item; what the items
+ * before an error set is kept.
  */
 static int
 parse_names(const char *arg, uint32_t all_bits, uint32_t (*lookup)(const char *name),
@@ -189,7 +190,8 @@ parse_names(const char *arg, uint32_t all_bits, uint32_t (*lookup)(const char *n
 		}
 		bit = lookup(items[i]);
 		if (bit == 0) {
-			fprintf(stderr, "unknown %s '%s'\n", what, items[i]);
+			if (what != NULL)
+				fprintf(stderr, "unknown %s '%s'\n", what, items[i]);
 			return -1;
 		}
 		*mask |= bit;
@@ -223,12 +225,6 @@ scenario_bit(const char *name)
 	return 0;
 }
 
-int
-fastmem_parse_allocators(const char *arg, uint32_t *mask)
-{
-	return parse_names(arg, ALLOC_ALL, allocator_bit, "allocator", mask);
-}
-
 uint32_t
 fastmem_prescan_allocators(int argc, char **argv)
 {
@@ -245,10 +241,11 @@ fastmem_prescan_allocators(int argc, char **argv)
 		}
 		if (strncmp(argv[i], opt, len) != 0)
 			continue;
+		/* Quiet: the parse after rte_eal_init() reports a bad list. */
 		if (argv[i][len] == '=')
-			fastmem_parse_allocators(argv[i] + len + 1, &mask);
+			parse_names(argv[i] + len + 1, ALLOC_ALL, allocator_bit, NULL, &mask);
 		else if (argv[i][len] == '\0' && i + 1 < argc)
-			fastmem_parse_allocators(argv[i + 1], &mask);
+			parse_names(argv[i + 1], ALLOC_ALL, allocator_bit, NULL, &mask);
 	}
 	return mask;
 }
@@ -306,7 +303,7 @@ NUMBER_PARSER(live, 1 << 20, UINT64_C(64) << 30)
 static int
 parse_allocators(struct fastmem_opts *opts, const char *arg)
 {
-	return fastmem_parse_allocators(arg, &opts->allocators);
+	return parse_names(arg, ALLOC_ALL, allocator_bit, "allocator", &opts->allocators);
 }
 
 /* --iterations and --duration exclude each other: the last given wins. */
