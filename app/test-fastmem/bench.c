@@ -148,9 +148,11 @@ iterations(const struct bench_env *env, double cycles)
 
 /*
  * Warm caches, fault pages in, fill per-lcore caches; and pace --duration.
- * A short pilot can be optimistic (a pipeline's first objects fit in its
- * ring), so runs grow, at most 8 times each, until one is long enough to
- * trust its pace.
+ * The first run pays for cold starts (an allocator growing its backing
+ * memory, page faults) and would pace the measurements a hundred times too
+ * short, so a second pilot sets the pace. A short pilot can be optimistic
+ * (a pipeline's first objects fit in its ring), so runs grow, at most 8
+ * times each, until one is long enough to trust its pace.
  */
 static void
 series_warm_up(const struct bench_env *env, struct bench_series *s, bench_measure_t *measure)
@@ -159,6 +161,8 @@ series_warm_up(const struct bench_env *env, struct bench_series *s, bench_measur
 	uint64_t n = pilot_iterations(env);
 
 	s->failed = measure(s->arg, n, m) != 0;
+	if (!s->failed && env->opts->duration != 0)
+		s->failed = measure(s->arg, n, m) != 0;
 	while (!s->failed && env->opts->duration != 0 && n < iterations(env, m[0]) / 2) {
 		n = RTE_MIN(iterations(env, m[0]), 8 * n);
 		s->failed = measure(s->arg, n, m) != 0;
