@@ -201,9 +201,10 @@ bench_series_run_alternating(const struct bench_env *env, struct bench_series **
 
 	for (i = 0; i < n_series; i++)
 		series_warm_up(env, s[i], measure);
+	/* Each round starts one series later: none always runs first, after the others. */
 	for (r = 0; r < env->opts->repeat; r++)
 		for (i = 0; i < n_series; i++)
-			series_measure(s[i], r, measure);
+			series_measure(s[(r + i) % n_series], r, measure);
 }
 
 void

@@ -147,9 +147,10 @@ struct bench_series {
 void bench_series_run(const struct bench_env *env, struct bench_series *s, unsigned int n_series,
 		bench_measure_t *measure);
 /*
- * The same, with the repetitions of all series in turn: for series whose
- * figures are compared with each other (one allocator on 1 and N lcores),
- * so that a machine busier for a while weighs on all of them alike.
+ * The same, with the repetitions of all series in turn, each round starting
+ * one series later: for series whose figures are compared with each other
+ * (one allocator on 1 and N lcores, allocators sharing two lcores), so that
+ * a machine busier for a while weighs on all of them alike.
  */
 void bench_series_run_alternating(const struct bench_env *env, struct bench_series **s,
 		unsigned int n_series, bench_measure_t *measure);

@@ -237,6 +237,7 @@ pipeline_run(const struct bench_env *env, const struct bench_scenario *sc, size_
 		unsigned int k, unsigned int param)
 {
 	struct bench_series s[ALLOC_NUM] = { 0 };
+	struct bench_series *ready[ALLOC_NUM];
 	struct pipe_arg a[ALLOC_NUM];
 	enum alloc_kind kind;
 	unsigned int i, n = 0;
@@ -250,9 +251,14 @@ pipeline_run(const struct bench_env *env, const struct bench_scenario *sc, size_
 		}
 		s[n].kind = kind;
 		s[n].arg = &a[n];
+		ready[n] = &s[n];
 		n++;
 	}
-	bench_series_run(env, s, n, pipe_measure);
+	/*
+	 * Every object crosses cores, whose cost the host changes for seconds
+	 * at a time: allocators taking turns all see the same spells.
+	 */
+	bench_series_run_alternating(env, ready, n, pipe_measure);
 	for (i = 0; i < n; i++) {
 		report_series(env, sc, &s[i], 0, "alloc+free", "cycles", size, param, k, 1);
 		pipe_fini(&a[i]);
@@ -270,6 +276,8 @@ pipeline(const struct bench_env *env, const struct bench_scenario *sc)
 			"(give EAL 2 or more lcores for a real pipeline)");
 	report_scenario_note(sc, "lcore cycles per object: both lcores' time / objects; "
 		"x mempool is the inverse of the throughput ratio");
+	report_scenario_note(sc, "the repetitions of every allocator take turns, so that a"
+		" slower spell of the machine weighs on all alike");
 	for (i = 0; i < env->opts->n_sizes; i++)
 		pipeline_run(env, sc, env->opts->sizes[i], k, 0);
 }

@@ -61,8 +61,9 @@ scaling(const struct bench_env *env, const struct bench_scenario *sc)
 		report_scenario_note(sc, "1 lcore: nothing to scale (give EAL 2 or more lcores)");
 	report_scenario_note(sc, "scenario column: 1 hot path (%zu B), 5 larson, 6 pipeline"
 		" (%zu B, lcores in pairs); eff: per-lcore throughput vs 1 lcore", size, size);
-	report_scenario_note(sc, "hot path: the repetitions of every allocator on 1..N lcores"
-		" take turns, so that a slower spell of the machine weighs on all alike");
+	report_scenario_note(sc, "hot path and pipeline: the repetitions of every allocator"
+		" (on 1..N lcores for the hot path) take turns, so that a slower spell of the"
+		" machine weighs on all alike");
 	report_scenario_note(sc, "%s: the hot path of a per-lcore cache without an allocator"
 		" (a private pointer stack): what the machine keeps on N lcores", REFERENCE_NAME);
 	hotpath_run(env, sc, size, points, n_points, 1, true);
