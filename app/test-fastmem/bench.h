@@ -149,11 +149,17 @@ void bench_series_run(const struct bench_env *env, struct bench_series *s, unsig
 /*
  * The same, with the repetitions of all series in turn, each round starting
  * one series later: for series whose figures are compared with each other
- * (one allocator on 1 and N lcores, allocators sharing two lcores), so that
- * a machine busier for a while weighs on all of them alike.
+ * and that leave no cache cold for the next (one allocator on 1 and N
+ * lcores; allocators holding a few objects, or moving them between cores
+ * anyway), so that a machine busier for a while weighs on all of them alike.
  */
 void bench_series_run_alternating(const struct bench_env *env, struct bench_series **s,
 		unsigned int n_series, bench_measure_t *measure);
+/* The note of a scenario whose allocators' series take turns. */
+#define BENCH_TURNS_NOTE \
+	"the repetitions of every allocator take turns, so that a slower spell of the machine" \
+	" weighs on all alike"
+
 void bench_series_stat(const struct bench_env *env, const struct bench_series *s,
 		unsigned int metric, struct bench_stat *st);
 

@@ -89,10 +89,12 @@ bulk(const struct bench_env *env, const struct bench_scenario *sc)
 {
 	const struct fastmem_opts *o = env->opts;
 	struct bench_series s[ALLOC_NUM] = { 0 };
+	struct bench_series *ready[ALLOC_NUM];
 	struct bulk_arg a[ALLOC_NUM];
 	enum alloc_kind kind;
 	unsigned int z, b, i, n;
 
+	report_scenario_note(sc, "%s", BENCH_TURNS_NOTE);
 	for (z = 0; z < o->n_sizes; z++) {
 		for (b = 0; b < o->n_bulks; b++) {
 			n = 0;
@@ -108,9 +110,11 @@ bulk(const struct bench_env *env, const struct bench_scenario *sc)
 				a[n].bulk = o->bulks[b];
 				s[n].kind = kind;
 				s[n].arg = &a[n];
+				ready[n] = &s[n];
 				n++;
 			}
-			bench_series_run(env, s, n, bulk_measure);
+			/* A few objects per lcore: taking turns leaves no cache cold. */
+			bench_series_run_alternating(env, ready, n, bulk_measure);
 			for (i = 0; i < n; i++) {
 				report_series(env, sc, &s[i], 0, "alloc+free", "cycles",
 					o->sizes[z], o->bulks[b], 1, -1);

@@ -276,8 +276,7 @@ pipeline(const struct bench_env *env, const struct bench_scenario *sc)
 			"(give EAL 2 or more lcores for a real pipeline)");
 	report_scenario_note(sc, "lcore cycles per object: both lcores' time / objects; "
 		"x mempool is the inverse of the throughput ratio");
-	report_scenario_note(sc, "the repetitions of every allocator take turns, so that a"
-		" slower spell of the machine weighs on all alike");
+	report_scenario_note(sc, "%s", BENCH_TURNS_NOTE);
 	for (i = 0; i < env->opts->n_sizes; i++)
 		pipeline_run(env, sc, env->opts->sizes[i], k, 0);
 }
