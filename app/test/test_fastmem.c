@@ -646,7 +646,6 @@ test_bulk_paths(void)
 	return TEST_SUCCESS;
 }
 
-/* All or nothing under a limit, and the allocator recovers. */
 /* Objects per slab of the class a request of @p size bytes gets (checks pad objects). */
 static unsigned int
 slab_slots_of(size_t size)
@@ -888,6 +887,7 @@ test_slab_run_links(void)
 	return TEST_SUCCESS;
 }
 
+/* All or nothing under a limit, and the allocator recovers. */
 static int
 test_bulk_limit(void)
 {
