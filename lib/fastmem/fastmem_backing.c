@@ -239,6 +239,31 @@ limit_room(const struct fastmem_node *nd)
 	return backing >= limit ? 0 : limit - backing;
 }
 
+/*
+ * Count @p bytes of backing before the memzone exists, if @p room bytes
+ * (>= bytes) fit under the limit: concurrent growers (slabs and large
+ * objects, which do not share a lock) then never overshoot it together.
+ */
+static bool
+backing_charge(struct fastmem_node *nd, uint64_t bytes, uint64_t room)
+{
+	uint64_t backing = fastmem_read(&nd->backing);
+
+	do {
+		if (room > fastmem_read(&nd->limit) || backing > fastmem_read(&nd->limit) - room)
+			return false;
+	} while (!__atomic_compare_exchange_n(&nd->backing, &backing, backing + bytes, false,
+			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	return true;
+}
+
+/* Uncount backing: a memzone that could not be reserved, or that is released. */
+static void
+backing_uncharge(struct fastmem_node *nd, uint64_t bytes)
+{
+	__atomic_fetch_sub(&nd->backing, bytes, __ATOMIC_ACQ_REL);
+}
+
 /* Reserve a 2 MiB-aligned memzone on a heap, IOVA-contiguous if EAL can. */
 static const struct rte_memzone *
 reserve_aligned(const char *name, size_t len, int socket_id)
@@ -313,19 +338,23 @@ grow(struct fastmem_state *st, int node, uint32_t want_slabs)
 	int idx;
 
 	n = RTE_MIN(want_slabs, (uint32_t)(limit_room(nd) / FASTMEM_SLAB_SIZE));
-	if (n == 0)
-		return -ENOMEM;
 	/* EAL may be fragmented: halve the request down to one slab. */
 	for (; n > 0; n /= 2) {
-		mz = reserve_memzone(st, (size_t)n * FASTMEM_SLAB_SIZE, node, 's');
+		uint64_t len = (uint64_t)n * FASTMEM_SLAB_SIZE;
+
+		if (!backing_charge(nd, len, len))
+			continue;
+		mz = reserve_memzone(st, len, node, 's');
 		if (mz != NULL)
 			break;
+		backing_uncharge(nd, len);
 	}
 	if (mz == NULL)
 		return -ENOMEM;
 	idx = mz_record(st, mz, node, n);
 	if (idx < 0) {
 		release_memzone(mz, node);
+		backing_uncharge(nd, (uint64_t)n * FASTMEM_SLAB_SIZE);
 		return -ENOSPC;
 	}
 	for (i = 0; i < n; i++) {
@@ -351,7 +380,6 @@ grow(struct fastmem_state *st, int node, uint32_t want_slabs)
 	fastmem_set(&nd->n_free_slabs, nd->n_free_slabs + n);
 	st->mzs[idx].n_free = n;
 	fastmem_set(&nd->slab_backing, nd->slab_backing + (uint64_t)n * FASTMEM_SLAB_SIZE);
-	fastmem_set(&nd->backing, nd->backing + (uint64_t)n * FASTMEM_SLAB_SIZE);
 	rte_spinlock_unlock(&nd->lock);
 	FASTMEM_LOG(DEBUG, "node %d: +%u slabs (memzone %s)", node, n, mz->name);
 	return 0;
@@ -517,8 +545,7 @@ fastmem_node_trim(struct fastmem_state *st, int node)
 			fastmem_set(&nd->n_free_slabs, nd->n_free_slabs - m->n_slabs);
 			fastmem_set(&nd->slab_backing,
 				nd->slab_backing - (uint64_t)m->n_slabs * FASTMEM_SLAB_SIZE);
-			fastmem_set(&nd->backing,
-				nd->backing - (uint64_t)m->n_slabs * FASTMEM_SLAB_SIZE);
+			backing_uncharge(nd, (uint64_t)m->n_slabs * FASTMEM_SLAB_SIZE);
 			released += (int64_t)m->n_slabs * FASTMEM_SLAB_SIZE;
 			victims[n_victims++] = m->mz;
 			fastmem_run_unlink_mz(st, idx);
@@ -555,17 +582,22 @@ fastmem_large_alloc(struct fastmem_state *st, size_t size, size_t align, int nod
 		rte_errno = E2BIG;
 		return NULL;
 	}
-	len = offset + size;
+	/* The memzone's length, as EAL rounds it. */
+	len = RTE_ALIGN_CEIL(offset + size, RTE_CACHE_LINE_SIZE);
 	/* A large object takes whole slabs of the limit: EAL rounds it up anyway. */
-	if (RTE_ALIGN_CEIL(len, FASTMEM_SLAB_SIZE) > limit_room(nd)) {
+	if (!backing_charge(nd, len, RTE_ALIGN_CEIL(len, FASTMEM_SLAB_SIZE))) {
 		rte_errno = ENOMEM;
 		return NULL;
 	}
 	mz = reserve_memzone(st, len, node, 'l');
 	if (mz == NULL) {
+		backing_uncharge(nd, len);
 		rte_errno = ENOMEM;
 		return NULL;
 	}
+	/* Free uncharges mz->len: should EAL have rounded differently, count what it took. */
+	if (mz->len != len)
+		__atomic_fetch_add(&nd->backing, mz->len - len, __ATOMIC_ACQ_REL);
 	l = mz->addr;
 	*l = (struct fastmem_large){
 		.pub = {
@@ -581,7 +613,6 @@ fastmem_large_alloc(struct fastmem_state *st, size_t size, size_t align, int nod
 	};
 	rte_spinlock_lock(&nd->lock);
 	TAILQ_INSERT_TAIL(&nd->large, l, link);
-	fastmem_set(&nd->backing, nd->backing + mz->len);
 	fastmem_set(&nd->large_live, nd->large_live + 1);
 	fastmem_set(&nd->large_bytes, nd->large_bytes + size);
 	fastmem_count(&nd->large_alloc, 1);
@@ -599,7 +630,7 @@ fastmem_large_free(struct fastmem_state *st, struct fastmem_large *l)
 
 	rte_spinlock_lock(&nd->lock);
 	TAILQ_REMOVE(&nd->large, l, link);
-	fastmem_set(&nd->backing, nd->backing - mz->len);
+	backing_uncharge(nd, mz->len);
 	fastmem_set(&nd->large_live, nd->large_live - 1);
 	fastmem_set(&nd->large_bytes, nd->large_bytes - l->size);
 	fastmem_count(&nd->large_free, 1);
