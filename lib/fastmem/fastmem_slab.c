@@ -169,8 +169,13 @@ fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, u
 		slab_carve(b, s);
 		rte_spinlock_lock(&b->lock);
 		fastmem_count(&b->slab_acquires, 1);
-		slab_link(b, s);
 		b->newest = s;
+		/*
+		 * Objects come from the new slab at once, even if another slab
+		 * came back meanwhile: a slab on the partial lists with none of
+		 * its objects out would never empty, so never go back to the node.
+		 */
+		k += slab_take(b, s, objs + k, n - k);
 	}
 	rte_spinlock_unlock(&b->lock);
 	return k;
