@@ -726,12 +726,13 @@ int
 rte_fastmem_set_limit(int socket_id, size_t max_bytes)
 {
 	struct fastmem_state *st = fastmem_state_get();
-	int node;
+	int node, rc;
 
 	if (st == NULL)
 		return -ENODEV;
-	if (socket_id != SOCKET_ID_ANY && !node_in_range(socket_id))
-		return -EINVAL;
+	rc = check_node(socket_id);
+	if (rc != 0)
+		return -rc;
 	for (node = 0; node < FASTMEM_MAX_NODES; node++)
 		if (socket_id == SOCKET_ID_ANY || node == socket_id)
 			fastmem_set(&st->nodes[node].limit, max_bytes);

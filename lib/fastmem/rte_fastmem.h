@@ -192,7 +192,8 @@ rte_fastmem_reserve(size_t size, int socket_id);
  * Cap the backing memory of a node.
  *
  * Growth that would take the node's backing memory above @p max_bytes
- * fails with ENOMEM; the check is at slab (2 MiB) granularity. A limit
+ * fails with ENOMEM, also when several threads grow the node at once; the
+ * check is at slab (2 MiB) granularity. A limit
  * below the current backing releases nothing, it only stops growth;
  * rte_fastmem_trim() then releases free memzones.
  *
@@ -203,6 +204,7 @@ rte_fastmem_reserve(size_t size, int socket_id);
  * @return
  *   - 0: Success.
  *   - -EINVAL: Bad node id.
+ *   - -ENXIO: A node EAL cannot allocate on (and no external heap backs).
  *   - -ENODEV: Not initialized.
  */
 __rte_experimental

@@ -880,7 +880,10 @@ backing(void)
 	return st.bytes_backing;
 }
 
-/* Limits: EINVAL for bad nodes; any node in range may have one; get_limit gives it back. */
+/*
+ * Limits: EINVAL for bad nodes, ENXIO for nodes without memory, which keep
+ * theirs; get_limit gives a node's limit back.
+ */
 static void
 op_limit(struct input *in)
 {
@@ -888,7 +891,6 @@ op_limit(struct input *in)
 	int node = get_node(in), other = get_node(in), rc, i;
 	uint64_t before = backing();
 	size_t bytes, got;
-	bool bad;
 
 	switch (get8(in) % 5) {
 	case 0:
@@ -903,10 +905,9 @@ op_limit(struct input *in)
 	default:
 		bytes = choice[get8(in) % RTE_DIM(choice)];
 	}
-	bad = node != SOCKET_ID_ANY && (node < 0 || node >= MAX_NODES);
 	rc = rte_fastmem_set_limit(node, bytes);
 	trace("set_limit(%d, %zu) = %d", node, bytes, rc);
-	expect("set_limit", rc == 0, -rc, bad ? ERR_EINVAL : 0);
+	expect("set_limit", rc == 0, -rc, node_errors(node));
 	for (i = 0; i < MAX_NODES && rc == 0; i++)
 		if (node == SOCKET_ID_ANY || node == i)
 			m.limit[i] = bytes;
