@@ -17,8 +17,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -1599,127 +1597,6 @@ test_growth_does_not_block(void)
 	return TEST_SUCCESS;
 }
 
-/* Secondary process: attaches, allocates, frees, checks primary objects. */
-#define SECONDARY_MZ "fastmem_test_xfer"
-
-static int
-test_secondary_child(void)
-{
-	const struct rte_memzone *mz = rte_memzone_lookup(SECONDARY_MZ);
-	void **shared, *objs[500];
-	unsigned int i;
-
-	if (mz == NULL)
-		return TEST_FAILED;
-	shared = mz->addr;
-	/* Objects from the primary are readable and freeable here. */
-	for (i = 0; i < 100; i++) {
-		if (!stamp_ok(shared[i], 64, i))
-			return TEST_FAILED;
-		rte_fastmem_free(shared[i]);
-	}
-	for (i = 0; i < RTE_DIM(objs); i++) {
-		objs[i] = rte_fastmem_alloc(64 + i, 0, 0);
-		if (objs[i] == NULL)
-			return TEST_FAILED;
-		stamp(objs[i], 64, i);
-	}
-	for (i = 0; i < RTE_DIM(objs); i++)
-		if (!stamp_ok(objs[i], 64, i))
-			return TEST_FAILED;
-	/* Hand 100 back to the primary, free the rest. */
-	for (i = 0; i < 100; i++)
-		shared[i] = objs[i];
-	rte_fastmem_free_bulk(&objs[100], RTE_DIM(objs) - 100);
-	rte_fastmem_cache_flush();
-	return TEST_SUCCESS;
-}
-
-REGISTER_TEST_COMMAND(fastmem_secondary_child, test_secondary_child);
-
-static int
-run_secondary_once(void)
-{
-	char prefix[64], exe[4096];
-	const char *rt = rte_eal_get_runtime_dir();
-	const char *base = strrchr(rt, '/');
-	ssize_t len;
-	pid_t pid;
-	int status;
-
-	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len < 0 || base == NULL)
-		return -1;
-	exe[len] = '\0';
-	snprintf(prefix, sizeof(prefix), "--file-prefix=%s", base + 1);
-	pid = fork();
-	if (pid == 0) {
-		char proc[] = "--proc-type=secondary", pci[] = "--no-pci", lcores[] = "-l0";
-		char log[] = "--log-level=lib.eal:error", cmd[] = "fastmem_secondary_child";
-		char *argv[] = { exe, proc, prefix, pci, lcores, log, cmd, NULL };
-
-		execv(exe, argv);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/*
- * A secondary maps the primary's memory at the same addresses; when its
- * own libraries (or ASan's regions) were placed there, its EAL cannot
- * start. Placement is random per exec: try again, a few times.
- */
-static int
-run_secondary(void)
-{
-	unsigned int attempt;
-	int rc = -1;
-
-	for (attempt = 1; attempt <= 5; attempt++) {
-		rc = run_secondary_once();
-		if (rc != TEST_EXIT_NO_EAL)
-			break;
-		printf("secondary process: EAL could not start (attempt %u)\n", attempt);
-	}
-	return rc;
-}
-
-static int
-test_secondary(void)
-{
-	const struct rte_memzone *mz;
-	void **shared;
-	unsigned int i;
-	int rc;
-
-	if (!rte_eal_has_hugepages()) {
-		printf("secondary processes need hugepages (memory is private with --no-huge)\n");
-		return TEST_SKIPPED;
-	}
-	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(32 * MIB, SOCKET_ID_ANY), "reserve");
-	mz = rte_memzone_reserve(SECONDARY_MZ, 100 * sizeof(void *), SOCKET_ID_ANY, 0);
-	TEST_ASSERT_NOT_NULL(mz, "memzone");
-	shared = mz->addr;
-	for (i = 0; i < 100; i++) {
-		shared[i] = rte_fastmem_alloc(64, 0, 0);
-		TEST_ASSERT_NOT_NULL(shared[i], "alloc");
-		stamp(shared[i], 64, i);
-	}
-	rte_fastmem_cache_flush();
-	rc = run_secondary();
-	if (rc == 0) {
-		for (i = 0; i < 100; i++) {
-			TEST_ASSERT(stamp_ok(shared[i], 64, i), "secondary object %u", i);
-			rte_fastmem_free(shared[i]);
-		}
-	}
-	rte_memzone_free(mz);
-	TEST_ASSERT_SUCCESS(rc, "secondary process exited with %d", rc);
-	return TEST_SUCCESS;
-}
-
 static struct unit_test_suite fastmem_suite = {
 	.suite_name = "fastmem autotest",
 	.unit_test_cases = {
@@ -1756,18 +1633,6 @@ static struct unit_test_suite fastmem_suite = {
 	}
 };
 
-/*
- * Its own command: once a secondary attached, EAL refuses to register
- * non-EAL threads in this process, and the reverse.
- */
-static struct unit_test_suite fastmem_mp_suite = {
-	.suite_name = "fastmem multi-process autotest",
-	.unit_test_cases = {
-		TEST_CASE_ST(fm_setup, fm_teardown, test_secondary),
-		TEST_CASES_END()
-	}
-};
-
 static int
 test_fastmem(void)
 {
@@ -1775,11 +1640,3 @@ test_fastmem(void)
 }
 
 REGISTER_FAST_TEST(fastmem_autotest, true, true, test_fastmem);
-
-static int
-test_fastmem_mp(void)
-{
-	return unit_test_suite_runner(&fastmem_mp_suite);
-}
-
-REGISTER_FAST_TEST(fastmem_mp_autotest, false, true, test_fastmem_mp);

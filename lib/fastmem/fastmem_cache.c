@@ -10,10 +10,14 @@
  * have capacity 0, so the fast path needs no "set up yet?" test: an empty
  * or full cache sends it here, where the row is set up.
  *
- * Rows are process-local (lcore ids are per process) and are kept for
- * the process's lifetime, so a thread's pointers never dangle across
- * rte_fastmem_deinit()/init(). Threads without an lcore id use the
- * shared path: straight to the bin, under its lock.
+ * Rows belong to a process (lcore ids are per process) but live in
+ * shared memory, listed in the process's record (fastmem_proc.c): readers
+ * in every process add up their counters, and the caches of a process
+ * that died go back to the bins. A process keeps its rows for its
+ * lifetime, so a thread's pointers never dangle across
+ * rte_fastmem_deinit()/init(); a dead process's rows are freed by whoever
+ * finds it dead. Threads without an lcore id use the shared path:
+ * straight to the bin, under its lock.
  *
  * Debug and ASan builds never publish a row to the fast path: every call
  * then comes here through the checking slow path.
@@ -40,6 +44,7 @@ struct fastmem_lcore {
 	struct __rte_fastmem_cache caches[__RTE_FASTMEM_NUM_CACHES];
 	struct fastmem_miss miss[FASTMEM_NUM_CLASSES];
 	void **storage[FASTMEM_MAX_NODES];  /* objs arrays of a node's caches */
+	uint64_t nodes_counted;             /* bit per node whose caches have counts */
 	int home;                           /* node of the fast-path alloc row */
 	uint32_t home_gen;                  /* fastmem_node_order_generation() of home */
 };
@@ -65,18 +70,20 @@ shared_count_alloc(struct fastmem_bin *b, unsigned int n, size_t size)
 
 
 static struct fastmem_lcore *
-lcore_row(unsigned int lcore_id)
+lcore_row(struct fastmem_state *st, unsigned int lcore_id)
 {
 	struct fastmem_lcore *lc = lcores[lcore_id];
+	unsigned int socket = rte_socket_id();
 
 	if (lc == NULL) {
-		/* First touch by its own thread places it on the lcore's node. */
-		lc = aligned_alloc(RTE_CACHE_LINE_SIZE,
-			RTE_ALIGN_CEIL(sizeof(*lc), RTE_CACHE_LINE_SIZE));
+		lc = rte_zmalloc_socket("fastmem_lcore", sizeof(*lc), RTE_CACHE_LINE_SIZE,
+			socket < RTE_MAX_NUMA_NODES ? (int)socket : SOCKET_ID_ANY);
+		if (lc == NULL)
+			lc = rte_zmalloc("fastmem_lcore", sizeof(*lc), RTE_CACHE_LINE_SIZE);
 		if (lc == NULL)
 			return NULL;
-		memset(lc, 0, sizeof(*lc));
 		lc->home = -1;
+		fastmem_proc_set_row(st, lcore_id, lc);
 		__atomic_store_n(&lcores[lcore_id], lc, __ATOMIC_RELEASE);
 	}
 	return lc;
@@ -95,14 +102,14 @@ fastmem_thread_home(void)
  * an lcore id (or without memory for its row): those take the shared path.
  */
 static struct fastmem_lcore *
-thread_row(void)
+thread_row(struct fastmem_state *st)
 {
 	unsigned int lcore_id = rte_lcore_id();
 	struct fastmem_lcore *lc;
 
 	if (lcore_id >= RTE_MAX_LCORE)
 		return NULL;
-	lc = lcore_row(lcore_id);
+	lc = lcore_row(st, lcore_id);
 	if (lc == NULL)
 		return NULL;
 	if (lc->home < 0 || lc->home_gen != fastmem_node_order_generation()) {
@@ -144,8 +151,10 @@ row_node_setup(struct fastmem_lcore *lc, int node)
 		/* Publish the capacity last: it opens the fast path. */
 		__atomic_store_n(&c->cap, fastmem_cache_capacity(cls), __ATOMIC_RELEASE);
 	}
-	/* ... and the storage after the capacities: statistics readers look at it. */
-	__atomic_store_n(&lc->storage[node], objs - total, __ATOMIC_RELEASE);
+	lc->storage[node] = objs - total;
+	/* Statistics readers add up the counters of the nodes set here. */
+	__atomic_store_n(&lc->nodes_counted, lc->nodes_counted | UINT64_C(1) << node,
+		__ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -190,7 +199,7 @@ void *
 fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls, size_t size)
 {
 	struct fastmem_bin *b = &st->nodes[node].bins[cls];
-	struct fastmem_lcore *lc = thread_row();
+	struct fastmem_lcore *lc = thread_row(st);
 	struct __rte_fastmem_cache *c;
 	void *obj;
 
@@ -214,7 +223,7 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 		unsigned int n, size_t size)
 {
 	struct fastmem_bin *b = &st->nodes[node].bins[cls];
-	struct fastmem_lcore *lc = thread_row();
+	struct fastmem_lcore *lc = thread_row(st);
 	struct __rte_fastmem_cache *c;
 	unsigned int got;
 
@@ -274,7 +283,7 @@ fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void * con
 	unsigned int cls = fastmem_idx_class(cache_idx);
 	int node = fastmem_idx_node(cache_idx);
 	struct fastmem_bin *b = &st->nodes[node].bins[cls];
-	struct fastmem_lcore *lc = thread_row();
+	struct fastmem_lcore *lc = thread_row(st);
 	struct __rte_fastmem_cache *c;
 
 	if (lc == NULL || (c = row_cache(lc, node, cls)) == NULL || n > c->cap) {
@@ -303,6 +312,7 @@ fastmem_cache_free(struct fastmem_state *st, uint32_t cache_idx, void *obj)
 	fastmem_cache_free_bulk(st, cache_idx, &obj, 1);
 }
 
+/* Give a row's cached objects back to their bins. */
 static void
 row_flush(struct fastmem_state *st, struct fastmem_lcore *lc)
 {
@@ -319,13 +329,132 @@ row_flush(struct fastmem_state *st, struct fastmem_lcore *lc)
 	}
 }
 
+/*
+ * Free a row's object arrays, its caches empty: capacity 0 sends every
+ * call to the slow path, which sets them up again. Counters are kept.
+ */
+static void
+row_drop_storage(struct fastmem_lcore *lc)
+{
+	unsigned int idx;
+	int node;
+
+	for (idx = 0; idx < __RTE_FASTMEM_LARGE_IDX; idx++) {
+		__atomic_store_n(&lc->caches[idx].cap, 0, __ATOMIC_RELEASE);
+		lc->caches[idx].len = 0;
+		lc->caches[idx].objs = NULL;
+	}
+	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
+		rte_free(lc->storage[node]);
+		lc->storage[node] = NULL;
+	}
+}
+
+/* Zero a row's counters; its caches hold nothing. */
+static void
+row_zero_counts(struct fastmem_lcore *lc)
+{
+	unsigned int idx;
+
+	for (idx = 0; idx < __RTE_FASTMEM_NUM_CACHES; idx++) {
+		fastmem_set(&lc->caches[idx].n_alloc, 0);
+		fastmem_set(&lc->caches[idx].n_free, 0);
+		fastmem_set(&lc->caches[idx].n_bytes, 0);
+	}
+	memset(lc->miss, 0, sizeof(lc->miss));
+	__atomic_store_n(&lc->nodes_counted, 0, __ATOMIC_RELEASE);
+}
+
+/* Add one row's counts of a class (one half, see fastmem_cache_counts()) to *cnt. */
+static void
+row_counts(const struct fastmem_lcore *lc, unsigned int cls, int node, bool frees,
+		struct fastmem_lcore_counts *cnt)
+{
+	uint64_t counted = __atomic_load_n(&lc->nodes_counted, __ATOMIC_ACQUIRE);
+	int n;
+
+	for (n = 0; n < FASTMEM_MAX_NODES; n++) {
+		const struct __rte_fastmem_cache *c = &lc->caches[fastmem_cache_idx(n, cls)];
+
+		if ((node >= 0 && n != node) || (counted & UINT64_C(1) << n) == 0)
+			continue;
+		if (frees) {
+			cnt->n_free += fastmem_read(&c->n_free);
+		} else {
+			cnt->n_bytes += fastmem_read(&c->n_bytes);
+			cnt->n_alloc += fastmem_read(&c->n_alloc);
+		}
+	}
+	/* Misses are per class: only the all-nodes view has them. */
+	if (node >= 0)
+		return;
+	if (frees) {
+		cnt->free_miss += fastmem_read(&lc->miss[cls].free_miss);
+	} else {
+		cnt->alloc_miss += fastmem_read(&lc->miss[cls].alloc_miss);
+		cnt->nomem += fastmem_read(&lc->miss[cls].nomem);
+	}
+}
+
+/*
+ * Move a row's counters to the state's counts of rows that are gone, in
+ * one step for readers (under proc_lock), and zero them. Misses go to
+ * node 0's entry: they are per class.
+ */
+static void
+row_retire(struct fastmem_state *st, struct fastmem_lcore *lc)
+{
+	struct fastmem_lcore_counts *r;
+	unsigned int cls;
+	int node;
+
+	rte_spinlock_lock(&st->proc_lock);
+	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
+		for (node = 0; node < FASTMEM_MAX_NODES; node++) {
+			r = &st->retired[node][cls];
+			row_counts(lc, cls, node, true, r);
+			row_counts(lc, cls, node, false, r);
+		}
+		r = &st->retired[0][cls];
+		fastmem_count(&r->alloc_miss, lc->miss[cls].alloc_miss);
+		fastmem_count(&r->free_miss, lc->miss[cls].free_miss);
+		fastmem_count(&r->nomem, lc->miss[cls].nomem);
+	}
+	row_zero_counts(lc);
+	rte_spinlock_unlock(&st->proc_lock);
+}
+
 void
 fastmem_cache_flush_thread(struct fastmem_state *st)
 {
 	unsigned int lcore_id = rte_lcore_id();
 
-	if (lcore_id < RTE_MAX_LCORE && lcores[lcore_id] != NULL)
+	if (lcore_id < RTE_MAX_LCORE && lcores[lcore_id] != NULL) {
 		row_flush(st, lcores[lcore_id]);
+		row_drop_storage(lcores[lcore_id]);
+	}
+}
+
+void
+fastmem_cache_reclaim_dead(struct fastmem_state *st)
+{
+	struct fastmem_proc *p;
+	unsigned int lcore_id;
+
+	while ((p = fastmem_proc_take_dead(st)) != NULL) {
+		for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++) {
+			struct fastmem_lcore *lc = p->rows[lcore_id];
+
+			if (lc == NULL)
+				continue;
+			row_flush(st, lc);
+			row_retire(st, lc);
+			row_drop_storage(lc);
+			rte_free(lc);
+		}
+		FASTMEM_LOG(INFO, "process %d is gone: its caches are back", p->pid);
+		fastmem_proc_free(p);
+	}
 }
 
 /* An lcore id is released (rte_thread_unregister()): its thread gives its objects back. */
@@ -339,6 +468,7 @@ lcore_uninit(unsigned int lcore_id, void *arg __rte_unused)
 		return;
 	if (st != NULL)
 		row_flush(st, lcores[lcore_id]);
+	row_drop_storage(lcores[lcore_id]);
 	RTE_PER_LCORE(_fastmem_caches) = idle_row;
 	RTE_PER_LCORE(_fastmem_home) = idle_row;
 	lcores[lcore_id]->home = -1;
@@ -359,34 +489,61 @@ fastmem_cache_init(void)
 	return lcore_cb == NULL ? -ENOMEM : 0;
 }
 
-void
-fastmem_cache_fini(void)
+/* The primary's deinit: live secondaries' caches die with the state, they attach again. */
+static void
+revoke_secondaries(struct fastmem_state *st)
 {
-	unsigned int lcore_id, idx;
-	int node;
+	struct fastmem_proc *p;
+	unsigned int lcore_id;
+	int i;
+
+	fastmem_cache_reclaim_dead(st);
+	for (i = 0; i < FASTMEM_MAX_PROCS; i++) {
+		p = st->procs[i];
+		if (p == NULL || p == fastmem_self)
+			continue;
+		for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++) {
+			if (p->rows[lcore_id] != NULL) {
+				row_drop_storage(p->rows[lcore_id]);
+				row_zero_counts(p->rows[lcore_id]);
+			}
+		}
+		fastmem_proc_revoke(p);
+	}
+}
+
+void
+fastmem_cache_fini(struct fastmem_state *st)
+{
+	bool primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
+	unsigned int lcore_id;
 
 	if (lcore_cb != NULL) {
 		rte_lcore_callback_unregister(lcore_cb);
 		lcore_cb = NULL;
 	}
+	if (primary)
+		revoke_secondaries(st);
 	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++) {
 		struct fastmem_lcore *lc = lcores[lcore_id];
 
 		if (lc == NULL)
 			continue;
 		/*
-		 * Capacity 0: every later call takes the slow path, which sees no
-		 * state. Counters restart with the next init.
+		 * A secondary's objects stay in the state: back to the bins, and
+		 * the counts to the state's. The primary's die with the state;
+		 * its counters restart with the next init.
 		 */
-		for (idx = 0; idx < __RTE_FASTMEM_NUM_CACHES; idx++)
-			lc->caches[idx] = (struct __rte_fastmem_cache){ .cap = 0 };
-		memset(lc->miss, 0, sizeof(lc->miss));
-		for (node = 0; node < FASTMEM_MAX_NODES; node++) {
-			rte_free(lc->storage[node]);
-			lc->storage[node] = NULL;
+		if (!primary && !fastmem_proc_revoked()) {
+			row_flush(st, lc);
+			row_retire(st, lc);
 		}
+		row_drop_storage(lc);
+		row_zero_counts(lc);
 		lc->home = -1;
 	}
+	if (!primary)
+		fastmem_proc_detach();
 }
 
 void
@@ -394,31 +551,42 @@ fastmem_cache_counts(unsigned int lcore_id, unsigned int cls, int node, bool fre
 		struct fastmem_lcore_counts *cnt)
 {
 	const struct fastmem_lcore *lc = __atomic_load_n(&lcores[lcore_id], __ATOMIC_ACQUIRE);
-	int n;
 
-	if (lc == NULL)
-		return;
-	for (n = 0; n < FASTMEM_MAX_NODES; n++) {
-		const struct __rte_fastmem_cache *c = &lc->caches[fastmem_cache_idx(n, cls)];
+	if (lc != NULL)
+		row_counts(lc, cls, node, frees, cnt);
+}
 
-		/* A node's caches count nothing before they are set up. */
-		if ((node >= 0 && n != node) ||
-				__atomic_load_n(&lc->storage[n], __ATOMIC_ACQUIRE) == NULL)
+void
+fastmem_cache_counts_all(struct fastmem_state *st, unsigned int cls, int node, bool frees,
+		struct fastmem_lcore_counts *cnt)
+{
+	const struct fastmem_lcore_counts *r;
+	unsigned int lcore_id;
+	int i, n;
+
+	rte_spinlock_lock(&st->proc_lock);
+	for (i = 0; i < FASTMEM_MAX_PROCS; i++) {
+		const struct fastmem_proc *p = st->procs[i];
+
+		if (p == NULL)
 			continue;
+		for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
+			if (p->rows[lcore_id] != NULL)
+				row_counts(p->rows[lcore_id], cls, node, frees, cnt);
+	}
+	for (n = 0; n < FASTMEM_MAX_NODES; n++) {
+		if (node >= 0 && n != node)
+			continue;
+		r = &st->retired[n][cls];
 		if (frees) {
-			cnt->n_free += fastmem_read(&c->n_free);
+			cnt->n_free += fastmem_read(&r->n_free);
+			cnt->free_miss += node < 0 ? fastmem_read(&r->free_miss) : 0;
 		} else {
-			cnt->n_bytes += fastmem_read(&c->n_bytes);
-			cnt->n_alloc += fastmem_read(&c->n_alloc);
+			cnt->n_bytes += fastmem_read(&r->n_bytes);
+			cnt->n_alloc += fastmem_read(&r->n_alloc);
+			cnt->alloc_miss += node < 0 ? fastmem_read(&r->alloc_miss) : 0;
+			cnt->nomem += node < 0 ? fastmem_read(&r->nomem) : 0;
 		}
 	}
-	/* Misses are per class: only the all-nodes view has them. */
-	if (node >= 0)
-		return;
-	if (frees) {
-		cnt->free_miss += fastmem_read(&lc->miss[cls].free_miss);
-	} else {
-		cnt->alloc_miss += fastmem_read(&lc->miss[cls].alloc_miss);
-		cnt->nomem += fastmem_read(&lc->miss[cls].nomem);
-	}
+	rte_spinlock_unlock(&st->proc_lock);
 }

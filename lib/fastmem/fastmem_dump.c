@@ -58,7 +58,7 @@ dump_global(FILE *f, const struct rte_fastmem_stats *s)
 
 /* Nodes the resolver knows or that hold memory. */
 static void
-dump_nodes(FILE *f, const struct fastmem_state *st)
+dump_nodes(FILE *f, struct fastmem_state *st)
 {
 	struct rte_fastmem_node_info info;
 	uint64_t backing, objs, bytes;

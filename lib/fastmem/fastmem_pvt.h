@@ -235,6 +235,34 @@ struct __rte_cache_aligned fastmem_node {
 	struct fastmem_bin bins[FASTMEM_NUM_CLASSES];
 };
 
+/* Counts of allocations and frees through a thread cache, or of the shared path. */
+struct fastmem_lcore_counts {
+	uint64_t n_bytes;   /* requested bytes of the allocations */
+	uint64_t n_alloc;
+	uint64_t n_free;
+	uint64_t alloc_miss;
+	uint64_t free_miss;
+	uint64_t nomem;
+};
+
+/* Processes a state serves at once: the primary and its attached secondaries. */
+#define FASTMEM_MAX_PROCS 64
+
+struct fastmem_lcore;
+
+/*
+ * A process that uses fastmem, in shared memory the process allocated: it
+ * outlives the state it attached to (fastmem_proc.c).
+ */
+struct fastmem_proc {
+	int pid;
+	bool primary;
+	bool detached;  /* called rte_fastmem_deinit(): its caches are empty */
+	bool revoked;   /* the state it attached to is gone: attach again */
+	/* Its threads' cache rows by lcore id, set under the state's proc_lock. */
+	struct fastmem_lcore *rows[RTE_MAX_LCORE];
+};
+
 #define FASTMEM_STATE_MZ "fastmem_state"
 #define FASTMEM_STATE_MAGIC 0xfa57fa57u
 
@@ -246,6 +274,14 @@ struct fastmem_state {
 	uint32_t mz_seq;
 	struct fastmem_mz mzs[FASTMEM_MAX_MZ];
 	struct fastmem_node nodes[FASTMEM_MAX_NODES];
+	/*
+	 * Processes, and the counts of cache rows that are gone (a secondary's
+	 * deinit or death): readers add those to the live rows' counts.
+	 * Allocation paths never take proc_lock; a thread's first one does.
+	 */
+	rte_spinlock_t proc_lock;
+	struct fastmem_proc *procs[FASTMEM_MAX_PROCS];
+	struct fastmem_lcore_counts retired[FASTMEM_MAX_NODES][FASTMEM_NUM_CLASSES];
 };
 
 /* This process's view of the state; NULL when not initialized or attached. */
@@ -253,6 +289,25 @@ extern struct fastmem_state *fastmem_st;
 
 /* rte_fastmem.c */
 struct fastmem_state *fastmem_state_get(void);
+
+/* fastmem_proc.c */
+/* This process's record, or NULL before its first rte_fastmem_init(). */
+extern struct fastmem_proc *fastmem_self;
+/* List this process in @p st (creating its record), and the records kept from a revoked state. */
+int fastmem_proc_attach(struct fastmem_state *st);
+/* A secondary's rte_fastmem_deinit(): listed until it dies, its rows then freed. */
+void fastmem_proc_detach(void);
+/* The state this process attached to was freed: attach again before any use. */
+bool fastmem_proc_revoked(void);
+/* Publish this process's row of an lcore to readers of every process. */
+void fastmem_proc_set_row(struct fastmem_state *st, unsigned int lcore_id,
+		struct fastmem_lcore *row);
+/* Take a dead process's record off the table (NULL if none): its rows are the caller's. */
+struct fastmem_proc *fastmem_proc_take_dead(struct fastmem_state *st);
+/* Primary's deinit: @p p, alive, goes into the next state the primary creates, revoked. */
+void fastmem_proc_revoke(struct fastmem_proc *p);
+/* Free the record of a dead process (its rows freed). */
+void fastmem_proc_free(struct fastmem_proc *p);
 
 /* fastmem_backing.c */
 int fastmem_backing_init(struct fastmem_state *st);
@@ -315,19 +370,13 @@ void fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void 
 /* The allocation calls count an ENOMEM once per call, not per node tried. */
 void fastmem_cache_note_nomem(struct fastmem_state *st, int node, unsigned int cls);
 void fastmem_cache_flush_thread(struct fastmem_state *st);
-void fastmem_cache_fini(void);
+/* Give back what the caches of dead processes held, free their rows. */
+void fastmem_cache_reclaim_dead(struct fastmem_state *st);
+void fastmem_cache_fini(struct fastmem_state *st);
 int fastmem_cache_init(void);
 int fastmem_thread_home(void);
 
 /* fastmem_stats.c */
-struct fastmem_lcore_counts {
-	uint64_t n_bytes;   /* requested bytes of the allocations */
-	uint64_t n_alloc;
-	uint64_t n_free;
-	uint64_t alloc_miss;
-	uint64_t free_miss;
-	uint64_t nomem;
-};
 /*
  * Add an lcore's counts of a class to *c: the free half (n_free, free_miss)
  * or the allocation half. Readers take every free half before any
@@ -336,6 +385,9 @@ struct fastmem_lcore_counts {
  * per class).
  */
 void fastmem_cache_counts(unsigned int lcore_id, unsigned int cls, int node, bool frees,
+		struct fastmem_lcore_counts *c);
+/* The same over every thread of every process, and rows that are gone. */
+void fastmem_cache_counts_all(struct fastmem_state *st, unsigned int cls, int node, bool frees,
 		struct fastmem_lcore_counts *c);
 void fastmem_stats_fini(void);
 
@@ -357,7 +409,7 @@ fastmem_class_stats_active(const struct rte_fastmem_class_stats *s)
 		s->objs_cached) != 0;
 }
 /* Live objects and class-rounded bytes of a node (slab classes and large objects). */
-void fastmem_stats_node_usage(const struct fastmem_state *st, int node, uint64_t *objs,
+void fastmem_stats_node_usage(struct fastmem_state *st, int node, uint64_t *objs,
 		uint64_t *bytes);
 
 #endif /* FASTMEM_PVT_H */

@@ -10,8 +10,11 @@
  * anybody but its owner, so a reset needs no quiescence. Live objects and
  * bytes are gauges and are not reset.
  *
- * Thread caches are per process: the per-lcore views, and the counters in
- * the global and class views that come from them, cover this process.
+ * Lcore ids are per process: the per-lcore views cover this process's
+ * threads. The global, class and node views add up the threads of every
+ * process (their rows are in shared memory), and the counts of rows that
+ * are gone, so live objects are exact whoever allocated or freed them.
+ * Baselines are per process: a reset rebases the calling process's views.
  */
 
 #include <errno.h>
@@ -22,8 +25,12 @@
 
 #include "fastmem_pvt.h"
 
-/* Baselines: per lcore and class, the shared path per class, large objects. */
+/*
+ * Baselines: per lcore and class, every process's threads per class, the
+ * shared path per class, large objects.
+ */
 static struct fastmem_lcore_counts base_lcore[RTE_MAX_LCORE][FASTMEM_NUM_CLASSES];
+static struct fastmem_lcore_counts base_threads[FASTMEM_NUM_CLASSES];
 static struct fastmem_lcore_counts base_shared[FASTMEM_NUM_CLASSES];
 static struct fastmem_lcore_counts base_large;
 static uint64_t base_slab_acquires[FASTMEM_NUM_CLASSES];
@@ -152,35 +159,31 @@ class_of_size(size_t class_size)
 
 /*
  * Raw (not rebased) counts of a class, of one node or of all (node < 0),
- * over every lcore and the shared path: every free half first.
+ * over every thread of every process and the shared path: every free
+ * half first.
  */
 static void
-class_counts(const struct fastmem_state *st, unsigned int cls, int node,
+class_counts(struct fastmem_state *st, unsigned int cls, int node,
 		struct fastmem_lcore_counts *total)
 {
-	unsigned int lcore_id;
 	bool frees = true;
 
 	memset(total, 0, sizeof(*total));
 	do {
 		shared_counts(st, cls, node, frees, total);
-		for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
-			fastmem_cache_counts(lcore_id, cls, node, frees, total);
+		fastmem_cache_counts_all(st, cls, node, frees, total);
 		frees = !frees;
 	} while (!frees);
 }
 
 /* class_counts() of all nodes, and the baseline to subtract. */
 static void
-class_raw(const struct fastmem_state *st, unsigned int cls, struct fastmem_lcore_counts *total,
+class_raw(struct fastmem_state *st, unsigned int cls, struct fastmem_lcore_counts *total,
 		struct fastmem_lcore_counts *base)
 {
-	unsigned int lcore_id;
-
 	class_counts(st, cls, -1, total);
 	*base = base_shared[cls];
-	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
-		counts_add(base, &base_lcore[lcore_id][cls]);
+	counts_add(base, &base_threads[cls]);
 }
 
 /*
@@ -201,7 +204,7 @@ class_waste(unsigned int cls, const struct fastmem_lcore_counts *raw)
 }
 
 void
-fastmem_stats_node_usage(const struct fastmem_state *st, int node, uint64_t *objs,
+fastmem_stats_node_usage(struct fastmem_state *st, int node, uint64_t *objs,
 		uint64_t *bytes)
 {
 	struct fastmem_lcore_counts c;
@@ -419,12 +422,14 @@ rte_fastmem_stats_reset(void)
 	 * allocation counted after it, or to an object live at the reset.
 	 */
 	memset(base_lcore, 0, sizeof(base_lcore));
+	memset(base_threads, 0, sizeof(base_threads));
 	memset(base_shared, 0, sizeof(base_shared));
 	for (half = 0; half < 2; half++) {
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
 			for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
 				fastmem_cache_counts(lcore_id, cls, -1, half == 1,
 					&base_lcore[lcore_id][cls]);
+			fastmem_cache_counts_all(st, cls, -1, half == 1, &base_threads[cls]);
 			shared_counts(st, cls, -1, half == 1, &base_shared[cls]);
 		}
 	}
@@ -447,6 +452,7 @@ fastmem_stats_fini(void)
 {
 	rte_spinlock_lock(&stats_lock);
 	memset(base_lcore, 0, sizeof(base_lcore));
+	memset(base_threads, 0, sizeof(base_threads));
 	memset(base_shared, 0, sizeof(base_shared));
 	memset(&base_large, 0, sizeof(base_large));
 	memset(base_slab_acquires, 0, sizeof(base_slab_acquires));

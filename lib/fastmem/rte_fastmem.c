@@ -27,13 +27,16 @@ struct fastmem_state *fastmem_st;
 
 static const struct rte_memzone *state_mz;
 
-/* The state, attaching a secondary process on its first call. */
+/*
+ * The state, attaching a secondary process on its first call, and again
+ * after the primary's deinit revoked the state it had.
+ */
 struct fastmem_state *
 fastmem_state_get(void)
 {
 	struct fastmem_state *st = __atomic_load_n(&fastmem_st, __ATOMIC_ACQUIRE);
 
-	if (likely(st != NULL))
+	if (likely(st != NULL && !fastmem_proc_revoked()))
 		return st;
 	if (rte_eal_process_type() == RTE_PROC_SECONDARY && rte_fastmem_init() == 0)
 		return __atomic_load_n(&fastmem_st, __ATOMIC_ACQUIRE);
@@ -73,10 +76,34 @@ create(void)
 	return 0;
 }
 
+/* Leave a state that is gone or going: this process's part only. */
+static void
+detach_local(struct fastmem_state *st)
+{
+	__atomic_store_n(&fastmem_st, NULL, __ATOMIC_RELEASE);
+	fastmem_cache_fini(st);
+	fastmem_stats_fini();
+	fastmem_topo_fini();
+}
+
+/* List this process in the state; a full table may hold dead processes. */
+static int
+proc_attach(struct fastmem_state *st)
+{
+	int rc = fastmem_proc_attach(st);
+
+	if (rc == -ENOSPC) {
+		fastmem_cache_reclaim_dead(st);
+		rc = fastmem_proc_attach(st);
+	}
+	return rc;
+}
+
 int
 rte_fastmem_init(void)
 {
 	static rte_spinlock_t init_lock = RTE_SPINLOCK_INITIALIZER;
+	bool primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
 	int rc;
 
 	RTE_BUILD_BUG_ON(FASTMEM_MAX_NODES > 64);
@@ -87,16 +114,23 @@ rte_fastmem_init(void)
 	if (rte_lcore_count() == 0)
 		return -ENODEV;
 	rte_spinlock_lock(&init_lock);
-	if (fastmem_st != NULL) {
+	if (fastmem_st != NULL && !fastmem_proc_revoked()) {
 		rte_spinlock_unlock(&init_lock);
 		return -EBUSY;
 	}
-	rc = rte_eal_process_type() == RTE_PROC_PRIMARY ? create() : attach();
+	/* A revoked state is gone: never touch it again. */
+	if (fastmem_st != NULL) {
+		detach_local(NULL);
+		state_mz = NULL;
+	}
+	rc = primary ? create() : attach();
 	if (rc == 0) {
 		fastmem_backing_scan();
 		fastmem_topo_init();
-		rc = fastmem_cache_init();
-		if (rc != 0 && rte_eal_process_type() == RTE_PROC_PRIMARY)
+		rc = proc_attach(state_mz->addr);
+		if (rc == 0)
+			rc = fastmem_cache_init();
+		if (rc != 0 && primary)
 			rte_memzone_free(state_mz);
 	}
 	if (rc == 0)
@@ -113,17 +147,17 @@ rte_fastmem_deinit(void)
 
 	if (st == NULL)
 		return;
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
-		fastmem_cache_flush_thread(st);
-	__atomic_store_n(&fastmem_st, NULL, __ATOMIC_RELEASE);
-	fastmem_cache_fini();
-	fastmem_stats_fini();
+	if (fastmem_proc_revoked()) {
+		detach_local(NULL);
+		state_mz = NULL;
+		return;
+	}
+	detach_local(st);
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY) {
 		fastmem_backing_fini(st);
 		st->magic = 0;
 		rte_memzone_free(state_mz);
 	}
-	fastmem_topo_fini();
 	state_mz = NULL;
 }
 
@@ -794,6 +828,7 @@ rte_fastmem_trim(void)
 
 	if (st == NULL)
 		return -ENODEV;
+	fastmem_cache_reclaim_dead(st);
 	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
 		/* Not valid here: a secondary cannot reach external-heap nodes. */
 		if (!__atomic_load_n(&st->nodes[node].ready, __ATOMIC_ACQUIRE) ||

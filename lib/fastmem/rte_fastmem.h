@@ -39,10 +39,19 @@
  * rte_fastmem_cache_flush() acts on the calling thread's caches only.
  *
  * Multi-process: a secondary process may allocate and free; its threads
- * get private caches too. Memory should be reserved by the primary
- * (rte_fastmem_reserve()); a secondary must call rte_fastmem_cache_flush()
- * on each of its threads before it exits, or the objects in their caches
- * stay unusable until rte_fastmem_deinit() in the primary.
+ * get private caches too, and any process may free any object. Memory
+ * should be reserved by the primary (rte_fastmem_reserve()). A secondary
+ * need do nothing before it exits: whatever its caches hold goes back to
+ * the shared bins at the next rte_fastmem_trim() (in any process) after
+ * its end, however it ended, as do the caches' own memory and counters.
+ * Objects it allocated and did not free stay allocated. A secondary that
+ * ends while one of its threads holds a fastmem lock (inside a slow-path
+ * call) leaves that lock held, as with any DPDK shared-memory lock.
+ * rte_fastmem_cache_flush() on each of its threads (or rte_fastmem_deinit())
+ * gives its cached objects back at once. When the primary calls
+ * rte_fastmem_deinit() while secondaries are attached, their cached
+ * objects die with the state; on their next call they attach to the
+ * primary's next state, or fail with ENODEV while there is none.
  */
 
 #include <stdbool.h>
@@ -83,7 +92,10 @@ extern "C" {
 /** Handle to a (size class, NUMA node) pair, see rte_fastmem_hlookup(). */
 typedef uint32_t rte_fastmem_handle_t;
 
-/** Global statistics. Counters count objects, not calls. */
+/**
+ * Global statistics, of every process. Counters count objects, not calls.
+ * A reset rebases the views of the calling process only.
+ */
 struct rte_fastmem_stats {
 	uint64_t bytes_backing;  /**< Bytes of memzones fastmem holds (slabs and large objects). */
 	uint64_t bytes_in_use;   /**< Class size x live objects (exact for large objects). */
@@ -96,7 +108,7 @@ struct rte_fastmem_stats {
 	uint64_t bytes_wasted;   /**< Estimate of bytes_in_use lost to class rounding. */
 };
 
-/** Statistics of one size class, over all nodes and threads. */
+/** Statistics of one size class, over all nodes and the threads of every process. */
 struct rte_fastmem_class_stats {
 	uint64_t class_size;          /**< Size of the class in bytes. */
 	uint64_t in_use;              /**< Live objects (not reset). */
@@ -114,7 +126,7 @@ struct rte_fastmem_class_stats {
 	uint64_t bytes_wasted;        /**< Estimate: in_use x (class_size - mean requested size). */
 };
 
-/** Per-thread statistics (one lcore, or the shared path). */
+/** Per-thread statistics (one lcore of the calling process, or the shared path). */
 struct rte_fastmem_lcore_stats {
 	uint64_t alloc_cache_hits;    /**< Allocations served by the cache without refill. */
 	uint64_t alloc_cache_misses;  /**< Allocations that refilled the cache or bypassed it. */
@@ -144,8 +156,13 @@ struct rte_fastmem_lcore_class_stats {
  * @return
  *   - 0: Success.
  *   - -EBUSY: Already initialized in this process.
- *   - -ENOMEM: The state memzone could not be reserved.
+ *   - -ENOMEM: The state memzone (or this process's record in EAL's heap)
+ *     could not be reserved.
  *   - -ENOENT: Secondary process, and the primary has not initialized fastmem.
+ *   - -ENOSPC: Secondary process, and 63 other secondaries are attached.
+ *   - Another negative errno: Secondary process, and its lock file in EAL's
+ *     runtime directory (which tells other processes it is alive) could
+ *     not be created or locked.
  *   - -ENODEV: EAL is not initialized.
  */
 __rte_experimental
@@ -156,8 +173,10 @@ rte_fastmem_init(void);
  * Release everything the allocator holds.
  *
  * In the primary: flushes nothing and frees all backing memzones and the
- * state. Objects still allocated become invalid. In a secondary: flushes
- * the calling thread's caches and detaches. A no-op if not initialized.
+ * state. Objects still allocated become invalid, in every process;
+ * attached secondaries must not be inside a fastmem call. In a secondary:
+ * gives the caches of all its threads back and detaches; no other thread
+ * of the process may be inside a fastmem call. A no-op if not initialized.
  */
 __rte_experimental
 void
@@ -694,8 +713,9 @@ rte_fastmem_virt2iova(const void *ptr)
 /**
  * Give the calling thread's cached objects back to the shared bins.
  *
- * Call it before a thread stops allocating for good (or before a secondary
- * process exits). Statistics are kept. No effect on threads without caches.
+ * Also frees the caches' own memory, until the thread's next allocation or
+ * free. Call it before a thread stops allocating for a long time.
+ * Statistics are kept. No effect on threads without caches.
  */
 __rte_experimental
 void
@@ -704,10 +724,11 @@ rte_fastmem_cache_flush(void);
 /**
  * Return free backing memory to EAL.
  *
- * Moves the free objects held in the shared bins back to their slabs, and
- * frees every backing memzone whose slabs are all free. Objects in other
- * threads' caches stay there: have those threads call
- * rte_fastmem_cache_flush() first.
+ * Gives what the caches of ended secondary processes held back to the
+ * shared bins, moves the free objects held in the shared bins back to
+ * their slabs, and frees every backing memzone whose slabs are all free.
+ * Objects in other live threads' caches stay there: have those threads
+ * call rte_fastmem_cache_flush() first.
  *
  * @return
  *   Number of bytes returned to EAL (>= 0), or -ENODEV.
