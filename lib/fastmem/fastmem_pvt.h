@@ -223,7 +223,7 @@ struct __rte_cache_aligned fastmem_node {
 	/* Slab runs and memzone neighbours (fastmem_run.c); inside the node lock if both. */
 	rte_spinlock_t run_lock;
 	bool ready;          /* bins set up */
-	uint64_t backing;    /* bytes of memzones (slabs, large objects), charged before reserving */
+	uint64_t backing;    /* bytes of memzones (slabs, large objects), counted ahead */
 	uint64_t limit;
 	uint64_t slab_backing;
 	uint64_t large_live;
