@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include <rte_debug.h>
+#include <rte_eal.h>
 #include <rte_memory.h>
+#include <rte_memzone.h>
 
 #include "fastmem_debug.h"
 
@@ -34,11 +36,57 @@ fastmem_dbg_count(const struct fastmem_state *st, enum fastmem_dbg_kind kind)
 
 #if FASTMEM_ASAN
 #include <sanitizer/asan_interface.h>
+
+/*
+ * ASan's shadow memory is per process: poison set here cannot follow an
+ * object into another process, where it would look freed (or an object
+ * another process allocated would look freed here). So a process poisons
+ * only while it is the primary and no secondary ever attached; from its
+ * first call after one did, it unpoisons fastmem's memzones and stops.
+ */
+static bool asan_shared;
+
+static void
+unpoison_memzone(const struct rte_memzone *mz, void *arg __rte_unused)
+{
+	if (strncmp(mz->name, "fastmem_", 8) == 0)
+		ASAN_UNPOISON_MEMORY_REGION(mz->addr, mz->len);
+}
+
+static bool
+poisoning(void)
+{
+	const struct fastmem_state *st = fastmem_st;
+
+	if (asan_shared)
+		return false;
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY &&
+			(st == NULL || fastmem_read(&st->secondaries_seen) == 0))
+		return true;
+	asan_shared = true;
+	rte_memzone_walk(unpoison_memzone, NULL);
+	return false;
+}
+
+void
+fastmem_dbg_sync(void)
+{
+	poisoning();
+}
+
 #define NO_ASAN __attribute__((no_sanitize_address))
-#define POISON(addr, len) ASAN_POISON_MEMORY_REGION(addr, len)
+#define POISON(addr, len) do { \
+	if (poisoning()) \
+		ASAN_POISON_MEMORY_REGION(addr, len); \
+} while (0)
 #define UNPOISON(addr, len) ASAN_UNPOISON_MEMORY_REGION(addr, len)
-#define is_poisoned(addr) __asan_address_is_poisoned(addr)
+#define is_poisoned(addr) (poisoning() && __asan_address_is_poisoned(addr))
 #else
+void
+fastmem_dbg_sync(void)
+{
+}
+
 #define NO_ASAN
 #define POISON(addr, len) do { RTE_SET_USED(addr); RTE_SET_USED(len); } while (0)
 #define UNPOISON(addr, len) do { RTE_SET_USED(addr); RTE_SET_USED(len); } while (0)

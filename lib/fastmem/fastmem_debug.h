@@ -90,6 +90,8 @@ size_t fastmem_dbg_usable(void *obj, unsigned int cls);
 
 /* memcpy() that may read the unrequested (poisoned) tail of a slot. */
 void fastmem_dbg_copy(void *dst, const void *src, size_t n);
+/* ASan: stop poisoning once a secondary attached (poison cannot cross processes). */
+void fastmem_dbg_sync(void);
 
 #else
 
@@ -149,6 +151,11 @@ static inline void
 fastmem_dbg_copy(void *dst, const void *src, size_t n)
 {
 	memcpy(dst, src, n);
+}
+
+static inline void
+fastmem_dbg_sync(void)
+{
 }
 
 #endif

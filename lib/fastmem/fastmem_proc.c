@@ -103,6 +103,8 @@ table_add(struct fastmem_state *st, struct fastmem_proc *p)
 	if (free_slot < 0)
 		return -ENOSPC;
 	st->procs[free_slot] = p;
+	if (!p->primary)
+		fastmem_set(&st->secondaries_seen, st->secondaries_seen + 1);
 	return 0;
 }
 

@@ -281,6 +281,7 @@ struct fastmem_state {
 	 */
 	rte_spinlock_t proc_lock;
 	struct fastmem_proc *procs[FASTMEM_MAX_PROCS];
+	uint64_t secondaries_seen; /* secondaries ever listed, under proc_lock */
 	struct fastmem_lcore_counts retired[FASTMEM_MAX_NODES][FASTMEM_NUM_CLASSES];
 };
 

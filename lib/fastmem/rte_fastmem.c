@@ -36,6 +36,8 @@ fastmem_state_get(void)
 {
 	struct fastmem_state *st = __atomic_load_n(&fastmem_st, __ATOMIC_ACQUIRE);
 
+	if (FASTMEM_CHECKED)
+		fastmem_dbg_sync();
 	if (likely(st != NULL && !fastmem_proc_revoked()))
 		return st;
 	if (rte_eal_process_type() == RTE_PROC_SECONDARY && rte_fastmem_init() == 0)
