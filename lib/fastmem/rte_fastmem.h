@@ -308,7 +308,7 @@ rte_fastmem_free(void *ptr)
 		__rte_fastmem_free_slow(ptr);
 		return;
 	}
-	c = RTE_PER_LCORE(_fastmem_caches) + __rte_fastmem_slab_of(ptr)->cache_idx;
+	c = __rte_fastmem_free_cache(__rte_fastmem_slab_of(ptr)->cache_idx);
 	if (likely(c->len < c->cap)) {
 		__rte_fastmem_cache_push(c, ptr);
 		return;
@@ -511,7 +511,7 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 	if (likely(ptrs != NULL && n > 0 && ptrs[0] != NULL && !__RTE_FASTMEM_CHECKED)) {
 		slab = __rte_fastmem_slab_of(ptrs[0]);
 		idx = slab->cache_idx;
-		c = __rte_fastmem_free_bulk_cache(idx);
+		c = __rte_fastmem_free_cache(idx);
 		/*
 		 * Copied above the stack's top, and kept if all objects are in
 		 * the first one's slab run. Others have their headers checked
