@@ -327,14 +327,17 @@ mz_record(struct fastmem_state *st, const struct rte_memzone *mz, int node, uint
 
 /*
  * Reserve one memzone of up to want_slabs slabs (at least one) and put its
- * slabs on the node's free list. Called with the grow lock held.
+ * slabs on the node's free list; with @p taken, all but the first, which
+ * goes to the caller: others take free slabs without the grow lock, and
+ * could take every new one before the grower. Called with the grow lock
+ * held.
  */
 static int
-grow(struct fastmem_state *st, int node, uint32_t want_slabs)
+grow(struct fastmem_state *st, int node, uint32_t want_slabs, struct fastmem_slab **taken)
 {
 	struct fastmem_node *nd = &st->nodes[node];
 	const struct rte_memzone *mz = NULL;
-	uint32_t n, i;
+	uint32_t n, i, first;
 	int idx;
 
 	n = RTE_MIN(want_slabs, (uint32_t)(limit_room(nd) / FASTMEM_SLAB_SIZE));
@@ -367,18 +370,22 @@ grow(struct fastmem_state *st, int node, uint32_t want_slabs)
 		s->mz_idx = (uint16_t)idx;
 	}
 	fastmem_run_link_mz(st, idx);
+	first = taken != NULL ? 1 : 0;
+	if (taken != NULL)
+		*taken = mz->addr;
 	rte_spinlock_lock(&nd->lock);
 	TAILQ_INIT(&st->mzs[idx].free);
-	for (i = 0; i < n; i++) {
+	for (i = first; i < n; i++) {
 		struct fastmem_slab *s = RTE_PTR_ADD(mz->addr, (size_t)i * FASTMEM_SLAB_SIZE);
 
 		/* Claimable by a neighbour's bin from now on, not before. */
 		s->list = FASTMEM_LIST_NODE;
 		TAILQ_INSERT_TAIL(&st->mzs[idx].free, s, link);
 	}
-	nd->mz_with_free[idx / 64] |= UINT64_C(1) << (idx % 64);
-	fastmem_set(&nd->n_free_slabs, nd->n_free_slabs + n);
-	st->mzs[idx].n_free = n;
+	if (n > first)
+		nd->mz_with_free[idx / 64] |= UINT64_C(1) << (idx % 64);
+	fastmem_set(&nd->n_free_slabs, nd->n_free_slabs + n - first);
+	st->mzs[idx].n_free = n - first;
 	fastmem_set(&nd->slab_backing, nd->slab_backing + (uint64_t)n * FASTMEM_SLAB_SIZE);
 	rte_spinlock_unlock(&nd->lock);
 	FASTMEM_LOG(DEBUG, "node %d: +%u slabs (memzone %s)", node, n, mz->name);
@@ -444,8 +451,8 @@ node_take_free_slab(struct fastmem_state *st, int node)
 		want = (uint32_t)(fastmem_read(&nd->slab_backing) / FASTMEM_SLAB_SIZE /
 			GROW_FRACTION);
 		want = RTE_MAX(RTE_MIN(want, GROW_MAX_SLABS), GROW_MIN_SLABS);
-		if (grow(st, node, want) == 0)
-			s = pop_free_slab(st, nd);
+		if (grow(st, node, want, &s) != 0)
+			s = NULL;
 	}
 	rte_spinlock_unlock(&nd->grow_lock);
 	return s;
@@ -513,7 +520,7 @@ fastmem_node_reserve(struct fastmem_state *st, int node, size_t size)
 			break;
 		need = (uint32_t)RTE_MIN((size - have + FASTMEM_SLAB_SIZE - 1) / FASTMEM_SLAB_SIZE,
 				(uint64_t)GROW_MAX_SLABS);
-		rc = grow(st, node, need);
+		rc = grow(st, node, need, NULL);
 		if (rc != 0)
 			break;
 	}
