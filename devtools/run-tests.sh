@@ -125,7 +125,7 @@ stage_fuzz() {
 stage_debug() {
 	CC=gcc fastmem_configure build-debug -Dfastmem_debug=true
 	run_suites build-debug fast-tests -- fastmem_autotest fastmem_debug_autotest \
-		fastmem_mp_autotest fastmem_telemetry_autotest
+		fastmem_mp_autotest fastmem_reliability_autotest fastmem_telemetry_autotest
 }
 
 main() {

@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+/*
+ * fastmem_reliability_autotest: regression tests of documented contracts
+ * that broke under concurrency or on unusual nodes. They use the public
+ * API only (rte_fastmem.h, rte_fastmem_topology.h and EAL), so that they
+ * outlive any redesign of the allocator's internals.
+ *
+ * - test_limit_race_large, test_limit_race_mixed: two lcores growing at
+ *   once never take bytes_backing above rte_fastmem_set_limit().
+ * - test_trim_race: rte_fastmem_trim() running while two lcores refill
+ *   their caches loses no slab: once all is freed and flushed, trim
+ *   returns every memzone.
+ * - test_limit_node_without_memory: rte_fastmem_set_limit() refuses a
+ *   node EAL cannot allocate on, as the allocation calls do.
+ *
+ * Each concurrent case runs many short rounds from a clean allocator,
+ * counts the rounds that broke the contract, prints the count and fails if
+ * it is not 0. They need two lcores (-l 0-1) and skip with one.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_pause.h>
+
+#include <rte_fastmem.h>
+#include <rte_fastmem_topology.h>
+
+#include "test.h"
+
+#define MIB ((size_t)1 << 20)
+#define KIB ((size_t)1 << 10)
+
+/*
+ * Limit race: 2 x 16 x 4 MiB asked for at once under a 16 MiB limit. Some
+ * rounds start with 4, 8 or 12 MiB taken: the race is then for the last
+ * slabs from the first call on.
+ */
+#define LIMIT_BYTES (16 * MIB)
+#define LIMIT_ROUNDS 100
+#define LARGE_SIZE (4 * MIB - 64)      /* with its header, one 4 MiB memzone */
+#define LARGE_COUNT 16
+#define SLAB_OBJ_SIZE (200 * KIB)      /* a slab class */
+#define SLAB_OBJ_COUNT 96              /* 96 x 200 KiB: more than the limit */
+#define MAX_PREFILL 3
+#define MAX_OBJS SLAB_OBJ_COUNT
+
+/*
+ * Trim race: each round, each lcore allocates 8 to 40 objects of 160 KiB
+ * (the count cycles over the rounds), frees them and flushes its caches,
+ * while a thread trims. On two cores the trimmer must preempt an lcore,
+ * so a round breaks the contract rarely: many short rounds.
+ */
+#define TRIM_ROUNDS 1000
+#define TRIM_OBJ_SIZE (160 * KIB)
+#define TRIM_MIN_OBJS 8
+#define TRIM_OBJS 40
+/* Between two trims: long enough for a preempted lcore to get its CPU back. */
+#define TRIMMER_PAUSE_US 10
+
+/* What one lcore does in a round, and what it saw. */
+struct role {
+	size_t size;
+	unsigned int attempts;
+	void *objs[MAX_OBJS];
+	unsigned int n_ok;
+	unsigned int n_nomem;
+	unsigned int n_other;    /* failures with another errno */
+	int other_errno;
+};
+
+static struct {
+	int node;                /* where both lcores allocate */
+	unsigned int worker;     /* the second lcore */
+	struct role roles[2];    /* [0] main lcore, [1] worker */
+	uint32_t bar_count;
+	uint32_t bar_gen;
+	bool trim_stop;
+	uint64_t trims;
+} rel;
+
+static int
+rel_setup(void)
+{
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
+	return TEST_SUCCESS;
+}
+
+static void
+rel_teardown(void)
+{
+	rte_fastmem_deinit();
+}
+
+/* Two lcores, and the node they allocate on; TEST_SKIPPED with one lcore. */
+static int
+two_lcores(void)
+{
+	rel.worker = rte_get_next_lcore(-1, 1, 0);
+	if (rel.worker >= RTE_MAX_LCORE) {
+		printf("fastmem_reliability: needs two lcores (-l 0-1), skipped\n");
+		return TEST_SKIPPED;
+	}
+	rel.node = rte_fastmem_lcore_node(rte_get_main_lcore());
+	TEST_ASSERT(rel.node >= 0, "main lcore has no node");
+	return TEST_SUCCESS;
+}
+
+/* Barrier of the two lcores: both leave it at once, as far as spinning allows. */
+static void
+barrier2(void)
+{
+	uint32_t gen = __atomic_load_n(&rel.bar_gen, __ATOMIC_ACQUIRE);
+
+	if (__atomic_add_fetch(&rel.bar_count, 1, __ATOMIC_ACQ_REL) == 2) {
+		__atomic_store_n(&rel.bar_count, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&rel.bar_gen, gen + 1, __ATOMIC_RELEASE);
+		return;
+	}
+	while (__atomic_load_n(&rel.bar_gen, __ATOMIC_ACQUIRE) == gen)
+		rte_pause();
+}
+
+/* The allocator is empty: nothing live, no backing memory. */
+static int
+check_clean(const char *when, unsigned int round)
+{
+	struct rte_fastmem_stats st;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT(st.objs_in_use == 0 && st.bytes_backing == 0,
+		"%s round %u: %" PRIu64 " objects live, %" PRIu64 " B of backing",
+		when, round, st.objs_in_use, st.bytes_backing);
+	return TEST_SUCCESS;
+}
+
+static void
+role_alloc(struct role *r)
+{
+	unsigned int i;
+	void *p;
+
+	r->n_ok = 0;
+	r->n_nomem = 0;
+	r->n_other = 0;
+	for (i = 0; i < r->attempts; i++) {
+		p = rte_fastmem_alloc_socket(r->size, 0, 0, rel.node);
+		if (p != NULL) {
+			*(volatile char *)p = 1;
+			r->objs[r->n_ok++] = p;
+		} else if (rte_errno == ENOMEM) {
+			r->n_nomem++;
+		} else {
+			r->n_other++;
+			r->other_errno = rte_errno;
+		}
+	}
+}
+
+static void
+role_free(struct role *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->n_ok; i++)
+		rte_fastmem_free(r->objs[i]);
+	r->n_ok = 0;
+}
+
+/*
+ * One lcore's part of a limit round: allocate at the same time as the
+ * other, wait while the main lcore reads the statistics, free and flush.
+ */
+static int
+limit_round_lcore(void *arg)
+{
+	struct role *r = arg;
+
+	barrier2();
+	role_alloc(r);
+	barrier2();
+	barrier2(); /* the main lcore checked */
+	role_free(r);
+	rte_fastmem_cache_flush();
+	return 0;
+}
+
+/*
+ * Under rte_fastmem_set_limit(SOCKET_ID_ANY, 16 MiB), both lcores allocate
+ * at once objects of sizes size0 and size1 (main lcore, worker; swapped
+ * every other round). Before that the main lcore takes 0 to 3 large objects
+ * of the limit (by round), which it holds through the round. Checks, every
+ * round, from an empty allocator: the failed allocations failed with
+ * ENOMEM, some did (the limit was reached), and bytes_backing is at most
+ * the limit once both lcores are done.
+ */
+static int
+limit_race(size_t size0, unsigned int count0, size_t size1, unsigned int count1,
+		unsigned int rounds)
+{
+	uint64_t max_backing = 0, cycles = rte_get_timer_cycles();
+	unsigned int round, over = 0, k, nomem, n_pre;
+	struct rte_fastmem_stats st;
+	void *pre[MAX_PREFILL];
+	struct role *r;
+	int rc;
+
+	rc = two_lcores();
+	if (rc != TEST_SUCCESS)
+		return rc;
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, LIMIT_BYTES), "set_limit");
+	for (round = 0; round < rounds; round++) {
+		TEST_ASSERT_SUCCESS(check_clean("before", round), "not clean");
+		n_pre = (round / 2) % (MAX_PREFILL + 1);
+		for (k = 0; k < n_pre; k++) {
+			pre[k] = rte_fastmem_alloc_socket(LARGE_SIZE, 0, 0, rel.node);
+			TEST_ASSERT_NOT_NULL(pre[k], "round %u: object %u of %u below the limit: "
+				"%s", round, k, n_pre, rte_strerror(rte_errno));
+		}
+		k = round % 2;
+		rel.roles[k].size = size0;
+		rel.roles[k].attempts = count0;
+		rel.roles[!k].size = size1;
+		rel.roles[!k].attempts = count1;
+		TEST_ASSERT_SUCCESS(rte_eal_remote_launch(limit_round_lcore, &rel.roles[1],
+			rel.worker), "launch");
+		barrier2();
+		role_alloc(&rel.roles[0]);
+		barrier2();
+		rc = rte_fastmem_stats(&st);
+		barrier2();
+		role_free(&rel.roles[0]);
+		rte_fastmem_cache_flush();
+		rte_eal_wait_lcore(rel.worker);
+		for (k = 0; k < n_pre; k++)
+			rte_fastmem_free(pre[k]);
+		TEST_ASSERT_SUCCESS(rc, "stats");
+		nomem = 0;
+		for (k = 0; k < 2; k++) {
+			r = &rel.roles[k];
+			TEST_ASSERT_EQUAL(r->n_other, 0, "round %u, %s lcore: %u allocations of "
+				"%zu B failed with %s, not ENOMEM", round, k ? "worker" : "main",
+				r->n_other, r->size, rte_strerror(r->other_errno));
+			nomem += r->n_nomem;
+		}
+		TEST_ASSERT(nomem > 0, "round %u: the limit was never reached", round);
+		max_backing = RTE_MAX(max_backing, st.bytes_backing);
+		if (st.bytes_backing > LIMIT_BYTES) {
+			if (over == 0)
+				printf("fastmem_reliability: round %u: backing %" PRIu64
+					" B above the %zu B limit\n",
+					round, st.bytes_backing, LIMIT_BYTES);
+			over++;
+		}
+		TEST_ASSERT(rte_fastmem_trim() >= 0, "trim");
+	}
+	TEST_ASSERT_SUCCESS(check_clean("after", rounds), "not clean");
+	printf("fastmem_reliability: limit race %zu B + %zu B: backing above the limit in %u of "
+		"%u rounds (max %" PRIu64 " B), %.2f s\n", size0, size1, over, rounds, max_backing,
+		(double)(rte_get_timer_cycles() - cycles) / rte_get_timer_hz());
+	TEST_ASSERT_EQUAL(over, 0, "backing above the %zu B limit in %u of %u rounds (up to %"
+		PRIu64 " B)", LIMIT_BYTES, over, rounds, max_backing);
+	return TEST_SUCCESS;
+}
+
+/* rte_fastmem_set_limit() holds while two lcores allocate large objects at once. */
+static int
+test_limit_race_large(void)
+{
+	return limit_race(LARGE_SIZE, LARGE_COUNT, LARGE_SIZE, LARGE_COUNT, LIMIT_ROUNDS);
+}
+
+/* rte_fastmem_set_limit() holds while one lcore allocates large objects, another slab ones. */
+static int
+test_limit_race_mixed(void)
+{
+	return limit_race(LARGE_SIZE, LARGE_COUNT, SLAB_OBJ_SIZE, SLAB_OBJ_COUNT, LIMIT_ROUNDS);
+}
+
+/*
+ * A thread without an lcore id, free to run on both lcores' CPUs: trims
+ * until told to stop, pausing between calls so that the lcore it preempts
+ * gets its CPU back soon.
+ */
+static void *
+trimmer(void *arg __rte_unused)
+{
+	uint64_t n = 0;
+
+	while (!__atomic_load_n(&rel.trim_stop, __ATOMIC_ACQUIRE)) {
+		rte_fastmem_trim();
+		n++;
+		usleep(TRIMMER_PAUSE_US);
+	}
+	__atomic_add_fetch(&rel.trims, n, __ATOMIC_RELAXED);
+	return NULL;
+}
+
+/* One lcore's part of a trim round: allocate and free at once with the other, then flush. */
+static int
+trim_round_lcore(void *arg)
+{
+	struct role *r = arg;
+
+	barrier2();
+	role_alloc(r);
+	role_free(r);
+	rte_fastmem_cache_flush();
+	return 0;
+}
+
+static int
+start_trimmer(pthread_t *t)
+{
+	rte_cpuset_t cpus = rte_lcore_cpuset(rte_get_main_lcore());
+	rte_cpuset_t worker_cpus = rte_lcore_cpuset(rel.worker);
+	pthread_attr_t attr;
+	int rc;
+
+	CPU_OR(&cpus, &cpus, &worker_cpus);
+	__atomic_store_n(&rel.trim_stop, false, __ATOMIC_RELAXED);
+	if (pthread_attr_init(&attr) != 0)
+		return -1;
+	rc = pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
+	if (rc == 0)
+		rc = pthread_create(t, &attr, trimmer, NULL);
+	pthread_attr_destroy(&attr);
+	return rc;
+}
+
+/*
+ * Two lcores allocate and free objects of one slab class at once while a
+ * third thread calls rte_fastmem_trim() in a loop. Checks, every round:
+ * once everything is freed, each lcore's caches flushed and trim called
+ * again, no object is live and no backing memory is left; no allocation
+ * fails (there is no limit: a thread that grew the node once lost all the
+ * new slabs to the other before it took one, and failed with ENOMEM).
+ */
+static int
+trim_race(size_t size, unsigned int min_count, unsigned int max_count, unsigned int rounds)
+{
+	uint64_t max_left = 0, cycles = rte_get_timer_cycles();
+	unsigned int round, left = 0, k, nomem = 0;
+	struct rte_fastmem_stats st;
+	bool dirty = false;
+	struct role *r;
+	pthread_t t;
+	int rc;
+
+	rc = two_lcores();
+	if (rc != TEST_SUCCESS)
+		return rc;
+	rel.trims = 0;
+	for (round = 0; round < rounds; round++) {
+		/* A failed round leaves backing behind for the next one. */
+		if (!dirty)
+			TEST_ASSERT_SUCCESS(check_clean("before", round), "not clean");
+		for (k = 0; k < 2; k++) {
+			rel.roles[k].size = size;
+			rel.roles[k].attempts = min_count + round % (max_count - min_count + 1);
+		}
+		TEST_ASSERT_SUCCESS(start_trimmer(&t), "trimmer thread");
+		rc = rte_eal_remote_launch(trim_round_lcore, &rel.roles[1], rel.worker);
+		if (rc == 0) {
+			trim_round_lcore(&rel.roles[0]);
+			rte_eal_wait_lcore(rel.worker);
+		}
+		__atomic_store_n(&rel.trim_stop, true, __ATOMIC_RELEASE);
+		pthread_join(t, NULL);
+		TEST_ASSERT_SUCCESS(rc, "launch");
+		for (k = 0; k < 2; k++) {
+			r = &rel.roles[k];
+			TEST_ASSERT_EQUAL(r->n_other, 0, "round %u, %s lcore: %u allocations of "
+				"%zu B failed with %s", round, k ? "worker" : "main", r->n_other,
+				size, rte_strerror(r->other_errno));
+			TEST_ASSERT_EQUAL(r->n_nomem, 0, "round %u, %s lcore: %u allocations of "
+				"%zu B failed with ENOMEM without a limit", round,
+				k ? "worker" : "main", r->n_nomem, size);
+			nomem += r->n_nomem;
+		}
+		TEST_ASSERT(rte_fastmem_trim() >= 0, "trim");
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+		TEST_ASSERT_EQUAL(st.objs_in_use, 0, "round %u: %" PRIu64 " objects live",
+			round, st.objs_in_use);
+		dirty = st.bytes_backing != 0;
+		if (dirty) {
+			if (left == 0)
+				printf("fastmem_reliability: round %u: %" PRIu64
+					" B of backing left after flush and trim\n",
+					round, st.bytes_backing);
+			left++;
+			max_left = RTE_MAX(max_left, st.bytes_backing);
+		}
+	}
+	printf("fastmem_reliability: trim race %zu B x %u-%u: backing left in %u of %u rounds "
+		"(max %" PRIu64 " B), %" PRIu64 " concurrent trims, %u ENOMEM, %.2f s\n", size,
+		min_count, max_count, left, rounds, max_left, rel.trims, nomem,
+		(double)(rte_get_timer_cycles() - cycles) / rte_get_timer_hz());
+	TEST_ASSERT_EQUAL(left, 0, "backing left after flush and trim in %u of %u rounds "
+		"(up to %" PRIu64 " B)", left, rounds, max_left);
+	return TEST_SUCCESS;
+}
+
+/* Once all is freed and flushed, trim returns every memzone, even after concurrent trims. */
+static int
+test_trim_race(void)
+{
+	return trim_race(TRIM_OBJ_SIZE, TRIM_MIN_OBJS, TRIM_OBJS, TRIM_ROUNDS);
+}
+
+/*
+ * rte_fastmem_set_limit() on a node id in range that EAL cannot allocate on
+ * fails with -ENXIO, like rte_fastmem_reserve() and
+ * rte_fastmem_alloc_socket(), and changes no limit: neither the other
+ * nodes' nor that node's (rte_fastmem_get_limit() does not report the
+ * refused value).
+ */
+static int
+test_limit_node_without_memory(void)
+{
+	size_t before[RTE_MAX_NUMA_NODES], refused = 6 * MIB, lim;
+	int node = -1, id, rc;
+	bool valid[RTE_MAX_NUMA_NODES];
+
+	for (id = 0; id < RTE_MAX_NUMA_NODES; id++) {
+		rc = rte_fastmem_reserve(0, id);
+		TEST_ASSERT(rc == 0 || rc == -ENXIO, "reserve(0, %d): %d", id, rc);
+		valid[id] = rc == 0;
+		if (!valid[id] && node < 0)
+			node = id;
+	}
+	if (node < 0) {
+		printf("fastmem_reliability: every node below %d has memory, skipped\n",
+			RTE_MAX_NUMA_NODES);
+		return TEST_SKIPPED;
+	}
+	/* The node is refused by the allocation calls. */
+	TEST_ASSERT_NULL(rte_fastmem_alloc_socket(64, 0, 0, node), "alloc on node %d", node);
+	TEST_ASSERT_EQUAL(rte_errno, ENXIO, "alloc on node %d: %s", node,
+		rte_strerror(rte_errno));
+	/* Distinct limits on the valid nodes, to see that none moves. */
+	for (id = 0; id < RTE_MAX_NUMA_NODES; id++) {
+		if (!valid[id])
+			continue;
+		TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(id, (64 + (size_t)id * 2) * MIB),
+			"set_limit(%d)", id);
+		before[id] = rte_fastmem_get_limit(id);
+		TEST_ASSERT_EQUAL(before[id], (64 + (size_t)id * 2) * MIB, "node %d", id);
+	}
+	rc = rte_fastmem_set_limit(node, refused);
+	TEST_ASSERT_EQUAL(rc, -ENXIO, "set_limit(%d, %zu) on a node without memory: %d, "
+		"expected -ENXIO", node, refused, rc);
+	for (id = 0; id < RTE_MAX_NUMA_NODES; id++)
+		if (valid[id])
+			TEST_ASSERT_EQUAL(rte_fastmem_get_limit(id), before[id],
+				"node %d: limit changed by set_limit(%d)", id, node);
+	lim = rte_fastmem_get_limit(node);
+	TEST_ASSERT_NOT_EQUAL(lim, refused, "node %d: the refused limit was recorded", node);
+	printf("fastmem_reliability: node %d has no memory: set_limit gives -ENXIO\n", node);
+	return TEST_SUCCESS;
+}
+
+static struct unit_test_suite fastmem_reliability_suite = {
+	.suite_name = "fastmem reliability autotest",
+	.unit_test_cases = {
+		TEST_CASE_ST(rel_setup, rel_teardown, test_limit_race_large),
+		TEST_CASE_ST(rel_setup, rel_teardown, test_limit_race_mixed),
+		TEST_CASE_ST(rel_setup, rel_teardown, test_trim_race),
+		TEST_CASE_ST(rel_setup, rel_teardown, test_limit_node_without_memory),
+		TEST_CASES_END()
+	}
+};
+
+static int
+test_fastmem_reliability(void)
+{
+	return unit_test_suite_runner(&fastmem_reliability_suite);
+}
+
+REGISTER_FAST_TEST(fastmem_reliability_autotest, NOHUGE_OK, ASAN_OK, test_fastmem_reliability);
