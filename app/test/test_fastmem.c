@@ -741,7 +741,8 @@ two_run_free_bulk(void * const *a, void * const *b, size_t size, void *other, si
  * is in it): the others swap with objects of that run just below. The
  * cache holds 4 objects of run a below them, so the burst's 5 objects
  * come back from one run, and every object freed comes back from A's
- * cache. The burst then recycles as it is. Debug builds free object by
+ * cache. The cache must have room for all 9 (its capacity grows with
+ * misses: see the caller). The burst then recycles as it is. Debug builds free object by
  * object, out of line: no sort.
  */
 static int
@@ -791,7 +792,7 @@ test_slab_runs(void)
 {
 	const size_t a_size = 64 * 1024, b_size = 48 * 1024;
 	const unsigned int per_a = slab_slots_of(a_size), per_b = slab_slots_of(b_size);
-	void *a[4 * 64], *b[2 * 64], *slab1;
+	void *a[4 * 64], *b[2 * 64], *room[12], *slab1;
 	unsigned int i;
 	int rc;
 
@@ -814,6 +815,12 @@ test_slab_runs(void)
 	rc = two_run_free_bulk(a, &a[3 * per_a], a_size, b[0], b_size);
 	if (rc != TEST_SUCCESS)
 		return rc;
+	/*
+	 * A bulk alloc of 12 gives A's empty cache room for them (capacity
+	 * grows with misses); they stay live to the end, the room empty, and
+	 * their slab A's.
+	 */
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(room, RTE_DIM(room), a_size, 0, 0), "room");
 	rc = sorted_free_bulk(a, &a[3 * per_a], a_size, true);
 	if (rc == TEST_SUCCESS)
 		rc = sorted_free_bulk(a, &a[3 * per_a], a_size, false);
@@ -839,6 +846,7 @@ test_slab_runs(void)
 		return rc;
 	rte_fastmem_free_bulk(a, 3 * per_a);
 	rte_fastmem_free_bulk(b, 2 * per_b);
+	rte_fastmem_free_bulk(room, RTE_DIM(room));
 	return TEST_SUCCESS;
 }
 

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_eal_memconfig.h>
 #include <rte_errno.h>
 #include <rte_memory.h>
@@ -386,6 +387,7 @@ grow(struct fastmem_state *st, int node, uint32_t want_slabs, struct fastmem_sla
 		nd->mz_with_free[idx / 64] |= UINT64_C(1) << (idx % 64);
 	fastmem_set(&nd->n_free_slabs, nd->n_free_slabs + n - first);
 	st->mzs[idx].n_free = n - first;
+	st->mzs[idx].free_since = rte_get_timer_cycles();
 	fastmem_set(&nd->slab_backing, nd->slab_backing + (uint64_t)n * FASTMEM_SLAB_SIZE);
 	rte_spinlock_unlock(&nd->lock);
 	FASTMEM_LOG(DEBUG, "node %d: +%u slabs (memzone %s)", node, n, mz->name);
@@ -488,7 +490,9 @@ fastmem_node_give_slabs(struct fastmem_state *st, int node, struct fastmem_slab_
 		unsigned int n)
 {
 	struct fastmem_node *nd = &st->nodes[node];
+	uint64_t now = rte_get_timer_cycles();
 	struct fastmem_slab *s;
+	struct fastmem_mz *m;
 
 	/* Out of their runs before another class can take them. */
 	fastmem_run_leave(st, node, slabs);
@@ -496,9 +500,11 @@ fastmem_node_give_slabs(struct fastmem_state *st, int node, struct fastmem_slab_
 	while ((s = TAILQ_FIRST(slabs)) != NULL) {
 		TAILQ_REMOVE(slabs, s, link);
 		s->list = FASTMEM_LIST_NODE;
+		m = &st->mzs[s->mz_idx];
 		/* LIFO within the memzone: the most recently used slab is the warmest. */
-		TAILQ_INSERT_HEAD(&st->mzs[s->mz_idx].free, s, link);
-		st->mzs[s->mz_idx].n_free++;
+		TAILQ_INSERT_HEAD(&m->free, s, link);
+		if (++m->n_free == m->n_slabs)
+			m->free_since = now;
 		nd->mz_with_free[s->mz_idx / 64] |= UINT64_C(1) << (s->mz_idx % 64);
 	}
 	fastmem_set(&nd->n_free_slabs, nd->n_free_slabs + n);
@@ -514,6 +520,8 @@ fastmem_node_reserve(struct fastmem_state *st, int node, size_t size)
 	int rc = 0;
 
 	rte_spinlock_lock(&nd->grow_lock);
+	if (size > nd->reserved)
+		fastmem_set(&nd->reserved, size);
 	for (;;) {
 		have = fastmem_read(&nd->slab_backing);
 		if (have >= size)
@@ -528,14 +536,14 @@ fastmem_node_reserve(struct fastmem_state *st, int node, size_t size)
 	return rc;
 }
 
-/* Release memzones whose slabs are all free. Returns bytes released. */
 int64_t
-fastmem_node_trim(struct fastmem_state *st, int node)
+fastmem_node_trim(struct fastmem_state *st, int node, uint64_t freed_before, uint64_t keep)
 {
 	struct fastmem_node *nd = &st->nodes[node];
 	const struct rte_memzone *victims[64];
 	unsigned int n_victims, i;
 	int64_t released = 0;
+	uint64_t len;
 	int idx;
 
 	rte_spinlock_lock(&nd->grow_lock);
@@ -545,15 +553,17 @@ fastmem_node_trim(struct fastmem_state *st, int node)
 		for (idx = 0; idx < FASTMEM_MAX_MZ && n_victims < RTE_DIM(victims); idx++) {
 			struct fastmem_mz *m = &st->mzs[idx];
 
-			if (!m->used || m->node != node || m->n_free != m->n_slabs)
+			len = (uint64_t)m->n_slabs * FASTMEM_SLAB_SIZE;
+			if (!m->used || m->node != node || m->n_free != m->n_slabs ||
+					m->free_since > freed_before ||
+					nd->slab_backing < keep + len)
 				continue;
 			/* All its slabs are on its own list: off the node with one bit. */
 			nd->mz_with_free[idx / 64] &= ~(UINT64_C(1) << (idx % 64));
 			fastmem_set(&nd->n_free_slabs, nd->n_free_slabs - m->n_slabs);
-			fastmem_set(&nd->slab_backing,
-				nd->slab_backing - (uint64_t)m->n_slabs * FASTMEM_SLAB_SIZE);
-			backing_uncharge(nd, (uint64_t)m->n_slabs * FASTMEM_SLAB_SIZE);
-			released += (int64_t)m->n_slabs * FASTMEM_SLAB_SIZE;
+			fastmem_set(&nd->slab_backing, nd->slab_backing - len);
+			backing_uncharge(nd, len);
+			released += (int64_t)len;
 			victims[n_victims++] = m->mz;
 			fastmem_run_unlink_mz(st, idx);
 			/* Readers of the records (telemetry) take only mz_lock. */

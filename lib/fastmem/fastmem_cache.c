@@ -45,9 +45,19 @@ struct fastmem_lcore {
 	struct fastmem_miss miss[FASTMEM_NUM_CLASSES];
 	void **storage[FASTMEM_MAX_NODES];  /* objs arrays of a node's caches */
 	uint64_t nodes_counted;             /* bit per node whose caches have counts */
+	/* Byte budget of each node's caches; any thread sets it, the owner applies it. */
+	uint64_t budget;
+	uint64_t cap_bytes[FASTMEM_MAX_NODES]; /* sum of capacity x class size, per node */
+	uint8_t victim[FASTMEM_MAX_NODES];  /* class the next capacity is taken from */
 	int home;                           /* node of the fast-path alloc row */
 	uint32_t home_gen;                  /* fastmem_node_order_generation() of home */
 };
+
+/* Budget of rows not set up yet, and of those that have the default. */
+static uint64_t default_budget = FASTMEM_CACHE_BUDGET_DEFAULT;
+
+/* Capacity an empty cache starts with: 16 KiB of objects, at least one. */
+#define CACHE_START_BYTES (16u << 10)
 
 static struct __rte_fastmem_cache idle_row[__RTE_FASTMEM_NUM_CACHES];
 
@@ -83,6 +93,7 @@ lcore_row(struct fastmem_state *st, unsigned int lcore_id)
 		if (lc == NULL)
 			return NULL;
 		lc->home = -1;
+		lc->budget = __atomic_load_n(&default_budget, __ATOMIC_RELAXED);
 		fastmem_proc_set_row(st, lcore_id, lc);
 		__atomic_store_n(&lcores[lcore_id], lc, __ATOMIC_RELEASE);
 	}
@@ -141,6 +152,7 @@ row_node_setup(struct fastmem_lcore *lc, int node)
 		objs = rte_malloc("fastmem_cache", total * sizeof(void *), RTE_CACHE_LINE_SIZE);
 	if (objs == NULL)
 		return -ENOMEM;
+	/* Capacities stay 0 until a class misses: only classes in use get some. */
 	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
 		struct __rte_fastmem_cache *c = &lc->caches[fastmem_cache_idx(node, cls)];
 
@@ -148,9 +160,8 @@ row_node_setup(struct fastmem_lcore *lc, int node)
 		c->len = 0;
 		c->obj_size = __rte_fastmem_class_size(cls);
 		objs += fastmem_cache_capacity(cls);
-		/* Publish the capacity last: it opens the fast path. */
-		__atomic_store_n(&c->cap, fastmem_cache_capacity(cls), __ATOMIC_RELEASE);
 	}
+	lc->cap_bytes[node] = 0;
 	lc->storage[node] = objs - total;
 	/* Statistics readers add up the counters of the nodes set here. */
 	__atomic_store_n(&lc->nodes_counted, lc->nodes_counted | UINT64_C(1) << node,
@@ -161,11 +172,80 @@ row_node_setup(struct fastmem_lcore *lc, int node)
 static struct __rte_fastmem_cache *
 row_cache(struct fastmem_lcore *lc, int node, unsigned int cls)
 {
-	struct __rte_fastmem_cache *c = &lc->caches[fastmem_cache_idx(node, cls)];
-
-	if (c->cap == 0 && row_node_setup(lc, node) != 0)
+	if (lc->storage[node] == NULL && row_node_setup(lc, node) != 0)
 		return NULL;
-	return c;
+	return &lc->caches[fastmem_cache_idx(node, cls)];
+}
+
+/*
+ * Set the capacity of a cache of the calling thread, giving back the
+ * objects above it. Only the owner thread changes capacities: the inline
+ * functions read them without a lock.
+ */
+static void
+cache_set_cap(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsigned int cls,
+		uint32_t cap)
+{
+	struct __rte_fastmem_cache *c = &lc->caches[fastmem_cache_idx(node, cls)];
+	uint64_t size = __rte_fastmem_class_size(cls);
+
+	if (c->len > cap) {
+		fastmem_bin_give(st, &st->nodes[node].bins[cls], &c->objs[cap], c->len - cap);
+		c->len = cap;
+	}
+	lc->cap_bytes[node] = lc->cap_bytes[node] - c->cap * size + cap * size;
+	__atomic_store_n(&c->cap, cap, __ATOMIC_RELEASE);
+}
+
+/*
+ * Free @p need bytes of a node's budget (or bring a row back within a
+ * budget lowered since) by halving the capacity of other classes in turn,
+ * two rounds at most: classes that stopped missing keep losing capacity to
+ * those that miss. Returns the bytes of budget left.
+ */
+static uint64_t
+budget_make_room(struct fastmem_state *st, struct fastmem_lcore *lc, int node,
+		unsigned int keep_cls, uint64_t need)
+{
+	uint64_t budget = __atomic_load_n(&lc->budget, __ATOMIC_RELAXED);
+	unsigned int turn, cls;
+	uint32_t cap;
+
+	for (turn = 0; turn < 2 * FASTMEM_NUM_CLASSES &&
+			lc->cap_bytes[node] + need > budget; turn++) {
+		cls = lc->victim[node];
+		lc->victim[node] = (uint8_t)((cls + 1) % FASTMEM_NUM_CLASSES);
+		cap = lc->caches[fastmem_cache_idx(node, cls)].cap;
+		if (cls != keep_cls && cap > 0)
+			cache_set_cap(st, lc, node, cls, cap / 2);
+	}
+	return budget > lc->cap_bytes[node] ? budget - lc->cap_bytes[node] : 0;
+}
+
+/*
+ * A cache missed, needing a capacity of @p need objects: double its capacity
+ * (start it at CACHE_START_BYTES of objects), at least to @p need, within
+ * its array and the node's budget, taking budget from other classes.
+ */
+static void
+cache_grow(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsigned int cls,
+		unsigned int need)
+{
+	struct __rte_fastmem_cache *c = &lc->caches[fastmem_cache_idx(node, cls)];
+	uint64_t size = __rte_fastmem_class_size(cls), room;
+	uint32_t cap = c->cap, want;
+
+	want = cap == 0 ? RTE_MAX(CACHE_START_BYTES / (uint32_t)size, 1u) : 2 * cap;
+	want = RTE_MIN(RTE_MAX(want, need), fastmem_cache_capacity(cls));
+	room = budget_make_room(st, lc, node, cls, want > cap ? (want - cap) * size : 0);
+	/* A budget lowered below this class's own capacity shrinks it too. */
+	if (room == 0 && lc->cap_bytes[node] > __atomic_load_n(&lc->budget, __ATOMIC_RELAXED)) {
+		cache_set_cap(st, lc, node, cls, cap / 2);
+		return;
+	}
+	want = (uint32_t)RTE_MIN((uint64_t)want, cap + room / size);
+	if (want > cap)
+		cache_set_cap(st, lc, node, cls, want);
 }
 
 /*
@@ -211,6 +291,16 @@ fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls, size_t
 		return NULL;
 	}
 	if (c->len == 0) {
+		cache_grow(st, lc, node, cls, 1);
+		/* No budget left for this class: straight from the bin. */
+		if (c->cap == 0) {
+			if (fastmem_bin_take(st, b, &obj, 1) != 1)
+				return NULL;
+			fastmem_count(&lc->miss[cls].alloc_miss, 1);
+			fastmem_count(&c->n_bytes, size);
+			fastmem_count(&c->n_alloc, 1);
+			return obj;
+		}
 		if (!cache_refill(st, c, b, 1))
 			return NULL;
 		fastmem_count(&lc->miss[cls].alloc_miss, 1);
@@ -224,10 +314,12 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 {
 	struct fastmem_bin *b = &st->nodes[node].bins[cls];
 	struct fastmem_lcore *lc = thread_row(st);
-	struct __rte_fastmem_cache *c;
+	struct __rte_fastmem_cache *c = NULL;
 	unsigned int got;
 
-	if (lc == NULL || (c = row_cache(lc, node, cls)) == NULL || n > c->cap) {
+	if (lc != NULL && (c = row_cache(lc, node, cls)) != NULL && c->len < n)
+		cache_grow(st, lc, node, cls, n);
+	if (c == NULL || n > c->cap) {
 		/*
 		 * Too many for the cache, or no cache: straight from the bin, all
 		 * or nothing, and the caller's array as it was on failure.
@@ -284,9 +376,11 @@ fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void * con
 	int node = fastmem_idx_node(cache_idx);
 	struct fastmem_bin *b = &st->nodes[node].bins[cls];
 	struct fastmem_lcore *lc = thread_row(st);
-	struct __rte_fastmem_cache *c;
+	struct __rte_fastmem_cache *c = NULL;
 
-	if (lc == NULL || (c = row_cache(lc, node, cls)) == NULL || n > c->cap) {
+	if (lc != NULL && (c = row_cache(lc, node, cls)) != NULL && c->len + n > c->cap)
+		cache_grow(st, lc, node, cls, c->len + n);
+	if (c == NULL || n > c->cap) {
 		fastmem_bin_give(st, b, objs, n);
 		if (lc != NULL) {
 			fastmem_count(&lc->miss[cls].free_miss, n);
@@ -347,6 +441,7 @@ row_drop_storage(struct fastmem_lcore *lc)
 	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
 		rte_free(lc->storage[node]);
 		lc->storage[node] = NULL;
+		lc->cap_bytes[node] = 0;
 	}
 }
 
@@ -589,4 +684,65 @@ fastmem_cache_counts_all(struct fastmem_state *st, unsigned int cls, int node, b
 		}
 	}
 	rte_spinlock_unlock(&st->proc_lock);
+}
+
+int
+fastmem_cache_set_budget(struct fastmem_state *st, unsigned int lcore_id, uint64_t bytes)
+{
+	unsigned int id, self = rte_lcore_id();
+	struct fastmem_lcore *lc;
+	int node;
+
+	if (lcore_id > RTE_MAX_LCORE)
+		return -EINVAL;
+	if (lcore_id == RTE_MAX_LCORE)
+		__atomic_store_n(&default_budget, bytes, __ATOMIC_RELAXED);
+	for (id = 0; id < RTE_MAX_LCORE; id++) {
+		lc = __atomic_load_n(&lcores[id], __ATOMIC_ACQUIRE);
+		if (lc == NULL || (id != lcore_id && lcore_id != RTE_MAX_LCORE))
+			continue;
+		__atomic_store_n(&lc->budget, bytes, __ATOMIC_RELAXED);
+		/* The calling thread's own caches follow now; others' at their next miss. */
+		if (id != self)
+			continue;
+		for (node = 0; node < FASTMEM_MAX_NODES; node++)
+			if (lc->storage[node] != NULL)
+				budget_make_room(st, lc, node, FASTMEM_NUM_CLASSES, 0);
+	}
+	return 0;
+}
+
+uint64_t
+fastmem_cache_budget(unsigned int lcore_id)
+{
+	const struct fastmem_lcore *lc;
+
+	if (lcore_id == RTE_MAX_LCORE)
+		return __atomic_load_n(&default_budget, __ATOMIC_RELAXED);
+	lc = __atomic_load_n(&lcores[lcore_id], __ATOMIC_ACQUIRE);
+	return lc != NULL ? __atomic_load_n(&lc->budget, __ATOMIC_RELAXED) :
+		__atomic_load_n(&default_budget, __ATOMIC_RELAXED);
+}
+
+uint64_t
+fastmem_cache_bytes(unsigned int lcore_id)
+{
+	const struct fastmem_lcore *lc = __atomic_load_n(&lcores[lcore_id], __ATOMIC_ACQUIRE);
+	uint64_t counted, bytes = 0;
+	unsigned int cls;
+	int node;
+
+	if (lc == NULL)
+		return 0;
+	counted = __atomic_load_n(&lc->nodes_counted, __ATOMIC_ACQUIRE);
+	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
+		if ((counted & UINT64_C(1) << node) == 0)
+			continue;
+		/* Read while the owner moves them: each length is read whole. */
+		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
+			bytes += (uint64_t)__atomic_load_n(
+				&lc->caches[fastmem_cache_idx(node, cls)].len, __ATOMIC_RELAXED) *
+				__rte_fastmem_class_size(cls);
+	}
+	return bytes;
 }

@@ -86,8 +86,9 @@ fastmem_cache_idx(int node, unsigned int cls)
 }
 
 /*
- * Objects a thread cache holds at most: about 2 MiB of objects, 4 to 1024
- * of them (a mempool's cache of 512 can hold 1536).
+ * Objects a thread cache can hold at most, the size of its array: about
+ * 2 MiB of objects, 4 to 1024 of them (a mempool's cache of 512 can hold
+ * 1536). Its capacity moves below that within the thread's byte budget.
  */
 static inline uint32_t
 fastmem_cache_capacity(unsigned int cls)
@@ -97,14 +98,22 @@ fastmem_cache_capacity(unsigned int cls)
 	return RTE_MAX(RTE_MIN(n, 1024u), 4u);
 }
 
+/* Default byte budget of a thread's caches of one node (tcmalloc's per-CPU figure). */
+#define FASTMEM_CACHE_BUDGET_DEFAULT ((uint64_t)3 << 19)
+
+/* Bytes of objects a bin's depot holds at most before they go back to their slabs. */
+#define FASTMEM_DEPOT_BYTES ((uint32_t)1 << 20)
+
 /*
- * Free objects a bin's depot holds at most before they go back to their
- * slabs: enough for bursts of several caches without touching an object.
+ * Free objects a bin's depot holds at most: about 1 MiB of them, at least
+ * two, at most 8192 (a burst of caches of the smallest classes).
  */
 static inline uint32_t
 fastmem_depot_capacity(unsigned int cls)
 {
-	return 8 * fastmem_cache_capacity(cls);
+	uint32_t n = FASTMEM_DEPOT_BYTES / __rte_fastmem_class_size(cls);
+
+	return RTE_MAX(RTE_MIN(n, 8192u), 2u);
 }
 
 /* Where slot 0 of a slab starts: after the header, at the class alignment. */
@@ -174,6 +183,7 @@ struct __rte_cache_aligned fastmem_bin {
 	/* Allocation calls that failed with ENOMEM, any path. */
 	uint64_t nomem;
 	uint64_t shared_nomem;
+	uint64_t last_use;  /* timer cycles of the last refill or flush, for the decay */
 };
 
 /* A backing memzone of slabs. */
@@ -186,6 +196,7 @@ struct fastmem_mz {
 	int16_t run_prev;   /* record of the memzone a slab run may extend into, or -1 */
 	int16_t run_next;
 	bool used;
+	uint64_t free_since; /* timer cycles when its slabs were last all free */
 };
 
 /* A large object's header, at the 2 MiB-aligned start of its own memzone. */
@@ -225,6 +236,7 @@ struct __rte_cache_aligned fastmem_node {
 	bool ready;          /* bins set up */
 	uint64_t backing;    /* bytes of memzones (slabs, large objects), counted ahead */
 	uint64_t limit;
+	uint64_t reserved;   /* largest rte_fastmem_reserve(): the decay keeps that much */
 	uint64_t slab_backing;
 	uint64_t large_live;
 	uint64_t large_bytes; /* requested bytes of live large objects */
@@ -326,7 +338,12 @@ struct fastmem_slab *fastmem_node_take_slab(struct fastmem_state *st, int node,
 void fastmem_node_give_slabs(struct fastmem_state *st, int node, struct fastmem_slab_head *slabs,
 		unsigned int n);
 int fastmem_node_reserve(struct fastmem_state *st, int node, size_t size);
-int64_t fastmem_node_trim(struct fastmem_state *st, int node);
+/*
+ * Release memzones whose slabs are all free, and were since @p freed_before
+ * (timer cycles; UINT64_MAX: any), while @p keep bytes of slabs remain.
+ */
+int64_t fastmem_node_trim(struct fastmem_state *st, int node, uint64_t freed_before,
+		uint64_t keep);
 void *fastmem_large_alloc(struct fastmem_state *st, size_t size, size_t align, int node);
 void fastmem_large_free(struct fastmem_state *st, struct fastmem_large *l);
 struct fastmem_large *fastmem_large_of(const void *ptr);
@@ -356,10 +373,16 @@ unsigned int fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, v
 		unsigned int n);
 void fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *objs,
 		unsigned int n);
-/* Return the depot's objects to their slabs; with release_spare, the spare slab too. */
+/* Return the depot's objects to their slabs; with release_spare, the spare slab and depot too. */
 void fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_spare);
+/* Drain a bin as trim does if it saw no refill or flush since @p before (timer cycles). */
+void fastmem_bin_decay(struct fastmem_state *st, struct fastmem_bin *b, uint64_t before);
 void fastmem_bin_counts(const struct fastmem_bin *b, uint64_t *partial, uint64_t *full,
 		uint64_t *empty, uint64_t *depot);
+
+/* fastmem_decay.c */
+/* Stop the decay (before the state goes). */
+void fastmem_decay_stop(void);
 
 /* fastmem_cache.c */
 void *fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls, size_t size);
@@ -371,6 +394,11 @@ void fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void 
 /* The allocation calls count an ENOMEM once per call, not per node tried. */
 void fastmem_cache_note_nomem(struct fastmem_state *st, int node, unsigned int cls);
 void fastmem_cache_flush_thread(struct fastmem_state *st);
+/* Byte budget of an lcore's caches per node (RTE_MAX_LCORE: every lcore, and the default). */
+int fastmem_cache_set_budget(struct fastmem_state *st, unsigned int lcore_id, uint64_t bytes);
+uint64_t fastmem_cache_budget(unsigned int lcore_id);
+/* Bytes of free objects in an lcore's caches now. */
+uint64_t fastmem_cache_bytes(unsigned int lcore_id);
 /* Give back what the caches of dead processes held, free their rows. */
 void fastmem_cache_reclaim_dead(struct fastmem_state *st);
 void fastmem_cache_fini(struct fastmem_state *st);

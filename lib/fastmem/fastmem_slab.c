@@ -4,9 +4,11 @@
 
 /*
  * Bins: per (node, class), a depot of free objects (a pointer stack, so a
- * cache refill or flush is a copy under a short lock) in front of the
- * class's slabs. Objects go back to their slabs only when the depot
- * overflows or is drained, so slab bookkeeping stays off the common path.
+ * cache refill or flush is a copy under a short lock; about 1 MiB of
+ * objects at most, its array allocated on first use and freed by trim) in
+ * front of the class's slabs. Objects go back to their slabs only when the
+ * depot overflows or is drained, so slab bookkeeping stays off the common
+ * path.
  *
  * Partial slabs sit in buckets by occupancy and refills take from the
  * fullest first: new objects pack into few slabs and the emptiest slabs
@@ -17,6 +19,7 @@
 
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_malloc.h>
 
 #include "fastmem_debug.h"
@@ -124,11 +127,7 @@ fastmem_bin_init(struct fastmem_bin *b, int node, unsigned int cls)
 	for (i = 0; i < FASTMEM_FILL_BUCKETS; i++)
 		TAILQ_INIT(&b->partial[i]);
 	TAILQ_INIT(&b->full);
-	b->depot_cap = fastmem_depot_capacity(cls);
-	/* The depot is shared memory: secondary processes use it too. */
-	b->depot = rte_malloc_socket("fastmem_depot", sizeof(void *) * b->depot_cap,
-			RTE_CACHE_LINE_SIZE, SOCKET_ID_ANY);
-	return b->depot == NULL ? -ENOMEM : 0;
+	return 0;
 }
 
 void
@@ -140,6 +139,36 @@ fastmem_bin_fini(struct fastmem_bin *b)
 	b->depot_len = 0;
 }
 
+/*
+ * Give a bin its depot on first use, so that an idle class costs nothing:
+ * allocated without the bin lock, installed under it. Without memory for
+ * it, objects go straight back to their slabs.
+ */
+static void
+depot_ensure(struct fastmem_bin *b)
+{
+	uint32_t cap = fastmem_depot_capacity(b->cls);
+	void **depot;
+
+	if (__atomic_load_n(&b->depot, __ATOMIC_ACQUIRE) != NULL)
+		return;
+	/* Shared memory: secondary processes use the depot too. */
+	depot = rte_malloc_socket("fastmem_depot", sizeof(void *) * cap, RTE_CACHE_LINE_SIZE,
+			b->node);
+	if (depot == NULL)
+		depot = rte_malloc("fastmem_depot", sizeof(void *) * cap, RTE_CACHE_LINE_SIZE);
+	if (depot == NULL)
+		return;
+	rte_spinlock_lock(&b->lock);
+	if (b->depot == NULL) {
+		b->depot_cap = cap;
+		__atomic_store_n(&b->depot, depot, __ATOMIC_RELEASE);
+		depot = NULL;
+	}
+	rte_spinlock_unlock(&b->lock);
+	rte_free(depot);
+}
+
 unsigned int
 fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, unsigned int n)
 {
@@ -147,9 +176,11 @@ fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, u
 	unsigned int k;
 
 	rte_spinlock_lock(&b->lock);
+	b->last_use = rte_get_timer_cycles();
 	k = RTE_MIN(n, b->depot_len);
 	b->depot_len -= k;
-	memcpy(objs, &b->depot[b->depot_len], sizeof(void *) * k);
+	if (k > 0)
+		memcpy(objs, &b->depot[b->depot_len], sizeof(void *) * k);
 	while (k < n) {
 		s = slab_pick(b);
 		if (s != NULL) {
@@ -214,9 +245,12 @@ fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *
 	unsigned int n_released = 0;
 	unsigned int k;
 
+	depot_ensure(b);
 	rte_spinlock_lock(&b->lock);
+	b->last_use = rte_get_timer_cycles();
 	k = RTE_MIN(n, b->depot_cap - b->depot_len);
-	memcpy(&b->depot[b->depot_len], objs, sizeof(void *) * k);
+	if (k > 0)
+		memcpy(&b->depot[b->depot_len], objs, sizeof(void *) * k);
 	b->depot_len += k;
 	for (; k < n; k++)
 		slab_give(b, objs[k], &released, &n_released);
@@ -231,6 +265,7 @@ fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_
 	struct fastmem_slab_head released = TAILQ_HEAD_INITIALIZER(released);
 	unsigned int n_released = 0;
 	struct fastmem_slab *s;
+	void **depot = NULL;
 
 	rte_spinlock_lock(&b->lock);
 	while (b->depot_len > 0)
@@ -244,9 +279,27 @@ fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_
 		n_released++;
 		fastmem_count(&b->slab_releases, 1);
 	}
+	/* A trim gives the depot's memory back too; the next flush takes it again. */
+	if (release_spare) {
+		depot = b->depot;
+		b->depot_cap = 0;
+		__atomic_store_n(&b->depot, NULL, __ATOMIC_RELEASE);
+	}
 	rte_spinlock_unlock(&b->lock);
+	rte_free(depot);
 	if (n_released > 0)
 		fastmem_node_give_slabs(st, b->node, &released, n_released);
+}
+
+void
+fastmem_bin_decay(struct fastmem_state *st, struct fastmem_bin *b, uint64_t before)
+{
+	/* Read without the lock: a refill racing with it only makes the drain early. */
+	if (__atomic_load_n(&b->last_use, __ATOMIC_RELAXED) > before ||
+			(__atomic_load_n(&b->depot, __ATOMIC_RELAXED) == NULL &&
+			__atomic_load_n(&b->spare, __ATOMIC_RELAXED) == NULL))
+		return;
+	fastmem_bin_drain(st, b, true);
 }
 
 void

@@ -129,6 +129,8 @@ to_lcore_stats(const struct fastmem_lcore_counts *c, struct rte_fastmem_lcore_st
 	s->alloc_nomem = c->nomem;
 	s->free_cache_hits = c->n_free - c->free_miss;
 	s->free_cache_misses = c->free_miss;
+	s->cache_bytes = 0;
+	s->cache_budget = 0;
 }
 
 static void
@@ -342,6 +344,8 @@ rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *s
 	}
 	rte_spinlock_unlock(&stats_lock);
 	to_lcore_stats(&total, stats);
+	stats->cache_bytes = fastmem_cache_bytes(lcore_id);
+	stats->cache_budget = fastmem_cache_budget(lcore_id);
 	return 0;
 }
 

@@ -312,6 +312,8 @@ tel_lcores(const char *cmd __rte_unused, const char *params, struct rte_tel_data
 		if (dict_new(&entry) != 0)
 			return -ENOMEM;
 		lcore_fill(&entry, &s);
+		dict_u64(&entry, "cache_bytes", s.cache_bytes);
+		dict_u64(&entry, "cache_budget", s.cache_budget);
 		if (!page_add_num(&page, lcore_id, &entry)) {
 			next = (int)lcore_id;
 			break;

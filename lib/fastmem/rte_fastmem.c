@@ -154,6 +154,7 @@ rte_fastmem_deinit(void)
 		state_mz = NULL;
 		return;
 	}
+	fastmem_decay_stop();
 	detach_local(st);
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY) {
 		fastmem_backing_fini(st);
@@ -838,7 +839,31 @@ rte_fastmem_trim(void)
 			continue;
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
 			fastmem_bin_drain(st, &st->nodes[node].bins[cls], true);
-		released += fastmem_node_trim(st, node);
+		released += fastmem_node_trim(st, node, UINT64_MAX, 0);
 	}
 	return released;
+}
+
+int
+rte_fastmem_set_cache_budget(unsigned int lcore_id, size_t bytes)
+{
+	struct fastmem_state *st = fastmem_state_get();
+
+	if (st == NULL)
+		return -ENODEV;
+	return fastmem_cache_set_budget(st, lcore_id, bytes);
+}
+
+size_t
+rte_fastmem_get_cache_budget(unsigned int lcore_id)
+{
+	if (fastmem_state_get() == NULL) {
+		rte_errno = ENODEV;
+		return 0;
+	}
+	if (lcore_id > RTE_MAX_LCORE) {
+		rte_errno = EINVAL;
+		return 0;
+	}
+	return (size_t)fastmem_cache_budget(lcore_id);
 }

@@ -133,6 +133,10 @@ struct rte_fastmem_lcore_stats {
 	uint64_t alloc_nomem;         /**< Allocation calls failed with ENOMEM. */
 	uint64_t free_cache_hits;     /**< Frees absorbed by the cache without flush. */
 	uint64_t free_cache_misses;   /**< Frees that flushed the cache or bypassed it. */
+	/** Bytes of free objects in the lcore's caches now, all nodes (0: shared path). */
+	uint64_t cache_bytes;
+	/** The lcore's cache budget per node (0: shared path): rte_fastmem_set_cache_budget(). */
+	uint64_t cache_budget;
 };
 
 /** Per-thread statistics of one size class. */
@@ -720,6 +724,81 @@ rte_fastmem_virt2iova(const void *ptr)
 __rte_experimental
 void
 rte_fastmem_cache_flush(void);
+
+/**
+ * Set the byte budget of an lcore's caches.
+ *
+ * An lcore's caches of one node hold at most @p bytes of free objects
+ * together (each cache's capacity times its class size), shared among the
+ * classes the lcore uses: a cache starts at 16 KiB of objects when its
+ * class first misses and doubles on each later miss, taking budget from
+ * the lcore's other classes (halving their capacity in turn, the objects
+ * above it going back to the shared bins), so idle classes give way to
+ * busy ones. A class's cache also holds at most 1024 objects or about
+ * 2 MiB. The budget bounds what the caches keep from the shared bins, not
+ * the objects an lcore can allocate. No cost on a cache hit.
+ *
+ * @param lcore_id
+ *   An lcore id of the calling process, or RTE_MAX_LCORE for every lcore,
+ *   including those that start using fastmem later (the default budget,
+ *   1.5 MiB).
+ * @param bytes
+ *   The budget per node; 0 turns the caches off (every call then takes
+ *   the shared bins' lock).
+ * @return
+ *   0, -EINVAL (@p lcore_id above RTE_MAX_LCORE) or -ENODEV. The calling
+ *   thread's own caches follow the budget before it returns; another
+ *   lcore's at its next cache miss.
+ */
+__rte_experimental
+int
+rte_fastmem_set_cache_budget(unsigned int lcore_id, size_t bytes);
+
+/**
+ * Read the byte budget of an lcore's caches.
+ *
+ * @param lcore_id
+ *   An lcore id of the calling process, or RTE_MAX_LCORE for the default.
+ * @return
+ *   The budget per node, or 0 with rte_errno set to EINVAL (@p lcore_id
+ *   above RTE_MAX_LCORE) or ENODEV (not initialized).
+ */
+__rte_experimental
+size_t
+rte_fastmem_get_cache_budget(unsigned int lcore_id);
+
+/**
+ * Give free memory back to EAL on its own, after it stayed unused.
+ *
+ * Off by default. When on, an EAL alarm of the primary process (in EAL's
+ * interrupt thread, never on an lcore) checks a few times per @p ms: the
+ * shared bins that saw no cache refill or flush for @p ms are drained as
+ * rte_fastmem_trim() drains them, and the backing memzones whose slabs all
+ * stayed free for @p ms are freed, as long as the node keeps what
+ * rte_fastmem_reserve() asked for. Objects in threads' caches stay there
+ * (see rte_fastmem_set_cache_budget() for their bound). rte_fastmem_deinit()
+ * stops it.
+ *
+ * @param ms
+ *   The decay time in milliseconds, at most 3600000 (an hour); 0 turns it
+ *   off.
+ * @return
+ *   0, -EINVAL (@p ms above an hour; nothing changed), -E_RTE_SECONDARY
+ *   (called from a secondary process) or -ENODEV (not initialized).
+ */
+__rte_experimental
+int
+rte_fastmem_set_decay(unsigned int ms);
+
+/**
+ * Read the decay time.
+ *
+ * @return
+ *   The decay time in milliseconds (0: off), or -ENODEV (not initialized).
+ */
+__rte_experimental
+int
+rte_fastmem_get_decay(void);
 
 /**
  * Return free backing memory to EAL.

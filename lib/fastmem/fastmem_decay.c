@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+/*
+ * Decay: free memory goes back to EAL on its own once it stayed unused
+ * for a while, without the application calling rte_fastmem_trim(). An EAL
+ * alarm of the primary process, never an lcore, drains the bins that saw
+ * no refill or flush for the decay time (their depots' objects back to
+ * their slabs, their spare slabs to the node) and frees the memzones whose
+ * slabs all stayed free that long, down to what rte_fastmem_reserve()
+ * asked for. Hugepage memory goes back to EAL a whole memzone at a time,
+ * so a delay (as mimalloc's and jemalloc's purge delays) keeps a working
+ * set that breathes from reserving and freeing memzones in turn.
+ */
+
+#include <errno.h>
+
+#include <rte_alarm.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+
+#include "fastmem_pvt.h"
+#include "fastmem_topology.h"
+
+/* Longest decay time accepted: an hour. */
+#define DECAY_MAX_MS 3600000u
+
+/* The decay time, 0 when off; only the primary has one. */
+static unsigned int decay_ms;
+
+/* Checks per decay time: memory goes back between 1 and 1.25 times it after it is free. */
+#define DECAY_CHECKS 4
+
+static void decay_tick(void *arg);
+
+static void
+decay_arm(void)
+{
+	uint64_t us = (uint64_t)decay_ms * 1000 / DECAY_CHECKS;
+
+	if (rte_eal_alarm_set(RTE_MAX(us, (uint64_t)1000), decay_tick, NULL) != 0)
+		FASTMEM_LOG(ERR, "decay: cannot set an EAL alarm: %s", rte_strerror(rte_errno));
+}
+
+static void
+decay_tick(void *arg __rte_unused)
+{
+	struct fastmem_state *st = __atomic_load_n(&fastmem_st, __ATOMIC_ACQUIRE);
+	uint64_t age = (uint64_t)decay_ms * rte_get_timer_hz() / 1000;
+	uint64_t now = rte_get_timer_cycles(), before;
+	unsigned int cls;
+	int node;
+
+	if (st == NULL || decay_ms == 0)
+		return;
+	before = now > age ? now - age : 0;
+	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
+		struct fastmem_node *nd = &st->nodes[node];
+
+		if (!__atomic_load_n(&nd->ready, __ATOMIC_ACQUIRE) || !fastmem_node_valid(node))
+			continue;
+		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
+			fastmem_bin_decay(st, &nd->bins[cls], before);
+		fastmem_node_trim(st, node, before, fastmem_read(&nd->reserved));
+	}
+	decay_arm();
+}
+
+void
+fastmem_decay_stop(void)
+{
+	/* Waits for a tick running in EAL's interrupt thread. */
+	rte_eal_alarm_cancel(decay_tick, (void *)-1);
+	decay_ms = 0;
+}
+
+int
+rte_fastmem_set_decay(unsigned int ms)
+{
+	if (fastmem_state_get() == NULL)
+		return -ENODEV;
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return -E_RTE_SECONDARY;
+	if (ms > DECAY_MAX_MS)
+		return -EINVAL;
+	fastmem_decay_stop();
+	decay_ms = ms;
+	if (ms > 0)
+		decay_arm();
+	return 0;
+}
+
+int
+rte_fastmem_get_decay(void)
+{
+	if (fastmem_state_get() == NULL)
+		return -ENODEV;
+	return (int)decay_ms;
+}
