@@ -48,16 +48,23 @@ struct fastmem_lcore {
 	/* Byte budget of each node's caches; any thread sets it, the owner applies it. */
 	uint64_t budget;
 	uint64_t cap_bytes[FASTMEM_MAX_NODES]; /* sum of capacity x class size, per node */
-	uint8_t victim[FASTMEM_MAX_NODES];  /* class the next capacity is taken from */
+	uint32_t misses;                    /* the row's cache misses, a clock for idleness */
+	uint32_t last_miss[__RTE_FASTMEM_LARGE_IDX]; /* the clock at each cache's last miss */
 	int home;                           /* node of the fast-path alloc row */
 	uint32_t home_gen;                  /* fastmem_node_order_generation() of home */
 };
 
-/* Budget of rows not set up yet, and of those that have the default. */
+/* Budget of the lcores no budget was set for. */
 static uint64_t default_budget = FASTMEM_CACHE_BUDGET_DEFAULT;
+/* Budgets set for one lcore, kept for an lcore whose row is not set up yet. */
+static uint64_t lcore_budget[RTE_MAX_LCORE];
+static bool lcore_budget_set[RTE_MAX_LCORE];
 
-/* Capacity an empty cache starts with: 16 KiB of objects, at least one. */
+/* Least capacity a cache starts with: 16 KiB of objects, at least one. */
 #define CACHE_START_BYTES (16u << 10)
+
+/* A cache is idle when the lcore's other caches missed that often since it last did. */
+#define CACHE_IDLE_MISSES 1024u
 
 static struct __rte_fastmem_cache idle_row[__RTE_FASTMEM_NUM_CACHES];
 
@@ -93,7 +100,7 @@ lcore_row(struct fastmem_state *st, unsigned int lcore_id)
 		if (lc == NULL)
 			return NULL;
 		lc->home = -1;
-		lc->budget = __atomic_load_n(&default_budget, __ATOMIC_RELAXED);
+		lc->budget = fastmem_cache_budget(lcore_id);
 		fastmem_proc_set_row(st, lcore_id, lc);
 		__atomic_store_n(&lcores[lcore_id], lc, __ATOMIC_RELEASE);
 	}
@@ -198,28 +205,68 @@ cache_set_cap(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsi
 }
 
 /*
- * Free @p need bytes of a node's budget (or bring a row back within a
- * budget lowered since) by halving the capacity of other classes in turn,
- * two rounds at most: classes that stopped missing keep losing capacity to
- * those that miss. Returns the bytes of budget left.
+ * Free @p need bytes of a node's budget for class @p keep_cls (or bring a
+ * row back within a budget lowered since: @p keep_cls past the classes).
+ * Idle classes (no miss in the lcore's last CACHE_IDLE_MISSES) give all
+ * their capacity back; then the class with the most capacity is halved,
+ * as long as it has more than @p keep_cls would after growing: capacity
+ * moves from the classes with more than their share to those that miss,
+ * and classes at equal shares do not take from each other. Returns the
+ * bytes of budget left.
  */
 static uint64_t
 budget_make_room(struct fastmem_state *st, struct fastmem_lcore *lc, int node,
 		unsigned int keep_cls, uint64_t need)
 {
 	uint64_t budget = __atomic_load_n(&lc->budget, __ATOMIC_RELAXED);
-	unsigned int turn, cls;
-	uint32_t cap;
+	uint64_t mine = 0, most, bytes;
+	unsigned int cls, victim;
+	uint32_t idx;
 
-	for (turn = 0; turn < 2 * FASTMEM_NUM_CLASSES &&
-			lc->cap_bytes[node] + need > budget; turn++) {
-		cls = lc->victim[node];
-		lc->victim[node] = (uint8_t)((cls + 1) % FASTMEM_NUM_CLASSES);
-		cap = lc->caches[fastmem_cache_idx(node, cls)].cap;
-		if (cls != keep_cls && cap > 0)
-			cache_set_cap(st, lc, node, cls, cap / 2);
+	if (keep_cls < FASTMEM_NUM_CLASSES)
+		mine = (uint64_t)lc->caches[fastmem_cache_idx(node, keep_cls)].cap *
+			__rte_fastmem_class_size(keep_cls);
+	/* First the classes that did not miss for a while: they give all back. */
+	for (cls = 0; cls < FASTMEM_NUM_CLASSES && lc->cap_bytes[node] + need > budget; cls++) {
+		idx = fastmem_cache_idx(node, cls);
+		if (cls != keep_cls && lc->caches[idx].cap > 0 &&
+				lc->misses - lc->last_miss[idx] > CACHE_IDLE_MISSES)
+			cache_set_cap(st, lc, node, cls, 0);
+	}
+	while (lc->cap_bytes[node] + need > budget) {
+		most = 0;
+		victim = FASTMEM_NUM_CLASSES;
+		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
+			bytes = (uint64_t)lc->caches[fastmem_cache_idx(node, cls)].cap *
+				__rte_fastmem_class_size(cls);
+			if (cls != keep_cls && bytes > most) {
+				most = bytes;
+				victim = cls;
+			}
+		}
+		if (victim == FASTMEM_NUM_CLASSES || most <= mine + need)
+			break;
+		cache_set_cap(st, lc, node, victim,
+			lc->caches[fastmem_cache_idx(node, victim)].cap / 2);
 	}
 	return budget > lc->cap_bytes[node] ? budget - lc->cap_bytes[node] : 0;
+}
+
+/*
+ * Capacity a cache gets at its class's first miss: half of the budget
+ * left, so that the classes of an lcore that uses few get caches as large
+ * as their arrays, and at least CACHE_START_BYTES of objects (taken from
+ * other classes when the budget is spent). Bulk frees need the room: their
+ * objects settle into one slab run only in a cache holding more of them.
+ */
+static uint32_t
+cache_start(const struct fastmem_lcore *lc, int node, uint64_t size)
+{
+	uint64_t budget = __atomic_load_n(&lc->budget, __ATOMIC_RELAXED);
+	uint64_t left = budget > lc->cap_bytes[node] ? budget - lc->cap_bytes[node] : 0;
+
+	return (uint32_t)RTE_MAX(RTE_MAX(left / 2, (uint64_t)CACHE_START_BYTES) / size,
+		(uint64_t)1);
 }
 
 /*
@@ -235,14 +282,16 @@ cache_grow(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsigne
 	uint64_t size = __rte_fastmem_class_size(cls), room;
 	uint32_t cap = c->cap, want;
 
-	want = cap == 0 ? RTE_MAX(CACHE_START_BYTES / (uint32_t)size, 1u) : 2 * cap;
+	lc->last_miss[fastmem_cache_idx(node, cls)] = ++lc->misses;
+
+	/* Back within a budget lowered since: every class, this one too, may shrink. */
+	if (lc->cap_bytes[node] > __atomic_load_n(&lc->budget, __ATOMIC_RELAXED)) {
+		budget_make_room(st, lc, node, FASTMEM_NUM_CLASSES, 0);
+		cap = c->cap;
+	}
+	want = cap == 0 ? cache_start(lc, node, size) : 2 * cap;
 	want = RTE_MIN(RTE_MAX(want, need), fastmem_cache_capacity(cls));
 	room = budget_make_room(st, lc, node, cls, want > cap ? (want - cap) * size : 0);
-	/* A budget lowered below this class's own capacity shrinks it too. */
-	if (room == 0 && lc->cap_bytes[node] > __atomic_load_n(&lc->budget, __ATOMIC_RELAXED)) {
-		cache_set_cap(st, lc, node, cls, cap / 2);
-		return;
-	}
 	want = (uint32_t)RTE_MIN((uint64_t)want, cap + room / size);
 	if (want > cap)
 		cache_set_cap(st, lc, node, cls, want);
@@ -619,11 +668,15 @@ fastmem_cache_fini(struct fastmem_state *st)
 	}
 	if (primary)
 		revoke_secondaries(st);
+	/* Budgets are settings of an initialized fastmem: the next init has the default. */
+	__atomic_store_n(&default_budget, FASTMEM_CACHE_BUDGET_DEFAULT, __ATOMIC_RELAXED);
+	memset(lcore_budget_set, 0, sizeof(lcore_budget_set));
 	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++) {
 		struct fastmem_lcore *lc = lcores[lcore_id];
 
 		if (lc == NULL)
 			continue;
+		lc->budget = FASTMEM_CACHE_BUDGET_DEFAULT;
 		/*
 		 * A secondary's objects stay in the state: back to the bins, and
 		 * the counts to the state's. The primary's die with the state;
@@ -698,8 +751,13 @@ fastmem_cache_set_budget(struct fastmem_state *st, unsigned int lcore_id, uint64
 	if (lcore_id == RTE_MAX_LCORE)
 		__atomic_store_n(&default_budget, bytes, __ATOMIC_RELAXED);
 	for (id = 0; id < RTE_MAX_LCORE; id++) {
+		if (id != lcore_id && lcore_id != RTE_MAX_LCORE)
+			continue;
+		__atomic_store_n(&lcore_budget[id], bytes, __ATOMIC_RELAXED);
+		__atomic_store_n(&lcore_budget_set[id], lcore_id != RTE_MAX_LCORE,
+			__ATOMIC_RELEASE);
 		lc = __atomic_load_n(&lcores[id], __ATOMIC_ACQUIRE);
-		if (lc == NULL || (id != lcore_id && lcore_id != RTE_MAX_LCORE))
+		if (lc == NULL)
 			continue;
 		__atomic_store_n(&lc->budget, bytes, __ATOMIC_RELAXED);
 		/* The calling thread's own caches follow now; others' at their next miss. */
@@ -720,8 +778,11 @@ fastmem_cache_budget(unsigned int lcore_id)
 	if (lcore_id == RTE_MAX_LCORE)
 		return __atomic_load_n(&default_budget, __ATOMIC_RELAXED);
 	lc = __atomic_load_n(&lcores[lcore_id], __ATOMIC_ACQUIRE);
-	return lc != NULL ? __atomic_load_n(&lc->budget, __ATOMIC_RELAXED) :
-		__atomic_load_n(&default_budget, __ATOMIC_RELAXED);
+	if (lc != NULL)
+		return __atomic_load_n(&lc->budget, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&lcore_budget_set[lcore_id], __ATOMIC_ACQUIRE))
+		return __atomic_load_n(&lcore_budget[lcore_id], __ATOMIC_RELAXED);
+	return __atomic_load_n(&default_budget, __ATOMIC_RELAXED);
 }
 
 uint64_t

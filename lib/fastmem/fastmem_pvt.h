@@ -98,22 +98,29 @@ fastmem_cache_capacity(unsigned int cls)
 	return RTE_MAX(RTE_MIN(n, 1024u), 4u);
 }
 
-/* Default byte budget of a thread's caches of one node (tcmalloc's per-CPU figure). */
-#define FASTMEM_CACHE_BUDGET_DEFAULT ((uint64_t)3 << 19)
+/*
+ * Default byte budget of a thread's caches of one node: the guide says
+ * which measurement chose it over tcmalloc's 1.5 MiB per CPU.
+ */
+#define FASTMEM_CACHE_BUDGET_DEFAULT ((uint64_t)4 << 20)
 
-/* Bytes of objects a bin's depot holds at most before they go back to their slabs. */
+/* Bytes of objects a bin's depot starts with, and comes back to when drained. */
 #define FASTMEM_DEPOT_BYTES ((uint32_t)1 << 20)
 
-/*
- * Free objects a bin's depot holds at most: about 1 MiB of them, at least
- * two, at most 8192 (a burst of caches of the smallest classes).
- */
+/* Objects a bin's depot can grow to: eight full caches, the size of its array. */
+static inline uint32_t
+fastmem_depot_max(unsigned int cls)
+{
+	return 8 * fastmem_cache_capacity(cls);
+}
+
+/* Objects a bin's depot starts with: about 1 MiB of them, at least two. */
 static inline uint32_t
 fastmem_depot_capacity(unsigned int cls)
 {
 	uint32_t n = FASTMEM_DEPOT_BYTES / __rte_fastmem_class_size(cls);
 
-	return RTE_MAX(RTE_MIN(n, 8192u), 2u);
+	return RTE_MAX(RTE_MIN(n, fastmem_depot_max(cls)), 2u);
 }
 
 /* Where slot 0 of a slab starts: after the header, at the class alignment. */
@@ -163,7 +170,8 @@ struct __rte_cache_aligned fastmem_bin {
 	uint32_t cls;
 	int node;
 	uint32_t depot_len;
-	uint32_t depot_cap;
+	uint32_t depot_cap;  /* objects it keeps now, up to fastmem_depot_max() */
+	bool depot_emptied;  /* a refill emptied it since it last grew */
 	void **depot;
 	struct fastmem_slab_head partial[FASTMEM_FILL_BUCKETS];
 	struct fastmem_slab_head full;

@@ -4,11 +4,17 @@
 
 /*
  * Bins: per (node, class), a depot of free objects (a pointer stack, so a
- * cache refill or flush is a copy under a short lock; about 1 MiB of
- * objects at most, its array allocated on first use and freed by trim) in
- * front of the class's slabs. Objects go back to their slabs only when the
- * depot overflows or is drained, so slab bookkeeping stays off the common
- * path.
+ * cache refill or flush is a copy under a short lock) in front of the
+ * class's slabs. Objects go back to their slabs only when the depot
+ * overflows or is drained, so slab bookkeeping stays off the common path.
+ *
+ * A depot keeps about 1 MiB of objects, and more only for a class that
+ * cycles more than that through it: when a flush overflows a depot that
+ * a refill emptied since it last grew, its capacity doubles, up to eight
+ * full caches. Going back to slabs costs a cache miss per object (the
+ * free list runs through them), which bursts of thousands of 4 KiB
+ * objects would pay on every round. Trim and the decay drain a depot,
+ * free its array (allocated at its first flush) and reset its capacity.
  *
  * Partial slabs sit in buckets by occupancy and refills take from the
  * fullest first: new objects pack into few slabs and the emptiest slabs
@@ -147,7 +153,7 @@ fastmem_bin_fini(struct fastmem_bin *b)
 static void
 depot_ensure(struct fastmem_bin *b)
 {
-	uint32_t cap = fastmem_depot_capacity(b->cls);
+	uint32_t cap = fastmem_depot_max(b->cls);
 	void **depot;
 
 	if (__atomic_load_n(&b->depot, __ATOMIC_ACQUIRE) != NULL)
@@ -161,7 +167,7 @@ depot_ensure(struct fastmem_bin *b)
 		return;
 	rte_spinlock_lock(&b->lock);
 	if (b->depot == NULL) {
-		b->depot_cap = cap;
+		b->depot_cap = fastmem_depot_capacity(b->cls);
 		__atomic_store_n(&b->depot, depot, __ATOMIC_RELEASE);
 		depot = NULL;
 	}
@@ -181,6 +187,8 @@ fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, u
 	b->depot_len -= k;
 	if (k > 0)
 		memcpy(objs, &b->depot[b->depot_len], sizeof(void *) * k);
+	if (k < n)
+		b->depot_emptied = true;
 	while (k < n) {
 		s = slab_pick(b);
 		if (s != NULL) {
@@ -248,6 +256,11 @@ fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *
 	depot_ensure(b);
 	rte_spinlock_lock(&b->lock);
 	b->last_use = rte_get_timer_cycles();
+	/* An overflow of a depot that refills empty: the class cycles more than it keeps. */
+	if (n > b->depot_cap - b->depot_len && b->depot_emptied && b->depot != NULL) {
+		b->depot_cap = RTE_MIN(2 * b->depot_cap, fastmem_depot_max(b->cls));
+		b->depot_emptied = false;
+	}
 	k = RTE_MIN(n, b->depot_cap - b->depot_len);
 	if (k > 0)
 		memcpy(&b->depot[b->depot_len], objs, sizeof(void *) * k);

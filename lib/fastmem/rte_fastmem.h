@@ -730,18 +730,21 @@ rte_fastmem_cache_flush(void);
  *
  * An lcore's caches of one node hold at most @p bytes of free objects
  * together (each cache's capacity times its class size), shared among the
- * classes the lcore uses: a cache starts at 16 KiB of objects when its
- * class first misses and doubles on each later miss, taking budget from
- * the lcore's other classes (halving their capacity in turn, the objects
- * above it going back to the shared bins), so idle classes give way to
- * busy ones. A class's cache also holds at most 1024 objects or about
- * 2 MiB. The budget bounds what the caches keep from the shared bins, not
- * the objects an lcore can allocate. No cost on a cache hit.
+ * classes the lcore uses: a cache gets half of the budget left (at least
+ * 16 KiB of objects) when its class first misses and doubles on each
+ * later miss, taking budget from the lcore's other classes: all of it
+ * from classes that stopped missing, else half of the largest cache's, as
+ * long as it is larger (the objects above a smaller capacity go back to
+ * the shared bins). So idle classes give way to busy ones. A class's
+ * cache also holds at most 1024 objects or about 2 MiB. The budget bounds
+ * what the caches keep from the shared bins, not the objects an lcore can
+ * allocate. No cost on a cache hit.
  *
  * @param lcore_id
- *   An lcore id of the calling process, or RTE_MAX_LCORE for every lcore,
- *   including those that start using fastmem later (the default budget,
- *   1.5 MiB).
+ *   An lcore id of the calling process (also one that has not used
+ *   fastmem yet), or RTE_MAX_LCORE for every lcore, including those that
+ *   start using fastmem later (the default budget, 4 MiB). Budgets last
+ *   until rte_fastmem_deinit().
  * @param bytes
  *   The budget per node; 0 turns the caches off (every call then takes
  *   the shared bins' lock).
