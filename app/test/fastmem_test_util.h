@@ -17,8 +17,9 @@
  *   builds (debug mode, ASan) change in them (fastmem_debug.h);
  * - the alignment an object gets, the bytes the statistics count for it
  *   and the memory it ties up, for the tests' budgets;
- * - the nodes EAL has memory on, and the bytes EAL holds in fastmem's
- *   backing memzones, to compare with what the allocator reports.
+ * - the nodes EAL has memory on, the bytes EAL holds in fastmem's backing
+ *   memzones and in all its heaps, to compare with what the allocator
+ *   reports.
  */
 
 #include <stdbool.h>
@@ -27,6 +28,8 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_memory.h>
 #include <rte_memzone.h>
 
@@ -238,6 +241,20 @@ fm_test_memory_nodes(void)
 
 	rte_memseg_list_walk(fm_test_node_add, &nodes);
 	return nodes;
+}
+
+/** Bytes EAL's heaps have handed out, over every socket: memzones and rte_malloc. */
+static inline uint64_t
+fm_test_heap_used(void)
+{
+	struct rte_malloc_socket_stats s;
+	uint64_t used = 0;
+	unsigned int i;
+
+	for (i = 0; i < rte_socket_count(); i++)
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &s) == 0)
+			used += s.heap_allocsz_bytes;
+	return used;
 }
 
 #endif /* FASTMEM_TEST_UTIL_H */

@@ -21,6 +21,7 @@
 
 #include <rte_fastmem.h>
 
+#include "fastmem_test_util.h"
 #include "test.h"
 
 #define MIB (UINT64_C(1) << 20)
@@ -48,20 +49,6 @@ backing(void)
 	struct rte_fastmem_stats s;
 
 	return rte_fastmem_stats(&s) == 0 ? s.bytes_backing : UINT64_MAX;
-}
-
-/* Bytes EAL's heaps have handed out, over every socket. */
-static uint64_t
-heap_used(void)
-{
-	struct rte_malloc_socket_stats s;
-	uint64_t used = 0;
-	unsigned int i;
-
-	for (i = 0; i < rte_socket_count(); i++)
-		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &s) == 0)
-			used += s.heap_allocsz_bytes;
-	return used;
 }
 
 /* Allocate and free N_OBJS objects of @p size, leaving them free in the allocator. */
@@ -127,7 +114,7 @@ test_decay_returns_memory(void)
 	uint64_t heap_before, held;
 	int ms;
 
-	heap_before = heap_used();
+	heap_before = fm_test_heap_used();
 	TEST_ASSERT_SUCCESS(churn(OBJ_SIZE), "churn");
 	rte_fastmem_cache_flush();
 	held = backing();
@@ -141,8 +128,8 @@ test_decay_returns_memory(void)
 	printf("fastmem_decay: %" PRIu64 " B back to EAL %d ms after the decay was set "
 		"(decay 50 ms)\n", held, ms);
 	/* The decay also freed the depots' arrays: EAL has all but the caches' arrays back. */
-	TEST_ASSERT(heap_used() <= heap_before + MIB, "EAL heap %" PRIu64 " B, %" PRIu64
-		" B before the churn", heap_used(), heap_before);
+	TEST_ASSERT(fm_test_heap_used() <= heap_before + MIB, "EAL heap %" PRIu64 " B, %" PRIu64
+		" B before the churn", fm_test_heap_used(), heap_before);
 	/* Memory freed later comes back too, not sooner than the decay time. */
 	TEST_ASSERT_SUCCESS(churn(OBJ_SIZE), "churn again");
 	rte_fastmem_cache_flush();

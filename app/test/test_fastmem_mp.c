@@ -89,20 +89,6 @@ step_wait(struct mp_ctl *ctl, uint32_t step, pid_t pid, int *status)
 	return false;
 }
 
-/* Bytes EAL's heaps have handed out, over every socket: memzones, rte_malloc. */
-static uint64_t
-heap_used(void)
-{
-	struct rte_malloc_socket_stats s;
-	uint64_t used = 0;
-	unsigned int i;
-
-	for (i = 0; i < rte_socket_count(); i++)
-		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &s) == 0)
-			used += s.heap_allocsz_bytes;
-	return used;
-}
-
 static uint64_t
 backing(void)
 {
@@ -342,13 +328,13 @@ test_exit_returns_heap(struct mp_ctl *ctl)
 	/* The primary's own one-time set-up first, then nothing held. */
 	TEST_ASSERT_SUCCESS(child_flush(), "primary churn");
 	TEST_ASSERT(rte_fastmem_trim() >= 0, "trim");
-	before = heap_used();
+	before = fm_test_heap_used();
 	for (i = 0; i < RTE_DIM(children); i++) {
 		rc = run_secondary(ctl, children[i]);
 		TEST_ASSERT_SUCCESS(rc, "secondary %s exited with %d", children[i], rc);
 	}
 	TEST_ASSERT(rte_fastmem_trim() >= 0, "trim");
-	after = heap_used();
+	after = fm_test_heap_used();
 	TEST_ASSERT_EQUAL(after, before, "EAL heap: %" PRIu64 " bytes before the secondaries, %"
 		PRIu64 " after", before, after);
 	TEST_ASSERT_EQUAL(backing(), 0, "backing left");
