@@ -172,11 +172,34 @@ allocators_reexec_note(void)
 		" so that libjemalloc.so.2 (initial-exec TLS) can be dlopen()ed";
 }
 
+static uint64_t eal_heap_before_fastmem;
+
+uint64_t
+alloc_eal_heap_bytes(void)
+{
+	struct rte_malloc_socket_stats ms;
+	uint64_t bytes = 0;
+	unsigned int i;
+
+	for (i = 0; i < rte_socket_count(); i++)
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &ms) == 0)
+			bytes += ms.heap_allocsz_bytes;
+	return bytes;
+}
+
+uint64_t
+alloc_eal_heap_before_fastmem(void)
+{
+	return eal_heap_before_fastmem;
+}
+
 int
 allocators_init(size_t reserve)
 {
 	int ret;
 
+	/* The process's first call into fastmem: nothing of fastmem's is in EAL's heaps yet. */
+	eal_heap_before_fastmem = alloc_eal_heap_bytes();
 	ret = rte_fastmem_init();
 	if (ret == 0 && reserve != 0) {
 		ret = rte_fastmem_reserve(reserve, SOCKET_ID_ANY);
@@ -319,13 +342,11 @@ tc_stat(const char *name, uint64_t *val)
 int
 alloc_footprint(enum alloc_kind kind, struct alloc_footprint *fp)
 {
-	struct rte_malloc_socket_stats ms;
 	struct rte_fastmem_stats fs;
 	struct mallinfo2 mi;
 	uint64_t epoch = 1;
 	size_t commit, dummy;
 	uint64_t unmapped;
-	unsigned int i;
 	int ret;
 
 	memset(fp, 0, sizeof(*fp));
@@ -338,12 +359,7 @@ alloc_footprint(enum alloc_kind kind, struct alloc_footprint *fp)
 		fp->in_use = fs.bytes_in_use;
 		return ret;
 	case ALLOC_RTE_MALLOC:
-		/* Heap bytes in allocated elements, headers included; free holes are not. */
-		for (i = 0; i < rte_socket_count(); i++) {
-			if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &ms) != 0)
-				continue;
-			fp->backing += ms.heap_allocsz_bytes;
-		}
+		fp->backing = alloc_eal_heap_bytes();
 		fp->in_use = fp->backing;
 		return 0;
 	case ALLOC_GLIBC:

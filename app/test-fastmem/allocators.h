@@ -137,6 +137,20 @@ void mix_ctx_fini(struct mix_ctx *ctx);
 int alloc_footprint(enum alloc_kind kind, struct alloc_footprint *fp);
 int alloc_trim(enum alloc_kind kind);
 
+/*
+ * Bytes EAL's heaps have handed out: heap_allocsz_bytes of
+ * rte_malloc_get_socket_stats() summed over the sockets (elements allocated,
+ * headers included, free holes not). fastmem's memzones and its own
+ * rte_malloc()ed state are in it, as is whatever else the process took.
+ */
+uint64_t alloc_eal_heap_bytes(void);
+/*
+ * The same figure as allocators_init() took it just before rte_fastmem_init():
+ * fastmem's footprint as EAL sees it is alloc_eal_heap_bytes() minus this,
+ * while no other user of EAL's heaps holds memory.
+ */
+uint64_t alloc_eal_heap_before_fastmem(void);
+
 /* Make p look used, so that a compiler cannot drop an alloc+free pair. */
 static __rte_always_inline void
 bench_escape(void *p)

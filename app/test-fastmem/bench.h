@@ -44,6 +44,7 @@ extern const struct bench_scenario scenario_pipeline;
 extern const struct bench_scenario scenario_scaling;
 extern const struct bench_scenario scenario_memeff;
 extern const struct bench_scenario scenario_latency;
+extern const struct bench_scenario scenario_small_sets;
 
 /* All scenarios by id - 1 (main.c). */
 extern const struct bench_scenario *const bench_scenarios[FASTMEM_NUM_SCENARIOS];
@@ -184,7 +185,7 @@ bench_rand_below(uint64_t r, uint32_t n)
 }
 
 /*
- * The mixed size distribution of scenarios 5, 7 and 8: many small objects
+ * The mixed size distribution of scenarios 5, 7, 8 and 10: many small objects
  * and a heavy tail, uniform within each range so that no allocator gains
  * from sizes that happen to match its classes.
  */

@@ -5,8 +5,9 @@
 """Smoke test of dpdk-test-fastmem: run it briefly, check that its output is well formed.
 
 Never checks a timing: only that the app exits 0, that the JSON parses, that
-the CSV has the expected columns, and that every scenario has a row for every
-available allocator.
+the CSV has the expected columns, that every scenario has a row for every
+available allocator, and that the memory footprint figures (scenario 8 at
+each live size, scenario 10) and the goal lines of both issues are there.
 """
 
 import csv
@@ -20,7 +21,14 @@ import tempfile
 CSV_COLUMNS = ['scenario', 'scenario_name', 'allocator', 'metric', 'unit', 'size', 'param',
                'lcores', 'median', 'min', 'max', 'ns', 'mops', 'ratio_mempool', 'quantile',
                'note']
-SCENARIOS = range(1, 10)
+SCENARIOS = range(1, 11)
+# --live of the run: scenario 8 has a row per size (param, in MiB).
+LIVE_MIB = (1, 8)
+# The figures of scenario 10 for the allocators EAL serves (fastmem's also in scenario 8).
+S10_METRICS = ('EAL/live', 'backing/live', 'EAL MiB', 'backing MiB', 'live MiB')
+GOALS = ['=== Goals (issue 5;', '=== Goals (issue 17;', 'lcores x ~1 MiB live: fastmem EAL bytes',
+         'S8: fastmem EAL/live at 8/64/256 MiB', 'S8: fastmem backing/live <= jemalloc',
+         'S8: fastmem within 10% of tcmalloc']
 
 
 def fail(msg):
@@ -38,7 +46,7 @@ def run(app, outdir):
     json_path = os.path.join(outdir, 'out.json')
     cmd = [app, '--no-huge', '-m', '1024', '--no-pci', '-l', lcore_list(),
            '--file-prefix=bench_smoke', '--log-level=lib.eal:error', '--',
-           '--repeat', '1', '--iterations', '2000', '--live', '8M', '--csv', csv_path,
+           '--repeat', '1', '--iterations', '2000', '--live', '8M,1M', '--csv', csv_path,
            '--json', json_path]
     print(' '.join(cmd), flush=True)
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -53,7 +61,9 @@ BAD_OPTIONS = [
     (['--sizes', '0'], "invalid --sizes '0'"),
     # Read twice (before EAL, for jemalloc's re-execution, then parsed): reported once.
     (['--allocators', 'mempool,foo'], "unknown allocator 'foo'"),
-    (['--scenarios', '10'], "unknown scenario '10'"),
+    (['--scenarios', '11'], "unknown scenario '11'"),
+    # Scenario 8 names its sets in MiB.
+    (['--live', '1536K'], "invalid --live '1536K'"),
 ]
 
 
@@ -121,6 +131,43 @@ def check_csv(csv_path, doc, avail):
         fail('no reference row in scenario 7')
 
 
+def check_footprint(doc, avail, stdout):
+    """Scenario 8 at every --live size, scenario 10's figures, issue 17's goal lines."""
+    figures = {(r['scenario'], r['allocator'], r['metric'], r['param']): r
+               for r in doc['results'] if r['metric']}
+    for mib in LIVE_MIB:
+        for a in avail:
+            if a in ('mempool', 'fastmem_h'):
+                continue
+            if (8, a, 'backing/live', mib) not in figures:
+                fail('no scenario 8 row for %s at %d MiB' % (a, mib))
+        r = figures.get((8, 'fastmem', 'EAL/live', mib))
+        if r is None or r['median'] is None or r['median'] <= 0:
+            fail('no fastmem EAL/live in scenario 8 at %d MiB: %s' % (mib, r))
+    n_lcores = len(doc['env']['lcores'])
+    for a in ('fastmem', 'fastmem_h', 'rte_malloc'):
+        for m in S10_METRICS:
+            r = figures.get((10, a, m, 0))
+            if r is None:
+                fail('no scenario 10 %s for %s' % (m, a))
+            if r['lcores'] != n_lcores:
+                fail('scenario 10 on %d lcores, not all: %s' % (r['lcores'], r))
+            # rte_malloc's backing is its EAL figure: not repeated.
+            if (a != 'rte_malloc' or not m.startswith('backing')) and \
+                    (r['median'] is None or r['median'] <= 0):
+                fail('scenario 10 %s of %s not measured: %s' % (m, a, r))
+    table = stdout.partition('=== Scenario 10:')[2].partition('(scenario 10 took')[0]
+    rows = [line.split() for line in table.splitlines()]
+    for a in ('fastmem', 'fastmem_h', 'rte_malloc'):
+        if not any(row[:3] == ['mixed', str(n_lcores), a] for row in rows):
+            fail('no scenario 10 line for %s' % a)
+    for g in GOALS:
+        if g not in stdout:
+            fail('no goal line "%s"' % g)
+    if not any(g['issue'] == 17 for g in doc['goals']):
+        fail('no goal of issue 17 in the JSON')
+
+
 def main():
     if len(sys.argv) != 2:
         print('usage: check_output.py DPDK-TEST-FASTMEM')
@@ -135,6 +182,7 @@ def main():
             fail('no goals')
         doc, avail = check_json(json_path)
         check_csv(csv_path, doc, avail)
+        check_footprint(doc, avail, stdout)
     check_bad_option(app)
     print('1 passed, 0 failed')
     return 0

@@ -25,9 +25,10 @@
 #define FASTMEM_OPT_JSON        "json"
 #define FASTMEM_OPT_HELP        "help"
 
-#define FASTMEM_NUM_SCENARIOS 9
+#define FASTMEM_NUM_SCENARIOS 10
 #define FASTMEM_MAX_SIZES 16
 #define FASTMEM_MAX_BULKS 8
+#define FASTMEM_MAX_LIVES 8
 /* Largest fixed size: the largest fastmem slab class, which a handle can serve. */
 #define FASTMEM_MAX_OBJ_SIZE (448u * 1024u)
 
@@ -44,7 +45,8 @@ struct fastmem_opts {
 	size_t reserve;           /* rte_fastmem_reserve() at start, 0 for none. */
 	unsigned int batch;       /* Objects per batch in scenarios 2 and 3. */
 	unsigned int working_set; /* Live objects per worker in scenario 5. */
-	size_t live;              /* Live bytes in scenario 8. */
+	size_t lives[FASTMEM_MAX_LIVES]; /* Live set sizes of scenario 8: whole MiB, increasing. */
+	unsigned int n_lives;
 	uint64_t seed;
 	const char *csv_path;
 	const char *json_path;

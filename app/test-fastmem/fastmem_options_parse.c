@@ -34,7 +34,7 @@ fastmem_usage(FILE *f, const char *prgname)
 		" (default):\n",
 		prgname);
 	for (i = 0; i < FASTMEM_NUM_SCENARIOS; i++)
-		fprintf(f, "    %u %-11s %s\n", bench_scenarios[i]->id, bench_scenarios[i]->name,
+		fprintf(f, "   %2u %-11s %s\n", bench_scenarios[i]->id, bench_scenarios[i]->name,
 			bench_scenarios[i]->title);
 	fprintf(f, "  --" FASTMEM_OPT_ALLOCATORS " LIST   allocators, or \"all\" (default):\n   ");
 	for (i = 0; i < ALLOC_NUM; i++)
@@ -63,8 +63,9 @@ fastmem_usage(FILE *f, const char *prgname)
 		"                      8,32,128)\n"
 		"  --" FASTMEM_OPT_WORKING_SET " N     live objects per worker in scenario 5"
 		" (default 1024)\n"
-		"  --" FASTMEM_OPT_LIVE " SIZE         live bytes in scenario 8, K/M/G suffix"
-		" (default 256M)\n"
+		"  --" FASTMEM_OPT_LIVE " LIST         live set sizes of scenario 8, whole MiB,"
+		" M/G suffix\n"
+		"                      (default 1M,8M,64M,256M)\n"
 		"  --" FASTMEM_OPT_SEED " N            random seed (default 1)\n"
 		"  --" FASTMEM_OPT_CSV " FILE          write every figure as CSV\n"
 		"  --" FASTMEM_OPT_JSON " FILE         write every figure, the machine and the"
@@ -78,6 +79,7 @@ fastmem_opts_default(struct fastmem_opts *opts)
 {
 	static const size_t sizes[] = { 8, 64, 256, 1024, 4096 };
 	static const unsigned int bulks[] = { 8, 32, 128 };
+	static const size_t lives[] = { 1 << 20, 8 << 20, 64 << 20, 256 << 20 };
 
 	memset(opts, 0, sizeof(*opts));
 	opts->scenarios = RTE_BIT32(FASTMEM_NUM_SCENARIOS) - 1;
@@ -91,7 +93,8 @@ fastmem_opts_default(struct fastmem_opts *opts)
 	opts->repeat = 5;
 	opts->batch = 2048;
 	opts->working_set = 1024;
-	opts->live = 256 << 20;
+	memcpy(opts->lives, lives, sizeof(lives));
+	opts->n_lives = RTE_DIM(lives);
 	opts->seed = 1;
 }
 
@@ -298,7 +301,39 @@ NUMBER_PARSER(repeat, 1, BENCH_MAX_REPEAT)
 NUMBER_PARSER(reserve, 0, SIZE_MAX)
 NUMBER_PARSER(batch, 1, 1u << 20)
 NUMBER_PARSER(working_set, 16, 1u << 20)
-NUMBER_PARSER(live, 1 << 20, UINT64_C(64) << 30)
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a;
+	uint64_t y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Scenario 8 measures each size once, in increasing order, and names it in MiB. */
+static int
+parse_live(struct fastmem_opts *opts, const char *arg)
+{
+	uint64_t v[RTE_DIM(opts->lives)];
+	unsigned int i, n_out = 0;
+	int n;
+
+	n = parse_u64_list(arg, 1 << 20, UINT64_C(64) << 30, v, RTE_DIM(v));
+	if (n < 0)
+		return -1;
+	qsort(v, n, sizeof(v[0]), cmp_u64);
+	for (i = 0; i < (unsigned int)n; i++) {
+		if (v[i] % (1 << 20) != 0)
+			return -1;
+		if (n_out == 0 || v[i] != v[n_out - 1])
+			v[n_out++] = v[i];
+	}
+	for (i = 0; i < n_out; i++)
+		opts->lives[i] = v[i];
+	opts->n_lives = n_out;
+	return 0;
+}
 
 static int
 parse_allocators(struct fastmem_opts *opts, const char *arg)
@@ -355,7 +390,7 @@ struct long_opt_parser {
 };
 
 static const struct long_opt_parser parsermap[] = {
-	{ FASTMEM_OPT_SCENARIOS, parse_scenarios, "numbers 1-9, names or \"all\"" },
+	{ FASTMEM_OPT_SCENARIOS, parse_scenarios, "numbers 1-10, names or \"all\"" },
 	{ FASTMEM_OPT_SIZES, parse_sizes, "up to 16 sizes, 1 to 458752 (448K)" },
 	{ FASTMEM_OPT_ALLOCATORS, parse_allocators, "allocator names or \"all\"" },
 	{ FASTMEM_OPT_ITERATIONS, parse_iterations, "a count of at least 100" },
@@ -365,7 +400,7 @@ static const struct long_opt_parser parsermap[] = {
 	{ FASTMEM_OPT_BATCH, parse_batch, "1 to 1048576 objects" },
 	{ FASTMEM_OPT_BULK, parse_bulk, "up to 8 counts, 1 to 512" },
 	{ FASTMEM_OPT_WORKING_SET, parse_working_set, "16 to 1048576 objects" },
-	{ FASTMEM_OPT_LIVE, parse_live, "1M to 64G bytes" },
+	{ FASTMEM_OPT_LIVE, parse_live, "up to 8 sizes in whole MiB, 1M to 64G" },
 	{ FASTMEM_OPT_SEED, parse_seed, "a non-zero number" },
 	{ FASTMEM_OPT_CSV, parse_csv, "a file name" },
 	{ FASTMEM_OPT_JSON, parse_json, "a file name" },
@@ -461,6 +496,8 @@ fastmem_opts_dump(const struct fastmem_opts *opts, FILE *f)
 	fprintf(f, "; repeat %u; batch %u; bulk", opts->repeat, opts->batch);
 	for (i = 0; i < opts->n_bulks; i++)
 		fprintf(f, "%s%u", i == 0 ? " " : ",", opts->bulks[i]);
-	fprintf(f, "; working set %u; live %zu MiB; seed %" PRIu64 "; reserve %zu\n",
-		opts->working_set, opts->live >> 20, opts->seed, opts->reserve);
+	fprintf(f, "; working set %u; live", opts->working_set);
+	for (i = 0; i < opts->n_lives; i++)
+		fprintf(f, "%s%zu", i == 0 ? " " : ",", opts->lives[i] >> 20);
+	fprintf(f, " MiB; seed %" PRIu64 "; reserve %zu\n", opts->seed, opts->reserve);
 }

@@ -28,13 +28,16 @@ static unsigned int n_results;
 static unsigned int cap_results;
 
 struct goal {
+	unsigned int issue;        /* The issue that set it. */
 	char text[GOAL_TEXT_LEN];  /* The goal as the issue states it. */
 	char measured[96];         /* What was measured, in words. */
 	const char *status;        /* "PASS", "MISS" or "not measured". */
 };
 
-static struct goal goals[16];
+static struct goal goals[32];
 static unsigned int n_goals;
+/* The issue of the goals goal_add() records next. */
+static unsigned int goal_issue;
 
 struct scenario_note {
 	unsigned int scenario;
@@ -359,6 +362,8 @@ goal_add(const char *text, bool measured, bool pass, const char *fmt, ...)
 	struct goal *g = &goals[n_goals++];
 	va_list ap;
 
+	RTE_VERIFY(n_goals <= RTE_DIM(goals));
+	g->issue = goal_issue;
 	strlcpy(g->text, text, sizeof(g->text));
 	g->status = !measured ? "not measured" : pass ? "PASS" : "MISS";
 	if (!measured) {
@@ -413,6 +418,100 @@ goal_slower(const char *text, const char *other, double factor)
 		other, best, n);
 }
 
+/* The first record of a scenario, allocator and metric, whatever its param and lcores. */
+static const struct result *
+find_any(unsigned int scenario, const char *alloc, const char *metric)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_results; i++)
+		if (results[i].scenario == scenario && !isnan(results[i].median) &&
+				strcmp(results[i].alloc, alloc) == 0 &&
+				strcmp(results[i].metric, metric) == 0)
+			return &results[i];
+	return NULL;
+}
+
+/* An allocator's scenario 8 figure at its largest live set (param: MiB asked), or NULL. */
+static const struct result *
+memeff_largest(const char *alloc, const char *metric)
+{
+	const struct result *e = NULL;
+	unsigned int i;
+
+	for (i = 0; i < n_results; i++) {
+		const struct result *r = &results[i];
+
+		if (r->scenario != 8 || isnan(r->median) || strcmp(r->alloc, alloc) != 0 ||
+				strcmp(r->metric, metric) != 0)
+			continue;
+		if (e == NULL || r->param > e->param)
+			e = r;
+	}
+	return e;
+}
+
+/* fastmem's scenario 8 EAL/live at each of @p n live sizes (MiB) at most its limit. */
+static void
+goal_eal_live(const char *text, const unsigned int *mib, const double *limit, unsigned int n)
+{
+	char measured[sizeof(goals[0].measured)];
+	const struct result *e;
+	unsigned int i, n_measured = 0;
+	bool pass = true;
+	size_t len = 0;
+
+	for (i = 0; i < n; i++) {
+		e = report_find(8, "fastmem", "EAL/live", mib[i], 1);
+		if (e != NULL && !isnan(e->median)) {
+			n_measured++;
+			pass &= e->median <= limit[i];
+			len += snprintf(measured + len, sizeof(measured) - len, "%s%.2fx",
+				i ? " / " : "", e->median);
+		} else {
+			len += snprintf(measured + len, sizeof(measured) - len, "%s-",
+				i ? " / " : "");
+		}
+		len = RTE_MIN(len, sizeof(measured) - 1);
+	}
+	goal_add(text, n_measured != 0, pass, "%s live bytes", measured);
+}
+
+/*
+ * fastmem's scenario 8 backing/live at most @p factor times @p other's, at
+ * each of @p n live sizes (MiB), or at every size both have when @p mib is NULL.
+ */
+static void
+goal_vs(const char *text, const char *other, const unsigned int *mib, unsigned int n,
+		double factor)
+{
+	const struct result *f, *o, *w_f = NULL, *w_o = NULL;
+	unsigned int i, k, n_sizes = 0;
+
+	for (i = 0; i < n_results; i++) {
+		f = &results[i];
+		if (f->scenario != 8 || strcmp(f->alloc, "fastmem") != 0 || isnan(f->median) ||
+				strcmp(f->metric, "backing/live") != 0)
+			continue;
+		for (k = 0; mib != NULL && k < n && mib[k] != f->param; k++)
+			;
+		if (mib != NULL && k == n)
+			continue;
+		o = report_find(8, other, f->metric, f->param, f->lcores);
+		if (o == NULL || isnan(o->median) || o->median <= 0)
+			continue;
+		if (w_f == NULL || f->median / o->median > w_f->median / w_o->median) {
+			w_f = f;
+			w_o = o;
+		}
+		n_sizes++;
+	}
+	goal_add(text, n_sizes != 0, w_f != NULL && w_f->median <= factor * w_o->median,
+		"worst %.2fx %s's (%.2fx vs %.2fx at %u MiB) over %u sizes",
+		w_f != NULL ? w_f->median / w_o->median : 0, other, w_f != NULL ? w_f->median : 0,
+		w_o != NULL ? w_o->median : 0, w_f != NULL ? w_f->param : 0, n_sizes);
+}
+
 void
 report_goals(void)
 {
@@ -420,12 +519,17 @@ report_goals(void)
 	static const unsigned int hot[] = { 1 };
 	static const char *const fm[] = { "fastmem", "fastmem_h" };
 	static const char *const other[] = { "glibc", "jemalloc", "mimalloc", "tcmalloc" };
-	char text[GOAL_TEXT_LEN];
-	const struct result *e;
-	unsigned int i, n;
+	static const unsigned int issues[] = { 5, 17 };
+	static const unsigned int eal_mib[] = { 8, 64, 256 };
+	static const double eal_limit[] = { 1.5, 1.2, 1.15 };
+	static const unsigned int big[] = { 64, 256 };
+	char text[GOAL_TEXT_LEN], lcores[16] = "N";
+	const struct result *e, *live;
+	unsigned int i, n, issue;
 	double hi = 0, machine;
 
 	n_goals = 0;
+	goal_issue = 5;
 	goal_ratio("S1 hot path: fastmem <= 1.25x mempool, every size", hot, 1, "fastmem", 1.25);
 	goal_ratio("S1 hot path: fastmem_h <= 1.0x mempool, every size", hot, 1, "fastmem_h", 1.0);
 	goal_slower("S1 hot path: rte_malloc >= 10x slower than fastmem", "rte_malloc", 10);
@@ -457,13 +561,36 @@ report_goals(void)
 			"%.1f%% of 1-lcore throughput per lcore (%s: %.1f%%)",
 			n != 0 ? e->median : 0, REFERENCE_NAME, machine);
 	}
-	n = worst(8, "fastmem", "backing/live", false, &hi);
-	goal_add("S8 memory: fastmem backing <= 1.3x live bytes (mixed sizes)", n != 0, hi <= 1.3,
-		"%.3fx live bytes", hi);
+	/* Set with scenario 8's one --live size, 256 MiB by default: its largest now. */
+	e = memeff_largest("fastmem", "backing/live");
+	goal_add("S8 memory: fastmem backing <= 1.3x live bytes (mixed sizes)", e != NULL,
+		e != NULL && e->median <= 1.3, "%.3fx live bytes at %u MiB",
+		e != NULL ? e->median : 0, e != NULL ? e->param : 0);
 
-	printf("\n=== Goals (issue 5; measured in this run, not asserted) ===\n");
-	for (i = 0; i < n_goals; i++)
-		printf("%-13s %-66s %s\n", goals[i].status, goals[i].text, goals[i].measured);
+	goal_issue = 17;
+	e = find_any(10, "fastmem", "EAL MiB");
+	live = find_any(10, "fastmem", "live MiB");
+	if (e != NULL)
+		snprintf(lcores, sizeof(lcores), "%u", e->lcores);
+	snprintf(text, sizeof(text), "S10: %s lcores x ~1 MiB live: fastmem EAL bytes <= 8 MiB",
+		lcores);
+	goal_add(text, e != NULL && live != NULL, e != NULL && e->median <= 8,
+		"%.1f MiB of EAL memory for %.2f MiB live", e != NULL ? e->median : 0,
+		live != NULL ? live->median : 0);
+	goal_eal_live("S8: fastmem EAL/live at 8/64/256 MiB <= 1.5x/1.2x/1.15x", eal_mib,
+		eal_limit, RTE_DIM(eal_mib));
+	goal_vs("S8: fastmem backing/live <= jemalloc's at every size", "jemalloc", NULL, 0, 1.0);
+	goal_vs("S8: fastmem within 10% of tcmalloc at 64 and 256 MiB", "tcmalloc", big,
+		RTE_DIM(big), 1.1);
+
+	for (issue = 0; issue < RTE_DIM(issues); issue++) {
+		printf("\n=== Goals (issue %u; measured in this run, not asserted) ===\n",
+			issues[issue]);
+		for (i = 0; i < n_goals; i++)
+			if (goals[i].issue == issues[issue])
+				printf("%-13s %-66s %s\n", goals[i].status, goals[i].text,
+					goals[i].measured);
+	}
 	if (!rte_eal_has_hugepages())
 		printf("(without hugepages: DPDK allocators pay TLB misses they would not with"
 			" them)\n");
@@ -656,8 +783,10 @@ report_write_json(const char *path, const struct bench_env *env)
 	fprintf(f, "], \"iterations\": %" PRIu64 ", \"duration\": ", o->iterations);
 	json_num(f, o->duration);
 	fprintf(f, ", \"repeat\": %u, \"reserve\": %zu, \"batch\": %u, \"working_set\": %u, "
-		"\"live\": %zu, \"seed\": %" PRIu64 ", \"mix\": ", o->repeat, o->reserve, o->batch,
-		o->working_set, o->live, o->seed);
+		"\"live\": [", o->repeat, o->reserve, o->batch, o->working_set);
+	for (i = 0; i < o->n_lives; i++)
+		fprintf(f, "%s%zu", i ? ", " : "", o->lives[i]);
+	fprintf(f, "], \"seed\": %" PRIu64 ", \"mix\": ", o->seed);
 	json_str(f, mix_describe());
 	fprintf(f, "},\n  \"allocators\": [\n");
 	for (i = 0; i < ALLOC_NUM; i++) {
@@ -695,7 +824,7 @@ report_write_json(const char *path, const struct bench_env *env)
 	}
 	fprintf(f, "  ],\n  \"goals\": [\n");
 	for (i = 0; i < n_goals; i++) {
-		fprintf(f, "    {\"goal\": ");
+		fprintf(f, "    {\"issue\": %u, \"goal\": ", goals[i].issue);
 		json_str(f, goals[i].text);
 		json_str_member(f, "measured", goals[i].measured);
 		fprintf(f, ", \"status\": \"%s\"}%s\n", goals[i].status,

@@ -19,7 +19,7 @@
 #define REPORT_NOTE_LEN 96
 
 struct result {
-	unsigned int scenario;            /* 1 to 9. */
+	unsigned int scenario;            /* 1 to FASTMEM_NUM_SCENARIOS. */
 	char alloc[REPORT_NAME_LEN];      /* Allocator, maybe with a variant ("fastmem+reserve"). */
 	char metric[REPORT_NAME_LEN];     /* What was measured ("alloc+free", "alloc p99", ...). */
 	char unit[REPORT_NAME_LEN];       /* "cycles/op", "cycles", "x live", "MiB". */
