@@ -128,7 +128,7 @@ dump_thread(FILE *f, const char *name, const struct rte_fastmem_lcore_stats *s)
 	fprintf(f, "%s:\n", name);
 	dump_cache(f, s->alloc_cache_hits, s->alloc_cache_misses, s->alloc_nomem,
 		s->free_cache_hits, s->free_cache_misses);
-	if (s->cache_budget != 0)
+	if (s->cache_budget != 0 || s->cache_bytes != 0)
 		fprintf(f, "  cache_bytes=%" PRIu64 " cache_budget=%" PRIu64 "\n", s->cache_bytes,
 			s->cache_budget);
 }

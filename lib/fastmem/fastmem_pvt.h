@@ -428,12 +428,15 @@ void fastmem_cache_counts_all(struct fastmem_state *st, unsigned int cls, int no
 		struct fastmem_lcore_counts *c);
 void fastmem_stats_fini(void);
 
-/* A thread counted anything since the last reset (dump and telemetry list only those). */
+/*
+ * A thread counted anything since the last reset, or its caches hold
+ * objects (dump and telemetry list only those).
+ */
 static inline bool
 fastmem_lcore_stats_active(const struct rte_fastmem_lcore_stats *s)
 {
 	return (s->alloc_cache_hits | s->alloc_cache_misses | s->alloc_nomem |
-		s->free_cache_hits | s->free_cache_misses) != 0;
+		s->free_cache_hits | s->free_cache_misses | s->cache_bytes) != 0;
 }
 
 /* A class has live objects, slabs or counts since the last reset. */

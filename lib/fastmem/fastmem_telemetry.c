@@ -184,6 +184,14 @@ lcore_fill(struct dict *dt, const struct rte_fastmem_lcore_stats *s)
 	dict_u64(dt, "free_cache_misses", s->free_cache_misses);
 }
 
+/* What an lcore's caches hold and may hold (not of the shared path, which has none). */
+static void
+lcore_fill_cache(struct dict *dt, const struct rte_fastmem_lcore_stats *s)
+{
+	dict_u64(dt, "cache_bytes", s->cache_bytes);
+	dict_u64(dt, "cache_budget", s->cache_budget);
+}
+
 static void
 class_fill(struct dict *dt, const struct rte_fastmem_class_stats *s)
 {
@@ -312,8 +320,7 @@ tel_lcores(const char *cmd __rte_unused, const char *params, struct rte_tel_data
 		if (dict_new(&entry) != 0)
 			return -ENOMEM;
 		lcore_fill(&entry, &s);
-		dict_u64(&entry, "cache_bytes", s.cache_bytes);
-		dict_u64(&entry, "cache_budget", s.cache_budget);
+		lcore_fill_cache(&entry, &s);
 		if (!page_add_num(&page, lcore_id, &entry)) {
 			next = (int)lcore_id;
 			break;
@@ -358,6 +365,8 @@ tel_lcore(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 		return ret;
 	dict_start(&page, d);
 	lcore_fill(&page, &s);
+	if (!shared)
+		lcore_fill_cache(&page, &s);
 	n_classes = rte_fastmem_classes(sizes);
 	for (cls = 0; cls < n_classes; cls++) {
 		if (sizes[cls] < from)
