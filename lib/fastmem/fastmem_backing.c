@@ -520,8 +520,6 @@ fastmem_node_reserve(struct fastmem_state *st, int node, size_t size)
 	int rc = 0;
 
 	rte_spinlock_lock(&nd->grow_lock);
-	if (size > nd->reserved)
-		fastmem_set(&nd->reserved, size);
 	for (;;) {
 		have = fastmem_read(&nd->slab_backing);
 		if (have >= size)
@@ -532,6 +530,9 @@ fastmem_node_reserve(struct fastmem_state *st, int node, size_t size)
 		if (rc != 0)
 			break;
 	}
+	/* The decay keeps what a reserve got; a failed one asked for more than there is. */
+	if (rc == 0 && size > nd->reserved)
+		fastmem_set(&nd->reserved, size);
 	rte_spinlock_unlock(&nd->grow_lock);
 	return rc;
 }
@@ -556,7 +557,7 @@ fastmem_node_trim(struct fastmem_state *st, int node, uint64_t freed_before, uin
 			len = (uint64_t)m->n_slabs * FASTMEM_SLAB_SIZE;
 			if (!m->used || m->node != node || m->n_free != m->n_slabs ||
 					m->free_since > freed_before ||
-					nd->slab_backing < keep + len)
+					nd->slab_backing < keep || nd->slab_backing - keep < len)
 				continue;
 			/* All its slabs are on its own list: off the node with one bit. */
 			nd->mz_with_free[idx / 64] &= ~(UINT64_C(1) << (idx % 64));

@@ -86,6 +86,15 @@ shared_count_alloc(struct fastmem_bin *b, unsigned int n, size_t size)
 }
 
 
+/* The budget set for an lcore, or the default. */
+static uint64_t
+budget_setting(unsigned int lcore_id)
+{
+	if (__atomic_load_n(&lcore_budget_set[lcore_id], __ATOMIC_ACQUIRE))
+		return __atomic_load_n(&lcore_budget[lcore_id], __ATOMIC_RELAXED);
+	return __atomic_load_n(&default_budget, __ATOMIC_RELAXED);
+}
+
 static struct fastmem_lcore *
 lcore_row(struct fastmem_state *st, unsigned int lcore_id)
 {
@@ -100,9 +109,12 @@ lcore_row(struct fastmem_state *st, unsigned int lcore_id)
 		if (lc == NULL)
 			return NULL;
 		lc->home = -1;
-		lc->budget = fastmem_cache_budget(lcore_id);
+		lc->budget = budget_setting(lcore_id);
 		fastmem_proc_set_row(st, lcore_id, lc);
 		__atomic_store_n(&lcores[lcore_id], lc, __ATOMIC_RELEASE);
+		/* Against a budget set meanwhile, which looked for the row: one sees the other. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		__atomic_store_n(&lc->budget, budget_setting(lcore_id), __ATOMIC_RELAXED);
 	}
 	return lc;
 }
@@ -196,9 +208,11 @@ cache_set_cap(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsi
 	struct __rte_fastmem_cache *c = &lc->caches[fastmem_cache_idx(node, cls)];
 	uint64_t size = __rte_fastmem_class_size(cls);
 
-	if (c->len > cap) {
-		fastmem_bin_give(st, &st->nodes[node].bins[cls], &c->objs[cap], c->len - cap);
+	uint32_t len = c->len;
+
+	if (len > cap) {
 		c->len = cap;
+		fastmem_bin_give(st, &st->nodes[node].bins[cls], &c->objs[cap], len - cap);
 	}
 	lc->cap_bytes[node] = lc->cap_bytes[node] - c->cap * size + cap * size;
 	__atomic_store_n(&c->cap, cap, __ATOMIC_RELEASE);
@@ -316,11 +330,11 @@ static void
 cache_make_room(struct fastmem_state *st, struct __rte_fastmem_cache *c, struct fastmem_bin *b,
 		unsigned int n)
 {
-	unsigned int keep = RTE_MIN(c->cap / 2, c->cap - n);
+	unsigned int keep = RTE_MIN(c->cap / 2, c->cap - n), len = c->len;
 
-	if (c->len > keep) {
-		fastmem_bin_give(st, b, &c->objs[keep], c->len - keep);
+	if (len > keep) {
 		c->len = keep;
+		fastmem_bin_give(st, b, &c->objs[keep], len - keep);
 	}
 }
 
@@ -459,16 +473,18 @@ fastmem_cache_free(struct fastmem_state *st, uint32_t cache_idx, void *obj)
 static void
 row_flush(struct fastmem_state *st, struct fastmem_lcore *lc)
 {
-	unsigned int idx;
+	unsigned int idx, n;
 
 	for (idx = 0; idx < __RTE_FASTMEM_LARGE_IDX; idx++) {
 		struct __rte_fastmem_cache *c = &lc->caches[idx];
 
-		if (c->len == 0)
+		n = c->len;
+		if (n == 0)
 			continue;
-		fastmem_bin_give(st, &st->nodes[fastmem_idx_node(idx)].bins[fastmem_idx_class(idx)],
-			c->objs, c->len);
+		/* Out of the cache first: a process that dies here loses them, never twice. */
 		c->len = 0;
+		fastmem_bin_give(st, &st->nodes[fastmem_idx_node(idx)].bins[fastmem_idx_class(idx)],
+			c->objs, n);
 	}
 }
 
@@ -546,13 +562,12 @@ row_counts(const struct fastmem_lcore *lc, unsigned int cls, int node, bool free
  * node 0's entry: they are per class.
  */
 static void
-row_retire(struct fastmem_state *st, struct fastmem_lcore *lc)
+row_retire_locked(struct fastmem_state *st, struct fastmem_lcore *lc)
 {
 	struct fastmem_lcore_counts *r;
 	unsigned int cls;
 	int node;
 
-	rte_spinlock_lock(&st->proc_lock);
 	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
 		for (node = 0; node < FASTMEM_MAX_NODES; node++) {
 			r = &st->retired[node][cls];
@@ -565,7 +580,6 @@ row_retire(struct fastmem_state *st, struct fastmem_lcore *lc)
 		fastmem_count(&r->nomem, lc->miss[cls].nomem);
 	}
 	row_zero_counts(lc);
-	rte_spinlock_unlock(&st->proc_lock);
 }
 
 void
@@ -584,15 +598,28 @@ fastmem_cache_reclaim_dead(struct fastmem_state *st)
 {
 	struct fastmem_proc *p;
 	unsigned int lcore_id;
+	int slot = 0;
+	uint64_t id;
+	bool taken;
 
-	while ((p = fastmem_proc_take_dead(st)) != NULL) {
+	while ((p = fastmem_proc_find_dead(st, &slot, &id)) != NULL) {
+		/* Off the table and its counts to the state's in one step for readers. */
+		rte_spinlock_lock(&st->proc_lock);
+		taken = fastmem_proc_remove_locked(st, slot, p, id);
+		for (lcore_id = 0; taken && lcore_id < RTE_MAX_LCORE; lcore_id++)
+			if (p->rows[lcore_id] != NULL)
+				row_retire_locked(st, p->rows[lcore_id]);
+		rte_spinlock_unlock(&st->proc_lock);
+		slot++;
+		if (!taken)
+			continue;
+		fastmem_proc_forget(id);
 		for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++) {
 			struct fastmem_lcore *lc = p->rows[lcore_id];
 
 			if (lc == NULL)
 				continue;
 			row_flush(st, lc);
-			row_retire(st, lc);
 			row_drop_storage(lc);
 			rte_free(lc);
 		}
@@ -684,14 +711,14 @@ fastmem_cache_fini(struct fastmem_state *st)
 		 */
 		if (!primary && !fastmem_proc_revoked()) {
 			row_flush(st, lc);
-			row_retire(st, lc);
+			rte_spinlock_lock(&st->proc_lock);
+			row_retire_locked(st, lc);
+			rte_spinlock_unlock(&st->proc_lock);
 		}
 		row_drop_storage(lc);
 		row_zero_counts(lc);
 		lc->home = -1;
 	}
-	if (!primary)
-		fastmem_proc_detach();
 }
 
 void
@@ -756,6 +783,8 @@ fastmem_cache_set_budget(struct fastmem_state *st, unsigned int lcore_id, uint64
 		__atomic_store_n(&lcore_budget[id], bytes, __ATOMIC_RELAXED);
 		__atomic_store_n(&lcore_budget_set[id], lcore_id != RTE_MAX_LCORE,
 			__ATOMIC_RELEASE);
+		/* See lcore_row(): a row published meanwhile reads this setting. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		lc = __atomic_load_n(&lcores[id], __ATOMIC_ACQUIRE);
 		if (lc == NULL)
 			continue;
@@ -780,9 +809,7 @@ fastmem_cache_budget(unsigned int lcore_id)
 	lc = __atomic_load_n(&lcores[lcore_id], __ATOMIC_ACQUIRE);
 	if (lc != NULL)
 		return __atomic_load_n(&lc->budget, __ATOMIC_RELAXED);
-	if (__atomic_load_n(&lcore_budget_set[lcore_id], __ATOMIC_ACQUIRE))
-		return __atomic_load_n(&lcore_budget[lcore_id], __ATOMIC_RELAXED);
-	return __atomic_load_n(&default_budget, __ATOMIC_RELAXED);
+	return budget_setting(lcore_id);
 }
 
 uint64_t

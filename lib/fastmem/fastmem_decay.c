@@ -27,34 +27,37 @@
 /* Longest decay time accepted: an hour. */
 #define DECAY_MAX_MS 3600000u
 
-/* The decay time, 0 when off; only the primary has one. */
-static unsigned int decay_ms;
-
 /* Checks per decay time: memory goes back between 1 and 1.25 times it after it is free. */
 #define DECAY_CHECKS 4
 
 static void decay_tick(void *arg);
 
-static void
-decay_arm(void)
+/* The decay time of the state (in shared memory: every process reads it). */
+static unsigned int
+decay_ms(const struct fastmem_state *st)
 {
-	uint64_t us = (uint64_t)decay_ms * 1000 / DECAY_CHECKS;
+	return __atomic_load_n(&st->decay_ms, __ATOMIC_RELAXED);
+}
 
-	if (rte_eal_alarm_set(RTE_MAX(us, (uint64_t)1000), decay_tick, NULL) != 0)
-		FASTMEM_LOG(ERR, "decay: cannot set an EAL alarm: %s", rte_strerror(rte_errno));
+static int
+decay_arm(const struct fastmem_state *st)
+{
+	uint64_t us = (uint64_t)decay_ms(st) * 1000 / DECAY_CHECKS;
+
+	return rte_eal_alarm_set(RTE_MAX(us, (uint64_t)1000), decay_tick, NULL);
 }
 
 static void
 decay_tick(void *arg __rte_unused)
 {
 	struct fastmem_state *st = __atomic_load_n(&fastmem_st, __ATOMIC_ACQUIRE);
-	uint64_t age = (uint64_t)decay_ms * rte_get_timer_hz() / 1000;
-	uint64_t now = rte_get_timer_cycles(), before;
+	uint64_t now = rte_get_timer_cycles(), age, before;
 	unsigned int cls;
 	int node;
 
-	if (st == NULL || decay_ms == 0)
+	if (st == NULL || decay_ms(st) == 0)
 		return;
+	age = (uint64_t)decay_ms(st) * rte_get_timer_hz() / 1000;
 	before = now > age ? now - age : 0;
 	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
 		struct fastmem_node *nd = &st->nodes[node];
@@ -65,7 +68,8 @@ decay_tick(void *arg __rte_unused)
 			fastmem_bin_decay(st, &nd->bins[cls], before);
 		fastmem_node_trim(st, node, before, fastmem_read(&nd->reserved));
 	}
-	decay_arm();
+	if (decay_arm(st) != 0)
+		FASTMEM_LOG(ERR, "decay: cannot set an EAL alarm, it stops");
 }
 
 void
@@ -73,29 +77,36 @@ fastmem_decay_stop(void)
 {
 	/* Waits for a tick running in EAL's interrupt thread. */
 	rte_eal_alarm_cancel(decay_tick, (void *)-1);
-	decay_ms = 0;
 }
 
 int
 rte_fastmem_set_decay(unsigned int ms)
 {
-	if (fastmem_state_get() == NULL)
+	struct fastmem_state *st = fastmem_state_get();
+	int rc;
+
+	if (st == NULL)
 		return -ENODEV;
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return -E_RTE_SECONDARY;
 	if (ms > DECAY_MAX_MS)
 		return -EINVAL;
 	fastmem_decay_stop();
-	decay_ms = ms;
-	if (ms > 0)
-		decay_arm();
-	return 0;
+	__atomic_store_n(&st->decay_ms, ms, __ATOMIC_RELAXED);
+	if (ms == 0)
+		return 0;
+	rc = decay_arm(st);
+	if (rc != 0)
+		__atomic_store_n(&st->decay_ms, 0, __ATOMIC_RELAXED);
+	return rc;
 }
 
 int
 rte_fastmem_get_decay(void)
 {
-	if (fastmem_state_get() == NULL)
+	struct fastmem_state *st = fastmem_state_get();
+
+	if (st == NULL)
 		return -ENODEV;
-	return (int)decay_ms;
+	return (int)decay_ms(st);
 }

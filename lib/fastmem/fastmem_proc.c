@@ -10,12 +10,12 @@
  * process that died held goes back to the bins.
  *
  * A secondary holds an flock() on a file of EAL's runtime directory,
- * named after its record, for as long as it lives. The kernel drops the
+ * named after its record's id, for as long as it lives. The kernel drops the
  * lock when the process ends, however it ends, so whoever can take the
  * lock knows the process is gone (EAL tells live users of its hugepage
  * files the same way). A secondary that called rte_fastmem_deinit() stays
- * listed, detached, until then: its threads may still point into its
- * rows, which are freed only once it is dead.
+ * listed until then: its threads may still point into its rows, which are
+ * freed only once it is dead.
  *
  * Records outlive the state they attached to. The primary's deinit
  * revokes the records of live secondaries (their caches emptied: the
@@ -33,6 +33,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_malloc.h>
 
@@ -47,19 +48,24 @@ static int self_lock_fd = -1;
 static struct fastmem_proc *kept[FASTMEM_MAX_PROCS];
 static unsigned int n_kept;
 
+/*
+ * A lock file is named after its record's id, never its address: a record
+ * freed by whoever found its process dead may come back at the same
+ * address for a new secondary, which must not look dead to another finder.
+ */
 static void
-lock_path(char *buf, size_t len, const struct fastmem_proc *p)
+lock_path(char *buf, size_t len, uint64_t id)
 {
-	snprintf(buf, len, "%s/fastmem_proc.%" PRIxPTR, rte_eal_get_runtime_dir(), (uintptr_t)p);
+	snprintf(buf, len, "%s/fastmem_proc.%016" PRIx64, rte_eal_get_runtime_dir(), id);
 }
 
 static int
-lock_self(void)
+lock_self(uint64_t id)
 {
 	char path[PATH_MAX];
 	int fd;
 
-	lock_path(path, sizeof(path), fastmem_self);
+	lock_path(path, sizeof(path), id);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
@@ -71,15 +77,26 @@ lock_self(void)
 	return 0;
 }
 
-/* Is the secondary of record @p p gone? Unsure (say, no runtime directory) is alive. */
+static void
+unlock_self(uint64_t id)
+{
+	char path[PATH_MAX];
+
+	lock_path(path, sizeof(path), id);
+	unlink(path);
+	close(self_lock_fd);
+	self_lock_fd = -1;
+}
+
+/* Is the secondary of id @p id gone? Unsure (say, no runtime directory) is alive. */
 static bool
-proc_dead(const struct fastmem_proc *p)
+proc_dead(uint64_t id)
 {
 	char path[PATH_MAX];
 	bool dead;
 	int fd;
 
-	lock_path(path, sizeof(path), p);
+	lock_path(path, sizeof(path), id);
 	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT;
@@ -103,52 +120,75 @@ table_add(struct fastmem_state *st, struct fastmem_proc *p)
 	if (free_slot < 0)
 		return -ENOSPC;
 	st->procs[free_slot] = p;
+	__atomic_store_n(&st->proc_ids[free_slot], p->id, __ATOMIC_RELEASE);
 	if (!p->primary)
 		fastmem_set(&st->secondaries_seen, st->secondaries_seen + 1);
 	return 0;
+}
+
+/* A new record for this process: in EAL's heap, and for a secondary its lock file. */
+static struct fastmem_proc *
+proc_create(int *rc)
+{
+	struct fastmem_proc *p = rte_zmalloc("fastmem_proc", sizeof(*p), RTE_CACHE_LINE_SIZE);
+
+	if (p == NULL) {
+		*rc = -ENOMEM;
+		return NULL;
+	}
+	p->pid = getpid();
+	p->primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
+	/* Unique enough among a run's processes: time and pid, never 0. */
+	p->id = p->primary ? 0 : (rte_get_tsc_cycles() << 16) ^ (uint64_t)p->pid ^ 1;
+	*rc = p->primary ? 0 : lock_self(p->id);
+	if (*rc != 0) {
+		rte_free(p);
+		return NULL;
+	}
+	return p;
 }
 
 int
 fastmem_proc_attach(struct fastmem_state *st)
 {
 	struct fastmem_proc *p = fastmem_self;
+	bool created = false;
 	unsigned int i;
 	int rc;
 
 	if (p == NULL) {
-		p = rte_zmalloc("fastmem_proc", sizeof(*p), RTE_CACHE_LINE_SIZE);
+		p = proc_create(&rc);
 		if (p == NULL)
-			return -ENOMEM;
-		p->pid = getpid();
-		p->primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
-		fastmem_self = p;
-		rc = p->primary ? 0 : lock_self();
-		if (rc != 0) {
-			fastmem_self = NULL;
-			rte_free(p);
 			return rc;
-		}
+		created = true;
 	}
 	rte_spinlock_lock(&st->proc_lock);
 	rc = table_add(st, p);
 	/* A new state of the primary: its secondaries of the last one, revoked. */
 	for (i = 0; rc == 0 && i < n_kept; i++)
-		if (table_add(st, kept[i]) == 0)
+		if (kept[i] != NULL && table_add(st, kept[i]) == 0)
 			kept[i] = NULL;
 	rte_spinlock_unlock(&st->proc_lock);
-	if (rc != 0)
+	if (rc != 0) {
+		/* Never listed: nobody else would ever free it. */
+		if (created) {
+			if (!p->primary)
+				unlock_self(p->id);
+			rte_free(p);
+		}
 		return rc;
-	n_kept = 0;
-	p->detached = false;
-	__atomic_store_n(&p->revoked, false, __ATOMIC_RELEASE);
+	}
+	fastmem_self = p;
 	return 0;
 }
 
 void
-fastmem_proc_detach(void)
+fastmem_proc_attached(void)
 {
+	/* The primary lists its kept records once its new state is published. */
+	n_kept = 0;
 	if (fastmem_self != NULL)
-		fastmem_self->detached = true;
+		__atomic_store_n(&fastmem_self->revoked, false, __ATOMIC_RELEASE);
 }
 
 bool
@@ -168,34 +208,45 @@ fastmem_proc_set_row(struct fastmem_state *st, unsigned int lcore_id, struct fas
 }
 
 struct fastmem_proc *
-fastmem_proc_take_dead(struct fastmem_state *st)
+fastmem_proc_find_dead(struct fastmem_state *st, int *slot, uint64_t *id)
 {
-	struct fastmem_proc *seen[FASTMEM_MAX_PROCS], *p;
-	char path[PATH_MAX];
+	struct fastmem_proc *p;
+	uint64_t pid;
 	int i;
 
-	/* Copied under the lock, checked without it: the check makes syscalls. */
-	rte_spinlock_lock(&st->proc_lock);
-	memcpy(seen, st->procs, sizeof(seen));
-	rte_spinlock_unlock(&st->proc_lock);
-	for (i = 0; i < FASTMEM_MAX_PROCS; i++) {
-		p = seen[i];
-		if (p == NULL || p == fastmem_self || p->primary || !proc_dead(p))
+	/* Slots and ids are read without the lock: the check makes syscalls. */
+	for (i = *slot; i < FASTMEM_MAX_PROCS; i++) {
+		p = __atomic_load_n(&st->procs[i], __ATOMIC_ACQUIRE);
+		pid = __atomic_load_n(&st->proc_ids[i], __ATOMIC_ACQUIRE);
+		/* The primary (id 0) is never found dead: its end is everybody's. */
+		if (p == NULL || p == fastmem_self || pid == 0 || !proc_dead(pid))
 			continue;
-		rte_spinlock_lock(&st->proc_lock);
-		/* Another process may have taken it meanwhile. */
-		if (st->procs[i] == p)
-			st->procs[i] = NULL;
-		else
-			p = NULL;
-		rte_spinlock_unlock(&st->proc_lock);
-		if (p == NULL)
-			continue;
-		lock_path(path, sizeof(path), p);
-		unlink(path);
+		*slot = i;
+		*id = pid;
 		return p;
 	}
 	return NULL;
+}
+
+bool
+fastmem_proc_remove_locked(struct fastmem_state *st, int slot, struct fastmem_proc *p,
+		uint64_t id)
+{
+	/* Another finder may have taken it, and a new record taken its place. */
+	if (st->procs[slot] != p || st->proc_ids[slot] != id)
+		return false;
+	st->procs[slot] = NULL;
+	__atomic_store_n(&st->proc_ids[slot], 0, __ATOMIC_RELEASE);
+	return true;
+}
+
+void
+fastmem_proc_forget(uint64_t id)
+{
+	char path[PATH_MAX];
+
+	lock_path(path, sizeof(path), id);
+	unlink(path);
 }
 
 void

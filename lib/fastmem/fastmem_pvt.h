@@ -277,8 +277,8 @@ struct fastmem_lcore;
 struct fastmem_proc {
 	int pid;
 	bool primary;
-	bool detached;  /* called rte_fastmem_deinit(): its caches are empty */
 	bool revoked;   /* the state it attached to is gone: attach again */
+	uint64_t id;    /* names its lock file; 0 for the primary, which has none */
 	/* Its threads' cache rows by lcore id, set under the state's proc_lock. */
 	struct fastmem_lcore *rows[RTE_MAX_LCORE];
 };
@@ -301,7 +301,9 @@ struct fastmem_state {
 	 */
 	rte_spinlock_t proc_lock;
 	struct fastmem_proc *procs[FASTMEM_MAX_PROCS];
+	uint64_t proc_ids[FASTMEM_MAX_PROCS]; /* id of each listed record, read without it */
 	uint64_t secondaries_seen; /* secondaries ever listed, under proc_lock */
+	uint32_t decay_ms;         /* the primary's decay time, 0: off */
 	struct fastmem_lcore_counts retired[FASTMEM_MAX_NODES][FASTMEM_NUM_CLASSES];
 };
 
@@ -316,15 +318,24 @@ struct fastmem_state *fastmem_state_get(void);
 extern struct fastmem_proc *fastmem_self;
 /* List this process in @p st (creating its record), and the records kept from a revoked state. */
 int fastmem_proc_attach(struct fastmem_state *st);
-/* A secondary's rte_fastmem_deinit(): listed until it dies, its rows then freed. */
-void fastmem_proc_detach(void);
 /* The state this process attached to was freed: attach again before any use. */
 bool fastmem_proc_revoked(void);
+/* The state this process attached to is published: no longer revoked. */
+void fastmem_proc_attached(void);
 /* Publish this process's row of an lcore to readers of every process. */
 void fastmem_proc_set_row(struct fastmem_state *st, unsigned int lcore_id,
 		struct fastmem_lcore *row);
-/* Take a dead process's record off the table (NULL if none): its rows are the caller's. */
-struct fastmem_proc *fastmem_proc_take_dead(struct fastmem_state *st);
+/*
+ * A listed secondary that is gone, from table slot *slot on (NULL if none):
+ * its slot and id in *slot and *id. The caller takes it off the table with
+ * fastmem_proc_remove_locked(), then forgets it.
+ */
+struct fastmem_proc *fastmem_proc_find_dead(struct fastmem_state *st, int *slot, uint64_t *id);
+/* Take record @p p (slot, id) off the table if it is still there; proc_lock held. */
+bool fastmem_proc_remove_locked(struct fastmem_state *st, int slot, struct fastmem_proc *p,
+		uint64_t id);
+/* Remove the lock file of a dead secondary taken off the table. */
+void fastmem_proc_forget(uint64_t id);
 /* Primary's deinit: @p p, alive, goes into the next state the primary creates, revoked. */
 void fastmem_proc_revoke(struct fastmem_proc *p);
 /* Free the record of a dead process (its rows freed). */

@@ -296,6 +296,7 @@ fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_
 	if (release_spare) {
 		depot = b->depot;
 		b->depot_cap = 0;
+		b->depot_emptied = false;
 		__atomic_store_n(&b->depot, NULL, __ATOMIC_RELEASE);
 	}
 	rte_spinlock_unlock(&b->lock);

@@ -34,14 +34,29 @@ static const struct rte_memzone *state_mz;
 struct fastmem_state *
 fastmem_state_get(void)
 {
-	struct fastmem_state *st = __atomic_load_n(&fastmem_st, __ATOMIC_ACQUIRE);
+	struct fastmem_state *st;
+	unsigned int attempt;
+	int rc;
 
 	if (FASTMEM_CHECKED)
 		fastmem_dbg_sync();
-	if (likely(st != NULL && !fastmem_proc_revoked()))
-		return st;
-	if (rte_eal_process_type() == RTE_PROC_SECONDARY && rte_fastmem_init() == 0)
-		return __atomic_load_n(&fastmem_st, __ATOMIC_ACQUIRE);
+	/*
+	 * The state, then the revocation, then the state again: a thread that
+	 * attached meanwhile published the new state before it cleared the
+	 * revocation, so a state read on both sides of it is current.
+	 */
+	for (attempt = 0; attempt < 3; attempt++) {
+		st = __atomic_load_n(&fastmem_st, __ATOMIC_ACQUIRE);
+		if (likely(st != NULL && !fastmem_proc_revoked() &&
+				__atomic_load_n(&fastmem_st, __ATOMIC_ACQUIRE) == st))
+			return st;
+		if (rte_eal_process_type() != RTE_PROC_SECONDARY)
+			return NULL;
+		/* -EBUSY: another thread of this process attached first. */
+		rc = rte_fastmem_init();
+		if (rc != 0 && rc != -EBUSY)
+			return NULL;
+	}
 	return NULL;
 }
 
@@ -135,9 +150,11 @@ rte_fastmem_init(void)
 		if (rc != 0 && primary)
 			rte_memzone_free(state_mz);
 	}
-	if (rc == 0)
+	if (rc == 0) {
 		__atomic_store_n(&fastmem_st, (struct fastmem_state *)state_mz->addr,
 			__ATOMIC_RELEASE);
+		fastmem_proc_attached();
+	}
 	rte_spinlock_unlock(&init_lock);
 	return rc;
 }

@@ -45,8 +45,9 @@
  * the shared bins at the next rte_fastmem_trim() (in any process) after
  * its end, however it ended, as do the caches' own memory and counters.
  * Objects it allocated and did not free stay allocated. A secondary that
- * ends while one of its threads holds a fastmem lock (inside a slow-path
- * call) leaves that lock held, as with any DPDK shared-memory lock.
+ * ends while one of its threads is inside a slow-path call may leave a
+ * fastmem lock held, as with any DPDK shared-memory lock, and lose the
+ * objects that thread was moving (never hand them out twice).
  * rte_fastmem_cache_flush() on each of its threads (or rte_fastmem_deinit())
  * gives its cached objects back at once. When the primary calls
  * rte_fastmem_deinit() while secondaries are attached, their cached
@@ -163,7 +164,8 @@ struct rte_fastmem_lcore_class_stats {
  *   - -ENOMEM: The state memzone (or this process's record in EAL's heap)
  *     could not be reserved.
  *   - -ENOENT: Secondary process, and the primary has not initialized fastmem.
- *   - -ENOSPC: Secondary process, and 63 other secondaries are attached.
+ *   - -ENOSPC: Secondary process, and 64 processes are listed: attached,
+ *     or ended and not yet found dead by a rte_fastmem_trim().
  *   - Another negative errno: Secondary process, and its lock file in EAL's
  *     runtime directory (which tells other processes it is alive) could
  *     not be created or locked.
@@ -751,7 +753,9 @@ rte_fastmem_cache_flush(void);
  * @return
  *   0, -EINVAL (@p lcore_id above RTE_MAX_LCORE) or -ENODEV. The calling
  *   thread's own caches follow the budget before it returns; another
- *   lcore's at its next cache miss.
+ *   lcore's caches of a node at its next cache miss on that node. A
+ *   secondary that attaches again after the primary's deinit has the
+ *   default budgets again.
  */
 __rte_experimental
 int
@@ -764,7 +768,8 @@ rte_fastmem_set_cache_budget(unsigned int lcore_id, size_t bytes);
  *   An lcore id of the calling process, or RTE_MAX_LCORE for the default.
  * @return
  *   The budget per node, or 0 with rte_errno set to EINVAL (@p lcore_id
- *   above RTE_MAX_LCORE) or ENODEV (not initialized).
+ *   above RTE_MAX_LCORE) or ENODEV (not initialized); a budget of 0 leaves
+ *   rte_errno alone (clear it before the call to tell them apart).
  */
 __rte_experimental
 size_t
@@ -787,14 +792,15 @@ rte_fastmem_get_cache_budget(unsigned int lcore_id);
  *   off.
  * @return
  *   0, -EINVAL (@p ms above an hour; nothing changed), -E_RTE_SECONDARY
- *   (called from a secondary process) or -ENODEV (not initialized).
+ *   (called from a secondary process), -ENODEV (not initialized), or the
+ *   negative errno of rte_eal_alarm_set() (the decay is then off).
  */
 __rte_experimental
 int
 rte_fastmem_set_decay(unsigned int ms);
 
 /**
- * Read the decay time.
+ * Read the decay time, in any process.
  *
  * @return
  *   The decay time in milliseconds (0: off), or -ENODEV (not initialized).
