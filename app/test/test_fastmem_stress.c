@@ -24,7 +24,23 @@
  *   lcore allocates until it gets ENOMEM and checks that bulk, large and
  *   realloc calls then fail cleanly; the limit is lifted and allocation
  *   must recover.
- * - At the end, everything freed and every cache flushed: nothing in use,
+ * - Cache budgets: the main lcore, while it churns, sets the budget of
+ *   each other lcore and of all (RTE_MAX_LCORE) in turn, cycling through
+ *   BUDGETS[]; every lcore now and then sets its own budget and checks at
+ *   once that its caches hold no more (the documented guarantee; another
+ *   lcore's budget applies only at its next miss, so it is not checked).
+ *   The limit phase runs with the default budget.
+ * - Decay: on (5, 10 or 20 ms) for DECAY_STRETCH epochs, off for the next
+ *   ones, toggled at checkpoints; the EAL alarm drains bins and frees
+ *   memzones while the lcores allocate. It is paused while a checkpoint
+ *   compares the statistics with the memzones, and off in the limit phase
+ *   (a memzone it frees there would let an allocation succeed after
+ *   ENOMEM). Half the runs (by the seed) make no rte_fastmem_reserve() call
+ *   (its floor lasts until deinit and the decay keeps it), but trims:
+ *   whether a seed reserves is printed with the summary.
+ * - At the end, everything freed and every cache flushed: with the decay
+ *   on and no trim, the backing drains within DECAY_WAIT_MS, to 0 or, when
+ *   reserve was called, to the reserve's floor; then nothing in use,
  *   allocations equal frees, and trim gives back every memzone.
  *
  * The meson suite passes no arguments: FASTMEM_STRESS_DURATION sets the
@@ -73,6 +89,20 @@
 #define LIMIT_MIN_SIZE (16 * 1024)
 /* Large enough never to fit in what a limit leaves: more than a slab. */
 #define LIMIT_LARGE_SIZE (3 * FM_TEST_MIB)
+/* Cache budgets the lcores cycle through; the default last. */
+static const size_t BUDGETS[] = {
+	0, 16 * 1024, 256 * 1024, FM_TEST_MIB, 4 * FM_TEST_MIB,
+};
+#define DEFAULT_BUDGET (4 * FM_TEST_MIB)
+/* How often the main lcore changes a budget while it churns. */
+#define BUDGET_PERIOD_US 2000
+/* One batch of 64 ops in this many also sets and checks the lcore's own budget. */
+#define OWN_BUDGET_ODDS 16
+/* Decay times used, and epochs the decay stays on (then off). */
+static const unsigned int DECAY_MS[] = { 5, 10, 20 };
+#define DECAY_STRETCH 4
+#define DECAY_FINAL_MS 10
+#define DECAY_WAIT_MS 2000
 
 /* An object an lcore holds, and what travels through the rings. */
 struct obj {
@@ -122,6 +152,8 @@ struct lcore_ctx {
 	uint64_t ops;
 	uint64_t sent;
 	uint64_t received;
+	uint64_t own_budget_sets;  /* each followed by a check of cache_bytes */
+	uint64_t max_cache_bytes;  /* seen right after such a set */
 };
 
 static struct {
@@ -144,6 +176,16 @@ static struct {
 	uint64_t max_backing;
 	uint32_t bar_count;
 	bool bar_sense;
+	/* Budgets and decay. */
+	bool reserves;           /* rte_fastmem_reserve() calls allowed */
+	uint64_t max_reserve;    /* largest reserve that succeeded */
+	uint64_t next_budget;    /* timer cycles: the main lcore's next budget change */
+	uint64_t budget_sets;    /* by the main lcore, for others or all */
+	unsigned int decay_ms;   /* of the current epoch, 0: off */
+	unsigned int decay_toggles;
+	unsigned int decay_epochs; /* epochs with the decay on */
+	uint64_t decay_drain_ms; /* time the final drain took */
+	uint64_t decay_drain_from;
 } ctl;
 
 static size_t
@@ -626,9 +668,72 @@ op_misc(struct lcore_ctx *lc)
 	} else if (r < 95) {
 		TEST_ASSERT(rte_fastmem_trim() >= 0, "trim");
 	} else {
-		TEST_ASSERT_SUCCESS(rte_fastmem_reserve(1 + rnd(lc) % (8 * FM_TEST_MIB),
-			SOCKET_ID_ANY), "reserve");
+		size_t size = 1 + rnd(lc) % (8 * FM_TEST_MIB);
+		uint64_t max;
+
+		if (!ctl.reserves) {
+			TEST_ASSERT(rte_fastmem_trim() >= 0, "trim");
+			return TEST_SUCCESS;
+		}
+		TEST_ASSERT_SUCCESS(rte_fastmem_reserve(size, SOCKET_ID_ANY), "reserve");
+		max = __atomic_load_n(&ctl.max_reserve, __ATOMIC_RELAXED);
+		while (size > max && !__atomic_compare_exchange_n(&ctl.max_reserve, &max, size,
+				false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			;
 	}
+	return TEST_SUCCESS;
+}
+
+/*
+ * Set a budget; the calling thread's caches follow it before the call
+ * returns, so they hold at most that much per node right after it.
+ */
+static int
+set_budget_checked(struct lcore_ctx *lc, unsigned int target, size_t bytes)
+{
+	struct rte_fastmem_lcore_stats ls;
+	int rc = rte_fastmem_set_cache_budget(target, bytes);
+
+	TEST_ASSERT_EQUAL(rc, 0, "lcore %u: set_cache_budget(%u, %zu): %d", lc->lcore_id, target,
+		bytes, rc);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(lc->lcore_id, &ls), "lcore stats");
+	TEST_ASSERT(ls.cache_bytes <= (uint64_t)bytes * ctl.n_nodes, "lcore %u: caches hold %"
+		PRIu64 " B right after set_cache_budget(%u, %zu) (%u nodes)", lc->lcore_id,
+		ls.cache_bytes, target, bytes, ctl.n_nodes);
+	lc->max_cache_bytes = RTE_MAX(lc->max_cache_bytes, ls.cache_bytes);
+	return TEST_SUCCESS;
+}
+
+/* An lcore sets its own budget and checks its caches at once. */
+static int
+own_budget(struct lcore_ctx *lc)
+{
+	lc->own_budget_sets++;
+	return set_budget_checked(lc, lc->lcore_id, BUDGETS[rnd(lc) % RTE_DIM(BUDGETS)]);
+}
+
+/*
+ * The main lcore changes the budget of the next lcore, or of all, in turn;
+ * the others' caches follow at their next miss: not checked. Setting all
+ * sets the main lcore's own too, which is checked.
+ */
+static int
+coordinate_budgets(struct lcore_ctx *lc)
+{
+	uint64_t now = rte_get_timer_cycles();
+	unsigned int k = (unsigned int)(ctl.budget_sets % ctl.n), target;
+	size_t bytes = BUDGETS[(ctl.budget_sets / ctl.n) % RTE_DIM(BUDGETS)];
+	int rc;
+
+	if (now < ctl.next_budget)
+		return TEST_SUCCESS;
+	ctl.next_budget = now + rte_get_timer_hz() * BUDGET_PERIOD_US / 1000000;
+	ctl.budget_sets++;
+	if (k == 0)
+		return set_budget_checked(lc, RTE_MAX_LCORE, bytes);
+	target = ctl.lcores[k].lcore_id;
+	rc = rte_fastmem_set_cache_budget(target, bytes);
+	TEST_ASSERT_EQUAL(rc, 0, "set_cache_budget(%u, %zu): %d", target, bytes, rc);
 	return TEST_SUCCESS;
 }
 
@@ -669,6 +774,10 @@ churn(struct lcore_ctx *lc, uint64_t end)
 		for (i = 0; i < 64; i++)
 			TEST_ASSERT_SUCCESS(one_op(lc), "op %" PRIu64, lc->ops);
 		TEST_ASSERT(drain(lc) >= 0, "drain");
+		if (rnd(lc) % OWN_BUDGET_ODDS == 0)
+			TEST_ASSERT_SUCCESS(own_budget(lc), "own budget");
+		if (lc->idx == 0)
+			TEST_ASSERT_SUCCESS(coordinate_budgets(lc), "budgets");
 	}
 	return TEST_SUCCESS;
 }
@@ -956,6 +1065,15 @@ limit_step(void)
 
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
 	if (ctl.phase == PHASE_CHURN) {
+		/*
+		 * The default budget for every lcore: a lower one set by the main
+		 * lcore and not applied yet would give objects back to the bins at
+		 * a miss in the limit phase, and an allocation could succeed after
+		 * ENOMEM.
+		 */
+		TEST_ASSERT_SUCCESS(rte_fastmem_set_cache_budget(RTE_MAX_LCORE, DEFAULT_BUDGET),
+			"default budget");
+		ctl.budget_sets++;
 		ctl.limit = st.bytes_backing + LIMIT_HEADROOM;
 		ctl.held_cap = (unsigned int)(ctl.limit * ctl.n_nodes / LIMIT_MIN_SIZE + 1);
 		TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, ctl.limit), "set_limit");
@@ -978,18 +1096,137 @@ limit_step(void)
 	return TEST_SUCCESS;
 }
 
-/* Main lcore, all others waiting: check, then choose the next epoch. */
+static int
+set_decay(unsigned int ms)
+{
+	int rc = rte_fastmem_set_decay(ms);
+
+	TEST_ASSERT_EQUAL(rc, 0, "set_decay(%u): %d", ms, rc);
+	TEST_ASSERT_EQUAL(rte_fastmem_get_decay(), (int)ms, "decay not set to %u ms", ms);
+	return TEST_SUCCESS;
+}
+
+/* The next epoch's decay: on for DECAY_STRETCH epochs, off for as many, off under the limit. */
+static int
+decay_step(void)
+{
+	unsigned int stretch = ctl.checkpoints / DECAY_STRETCH, ms = 0;
+
+	if (ctl.phase != PHASE_LIMIT && stretch % 2 == 0)
+		ms = DECAY_MS[(stretch / 2) % RTE_DIM(DECAY_MS)];
+	if ((ms != 0) != (ctl.decay_ms != 0))
+		ctl.decay_toggles++;
+	ctl.decay_ms = ms;
+	if (ms != 0)
+		ctl.decay_epochs++;
+	return set_decay(ms);
+}
+
+/*
+ * Main lcore, all others waiting: check, then choose the next epoch. The
+ * decay pauses meanwhile: it would free memzones between the reading of
+ * the statistics and the walk of the memzones.
+ */
 static int
 checkpoint(void)
 {
 	uint64_t now = rte_get_timer_cycles();
 
 	ctl.checkpoints++;
+	if (ctl.decay_ms != 0)
+		TEST_ASSERT_SUCCESS(set_decay(0), "pause the decay");
 	TEST_ASSERT_SUCCESS(check_stats(), "checkpoint %u", ctl.checkpoints);
-	if (ctl.phase == PHASE_LIMIT || (!ctl.limit_done && now >= ctl.limit_at))
-		return limit_step();
-	ctl.phase = PHASE_CHURN;
-	ctl.done = ctl.limit_done && now >= ctl.deadline;
+	if (ctl.phase == PHASE_LIMIT || (!ctl.limit_done && now >= ctl.limit_at)) {
+		TEST_ASSERT_SUCCESS(limit_step(), "limit");
+	} else {
+		ctl.phase = PHASE_CHURN;
+		ctl.done = ctl.limit_done && now >= ctl.deadline;
+	}
+	return decay_step();
+}
+
+/* Backing memzones of one node: bytes and the smallest. */
+struct node_backing {
+	uint64_t bytes[RTE_MAX_NUMA_NODES];
+	uint64_t min_len[RTE_MAX_NUMA_NODES];
+	bool bad;   /* one of unknown node */
+};
+
+static void
+node_backing_add(const struct rte_memzone *mz, void *arg)
+{
+	struct node_backing *b = arg;
+	int node = mz->socket_id;
+
+	if (strncmp(mz->name, "fastmem_", 8) != 0 || strcmp(mz->name, "fastmem_state") == 0)
+		return;
+	if (node < 0 || node >= RTE_MAX_NUMA_NODES) {
+		b->bad = true;
+		return;
+	}
+	b->bytes[node] += mz->len;
+	if (b->min_len[node] == 0 || mz->len < b->min_len[node])
+		b->min_len[node] = mz->len;
+}
+
+/*
+ * Whether the decay gave back all it may: everything, or after a reserve
+ * the memzones above its floor (no node keeps a memzone it could free
+ * and stay at the largest reserve).
+ */
+static bool
+decayed(uint64_t backing)
+{
+	struct node_backing b;
+	int node;
+
+	if (ctl.max_reserve == 0)
+		return backing == 0;
+	memset(&b, 0, sizeof(b));
+	rte_memzone_walk(node_backing_add, &b);
+	if (b.bad)
+		return false;
+	for (node = 0; node < RTE_MAX_NUMA_NODES; node++)
+		if (b.bytes[node] != 0 && b.bytes[node] - b.min_len[node] >= ctl.max_reserve)
+			return false;
+	return true;
+}
+
+/*
+ * All freed and flushed: with the decay on and no trim, the backing goes
+ * within DECAY_WAIT_MS. The decay is off again for the final checks.
+ */
+static int
+decay_drain(void)
+{
+	uint64_t start = rte_get_timer_cycles(), hz = rte_get_timer_hz(), waited;
+	struct rte_fastmem_stats st;
+	bool done;
+
+	if (ctl.decay_ms == 0)
+		ctl.decay_toggles++;
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	ctl.decay_drain_from = st.bytes_backing;
+	ctl.decay_ms = DECAY_FINAL_MS;
+	TEST_ASSERT_SUCCESS(set_decay(DECAY_FINAL_MS), "decay on");
+	for (;;) {
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+		done = decayed(st.bytes_backing);
+		waited = (rte_get_timer_cycles() - start) * 1000 / hz;
+		if (done || waited >= DECAY_WAIT_MS)
+			break;
+		rte_delay_us_sleep(1000);
+	}
+	ctl.decay_drain_ms = waited;
+	ctl.decay_toggles++;
+	ctl.decay_ms = 0;
+	TEST_ASSERT_SUCCESS(set_decay(0), "decay off");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	printf("fastmem_stress: decay %u ms, no trim: backing %" PRIu64 " B -> %" PRIu64
+		" B in %" PRIu64 " ms (largest reserve %" PRIu64 " B)\n", DECAY_FINAL_MS,
+		ctl.decay_drain_from, st.bytes_backing, waited, ctl.max_reserve);
+	TEST_ASSERT(done, "decay left %" PRIu64 " B of backing after %" PRIu64 " ms (largest "
+		"reserve %" PRIu64 " B)", st.bytes_backing, waited, ctl.max_reserve);
 	return TEST_SUCCESS;
 }
 
@@ -1046,6 +1283,8 @@ stress_lcore(void *arg __rte_unused)
 	rte_fastmem_cache_flush();
 	barrier(lc);
 	if (main_lcore && !failed())
+		note(decay_drain());
+	if (main_lcore && !failed())
 		note(final_check());
 	return 0;
 }
@@ -1086,6 +1325,8 @@ setup(uint64_t duration, uint64_t seed)
 	ctl.epoch_cycles = hz * EPOCH_MS / 1000;
 	ctl.limit_at = now + hz * duration / 2;
 	ctl.deadline = now + hz * duration;
+	/* Half the seeds (mixed: the TSC's low bits are often fixed). */
+	ctl.reserves = (fm_test_word(seed, N_HANDLES) >> 40) % 2 != 0;
 	ctl.lcores = calloc(ctl.n, sizeof(*ctl.lcores));
 	TEST_ASSERT_NOT_NULL(ctl.lcores, "calloc");
 	i = 0;
@@ -1140,6 +1381,7 @@ static void
 summary(uint64_t start)
 {
 	double secs = (double)(rte_get_timer_cycles() - start) / (double)rte_get_timer_hz();
+	uint64_t own, max_cache = 0;
 	const struct lcore_ctx *lc;
 	unsigned int i;
 
@@ -1151,6 +1393,15 @@ summary(uint64_t start)
 	}
 	printf("fastmem_stress: %u checkpoints in %.1f s, backing up to %" PRIu64 " MiB\n",
 		ctl.checkpoints, secs, ctl.max_backing >> 20);
+	for (i = 0, own = 0; i < ctl.n; i++) {
+		own += ctl.lcores[i].own_budget_sets;
+		max_cache = RTE_MAX(max_cache, ctl.lcores[i].max_cache_bytes);
+	}
+	printf("fastmem_stress: %" PRIu64 " budget changes (%" PRIu64 " by the main lcore for "
+		"others or all, %" PRIu64 " own, checked, caches up to %" PRIu64 " B right after), "
+		"%u decay toggles (on for %u of %u epochs), reserve %s\n", ctl.budget_sets + own,
+		ctl.budget_sets, own, max_cache, ctl.decay_toggles, ctl.decay_epochs,
+		ctl.checkpoints, ctl.reserves ? "on" : "off");
 }
 
 static int
