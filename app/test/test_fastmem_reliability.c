@@ -24,21 +24,16 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <sched.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
-#include <rte_pause.h>
 
 #include <rte_fastmem.h>
-#include <rte_fastmem_topology.h>
 
+#include "fastmem_race.h"
 #include "test.h"
 
 #define MIB ((size_t)1 << 20)
@@ -56,7 +51,6 @@
 #define SLAB_OBJ_SIZE (200 * KIB)      /* a slab class */
 #define SLAB_OBJ_COUNT 96              /* 96 x 200 KiB: more than the limit */
 #define MAX_PREFILL 3
-#define MAX_OBJS SLAB_OBJ_COUNT
 
 /*
  * Trim race: each round, each lcore allocates 8 to 40 objects of 160 KiB
@@ -68,29 +62,8 @@
 #define TRIM_OBJ_SIZE (160 * KIB)
 #define TRIM_MIN_OBJS 8
 #define TRIM_OBJS 40
-/* Between two trims: long enough for a preempted lcore to get its CPU back. */
-#define TRIMMER_PAUSE_US 10
 
-/* What one lcore does in a round, and what it saw. */
-struct role {
-	size_t size;
-	unsigned int attempts;
-	void *objs[MAX_OBJS];
-	unsigned int n_ok;
-	unsigned int n_nomem;
-	unsigned int n_other;    /* failures with another errno */
-	int other_errno;
-};
-
-static struct {
-	int node;                /* where both lcores allocate */
-	unsigned int worker;     /* the second lcore */
-	struct role roles[2];    /* [0] main lcore, [1] worker */
-	uint32_t bar_count;
-	uint32_t bar_gen;
-	bool trim_stop;
-	uint64_t trims;
-} rel;
+static struct fm_race rel;
 
 static int
 rel_setup(void)
@@ -105,35 +78,6 @@ rel_teardown(void)
 	rte_fastmem_deinit();
 }
 
-/* Two lcores, and the node they allocate on; TEST_SKIPPED with one lcore. */
-static int
-two_lcores(void)
-{
-	rel.worker = rte_get_next_lcore(-1, 1, 0);
-	if (rel.worker >= RTE_MAX_LCORE) {
-		printf("fastmem_reliability: needs two lcores (-l 0-1), skipped\n");
-		return TEST_SKIPPED;
-	}
-	rel.node = rte_fastmem_lcore_node(rte_get_main_lcore());
-	TEST_ASSERT(rel.node >= 0, "main lcore has no node");
-	return TEST_SUCCESS;
-}
-
-/* Barrier of the two lcores: both leave it at once, as far as spinning allows. */
-static void
-barrier2(void)
-{
-	uint32_t gen = __atomic_load_n(&rel.bar_gen, __ATOMIC_ACQUIRE);
-
-	if (__atomic_add_fetch(&rel.bar_count, 1, __ATOMIC_ACQ_REL) == 2) {
-		__atomic_store_n(&rel.bar_count, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&rel.bar_gen, gen + 1, __ATOMIC_RELEASE);
-		return;
-	}
-	while (__atomic_load_n(&rel.bar_gen, __ATOMIC_ACQUIRE) == gen)
-		rte_pause();
-}
-
 /* The allocator is empty: nothing live, no backing memory. */
 static int
 check_clean(const char *when, unsigned int round)
@@ -145,57 +89,6 @@ check_clean(const char *when, unsigned int round)
 		"%s round %u: %" PRIu64 " objects live, %" PRIu64 " B of backing",
 		when, round, st.objs_in_use, st.bytes_backing);
 	return TEST_SUCCESS;
-}
-
-static void
-role_alloc(struct role *r)
-{
-	unsigned int i;
-	void *p;
-
-	r->n_ok = 0;
-	r->n_nomem = 0;
-	r->n_other = 0;
-	for (i = 0; i < r->attempts; i++) {
-		p = rte_fastmem_alloc_socket(r->size, 0, 0, rel.node);
-		if (p != NULL) {
-			*(volatile char *)p = 1;
-			r->objs[r->n_ok++] = p;
-		} else if (rte_errno == ENOMEM) {
-			r->n_nomem++;
-		} else {
-			r->n_other++;
-			r->other_errno = rte_errno;
-		}
-	}
-}
-
-static void
-role_free(struct role *r)
-{
-	unsigned int i;
-
-	for (i = 0; i < r->n_ok; i++)
-		rte_fastmem_free(r->objs[i]);
-	r->n_ok = 0;
-}
-
-/*
- * One lcore's part of a limit round: allocate at the same time as the
- * other, wait while the main lcore reads the statistics, free and flush.
- */
-static int
-limit_round_lcore(void *arg)
-{
-	struct role *r = arg;
-
-	barrier2();
-	role_alloc(r);
-	barrier2();
-	barrier2(); /* the main lcore checked */
-	role_free(r);
-	rte_fastmem_cache_flush();
-	return 0;
 }
 
 /*
@@ -215,10 +108,10 @@ limit_race(size_t size0, unsigned int count0, size_t size1, unsigned int count1,
 	unsigned int round, over = 0, k, nomem, n_pre;
 	struct rte_fastmem_stats st;
 	void *pre[MAX_PREFILL];
-	struct role *r;
+	struct fm_race_role *r;
 	int rc;
 
-	rc = two_lcores();
+	rc = fm_race_init(&rel, "fastmem_reliability");
 	if (rc != TEST_SUCCESS)
 		return rc;
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, LIMIT_BYTES), "set_limit");
@@ -235,15 +128,14 @@ limit_race(size_t size0, unsigned int count0, size_t size1, unsigned int count1,
 		rel.roles[k].attempts = count0;
 		rel.roles[!k].size = size1;
 		rel.roles[!k].attempts = count1;
-		TEST_ASSERT_SUCCESS(rte_eal_remote_launch(limit_round_lcore, &rel.roles[1],
+		TEST_ASSERT_SUCCESS(rte_eal_remote_launch(fm_race_limit_lcore, &rel.roles[1],
 			rel.worker), "launch");
-		barrier2();
-		role_alloc(&rel.roles[0]);
-		barrier2();
+		fm_race_barrier(&rel);
+		fm_race_alloc(&rel.roles[0]);
+		fm_race_barrier(&rel);
 		rc = rte_fastmem_stats(&st);
-		barrier2();
-		role_free(&rel.roles[0]);
-		rte_fastmem_cache_flush();
+		fm_race_barrier(&rel);
+		fm_race_free(&rel.roles[0]);
 		rte_eal_wait_lcore(rel.worker);
 		for (k = 0; k < n_pre; k++)
 			rte_fastmem_free(pre[k]);
@@ -291,57 +183,6 @@ test_limit_race_mixed(void)
 }
 
 /*
- * A thread without an lcore id, free to run on both lcores' CPUs: trims
- * until told to stop, pausing between calls so that the lcore it preempts
- * gets its CPU back soon.
- */
-static void *
-trimmer(void *arg __rte_unused)
-{
-	uint64_t n = 0;
-
-	while (!__atomic_load_n(&rel.trim_stop, __ATOMIC_ACQUIRE)) {
-		rte_fastmem_trim();
-		n++;
-		usleep(TRIMMER_PAUSE_US);
-	}
-	__atomic_add_fetch(&rel.trims, n, __ATOMIC_RELAXED);
-	return NULL;
-}
-
-/* One lcore's part of a trim round: allocate and free at once with the other, then flush. */
-static int
-trim_round_lcore(void *arg)
-{
-	struct role *r = arg;
-
-	barrier2();
-	role_alloc(r);
-	role_free(r);
-	rte_fastmem_cache_flush();
-	return 0;
-}
-
-static int
-start_trimmer(pthread_t *t)
-{
-	rte_cpuset_t cpus = rte_lcore_cpuset(rte_get_main_lcore());
-	rte_cpuset_t worker_cpus = rte_lcore_cpuset(rel.worker);
-	pthread_attr_t attr;
-	int rc;
-
-	CPU_OR(&cpus, &cpus, &worker_cpus);
-	__atomic_store_n(&rel.trim_stop, false, __ATOMIC_RELAXED);
-	if (pthread_attr_init(&attr) != 0)
-		return -1;
-	rc = pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
-	if (rc == 0)
-		rc = pthread_create(t, &attr, trimmer, NULL);
-	pthread_attr_destroy(&attr);
-	return rc;
-}
-
-/*
  * Two lcores allocate and free objects of one slab class at once while a
  * third thread calls rte_fastmem_trim() in a loop. Checks, every round:
  * once everything is freed, each lcore's caches flushed and trim called
@@ -356,11 +197,11 @@ trim_race(size_t size, unsigned int min_count, unsigned int max_count, unsigned 
 	unsigned int round, left = 0, k, nomem = 0;
 	struct rte_fastmem_stats st;
 	bool dirty = false;
-	struct role *r;
+	struct fm_race_role *r;
 	pthread_t t;
 	int rc;
 
-	rc = two_lcores();
+	rc = fm_race_init(&rel, "fastmem_reliability");
 	if (rc != TEST_SUCCESS)
 		return rc;
 	rel.trims = 0;
@@ -372,14 +213,13 @@ trim_race(size_t size, unsigned int min_count, unsigned int max_count, unsigned 
 			rel.roles[k].size = size;
 			rel.roles[k].attempts = min_count + round % (max_count - min_count + 1);
 		}
-		TEST_ASSERT_SUCCESS(start_trimmer(&t), "trimmer thread");
-		rc = rte_eal_remote_launch(trim_round_lcore, &rel.roles[1], rel.worker);
+		TEST_ASSERT_SUCCESS(fm_race_start_trimmer(&rel, &t), "trimmer thread");
+		rc = rte_eal_remote_launch(fm_race_trim_lcore, &rel.roles[1], rel.worker);
 		if (rc == 0) {
-			trim_round_lcore(&rel.roles[0]);
+			fm_race_trim_lcore(&rel.roles[0]);
 			rte_eal_wait_lcore(rel.worker);
 		}
-		__atomic_store_n(&rel.trim_stop, true, __ATOMIC_RELEASE);
-		pthread_join(t, NULL);
+		fm_race_stop_trimmer(&rel, t);
 		TEST_ASSERT_SUCCESS(rc, "launch");
 		for (k = 0; k < 2; k++) {
 			r = &rel.roles[k];

@@ -72,6 +72,7 @@
 #include <rte_fastmem.h>
 #include <rte_fastmem_topology.h>
 
+#include "fastmem_race.h"
 #include "fastmem_test_util.h"
 #include "test.h"
 
@@ -1463,10 +1464,8 @@ REGISTER_STRESS_TEST(fastmem_stress_autotest, test_fastmem_stress);
 #define RACE_MAX_PREFILL 8
 #define RACE_MAX_LARGE (6 * FM_TEST_MIB)
 #define RACE_MIN_SLAB (32 * 1024)
-#define RACE_MAX_OBJS 1100      /* 32 MiB / 32 KiB, and some */
 #define RACE_TRIM_BYTES (16 * FM_TEST_MIB)
 #define RACE_TRIM_MAX_OBJS 64
-#define RACE_TRIMMER_PAUSE_US 10
 
 enum race_kind {
 	RACE_LIMIT_LARGE,
@@ -1479,27 +1478,10 @@ static const char * const race_kind_name[RACE_KINDS] = {
 	"limit large", "limit mixed", "trim",
 };
 
-/* What one lcore does in a round, and what it saw. */
-struct race_role {
-	size_t size;
-	unsigned int attempts;
-	void *objs[RACE_MAX_OBJS];
-	unsigned int n_ok;
-	unsigned int n_nomem;
-	unsigned int n_other;
-	int other_errno;
-};
-
 static struct {
-	int node;
-	unsigned int worker;
+	struct fm_race r;           /* the two lcores and what they share */
 	size_t max_class;
 	uint64_t rng;
-	struct race_role roles[2];  /* [0] main lcore, [1] worker */
-	uint32_t bar_count;
-	uint32_t bar_gen;
-	bool trim_stop;
-	uint64_t trims;
 	uint64_t rounds[RACE_KINDS];
 	uint64_t nomem[RACE_KINDS];
 } race;
@@ -1520,122 +1502,14 @@ race_between(size_t lo, size_t hi)
 	return lo + race_rnd() % (hi - lo + 1);
 }
 
-static void
-race_barrier(void)
-{
-	uint32_t gen = __atomic_load_n(&race.bar_gen, __ATOMIC_ACQUIRE);
-
-	if (__atomic_add_fetch(&race.bar_count, 1, __ATOMIC_ACQ_REL) == 2) {
-		__atomic_store_n(&race.bar_count, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&race.bar_gen, gen + 1, __ATOMIC_RELEASE);
-		return;
-	}
-	while (__atomic_load_n(&race.bar_gen, __ATOMIC_ACQUIRE) == gen)
-		rte_pause();
-}
-
-static void
-race_alloc(struct race_role *r)
-{
-	unsigned int i;
-	void *p;
-
-	r->n_ok = 0;
-	r->n_nomem = 0;
-	r->n_other = 0;
-	for (i = 0; i < r->attempts; i++) {
-		p = rte_fastmem_alloc_socket(r->size, 0, 0, race.node);
-		if (p != NULL) {
-			*(volatile char *)p = 1;
-			r->objs[r->n_ok++] = p;
-		} else if (rte_errno == ENOMEM) {
-			r->n_nomem++;
-		} else {
-			r->n_other++;
-			r->other_errno = rte_errno;
-		}
-	}
-}
-
-static void
-race_free(struct race_role *r)
-{
-	unsigned int i;
-
-	for (i = 0; i < r->n_ok; i++)
-		rte_fastmem_free(r->objs[i]);
-	r->n_ok = 0;
-	rte_fastmem_cache_flush();
-}
-
-/* An lcore's part of a limit round: allocate, wait for the check, free. */
-static int
-race_limit_lcore(void *arg)
-{
-	struct race_role *r = arg;
-
-	race_barrier();
-	race_alloc(r);
-	race_barrier();
-	race_barrier();
-	race_free(r);
-	return 0;
-}
-
-/* An lcore's part of a trim round: allocate and free, the trimmer running. */
-static int
-race_trim_lcore(void *arg)
-{
-	struct race_role *r = arg;
-
-	race_barrier();
-	race_alloc(r);
-	race_free(r);
-	return 0;
-}
-
-/* Trims until told to stop, on both lcores' CPUs, pausing between calls. */
-static void *
-race_trimmer(void *arg __rte_unused)
-{
-	uint64_t n = 0;
-
-	while (!__atomic_load_n(&race.trim_stop, __ATOMIC_ACQUIRE)) {
-		rte_fastmem_trim();
-		n++;
-		usleep(RACE_TRIMMER_PAUSE_US);
-	}
-	__atomic_add_fetch(&race.trims, n, __ATOMIC_RELAXED);
-	return NULL;
-}
-
-static int
-race_start_trimmer(pthread_t *t)
-{
-	rte_cpuset_t cpus = rte_lcore_cpuset(rte_get_main_lcore());
-	rte_cpuset_t worker_cpus = rte_lcore_cpuset(race.worker);
-	pthread_attr_t attr;
-	int rc;
-
-	CPU_OR(&cpus, &cpus, &worker_cpus);
-	__atomic_store_n(&race.trim_stop, false, __ATOMIC_RELAXED);
-	if (pthread_attr_init(&attr) != 0)
-		return -1;
-	rc = pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
-	if (rc == 0)
-		rc = pthread_create(t, &attr, race_trimmer, NULL);
-	pthread_attr_destroy(&attr);
-	return rc;
-}
-
 static int
 race_check_errors(uint64_t round, enum race_kind kind)
 {
-	const struct race_role *r;
+	const struct fm_race_role *r;
 	unsigned int k;
 
 	for (k = 0; k < 2; k++) {
-		r = &race.roles[k];
+		r = &race.r.roles[k];
 		TEST_ASSERT_EQUAL(r->n_other, 0, "round %" PRIu64 " (%s), %s lcore: %u allocations "
 			"of %zu B failed with %s, not ENOMEM", round, race_kind_name[kind],
 			k ? "worker" : "main", r->n_other, r->size, rte_strerror(r->other_errno));
@@ -1653,45 +1527,45 @@ race_limit_round(uint64_t round, enum race_kind kind)
 	unsigned int slab_k = kind == RACE_LIMIT_MIXED ? race_rnd() % 2 : 2;
 	struct rte_fastmem_stats st;
 	void *pre[RACE_MAX_PREFILL];
-	struct race_role *r;
+	struct fm_race_role *r;
 	int rc;
 
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, limit), "set_limit");
 	for (k = 0; k < n_pre; k++) {
-		pre[k] = rte_fastmem_alloc_socket(RACE_LARGE_PREFILL, 0, 0, race.node);
+		pre[k] = rte_fastmem_alloc_socket(RACE_LARGE_PREFILL, 0, 0, race.r.node);
 		TEST_ASSERT_NOT_NULL(pre[k], "round %" PRIu64 ": object %u of %u below the %zu B "
 			"limit: %s", round, k, n_pre, limit, rte_strerror(rte_errno));
 	}
 	for (k = 0; k < 2; k++) {
-		r = &race.roles[k];
+		r = &race.r.roles[k];
 		if (k == slab_k)
 			r->size = race_between(RACE_MIN_SLAB, race.max_class);
 		else
 			r->size = race_between(race.max_class + 1, RACE_MAX_LARGE);
 		/* Each lcore alone asks for more than the limit. */
-		r->attempts = RTE_MIN(limit / r->size + 2, (size_t)RACE_MAX_OBJS);
+		r->attempts = RTE_MIN(limit / r->size + 2, (size_t)FM_RACE_MAX_OBJS);
 	}
-	TEST_ASSERT_SUCCESS(rte_eal_remote_launch(race_limit_lcore, &race.roles[1], race.worker),
-		"launch");
-	race_barrier();
-	race_alloc(&race.roles[0]);
-	race_barrier();
+	TEST_ASSERT_SUCCESS(rte_eal_remote_launch(fm_race_limit_lcore, &race.r.roles[1],
+		race.r.worker), "launch");
+	fm_race_barrier(&race.r);
+	fm_race_alloc(&race.r.roles[0]);
+	fm_race_barrier(&race.r);
 	rc = rte_fastmem_stats(&st);
-	race_barrier();
-	race_free(&race.roles[0]);
-	rte_eal_wait_lcore(race.worker);
+	fm_race_barrier(&race.r);
+	fm_race_free(&race.r.roles[0]);
+	rte_eal_wait_lcore(race.r.worker);
 	for (k = 0; k < n_pre; k++)
 		rte_fastmem_free(pre[k]);
 	TEST_ASSERT_SUCCESS(rc, "stats");
 	TEST_ASSERT_SUCCESS(race_check_errors(round, kind), "errors");
-	TEST_ASSERT(race.roles[0].n_nomem + race.roles[1].n_nomem > 0,
+	TEST_ASSERT(race.r.roles[0].n_nomem + race.r.roles[1].n_nomem > 0,
 		"round %" PRIu64 ": the limit was never reached", round);
 	TEST_ASSERT(st.bytes_backing <= limit, "round %" PRIu64 " (%s): backing %" PRIu64
 		" B above the %zu B limit; %u MiB taken first, main lcore %u x %zu B (%u failed), "
 		"worker %u x %zu B (%u failed)", round, race_kind_name[kind], st.bytes_backing,
-		limit, n_pre * 4, race.roles[0].attempts, race.roles[0].size,
-		race.roles[0].n_nomem, race.roles[1].attempts, race.roles[1].size,
-		race.roles[1].n_nomem);
+		limit, n_pre * 4, race.r.roles[0].attempts, race.r.roles[0].size,
+		race.r.roles[0].n_nomem, race.r.roles[1].attempts, race.r.roles[1].size,
+		race.r.roles[1].n_nomem);
 	return TEST_SUCCESS;
 }
 
@@ -1700,41 +1574,40 @@ static int
 race_trim_round(uint64_t round)
 {
 	struct rte_fastmem_stats st;
-	struct race_role *r;
+	struct fm_race_role *r;
 	unsigned int k;
 	pthread_t t;
 	int rc;
 
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "set_limit");
 	for (k = 0; k < 2; k++) {
-		r = &race.roles[k];
+		r = &race.r.roles[k];
 		if (k == 0 || race_rnd() % 4 == 0)
 			r->size = race_between(16 * 1024, race.max_class);
 		else
-			r->size = race.roles[0].size;
+			r->size = race.r.roles[0].size;
 		r->attempts = race_between(1, RTE_MIN(RACE_TRIM_BYTES / r->size,
 			(size_t)RACE_TRIM_MAX_OBJS));
 	}
-	TEST_ASSERT_SUCCESS(race_start_trimmer(&t), "trimmer thread");
-	rc = rte_eal_remote_launch(race_trim_lcore, &race.roles[1], race.worker);
+	TEST_ASSERT_SUCCESS(fm_race_start_trimmer(&race.r, &t), "trimmer thread");
+	rc = rte_eal_remote_launch(fm_race_trim_lcore, &race.r.roles[1], race.r.worker);
 	if (rc == 0) {
-		race_trim_lcore(&race.roles[0]);
-		rte_eal_wait_lcore(race.worker);
+		fm_race_trim_lcore(&race.r.roles[0]);
+		rte_eal_wait_lcore(race.r.worker);
 	}
-	__atomic_store_n(&race.trim_stop, true, __ATOMIC_RELEASE);
-	pthread_join(t, NULL);
+	fm_race_stop_trimmer(&race.r, t);
 	TEST_ASSERT_SUCCESS(rc, "launch");
 	TEST_ASSERT_SUCCESS(race_check_errors(round, RACE_TRIM), "errors");
-	TEST_ASSERT(race.roles[0].n_nomem + race.roles[1].n_nomem == 0, "round %" PRIu64
+	TEST_ASSERT(race.r.roles[0].n_nomem + race.r.roles[1].n_nomem == 0, "round %" PRIu64
 		" (trim): %u allocations failed with ENOMEM without a limit", round,
-		race.roles[0].n_nomem + race.roles[1].n_nomem);
+		race.r.roles[0].n_nomem + race.r.roles[1].n_nomem);
 	TEST_ASSERT(rte_fastmem_trim() >= 0, "trim");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
 	TEST_ASSERT(st.objs_in_use == 0 && st.bytes_backing == 0, "round %" PRIu64 " (trim): %"
 		PRIu64 " objects, %" PRIu64 " B of backing left after flush and trim; main lcore %u"
 		" x %zu B, worker %u x %zu B", round, st.objs_in_use, st.bytes_backing,
-		race.roles[0].attempts, race.roles[0].size, race.roles[1].attempts,
-		race.roles[1].size);
+		race.r.roles[0].attempts, race.r.roles[0].size, race.r.roles[1].attempts,
+		race.r.roles[1].size);
 	return TEST_SUCCESS;
 }
 
@@ -1748,13 +1621,10 @@ race_stress(uint64_t duration)
 	size_t sizes[MAX_CLASSES];
 	unsigned int n;
 
-	race.worker = rte_get_next_lcore(-1, 1, 0);
-	if (race.worker >= RTE_MAX_LCORE) {
-		printf("fastmem_race_stress: needs two lcores (-l 0-1), skipped\n");
-		return TEST_SKIPPED;
-	}
-	race.node = rte_fastmem_lcore_node(rte_get_main_lcore());
-	TEST_ASSERT(race.node >= 0, "main lcore has no node");
+	int rc = fm_race_init(&race.r, "fastmem_race_stress");
+
+	if (rc != TEST_SUCCESS)
+		return rc;
 	n = rte_fastmem_classes(NULL);
 	TEST_ASSERT(n > 0 && n <= MAX_CLASSES, "%u classes", n);
 	rte_fastmem_classes(sizes);
@@ -1777,7 +1647,7 @@ race_stress(uint64_t duration)
 		printf("fastmem_race_stress: %s: %" PRIu64 " rounds, %" PRIu64
 			" allocations failed with ENOMEM\n", race_kind_name[kind],
 			race.rounds[kind], race.nomem[kind]);
-	printf("fastmem_race_stress: %" PRIu64 " concurrent trims, %.1f s\n", race.trims,
+	printf("fastmem_race_stress: %" PRIu64 " concurrent trims, %.1f s\n", race.r.trims,
 		(double)(rte_get_timer_cycles() - start) / rte_get_timer_hz());
 	return TEST_SUCCESS;
 }
