@@ -8,7 +8,8 @@
  * Each input is decoded into a sequence of calls (at most MAX_OPS): alloc,
  * alloc_socket, realloc, free, alloc_bulk(_socket), free_bulk, hlookup,
  * halloc, hfree, halloc_bulk, hfree_bulk, set_limit/get_limit, reserve,
- * trim, cache_flush and statistics, with sizes around the classes and up
+ * trim, cache_flush, set/get_cache_budget, set/get_decay (with a short wait
+ * for the decay to act) and statistics, with sizes around the classes and up
  * to a few MiB, huge sizes, alignments that are not powers of 2 or too
  * large, bad flags, nodes that are bad, memoryless or SOCKET_ID_ANY, and
  * handles that are valid or garbage. Every result is checked against a
@@ -18,12 +19,18 @@
  * calls that leave the array alone on failure, realloc failures that leave
  * the object alone, and statistics and backing memory that match the
  * model. ENOMEM is only accepted while a limit is set, or after a reserve
- * larger than EAL's memory.
+ * larger than EAL's memory. Cache budgets are modelled per lcore and for
+ * the default, and the calling lcore's caches must stay within its budget;
+ * the decay time is modelled too. The decay frees memory from EAL's
+ * interrupt thread: it is held (set to 0, then back) while the backing is
+ * compared with the memzones.
  *
  * At the end of each input everything is freed, the limits are lifted,
- * and the allocator must hold nothing: no live object and, after
- * cache_flush and trim, no backing memzone. Each input thus starts from
- * the same state, and a crash replays alone.
+ * the budgets and the decay are back to their defaults, and the allocator
+ * must hold nothing: no live object and, after cache_flush and trim, no
+ * backing memzone, and EAL's heap no more than after the same steps at
+ * start-up (fastmem's own state, this process's record and lcore row). Each
+ * input thus starts from the same state, and a crash replays alone.
  *
  * A mismatch prints what was expected and traps. FASTMEM_FUZZ_TRACE=1
  * prints every call: the API sequence of a crash. EAL arguments come from
@@ -68,6 +75,20 @@
 #define MAX_CLASSES 64
 #define MAX_NODES RTE_MAX_NUMA_NODES
 
+/* The default cache budget (rte_fastmem_set_cache_budget()) and the longest decay time. */
+#define DEFAULT_BUDGET ((size_t)4 * FM_TEST_MIB)
+#define MAX_DECAY_MS 3600000u
+/* Waits for the decay: only with decay times up to this, and this long per input in all. */
+#define WAIT_DECAY_MS 8u
+#define MAX_WAIT_US 20000u
+
+/*
+ * Op bytes from OP_EXT on are the ops added after the corpus was written
+ * (budget, decay); the others pick an op by their value modulo 20 as before,
+ * so that the inputs of corpus/ and regressions/ keep their meaning.
+ */
+#define OP_EXT 236
+
 /* Errors a call may fail with, as a set. */
 #define ERR_EINVAL 1u
 #define ERR_E2BIG 2u
@@ -105,6 +126,7 @@ static struct {
 	unsigned int n_hcls;
 	bool in_place;                   /* realloc keeps slab objects as documented */
 	bool trace;
+	uint64_t heap_base;              /* EAL's heap in use with nothing allocated */
 } env;
 
 /* The model of one input. */
@@ -120,6 +142,11 @@ static struct {
 	uint64_t slab_frees;
 	uint64_t nomem;                  /* calls failed with ENOMEM */
 	uint64_t cls_nomem[MAX_CLASSES];
+	size_t budget_default;           /* the budget of lcores without their own */
+	size_t budget[RTE_MAX_LCORE];    /* those set for one lcore */
+	bool budget_set[RTE_MAX_LCORE];
+	unsigned int decay;              /* decay time in ms, 0: off */
+	unsigned int waited_us;
 	unsigned int op;
 } m;
 
@@ -871,6 +898,62 @@ op_hfree_bulk(struct input *in)
 	rte_fastmem_hfree_bulk(h, ptrs, n);
 }
 
+/* The budget an lcore id has in the model (RTE_MAX_LCORE: the default). */
+static size_t
+budget_of(unsigned int lcore_id)
+{
+	if (lcore_id < RTE_MAX_LCORE && m.budget_set[lcore_id])
+		return m.budget[lcore_id];
+	return m.budget_default;
+}
+
+/*
+ * The calling lcore's caches: its budget is the model's, and what they hold
+ * (on every node together) stays within it on each node.
+ */
+static void
+check_cache(const struct rte_fastmem_lcore_stats *ls)
+{
+	uint64_t budget = budget_of(rte_lcore_id());
+	uint64_t bound = budget > UINT64_MAX / env.n_valid ? UINT64_MAX : budget * env.n_valid;
+
+	CHECK(ls->cache_budget == budget, "lcore %u: cache_budget %" PRIu64 ", set to %" PRIu64,
+		rte_lcore_id(), ls->cache_budget, budget);
+	CHECK(ls->cache_bytes <= bound, "lcore %u: cache_bytes %" PRIu64 " above the budget %"
+		PRIu64 " (%u nodes)", rte_lcore_id(), ls->cache_bytes, budget, env.n_valid);
+}
+
+/*
+ * The decay frees memzones from EAL's interrupt thread: hold it (set it to
+ * 0, which waits for a check under way) while the backing is compared, then
+ * set it back. Setting it may fail as rte_eal_alarm_set() does: it is off then.
+ */
+static void
+decay_hold(void)
+{
+	int rc;
+
+	if (m.decay == 0)
+		return;
+	rc = rte_fastmem_set_decay(0);
+	CHECK(rc == 0, "set_decay(0) = %d", rc);
+}
+
+static void
+decay_resume(void)
+{
+	int rc;
+
+	if (m.decay == 0)
+		return;
+	rc = rte_fastmem_set_decay(m.decay);
+	CHECK(rc <= 0 && rc != -EINVAL, "set_decay(%u) = %d", m.decay, rc);
+	if (rc != 0)
+		m.decay = 0;
+	CHECK(rte_fastmem_get_decay() == (int)m.decay, "get_decay() = %d, set to %u",
+		rte_fastmem_get_decay(), m.decay);
+}
+
 static uint64_t
 backing(void)
 {
@@ -889,9 +972,11 @@ op_limit(struct input *in)
 {
 	const size_t choice[] = { 0, 1, 2 * FM_TEST_MIB - 1, 2 * FM_TEST_MIB, 8 * FM_TEST_MIB };
 	int node = get_node(in), other = get_node(in), rc, i;
-	uint64_t before = backing();
+	uint64_t before;
 	size_t bytes, got;
 
+	decay_hold();
+	before = backing();
 	switch (get8(in) % 5) {
 	case 0:
 		bytes = SIZE_MAX;
@@ -912,6 +997,7 @@ op_limit(struct input *in)
 		if (node == SOCKET_ID_ANY || node == i)
 			m.limit[i] = bytes;
 	CHECK(backing() == before, "set_limit changed the backing from %" PRIu64, before);
+	decay_resume();
 	rte_errno = 0;
 	got = rte_fastmem_get_limit(other);
 	trace("get_limit(%d) = %zu, rte_errno %d", other, got, rte_errno);
@@ -963,6 +1049,7 @@ check_totals(void)
 
 	for (i = 0; i < m.n_live; i++)
 		bytes += footprint(&m.live[i]);
+	decay_hold();
 	CHECK(rte_fastmem_stats(&st) == 0, "stats");
 	CHECK(st.objs_in_use == m.n_live, "objs_in_use %" PRIu64 ", model %u", st.objs_in_use,
 		m.n_live);
@@ -981,6 +1068,8 @@ check_totals(void)
 		", model %" PRIu64, ls.alloc_cache_hits + ls.alloc_cache_misses, m.slab_allocs);
 	CHECK(ls.free_cache_hits + ls.free_cache_misses == m.slab_frees, "lcore frees %" PRIu64
 		", model %" PRIu64, ls.free_cache_hits + ls.free_cache_misses, m.slab_frees);
+	check_cache(&ls);
+	decay_resume();
 }
 
 /* Per class too, and bad arguments of the statistics calls. */
@@ -1056,6 +1145,156 @@ op_stats(struct input *in)
 			iova + off);
 }
 
+/* The calling lcore, the default (RTE_MAX_LCORE), another lcore, or a bad id. */
+static unsigned int
+get_lcore(struct input *in)
+{
+	const unsigned int bad[] = { RTE_MAX_LCORE + 1, RTE_MAX_LCORE + 2, 2 * RTE_MAX_LCORE,
+		INT_MAX, (unsigned int)INT_MAX + 1, UINT_MAX, LCORE_ID_ANY };
+
+	switch (get8(in) % 8) {
+	case 0:
+	case 1:
+	case 2:
+		return rte_lcore_id();
+	case 3:
+	case 4:
+		return RTE_MAX_LCORE;
+	case 5:
+		return (rte_lcore_id() + 1 + get8(in) % (RTE_MAX_LCORE - 1)) % RTE_MAX_LCORE;
+	case 6:
+		return bad[get8(in) % RTE_DIM(bad)];
+	default:
+		return (unsigned int)get(in, 4);
+	}
+}
+
+/* 0, small, 64 KiB, 1 MiB, the default, huge, anything. */
+static size_t
+get_budget(struct input *in)
+{
+	const size_t huge[] = { SIZE_MAX, SIZE_MAX - 1, (size_t)1 << 40, 64 * FM_TEST_MIB };
+
+	switch (get8(in) % 8) {
+	case 0:
+		return 0;
+	case 1:
+		return 1 + get(in, 2);
+	case 2:
+		return 64 << 10;
+	case 3:
+		return FM_TEST_MIB;
+	case 4:
+		return DEFAULT_BUDGET;
+	case 5:
+		return huge[get8(in) % RTE_DIM(huge)];
+	case 6:
+		return get(in, 3);
+	default:
+		return (size_t)get(in, 8);
+	}
+}
+
+/*
+ * set_cache_budget: EINVAL above RTE_MAX_LCORE (nothing changes); one lcore
+ * or all (RTE_MAX_LCORE: the default, and every lcore's own setting). The
+ * calling thread's caches follow at once. get_cache_budget: the model's
+ * budget, or 0 with rte_errno EINVAL.
+ */
+static void
+op_budget(struct input *in)
+{
+	unsigned int self = rte_lcore_id(), id = get_lcore(in), other = get_lcore(in), i;
+	size_t bytes = get_budget(in), got;
+	bool set = get8(in) % 4 != 0;
+	struct rte_fastmem_lcore_stats ls;
+	int rc;
+
+	if (set) {
+		rte_errno = 0;
+		rc = rte_fastmem_set_cache_budget(id, bytes);
+		trace("set_cache_budget(%u, %zu) = %d", id, bytes, rc);
+		expect("set_cache_budget", rc == 0, -rc, id > RTE_MAX_LCORE ? ERR_EINVAL : 0);
+		if (rc == 0 && id == RTE_MAX_LCORE) {
+			m.budget_default = bytes;
+			for (i = 0; i < RTE_MAX_LCORE; i++)
+				m.budget_set[i] = false;
+		} else if (rc == 0) {
+			m.budget[id] = bytes;
+			m.budget_set[id] = true;
+		}
+		if (rc == 0 && (id == self || id == RTE_MAX_LCORE)) {
+			CHECK(rte_fastmem_stats_lcore(self, &ls) == 0, "stats_lcore");
+			trace("stats_lcore(%u): cache_bytes %" PRIu64 ", cache_budget %" PRIu64,
+				self, ls.cache_bytes, ls.cache_budget);
+			check_cache(&ls);
+			/* The caches gave objects back: every count still balances. */
+			check_totals();
+		}
+	}
+	rte_errno = 0;
+	got = rte_fastmem_get_cache_budget(other);
+	trace("get_cache_budget(%u) = %zu, rte_errno %d", other, got, rte_errno);
+	if (other > RTE_MAX_LCORE)
+		CHECK(got == 0 && rte_errno == EINVAL, "get_cache_budget(%u) = %zu, rte_errno %d",
+			other, got, rte_errno);
+	else
+		CHECK(got == budget_of(other) && rte_errno == 0, "get_cache_budget(%u) = %zu, "
+			"rte_errno %d, set to %zu", other, got, rte_errno, budget_of(other));
+}
+
+/*
+ * set_decay: EINVAL above an hour (nothing changes), else on (or off with
+ * 0); get_decay gives it back. With a short decay time, wait a little (a few
+ * ms per input at most) for it to act while objects are live and cached.
+ */
+static void
+op_decay(struct input *in)
+{
+	const unsigned int bad[] = { MAX_DECAY_MS + 1, MAX_DECAY_MS + 1000, INT_MAX,
+		(unsigned int)INT_MAX + 1, UINT_MAX };
+	unsigned int ms, wait_us;
+	int rc, got;
+
+	switch (get8(in) % 8) {
+	case 0:
+		ms = 0;
+		break;
+	case 1:
+		ms = MAX_DECAY_MS - get8(in) % 2;
+		break;
+	case 2:
+		ms = bad[get8(in) % RTE_DIM(bad)];
+		break;
+	case 3:
+		ms = (unsigned int)get(in, 4);
+		break;
+	default:
+		ms = 1 + get8(in) % 50;
+	}
+	rc = rte_fastmem_set_decay(ms);
+	trace("set_decay(%u) = %d", ms, rc);
+	if (ms > MAX_DECAY_MS) {
+		CHECK(rc == -EINVAL, "set_decay(%u) = %d, not -EINVAL", ms, rc);
+	} else {
+		/* rte_eal_alarm_set() may fail: the decay is then off. */
+		CHECK(rc <= 0 && rc != -EINVAL, "set_decay(%u) = %d", ms, rc);
+		m.decay = rc == 0 ? ms : 0;
+	}
+	got = rte_fastmem_get_decay();
+	trace("get_decay() = %d", got);
+	CHECK(got == (int)m.decay, "get_decay() = %d, set to %u", got, m.decay);
+	if (m.decay == 0 || m.decay > WAIT_DECAY_MS || get8(in) % 2 != 0)
+		return;
+	/* Long enough for a free memzone to go: 1.25 times the decay time, and a check. */
+	wait_us = m.decay * 1000 * 2 + 1000;
+	if (m.waited_us + wait_us > MAX_WAIT_US)
+		return;
+	m.waited_us += wait_us;
+	trace("wait %u us", wait_us);
+	usleep(wait_us);
+}
+
 /*
  * Free everything: then nothing is in use, every count balances, and
  * after a cache flush and a trim fastmem holds no memzone.
@@ -1066,32 +1305,52 @@ finish(void)
 	void *ptrs[MAX_LIVE];
 	unsigned int n = 0;
 	int64_t released;
+	uint64_t heap;
 
 	m.op = MAX_OPS;
 	while (m.n_live > 0)
 		ptrs[n++] = take(m.n_live - 1).ptr;
-	trace("finish: free_bulk(%u objects), unlimit, cache_flush, trim", n);
+	trace("finish: free_bulk(%u objects), unlimit, default budgets, no decay, cache_flush, "
+		"trim", n);
 	rte_fastmem_free_bulk(ptrs, n);
 	CHECK(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX) == 0, "lift the limits");
+	CHECK(rte_fastmem_set_cache_budget(RTE_MAX_LCORE, DEFAULT_BUDGET) == 0, "default budgets");
+	m.budget_default = DEFAULT_BUDGET;
+	memset(m.budget_set, 0, sizeof(m.budget_set));
+	CHECK(rte_fastmem_set_decay(0) == 0, "decay off");
+	m.decay = 0;
 	rte_fastmem_cache_flush();
 	released = rte_fastmem_trim();
 	CHECK(released >= 0, "trim returned %" PRId64, released);
 	check_totals();
 	CHECK(fm_test_backing_memzones().count == 0, "memzones left after trim");
+	heap = fm_test_heap_used();
+	CHECK(heap <= env.heap_base, "EAL heap: %" PRIu64 " B in use after free, cache_flush and "
+		"trim, %" PRIu64 " B at start-up (%" PRIu64 " B more)", heap, env.heap_base,
+		heap - env.heap_base);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct input in = { data, size };
-	unsigned int i;
+	unsigned int i, op;
 
 	memset(&m, 0, sizeof(m));
 	for (i = 0; i < MAX_NODES; i++)
 		m.limit[i] = SIZE_MAX;
+	m.budget_default = DEFAULT_BUDGET;
 	rte_fastmem_stats_reset();
 	for (m.op = 0; m.op < MAX_OPS && in.left > 0; m.op++) {
-		switch (get8(&in) % 20) {
+		op = get8(&in);
+		if (op >= OP_EXT) {
+			if ((op - OP_EXT) % 2 == 0)
+				op_budget(&in);
+			else
+				op_decay(&in);
+			continue;
+		}
+		switch (op % 20) {
 		case 0:
 		case 1:
 			op_alloc(&in, false);
@@ -1209,6 +1468,34 @@ fatal(const char *what, int rc)
 	exit(1);
 }
 
+/*
+ * EAL's heap with nothing allocated: fastmem's state, this process's record
+ * and the calling lcore's row, which fastmem keeps for the life of the
+ * process and creates at first use; so measure after a first small and
+ * large object on each node, a cache flush (which frees the caches' arrays)
+ * and a trim (the memzones).
+ */
+static void
+heap_baseline(void)
+{
+	size_t large = env.sizes[env.n_classes - 1] + 1;
+	unsigned int i;
+	void *p, *q;
+
+	for (i = 0; i < env.n_valid; i++) {
+		p = rte_fastmem_alloc_socket(64, 0, 0, env.valid[i]);
+		q = rte_fastmem_alloc_socket(large, 0, 0, env.valid[i]);
+		if (p == NULL || q == NULL)
+			fatal("rte_fastmem_alloc_socket", -rte_errno);
+		rte_fastmem_free(p);
+		rte_fastmem_free(q);
+	}
+	rte_fastmem_cache_flush();
+	if (rte_fastmem_trim() < 0 || fm_test_backing_memzones().count != 0)
+		fatal("rte_fastmem_trim", -EBUSY);
+	env.heap_base = fm_test_heap_used();
+}
+
 int
 LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 {
@@ -1261,5 +1548,11 @@ LLVMFuzzerInitialize(int *argc __rte_unused, char ***argv __rte_unused)
 				fatal("rte_fastmem_hlookup", rc);
 		}
 	}
+	if (rte_fastmem_get_cache_budget(RTE_MAX_LCORE) != DEFAULT_BUDGET ||
+			rte_fastmem_get_cache_budget(rte_lcore_id()) != DEFAULT_BUDGET)
+		fatal("rte_fastmem_get_cache_budget (not the default)", -EINVAL);
+	if (rte_fastmem_get_decay() != 0)
+		fatal("rte_fastmem_get_decay (not off)", -EINVAL);
+	heap_baseline();
 	return 0;
 }
