@@ -834,34 +834,3 @@ fastmem_cache_bytes(unsigned int lcore_id)
 	}
 	return bytes;
 }
-
-unsigned int
-fastmem_cache_widen(struct fastmem_state *st, struct __rte_fastmem_cache *c, uint32_t idx,
-		unsigned int n)
-{
-	unsigned int cls = fastmem_idx_class(idx), k, got;
-	int node = fastmem_idx_node(idx);
-	struct fastmem_lcore *lc = thread_row(st);
-	uint64_t size = __rte_fastmem_class_size(cls), room;
-	uint32_t want;
-
-	if (lc == NULL || c != &lc->caches[idx] || lc->storage[node] == NULL)
-		return 0;
-	/* Only grow: the n objects above the top must keep their place. */
-	want = RTE_MIN(c->len + 5 * n, fastmem_cache_capacity(cls));
-	if (want > c->cap) {
-		room = budget_make_room(st, lc, node, cls, (uint64_t)(want - c->cap) * size);
-		want = (uint32_t)RTE_MIN((uint64_t)want, c->cap + room / size);
-		if (want > c->cap)
-			cache_set_cap(st, lc, node, cls, want);
-	}
-	k = RTE_MIN(4 * n, c->cap - c->len - n);
-	if (k == 0)
-		return 0;
-	memmove(&c->objs[c->len + k], &c->objs[c->len], sizeof(void *) * n);
-	got = fastmem_bin_take(st, &st->nodes[node].bins[cls], &c->objs[c->len], k);
-	if (got < k)
-		memmove(&c->objs[c->len + got], &c->objs[c->len + k], sizeof(void *) * n);
-	c->len += got;
-	return got;
-}

@@ -413,14 +413,6 @@ void fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void 
 /* The allocation calls count an ENOMEM once per call, not per node tried. */
 void fastmem_cache_note_nomem(struct fastmem_state *st, int node, unsigned int cls);
 void fastmem_cache_flush_thread(struct fastmem_state *st);
-/*
- * A bulk free of @p n objects copied above the top of the calling thread's
- * cache @p c (index @p idx) found too few objects of its run below to sort
- * into: grow the cache within its budget and put up to 4n objects of the
- * bin below the n. Returns how many it put there.
- */
-unsigned int fastmem_cache_widen(struct fastmem_state *st, struct __rte_fastmem_cache *c,
-		uint32_t idx, unsigned int n);
 /* Byte budget of an lcore's caches per node (RTE_MAX_LCORE: every lcore, and the default). */
 int fastmem_cache_set_budget(struct fastmem_state *st, unsigned int lcore_id, uint64_t bytes);
 uint64_t fastmem_cache_budget(unsigned int lcore_id);

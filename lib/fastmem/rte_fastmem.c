@@ -418,7 +418,7 @@ in_run(struct run_range r, const void *obj)
  * is then inline: a burst recycled through a cache that holds enough of
  * the run settles in it instead of coming here on every call.
  */
-static bool
+static void
 sort_into_run(struct __rte_fastmem_cache *c, unsigned int n, struct run_range r)
 {
 	void **top = &c->objs[c->len];
@@ -432,13 +432,12 @@ sort_into_run(struct __rte_fastmem_cache *c, unsigned int n, struct run_range r)
 		while (below > floor && !in_run(r, below[-1]))
 			below--;
 		if (below == floor)
-			return false;
+			return;
 		below--;
 		obj = *below;
 		*below = top[i];
 		top[i] = obj;
 	}
-	return true;
 }
 
 void
@@ -448,7 +447,6 @@ __rte_fastmem_free_bulk_slabs(struct __rte_fastmem_cache *c, uint32_t idx, void 
 	void **top = &c->objs[c->len];
 	struct run_range r = run_range_of(top[0]);
 	unsigned int i, in, n_in = 0, first_out = 0;
-	struct fastmem_state *st;
 	uint32_t diff = 0;
 
 	/*
@@ -469,16 +467,7 @@ __rte_fastmem_free_bulk_slabs(struct __rte_fastmem_cache *c, uint32_t idx, void 
 		return;
 	}
 	/* The first object's run if it holds at least half of them, else the first other one's. */
-	if (2 * n_in < n)
-		r = run_range_of(top[first_out]);
-	/*
-	 * Too few objects of the run below (a small cache): take some from
-	 * the bin below the burst and sort again, or every bulk free of
-	 * this burst would come here.
-	 */
-	if (!sort_into_run(c, n, r) && (st = fastmem_state_get()) != NULL &&
-			fastmem_cache_widen(st, c, idx, n) > 0)
-		sort_into_run(c, n, r);
+	sort_into_run(c, n, 2 * n_in >= n ? r : run_range_of(top[first_out]));
 	__rte_fastmem_cache_pushed(c, n);
 }
 
