@@ -109,6 +109,7 @@ lcore_row(struct fastmem_state *st, unsigned int lcore_id)
 		if (lc == NULL)
 			return NULL;
 		lc->home = -1;
+		/* Set before readers can find the row, read again after (below). */
 		lc->budget = budget_setting(lcore_id);
 		fastmem_proc_set_row(st, lcore_id, lc);
 		__atomic_store_n(&lcores[lcore_id], lc, __ATOMIC_RELEASE);
@@ -196,6 +197,23 @@ row_cache(struct fastmem_lcore *lc, int node, unsigned int cls)
 	return &lc->caches[fastmem_cache_idx(node, cls)];
 }
 
+/* Bytes of budget a cache's capacity takes. */
+static uint64_t
+cache_cap_bytes(const struct fastmem_lcore *lc, int node, unsigned int cls)
+{
+	return (uint64_t)lc->caches[fastmem_cache_idx(node, cls)].cap *
+		__rte_fastmem_class_size(cls);
+}
+
+/* Bytes of a node's budget no cache of the row takes. */
+static uint64_t
+budget_left(const struct fastmem_lcore *lc, int node)
+{
+	uint64_t budget = __atomic_load_n(&lc->budget, __ATOMIC_RELAXED);
+
+	return budget > lc->cap_bytes[node] ? budget - lc->cap_bytes[node] : 0;
+}
+
 /*
  * Set the capacity of a cache of the calling thread, giving back the
  * objects above it. Only the owner thread changes capacities: the inline
@@ -207,7 +225,6 @@ cache_set_cap(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsi
 {
 	struct __rte_fastmem_cache *c = &lc->caches[fastmem_cache_idx(node, cls)];
 	uint64_t size = __rte_fastmem_class_size(cls);
-
 	uint32_t len = c->len;
 
 	if (len > cap) {
@@ -238,8 +255,7 @@ budget_make_room(struct fastmem_state *st, struct fastmem_lcore *lc, int node,
 	uint32_t idx;
 
 	if (keep_cls < FASTMEM_NUM_CLASSES)
-		mine = (uint64_t)lc->caches[fastmem_cache_idx(node, keep_cls)].cap *
-			__rte_fastmem_class_size(keep_cls);
+		mine = cache_cap_bytes(lc, node, keep_cls);
 	/* First the classes that did not miss for a while: they give all back. */
 	for (cls = 0; cls < FASTMEM_NUM_CLASSES && lc->cap_bytes[node] + need > budget; cls++) {
 		idx = fastmem_cache_idx(node, cls);
@@ -251,8 +267,7 @@ budget_make_room(struct fastmem_state *st, struct fastmem_lcore *lc, int node,
 		most = 0;
 		victim = FASTMEM_NUM_CLASSES;
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
-			bytes = (uint64_t)lc->caches[fastmem_cache_idx(node, cls)].cap *
-				__rte_fastmem_class_size(cls);
+			bytes = cache_cap_bytes(lc, node, cls);
 			if (cls != keep_cls && bytes > most) {
 				most = bytes;
 				victim = cls;
@@ -263,7 +278,7 @@ budget_make_room(struct fastmem_state *st, struct fastmem_lcore *lc, int node,
 		cache_set_cap(st, lc, node, victim,
 			lc->caches[fastmem_cache_idx(node, victim)].cap / 2);
 	}
-	return budget > lc->cap_bytes[node] ? budget - lc->cap_bytes[node] : 0;
+	return budget_left(lc, node);
 }
 
 /*
@@ -276,11 +291,8 @@ budget_make_room(struct fastmem_state *st, struct fastmem_lcore *lc, int node,
 static uint32_t
 cache_start(const struct fastmem_lcore *lc, int node, uint64_t size)
 {
-	uint64_t budget = __atomic_load_n(&lc->budget, __ATOMIC_RELAXED);
-	uint64_t left = budget > lc->cap_bytes[node] ? budget - lc->cap_bytes[node] : 0;
-
-	return (uint32_t)RTE_MAX(RTE_MAX(left / 2, (uint64_t)CACHE_START_BYTES) / size,
-		(uint64_t)1);
+	return (uint32_t)RTE_MAX(RTE_MAX(budget_left(lc, node) / 2,
+		(uint64_t)CACHE_START_BYTES) / size, (uint64_t)1);
 }
 
 /*
