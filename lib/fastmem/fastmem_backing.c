@@ -248,10 +248,11 @@ limit_room(const struct fastmem_node *nd)
 static bool
 backing_charge(struct fastmem_node *nd, uint64_t bytes, uint64_t room)
 {
-	uint64_t backing = fastmem_read(&nd->backing);
+	uint64_t backing = fastmem_read(&nd->backing), limit;
 
 	do {
-		if (room > fastmem_read(&nd->limit) || backing > fastmem_read(&nd->limit) - room)
+		limit = fastmem_read(&nd->limit);
+		if (room > limit || backing > limit - room)
 			return false;
 	} while (!__atomic_compare_exchange_n(&nd->backing, &backing, backing + bytes, false,
 			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
