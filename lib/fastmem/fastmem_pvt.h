@@ -392,8 +392,8 @@ unsigned int fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, v
 		unsigned int n);
 void fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *objs,
 		unsigned int n);
-/* Return the depot's objects to their slabs, the spare slab to the node, free the depot. */
-void fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b);
+/* Return the depot's objects to their slabs; with release_spare, the spare slab and depot too. */
+void fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_spare);
 /* Drain a bin as trim does if it saw no refill or flush since @p before (timer cycles). */
 void fastmem_bin_decay(struct fastmem_state *st, struct fastmem_bin *b, uint64_t before);
 void fastmem_bin_counts(const struct fastmem_bin *b, uint64_t *partial, uint64_t *full,

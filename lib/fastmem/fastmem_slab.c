@@ -273,18 +273,18 @@ fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *
 }
 
 void
-fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b)
+fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_spare)
 {
 	struct fastmem_slab_head released = TAILQ_HEAD_INITIALIZER(released);
 	unsigned int n_released = 0;
 	struct fastmem_slab *s;
-	void **depot;
+	void **depot = NULL;
 
 	rte_spinlock_lock(&b->lock);
 	while (b->depot_len > 0)
 		slab_give(b, b->depot[--b->depot_len], &released, &n_released);
 	s = b->spare;
-	if (s != NULL) {
+	if (s != NULL && release_spare) {
 		if (s == b->newest)
 			b->newest = NULL;
 		slab_unlink(b, s);
@@ -292,11 +292,13 @@ fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b)
 		n_released++;
 		fastmem_count(&b->slab_releases, 1);
 	}
-	/* The depot's memory goes back too; the next flush takes it again. */
-	depot = b->depot;
-	b->depot_cap = 0;
-	b->depot_emptied = false;
-	__atomic_store_n(&b->depot, NULL, __ATOMIC_RELEASE);
+	/* A trim gives the depot's memory back too; the next flush takes it again. */
+	if (release_spare) {
+		depot = b->depot;
+		b->depot_cap = 0;
+		b->depot_emptied = false;
+		__atomic_store_n(&b->depot, NULL, __ATOMIC_RELEASE);
+	}
 	rte_spinlock_unlock(&b->lock);
 	rte_free(depot);
 	if (n_released > 0)
@@ -311,7 +313,7 @@ fastmem_bin_decay(struct fastmem_state *st, struct fastmem_bin *b, uint64_t befo
 			(__atomic_load_n(&b->depot, __ATOMIC_RELAXED) == NULL &&
 			__atomic_load_n(&b->spare, __ATOMIC_RELAXED) == NULL))
 		return;
-	fastmem_bin_drain(st, b);
+	fastmem_bin_drain(st, b, true);
 }
 
 void

@@ -855,7 +855,7 @@ rte_fastmem_trim(void)
 				!fastmem_node_valid(node))
 			continue;
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
-			fastmem_bin_drain(st, &st->nodes[node].bins[cls]);
+			fastmem_bin_drain(st, &st->nodes[node].bins[cls], true);
 		released += fastmem_node_trim(st, node, UINT64_MAX, 0);
 	}
 	return released;
