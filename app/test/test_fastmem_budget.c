@@ -328,6 +328,22 @@ check_conserved(void)
 	return TEST_SUCCESS;
 }
 
+/* set_cache_budget() and get_cache_budget() on @p id both fail with @p err. */
+static int
+budget_calls_fail(unsigned int id, int err, const char *when)
+{
+	size_t b;
+	int rc;
+
+	rc = rte_fastmem_set_cache_budget(id, 64 * KIB);
+	TEST_ASSERT_EQUAL(rc, -err, "set_cache_budget(%u) %s: %d", id, when, rc);
+	rte_errno = 0;
+	b = rte_fastmem_get_cache_budget(id);
+	TEST_ASSERT(b == 0 && rte_errno == err, "get_cache_budget(%u) %s: %zu, rte_errno %d",
+		id, when, b, rte_errno);
+	return TEST_SUCCESS;
+}
+
 /*
  * Before rte_fastmem_init() (and after rte_fastmem_deinit()), setting a
  * budget fails with -ENODEV and reading one returns 0 with rte_errno ENODEV.
@@ -337,18 +353,10 @@ test_budget_uninit(void)
 {
 	unsigned int ids[] = { 0, rte_lcore_id(), RTE_MAX_LCORE };
 	unsigned int i;
-	size_t b;
-	int rc;
 
 	rte_fastmem_deinit();
-	for (i = 0; i < RTE_DIM(ids); i++) {
-		rc = rte_fastmem_set_cache_budget(ids[i], 64 * KIB);
-		TEST_ASSERT_EQUAL(rc, -ENODEV, "set_cache_budget(%u) before init: %d", ids[i], rc);
-		rte_errno = 0;
-		b = rte_fastmem_get_cache_budget(ids[i]);
-		TEST_ASSERT(b == 0 && rte_errno == ENODEV, "get_cache_budget(%u) before init: "
-			"%zu, rte_errno %d", ids[i], b, rte_errno);
-	}
+	for (i = 0; i < RTE_DIM(ids); i++)
+		TEST_ASSERT_SUCCESS(budget_calls_fail(ids[i], ENODEV, "before init"), "uninit");
 	return TEST_SUCCESS;
 }
 
@@ -426,14 +434,9 @@ test_budget_args(void)
 	before[RTE_MAX_LCORE] = rte_fastmem_get_cache_budget(RTE_MAX_LCORE);
 	RTE_LCORE_FOREACH(id)
 		before[id] = rte_fastmem_get_cache_budget(id);
-	for (i = 0; i < RTE_DIM(bad); i++) {
-		rc = rte_fastmem_set_cache_budget(bad[i], 32 * KIB);
-		TEST_ASSERT_EQUAL(rc, -EINVAL, "set_cache_budget(%u): %d", bad[i], rc);
-		rte_errno = 0;
-		b = rte_fastmem_get_cache_budget(bad[i]);
-		TEST_ASSERT(b == 0 && rte_errno == EINVAL, "get_cache_budget(%u): %zu, "
-			"rte_errno %d", bad[i], b, rte_errno);
-	}
+	for (i = 0; i < RTE_DIM(bad); i++)
+		TEST_ASSERT_SUCCESS(budget_calls_fail(bad[i], EINVAL, "for a bad lcore id"),
+			"bad lcore id");
 	TEST_ASSERT_EQUAL(rte_fastmem_get_cache_budget(RTE_MAX_LCORE), before[RTE_MAX_LCORE],
 		"a refused set_cache_budget moved the default");
 	RTE_LCORE_FOREACH(id)
