@@ -212,11 +212,11 @@ test_classes(void)
 	return TEST_SUCCESS;
 }
 
-/* Which class an object got, from its slab header; 0 for a large object. */
+/* Which class an object got, from its slice entry; 0 for a large object. */
 static size_t
 obj_class_size(const void *obj)
 {
-	uint32_t idx = __rte_fastmem_slab_of(obj)->cache_idx;
+	uint32_t idx = __rte_fastmem_slice_of(obj)->cache_idx;
 
 	if (idx >= __RTE_FASTMEM_LARGE_IDX)
 		return 0;
@@ -324,7 +324,7 @@ test_all_classes(void)
 	return TEST_SUCCESS;
 }
 
-/* Many objects of one class: several slabs, the depot and the caches all in play. */
+/* Many objects of one class: several pages, the depot and the caches all in play. */
 static int
 test_many_objects(void)
 {
@@ -401,7 +401,7 @@ test_zero_flag(void)
 	return TEST_SUCCESS;
 }
 
-/* Objects beyond the slab classes, through the same alloc/free/realloc. */
+/* Objects beyond the size classes, through the same alloc/free/realloc. */
 static int
 test_large(void)
 {
@@ -454,7 +454,7 @@ test_socket(void)
 	TEST_ASSERT(node >= 0, "lcore node %d", node);
 	p = rte_fastmem_alloc_socket(64, 0, 0, node);
 	TEST_ASSERT_NOT_NULL(p, "alloc on node %d: %d", node, rte_errno);
-	TEST_ASSERT_EQUAL(fastmem_idx_node(__rte_fastmem_slab_of(p)->cache_idx), node,
+	TEST_ASSERT_EQUAL(fastmem_idx_node(__rte_fastmem_slice_of(p)->cache_idx), node,
 		"object on another node");
 	msl = rte_mem_virt2memseg_list(p);
 	TEST_ASSERT(msl != NULL && msl->socket_id == node, "memory of another socket");
@@ -462,7 +462,7 @@ test_socket(void)
 	/* SOCKET_ID_ANY follows the resolver: the lcore's own node first. */
 	p = rte_fastmem_alloc_socket(64, 0, 0, SOCKET_ID_ANY);
 	TEST_ASSERT_NOT_NULL(p, "alloc any");
-	TEST_ASSERT_EQUAL(fastmem_idx_node(__rte_fastmem_slab_of(p)->cache_idx), node,
+	TEST_ASSERT_EQUAL(fastmem_idx_node(__rte_fastmem_slice_of(p)->cache_idx), node,
 		"SOCKET_ID_ANY did not pick the lcore's node");
 	rte_fastmem_free(p);
 	return TEST_SUCCESS;
@@ -541,9 +541,35 @@ same_class(void * const *objs, unsigned int n, const void *ref)
 	return 1;
 }
 
+/* Class a request of @p size bytes gets (debug builds pad objects). */
+static unsigned int
+class_of(size_t size)
+{
+	return __rte_fastmem_size_to_class(fastmem_dbg_request(size), 0);
+}
+
+/* Objects a page of the class of @p size holds, if not at a segment's start. */
+static unsigned int
+page_slots_of(size_t size)
+{
+	unsigned int cls = class_of(size);
+
+	return (unsigned int)(fastmem_page_slices(cls) * FASTMEM_SLICE_SIZE /
+		__rte_fastmem_class_size(cls));
+}
+
+/* First byte of the page of @p obj. */
+static void *
+page_start(const void *obj)
+{
+	unsigned int cls = fastmem_idx_class(__rte_fastmem_slice_of(obj)->cache_idx);
+
+	return fastmem_page_addr(fastmem_page_of(obj, fastmem_page_slices(cls)));
+}
+
 /*
- * The inline bulk paths: one slab; several slabs of one class (one run
- * when taken in a burst; test_slab_runs frees objects of two runs);
+ * The inline bulk paths: one page; several pages of one class (one run
+ * when taken in a burst; test_page_runs frees objects of two runs);
  * several classes (slow path); a free_bulk whose class differs from the
  * last one's (the cache guess); NULL entries. Each free must reach its
  * own class's cache: the objects come back from an allocation of that
@@ -559,15 +585,15 @@ test_bulk_paths(void)
 	uint64_t live = live_objects();
 	rte_fastmem_handle_t h;
 	unsigned int i, a = 0, b = 0, round;
-	uintptr_t slab0;
+	void *page0;
 
 	TEST_ASSERT_NOT_NULL(big, "malloc");
-	/* 4 KiB objects fill a slab at 511: these span three. */
+	/* 4 KiB objects fill a page at 16: these span many. */
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(big, N4K, 4096, 0, 0), "4 KiB objects");
-	slab0 = (uintptr_t)__rte_fastmem_slab_of(big[0]);
-	/* Four of the first slab alternating with four of another. */
+	page0 = page_start(big[0]);
+	/* Four of the first page alternating with four of another. */
 	for (i = 0; i < N4K && (a < 4 || b < 4); i++) {
-		bool first = (uintptr_t)__rte_fastmem_slab_of(big[i]) == slab0;
+		bool first = page_start(big[i]) == page0;
 
 		if (first && a < 4)
 			bulk[2 * a++] = big[i];
@@ -577,17 +603,17 @@ test_bulk_paths(void)
 			continue;
 		big[i] = NULL;
 	}
-	TEST_ASSERT(a == 4 && b == 4, "no objects of two slabs");
+	TEST_ASSERT(a == 4 && b == 4, "no objects of two pages");
 	rte_fastmem_free_bulk(big, N4K);
 	rte_fastmem_free_bulk(bulk, RTE_DIM(bulk));
-	TEST_ASSERT_EQUAL(live_objects(), live, "multi-slab free_bulk: %" PRIu64 " live",
+	TEST_ASSERT_EQUAL(live_objects(), live, "multi-page free_bulk: %" PRIu64 " live",
 		live_objects() - live);
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(got, RTE_DIM(got), 4096, 0, 0), "realloc");
-	TEST_ASSERT(same_class(got, RTE_DIM(got), bulk[0]), "multi-slab objects mis-routed");
+	TEST_ASSERT(same_class(got, RTE_DIM(got), bulk[0]), "multi-page objects mis-routed");
 	TEST_ASSERT(__RTE_FASTMEM_CHECKED || same_set(got, bulk, RTE_DIM(got)),
-		"multi-slab free_bulk did not reach the cache");
+		"multi-page free_bulk did not reach the cache");
 
-	/* Two slabs and another class: each object to its own cache. */
+	/* Two pages and another class: each object to its own cache. */
 	other = rte_fastmem_alloc(2048, 0, 0);
 	TEST_ASSERT_NOT_NULL(other, "2 KiB object");
 	mixed[0] = got[0];
@@ -626,7 +652,7 @@ test_bulk_paths(void)
 		rte_fastmem_free_bulk(small, 8);
 	}
 
-	/* NULL entries: skipped by free_bulk (one slab) and hfree_bulk. */
+	/* NULL entries: skipped by free_bulk (one page) and hfree_bulk. */
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(small, 3, 64, 0, 0), "64 B");
 	rte_fastmem_free(small[1]);
 	small[1] = NULL;
@@ -644,23 +670,16 @@ test_bulk_paths(void)
 	return TEST_SUCCESS;
 }
 
-/* Objects per slab of the class a request of @p size bytes gets (checks pad objects). */
-static unsigned int
-slab_slots_of(size_t size)
-{
-	return fastmem_slab_slots(__rte_fastmem_size_to_class(fastmem_dbg_request(size), 0));
-}
-
-/* Is @p obj in the slab run of @p of's slab? */
+/* Is @p obj in the run of @p of's slice? */
 static bool
 in_run_of(const void *obj, const void *of)
 {
-	uint32_t run = __rte_fastmem_slab_of(of)->run;
+	uint32_t run = __rte_fastmem_slice_of(of)->run;
 
 	return (uintptr_t)obj - __rte_fastmem_run_base(of, run) < __rte_fastmem_run_len(run);
 }
 
-/* Every object is in its own slab's run, and none in a run of the other set's. */
+/* Every object is in its own slice's run, and none in a run of the other set's. */
 static int
 runs_apart(void * const *a, unsigned int na, void * const *b, unsigned int nb)
 {
@@ -777,35 +796,35 @@ sorted_free_bulk(void **a, void * const *b, size_t size, bool first_in_run)
 }
 
 /*
- * Slab runs (fastmem_run.c): a bulk free trusts the first object's run to
- * hold objects of its cache only. In one reserved memzone slabs are
- * neighbours: class A, taking three slabs in a burst, gets one run over
- * them (unless a 128 MiB boundary splits it); B's slab after them ends it;
- * A's middle slab, once free, leaves A's run before B takes it. At each
- * step no object lies in a run of the other class, and a free_bulk mixing
- * them sends each object to its own cache; one mixing A's two runs
- * (headers read out of line) keeps them all in A's cache, with one run on
- * its top.
+ * Runs (fastmem_run.c): a bulk free trusts the first object's run to hold
+ * objects of its cache only. In one reserved memzone pages are
+ * neighbours: class A (pages of 2 slices, 3 objects), taking three pages
+ * in a burst, gets one run over them; B's page (1 slice) after them ends
+ * it, and A's fourth page starts a second run. A's middle page, once
+ * free, leaves A's run before B takes it. At each step no object lies in
+ * a run of the other class, and a free_bulk mixing them sends each object
+ * to its own cache; one mixing A's two runs (entries read out of line)
+ * keeps them all in A's cache, with one run on its top.
  */
 static int
-test_slab_runs(void)
+test_page_runs(void)
 {
-	const size_t a_size = 64 * 1024, b_size = 48 * 1024;
-	const unsigned int per_a = slab_slots_of(a_size), per_b = slab_slots_of(b_size);
-	void *a[4 * 64], *b[2 * 64], *room[12], *slab1;
+	const size_t a_size = 40 * 1024, b_size = 56 * 1024;
+	const unsigned int per_a = page_slots_of(a_size), per_b = page_slots_of(b_size);
+	void *a[4 * 3], *b[3], *room[12], *page1;
 	unsigned int i;
 	int rc;
 
-	TEST_ASSERT(per_a > 0 && per_a <= 64 && per_b > 0 && per_b <= 64,
-		"%u / %u objects per slab", per_a, per_b);
+	TEST_ASSERT(fastmem_page_slices(class_of(a_size)) == 2 && per_a == 3 &&
+		fastmem_page_slices(class_of(b_size)) == 1 && per_b == 1,
+		"pages of %u / %u objects", per_a, per_b);
 	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(32 * MIB, SOCKET_ID_ANY), "reserve");
-	/* A: slabs 0-2 of the memzone, one run. */
-	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(a, 3 * per_a, a_size, 0, 0), "A, 3 slabs");
+	/* A: three neighbouring pages, one run. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(a, 3 * per_a, a_size, 0, 0), "A, 3 pages");
 	for (i = 1; i < 3 * per_a; i++)
-		TEST_ASSERT(in_run_of(a[i], a[0]) ||
-			((uintptr_t)a[i] ^ (uintptr_t)a[0]) >= __RTE_FASTMEM_RUN_REGION,
+		TEST_ASSERT(in_run_of(a[i], a[0]),
 			"A's object %u is not in the run of its burst", i);
-	/* B: slab 3. A again: slab 4, not next to A's others. */
+	/* B: the slice after them. A again: a page past B's, a second run. */
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(b, per_b, b_size, 0, 0), "B");
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(&a[3 * per_a], per_a, a_size, 0, 0), "A");
 	TEST_ASSERT(runs_apart(a, 4 * per_a, b, per_b), "A and B share a run");
@@ -818,7 +837,7 @@ test_slab_runs(void)
 	/*
 	 * A bulk alloc of 12 gives A's empty cache room for them (capacity
 	 * grows with misses); they stay live to the end, the room empty, and
-	 * their slab A's.
+	 * their pages A's.
 	 */
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(room, RTE_DIM(room), a_size, 0, 0), "room");
 	rc = sorted_free_bulk(a, &a[3 * per_a], a_size, true);
@@ -827,25 +846,26 @@ test_slab_runs(void)
 	if (rc != TEST_SUCCESS)
 		return rc;
 
-	/* A's middle slab goes back to the node, and B takes it. */
-	slab1 = (void *)(uintptr_t)__rte_fastmem_slab_of(a[per_a]);
+	/* A's middle page goes back to its segment, and B takes it. */
+	page1 = page_start(a[per_a]);
 	rte_fastmem_free_bulk(&a[per_a], per_a);
 	rte_fastmem_cache_flush();
 	rte_fastmem_trim();
-	TEST_ASSERT_EQUAL(__rte_fastmem_slab_of(slab1)->cache_idx, __RTE_FASTMEM_LARGE_IDX,
-		"A's middle slab is still A's");
-	TEST_ASSERT(!in_run_of(slab1, a[0]) && !in_run_of(slab1, a[2 * per_a]),
-		"a free slab is in A's run");
+	TEST_ASSERT_EQUAL(__rte_fastmem_slice_of(page1)->cache_idx, __RTE_FASTMEM_LARGE_IDX,
+		"A's middle page is still A's");
+	TEST_ASSERT(!in_run_of(page1, a[0]) && !in_run_of(page1, a[2 * per_a]),
+		"a free page is in A's run");
 	memmove(&a[per_a], &a[2 * per_a], sizeof(void *) * 2 * per_a);
-	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(&b[per_b], per_b, b_size, 0, 0), "B again");
-	TEST_ASSERT(__rte_fastmem_slab_of(b[per_b]) == __rte_fastmem_slab_of(slab1),
-		"B did not take A's old slab");
-	TEST_ASSERT(runs_apart(a, 3 * per_a, b, 2 * per_b), "A and B share a run");
+	/* B's next page follows its first (slice 7), the one after is A's old one. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(&b[per_b], 2, b_size, 0, 0), "B again");
+	TEST_ASSERT(page_start(b[per_b]) == page1 || page_start(b[per_b + 1]) == page1,
+		"B did not take A's old page");
+	TEST_ASSERT(runs_apart(a, 3 * per_a, b, per_b + 2), "A and B share a run");
 	rc = pattern_free_bulk("aob", a, &a[per_a], a_size, b[per_b], b_size);
 	if (rc != TEST_SUCCESS)
 		return rc;
 	rte_fastmem_free_bulk(a, 3 * per_a);
-	rte_fastmem_free_bulk(b, 2 * per_b);
+	rte_fastmem_free_bulk(b, per_b + 2);
 	rte_fastmem_free_bulk(room, RTE_DIM(room));
 	return TEST_SUCCESS;
 }
@@ -854,30 +874,30 @@ test_slab_runs(void)
 static bool
 mz_before(const struct fastmem_mz *a, const struct fastmem_mz *b)
 {
-	return (uintptr_t)a->mz->addr + (a->n_slabs + 1) * FASTMEM_SLAB_SIZE ==
+	return (uintptr_t)a->mz->addr + (a->n_segs + 1) * FASTMEM_SEG_SIZE ==
 		(uintptr_t)b->mz->addr;
 }
 
 /*
- * Slab runs across memzones: growth reserves small memzones, which EAL
- * puts one page (the next one's malloc header) apart; a class growing in
- * a burst gets one run across such neighbours. Checked for every pair of
- * consecutive slabs of the burst whose memzones are neighbours.
+ * Runs across memzones: growth reserves small memzones, which EAL puts
+ * one 2 MiB page (the next one's malloc header) apart; a class growing
+ * in a burst gets one run across such neighbours. Checked for every pair
+ * of consecutive pages of the burst whose memzones are neighbours.
  */
 static int
-test_slab_run_links(void)
+test_page_run_links(void)
 {
-	const size_t size = 64 * 1024;
-	const unsigned int per_slab = slab_slots_of(size);
+	const size_t size = 448 * 1024;
+	const unsigned int per_page = page_slots_of(size);
 	struct fastmem_state *st = fastmem_state_get();
-	void *objs[6 * 64];
-	unsigned int i, n = 6 * per_slab, linked = 0;
+	void *objs[24];
+	unsigned int i, n = RTE_DIM(objs), linked = 0;
 
-	TEST_ASSERT(per_slab > 0 && per_slab <= 64, "%u objects per slab", per_slab);
+	TEST_ASSERT(per_page == 1, "%u objects per page", per_page);
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, n, size, 0, 0), "burst");
-	for (i = per_slab; i < n; i += per_slab) {
-		const struct fastmem_slab *s = (const void *)__rte_fastmem_slab_of(objs[i - 1]);
-		const struct fastmem_slab *t = (const void *)__rte_fastmem_slab_of(objs[i]);
+	for (i = 1; i < n; i++) {
+		const struct fastmem_segment *s = fastmem_segment_of(objs[i - 1]);
+		const struct fastmem_segment *t = fastmem_segment_of(objs[i]);
 		const struct fastmem_mz *ms = &st->mzs[s->mz_idx], *mt = &st->mzs[t->mz_idx];
 
 		/* EAL carves memzones upwards with hugepages, downwards without. */
@@ -885,10 +905,10 @@ test_slab_run_links(void)
 				(!mz_before(ms, mt) && !mz_before(mt, ms)))
 			continue;
 		linked++;
-		TEST_ASSERT(in_run_of(t, s) && in_run_of(s, t),
-			"slabs of neighbour memzones are not in one run");
+		TEST_ASSERT(in_run_of(objs[i], objs[i - 1]) && in_run_of(objs[i - 1], objs[i]),
+			"pages of neighbour memzones are not in one run");
 	}
-	printf("%u of %u slab pairs crossed to a neighbour memzone\n", linked, n / per_slab - 1);
+	printf("%u of %u page pairs crossed to a neighbour memzone\n", linked, n - 1);
 	rte_fastmem_free_bulk(objs, n);
 	return TEST_SUCCESS;
 }
@@ -996,7 +1016,7 @@ test_oom_recovery(void)
 		TEST_ASSERT(stamp_ok(objs[i], 256, i), "object %u corrupted by OOM", i);
 	for (i = 0; i < n; i += 2)
 		rte_fastmem_free(objs[i]);
-	/* Other classes share the freed slabs only once they are empty: same class here. */
+	/* Other classes share the freed pages only once they are empty: same class here. */
 	for (i = 0; i < n; i += 2) {
 		objs[i] = rte_fastmem_alloc(256, 0, 0);
 		TEST_ASSERT_NOT_NULL(objs[i], "reuse %u after OOM", i);
@@ -1479,16 +1499,16 @@ test_stats_multi_lcore(void)
 }
 
 /*
- * White box, on one bin: an empty slab is kept (no re-carving when the
- * working set oscillates around a slab boundary), and refills take the
- * fullest partial slab.
+ * White box, on one bin: an empty page is kept (no re-carving when the
+ * working set oscillates around a page boundary), and refills take the
+ * fullest partial page. Pages of 40 KiB objects hold 3 wherever they are.
  */
 static int
-test_slab_policy(void)
+test_page_policy(void)
 {
 	struct fastmem_state *st = fastmem_state_get();
 	int node = rte_fastmem_lcore_node(rte_lcore_id());
-	unsigned int cls = FASTMEM_NUM_CLASSES - 1, slots, i, round;
+	unsigned int cls = class_of(40 * 1024), slots, i, round;
 	struct fastmem_bin *b;
 	void *objs[64], *one;
 	uint64_t acquires;
@@ -1496,44 +1516,43 @@ test_slab_policy(void)
 	TEST_ASSERT_NOT_NULL(st, "state");
 	TEST_ASSERT_SUCCESS(fastmem_node_ready(st, node), "node");
 	b = &st->nodes[node].bins[cls];
-	slots = fastmem_slab_slots(cls);
-	TEST_ASSERT(3 * slots + 1 <= RTE_DIM(objs), "slots %u", slots);
-	/* One full slab plus one object in a second slab. */
+	slots = page_slots_of(40 * 1024);
+	TEST_ASSERT(slots >= 2 && 3 * slots + 1 <= RTE_DIM(objs), "slots %u", slots);
+	/* One full page plus one object in a second page. */
 	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, objs, slots + 1), slots + 1, "take");
-	acquires = b->slab_acquires;
+	acquires = b->page_acquires;
 	TEST_ASSERT_EQUAL(acquires, 2, "acquires %" PRIu64, acquires);
 	for (round = 0; round < 100; round++) {
 		fastmem_bin_give(st, b, &objs[slots], 1);
 		fastmem_bin_drain(st, b, false);
-		TEST_ASSERT(b->spare != NULL, "empty slab not kept");
+		TEST_ASSERT(b->spare != NULL, "empty page not kept");
 		TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, &objs[slots], 1), 1, "retake");
 	}
-	TEST_ASSERT_EQUAL(b->slab_acquires, acquires, "slab ping-pong: %" PRIu64 " acquires",
-		b->slab_acquires);
-	TEST_ASSERT_EQUAL(b->slab_releases, 0, "releases %" PRIu64, b->slab_releases);
-	/* Three slabs: full, 1 used, slots - 1 used. Refills must pick the fullest. */
+	TEST_ASSERT_EQUAL(b->page_acquires, acquires, "page ping-pong: %" PRIu64 " acquires",
+		b->page_acquires);
+	TEST_ASSERT_EQUAL(b->page_releases, 0, "releases %" PRIu64, b->page_releases);
+	/* Three pages: full, 1 used, slots - 1 used. Refills must pick the fullest. */
 	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, &objs[slots + 1], 2 * slots - 1),
 		2 * slots - 1, "take more");
-	fastmem_bin_give(st, b, &objs[slots + 1], slots - 1);  /* slab 2 back to 1 used */
-	fastmem_bin_give(st, b, &objs[2 * slots], 1);          /* slab 3: slots - 1 used */
+	fastmem_bin_give(st, b, &objs[slots + 1], slots - 1);  /* page 2 back to 1 used */
+	fastmem_bin_give(st, b, &objs[2 * slots], 1);          /* page 3: slots - 1 used */
 	fastmem_bin_drain(st, b, false);
 	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, &one, 1), 1, "take one");
-	TEST_ASSERT_EQUAL(RTE_PTR_ALIGN_FLOOR(one, FASTMEM_SLAB_SIZE),
-		RTE_PTR_ALIGN_FLOOR(objs[2 * slots + 1], FASTMEM_SLAB_SIZE),
-		"refill did not take the fullest partial slab");
+	TEST_ASSERT(page_start(one) == page_start(objs[2 * slots + 1]),
+		"refill did not take the fullest partial page");
 	objs[2 * slots] = one;
 	fastmem_bin_give(st, b, objs, slots + 1);
 	fastmem_bin_give(st, b, &objs[2 * slots], slots);
 	fastmem_bin_drain(st, b, true);
 	for (i = 0; i < FASTMEM_FILL_BUCKETS; i++)
-		TEST_ASSERT(TAILQ_EMPTY(&b->partial[i]), "partial slabs left");
-	TEST_ASSERT(TAILQ_EMPTY(&b->full) && b->spare == NULL, "slabs left");
+		TEST_ASSERT(TAILQ_EMPTY(&b->partial[i]), "partial pages left");
+	TEST_ASSERT(TAILQ_EMPTY(&b->full) && b->spare == NULL, "pages left");
 	return TEST_SUCCESS;
 }
 
-/* Free slabs are shared between classes: a class's empties serve another. */
+/* Free slices are shared between classes: a class's empty pages serve another. */
 static int
-test_slab_sharing(void)
+test_page_sharing(void)
 {
 	enum { N = 3000 };
 	struct fastmem_state *st = fastmem_state_get();
@@ -1547,7 +1566,7 @@ test_slab_sharing(void)
 		TEST_ASSERT_NOT_NULL(objs[i] = rte_fastmem_alloc(4000, 0, 0), "alloc 4000");
 	rte_fastmem_free_bulk(objs, N);
 	rte_fastmem_cache_flush();
-	/* The 4 KiB class gives its slabs back to the node, which keeps them. */
+	/* The 4 KiB class gives its pages back to their segments, which keep them. */
 	fastmem_bin_drain(st, &st->nodes[node].bins[__rte_fastmem_size_to_class(4000, 0)], true);
 	backing = backing_bytes();
 	for (i = 0; i < N; i++)
@@ -1621,8 +1640,8 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_socket),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_paths),
-		TEST_CASE_ST(fm_setup, fm_teardown, test_slab_runs),
-		TEST_CASE_ST(fm_setup, fm_teardown, test_slab_run_links),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_page_runs),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_page_run_links),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_limit),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_limits),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_oom_recovery),
@@ -1634,8 +1653,8 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_non_eal_thread),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_stats),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_stats_multi_lcore),
-		TEST_CASE_ST(fm_setup, fm_teardown, test_slab_policy),
-		TEST_CASE_ST(fm_setup, fm_teardown, test_slab_sharing),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_page_policy),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_page_sharing),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_growth_does_not_block),
 		TEST_CASES_END()
 	}

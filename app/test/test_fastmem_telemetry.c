@@ -699,7 +699,7 @@ test_nodes(void)
 static int
 test_memzones(void)
 {
-	uint64_t n_mz, slabs = 0, free_slabs = 0, len = 0, large = 0, large_bytes = 0, x;
+	uint64_t n_mz, segs = 0, free_slices = 0, len = 0, large = 0, large_bytes = 0, x;
 	const char *v, *p, *objs, *bytes;
 	struct rte_fastmem_stats s;
 	unsigned int n_records = 0;
@@ -715,18 +715,19 @@ test_memzones(void)
 	/* Records are named like the memzones: fastmem_s<node>_<sequence>. */
 	for (p = strstr(v, "\"fastmem_s"); p != NULL; p = strstr(p + 1, "\"fastmem_s")) {
 		p = strchr(p + 1, '"') + 2;
-		TEST_ASSERT(member_u64(p, "slabs", &x) == 0, "record %s", p);
-		slabs += x;
-		TEST_ASSERT(member_u64(p, "free_slabs", &x) == 0, "record %s", p);
-		free_slabs += x;
+		TEST_ASSERT(member_u64(p, "segments", &x) == 0, "record %s", p);
+		segs += x;
+		TEST_ASSERT(member_u64(p, "free_slices", &x) == 0, "record %s", p);
+		free_slices += x;
 		TEST_ASSERT(member_u64(p, "len", &x) == 0, "record %s", p);
 		len += x;
 		n_records++;
 	}
 	TEST_ASSERT_EQUAL((uint64_t)n_records, n_mz, "records listed");
 	TEST_ASSERT_EQUAL(count_objects(v), n_records + 2, "records and the two large dicts");
-	TEST_ASSERT_EQUAL(len, slabs * RTE_FASTMEM_SLAB_SIZE, "memzones hold whole slabs");
-	TEST_ASSERT_EQUAL(free_slabs * RTE_FASTMEM_SLAB_SIZE, s.bytes_free_slabs, "free slabs");
+	TEST_ASSERT_EQUAL(len, segs * RTE_FASTMEM_SLAB_SIZE, "memzones hold whole segments");
+	TEST_ASSERT_EQUAL(free_slices << __RTE_FASTMEM_SLICE_SHIFT, s.bytes_free_slabs,
+		"free slices");
 	objs = member(v, "large_objs");
 	bytes = member(v, "large_bytes");
 	TEST_ASSERT(objs != NULL && bytes != NULL, "large objects: %s", v);

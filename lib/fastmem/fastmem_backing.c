@@ -3,19 +3,20 @@
  */
 
 /*
- * Backing memory: per NUMA node, memzones of 2 MiB-aligned slabs, reserved
- * on demand (geometrically growing, up to 128 MiB each) or up front, and
- * given back to EAL by trim once all their slabs are free. Large objects
- * get a memzone of their own, starting with a header at a 2 MiB boundary
- * so that the same pointer mask finds it.
+ * Backing memory: per NUMA node, memzones of 2 MiB-aligned segments,
+ * reserved on demand or up front (fastmem_segment.c sizes them), charged
+ * against the node's limit, and given back to EAL when trim finds all
+ * their slices free. Large objects get a memzone of their own, starting
+ * with a header at a 2 MiB boundary so that the same pointer mask finds
+ * it.
  *
  * Nodes EAL has no memory on (CPU-less HBM, CXL or NVM nodes) get their
  * memzones from an external heap of hugepages bound to the node
  * (fastmem_extmem.c); the rest of the allocator sees no difference.
  *
- * Locks: the node lock covers only the free-slab list. Growth reserves a
- * memzone holding nothing but the node's grow lock, which only other
- * growers of the same node wait for: refills that find a slab never do.
+ * Locks: growth reserves a memzone holding nothing but the node's grow
+ * lock, which only other growers of the same node wait for; the node lock
+ * covers its list of large objects.
  */
 
 #include <inttypes.h>
@@ -31,16 +32,6 @@
 #include "fastmem_extmem.h"
 #include "fastmem_pvt.h"
 #include "fastmem_topology.h"
-
-/*
- * Growth reserves memzones of a 64th of what the node has, 2 to 64 slabs
- * (4 to 128 MiB): small enough for trim to find wholly free ones while
- * the node is small, few enough for EAL's memzone table when it is big
- * (about 64 memzones per doubling).
- */
-#define GROW_MIN_SLABS 2u
-#define GROW_MAX_SLABS 64u
-#define GROW_FRACTION 64u
 
 /*
  * Nodes EAL has memory on (bit per node) and the largest memzone it could
@@ -211,9 +202,8 @@ fastmem_node_ready(struct fastmem_state *st, int node)
 	return rc;
 }
 
-/* IOVA of a range if it is IOVA-contiguous, else RTE_BAD_IOVA. */
-static rte_iova_t
-range_iova(const void *va, size_t len)
+rte_iova_t
+fastmem_backing_iova(const void *va, size_t len)
 {
 	const struct rte_memseg_list *msl = rte_mem_virt2memseg_list(va);
 	rte_iova_t iova = rte_mem_virt2iova(va);
@@ -242,7 +232,7 @@ limit_room(const struct fastmem_node *nd)
 
 /*
  * Count @p bytes of backing before the memzone exists, if @p room bytes
- * (>= bytes) fit under the limit: concurrent growers (slabs and large
+ * (>= bytes) fit under the limit: concurrent growers (segments and large
  * objects, which do not share a lock) then never overshoot it together.
  */
 static bool
@@ -308,7 +298,7 @@ release_memzone(const struct rte_memzone *mz, int node)
 }
 
 static int
-mz_record(struct fastmem_state *st, const struct rte_memzone *mz, int node, uint32_t n_slabs)
+mz_record(struct fastmem_state *st, const struct rte_memzone *mz, int node, uint32_t n_segs)
 {
 	int i, idx = -1;
 
@@ -316,7 +306,7 @@ mz_record(struct fastmem_state *st, const struct rte_memzone *mz, int node, uint
 	for (i = 0; i < FASTMEM_MAX_MZ; i++) {
 		if (!st->mzs[i].used) {
 			st->mzs[i] = (struct fastmem_mz){
-				.mz = mz, .node = node, .n_slabs = n_slabs,
+				.mz = mz, .node = node, .n_segs = n_segs,
 				.run_prev = -1, .run_next = -1, .used = true,
 			};
 			idx = i;
@@ -327,26 +317,19 @@ mz_record(struct fastmem_state *st, const struct rte_memzone *mz, int node, uint
 	return idx;
 }
 
-/*
- * Reserve one memzone of up to want_slabs slabs (at least one) and put its
- * slabs on the node's free list; with @p taken, all but the first, which
- * goes to the caller: others take free slabs without the grow lock, and
- * could take every new one before the grower. Called with the grow lock
- * held.
- */
-static int
-grow(struct fastmem_state *st, int node, uint32_t want_slabs, struct fastmem_slab **taken)
+int
+fastmem_backing_grow(struct fastmem_state *st, int node, uint32_t want_segs)
 {
 	struct fastmem_node *nd = &st->nodes[node];
 	const struct rte_memzone *mz = NULL;
-	uint32_t n, i, first;
+	uint64_t len = 0;
+	uint32_t n;
 	int idx;
 
-	n = RTE_MIN(want_slabs, (uint32_t)(limit_room(nd) / FASTMEM_SLAB_SIZE));
-	/* EAL may be fragmented: halve the request down to one slab. */
+	n = RTE_MIN(want_segs, (uint32_t)(limit_room(nd) / FASTMEM_SEG_SIZE));
+	/* EAL may be fragmented: halve the request down to one segment. */
 	for (; n > 0; n /= 2) {
-		uint64_t len = (uint64_t)n * FASTMEM_SLAB_SIZE;
-
+		len = (uint64_t)n * FASTMEM_SEG_SIZE;
 		if (!backing_charge(nd, len, len))
 			continue;
 		mz = reserve_memzone(st, len, node, 's');
@@ -359,233 +342,36 @@ grow(struct fastmem_state *st, int node, uint32_t want_slabs, struct fastmem_sla
 	idx = mz_record(st, mz, node, n);
 	if (idx < 0) {
 		release_memzone(mz, node);
-		backing_uncharge(nd, (uint64_t)n * FASTMEM_SLAB_SIZE);
+		backing_uncharge(nd, len);
 		return -ENOSPC;
 	}
-	for (i = 0; i < n; i++) {
-		struct fastmem_slab *s = RTE_PTR_ADD(mz->addr, (size_t)i * FASTMEM_SLAB_SIZE);
-
-		memset(s, 0, sizeof(*s));
-		s->pub.cache_idx = __RTE_FASTMEM_LARGE_IDX;
-		s->pub.run = fastmem_run_word(s, s);
-		s->pub.iova = range_iova(s, FASTMEM_SLAB_SIZE);
-		s->mz_idx = (uint16_t)idx;
-	}
-	fastmem_run_link_mz(st, idx);
-	first = taken != NULL ? 1 : 0;
-	if (taken != NULL)
-		*taken = mz->addr;
-	rte_spinlock_lock(&nd->lock);
-	TAILQ_INIT(&st->mzs[idx].free);
-	for (i = first; i < n; i++) {
-		struct fastmem_slab *s = RTE_PTR_ADD(mz->addr, (size_t)i * FASTMEM_SLAB_SIZE);
-
-		/* Claimable by a neighbour's bin from now on, not before. */
-		s->list = FASTMEM_LIST_NODE;
-		TAILQ_INSERT_TAIL(&st->mzs[idx].free, s, link);
-	}
-	if (n > first)
-		nd->mz_with_free[idx / 64] |= UINT64_C(1) << (idx % 64);
-	fastmem_set(&nd->n_free_slabs, nd->n_free_slabs + n - first);
-	st->mzs[idx].n_free = n - first;
-	st->mzs[idx].free_since = rte_get_timer_cycles();
-	fastmem_set(&nd->slab_backing, nd->slab_backing + (uint64_t)n * FASTMEM_SLAB_SIZE);
-	rte_spinlock_unlock(&nd->lock);
-	FASTMEM_LOG(DEBUG, "node %d: +%u slabs (memzone %s)", node, n, mz->name);
-	return 0;
-}
-
-/* Take free slab @p s off its memzone's list; node lock held. */
-static void
-free_slab_remove(struct fastmem_state *st, struct fastmem_node *nd, struct fastmem_slab *s)
-{
-	struct fastmem_mz *m = &st->mzs[s->mz_idx];
-
-	TAILQ_REMOVE(&m->free, s, link);
-	if (--m->n_free == 0)
-		nd->mz_with_free[s->mz_idx / 64] &= ~(UINT64_C(1) << (s->mz_idx % 64));
-	fastmem_set(&nd->n_free_slabs, nd->n_free_slabs - 1);
-	s->list = FASTMEM_LIST_NONE;
-}
-
-/* A free slab of the lowest memzone record that has one; node lock held. */
-static struct fastmem_slab *
-pop_free_slab_locked(struct fastmem_state *st, struct fastmem_node *nd)
-{
-	struct fastmem_slab *s;
-	unsigned int w, idx;
-
-	for (w = 0; w < RTE_DIM(nd->mz_with_free) && nd->mz_with_free[w] == 0; w++)
-		;
-	if (w == RTE_DIM(nd->mz_with_free))
-		return NULL;
-	idx = w * 64 + rte_bsf64(nd->mz_with_free[w]);
-	s = TAILQ_FIRST(&st->mzs[idx].free);
-	free_slab_remove(st, nd, s);
-	return s;
-}
-
-static struct fastmem_slab *
-pop_free_slab(struct fastmem_state *st, struct fastmem_node *nd)
-{
-	struct fastmem_slab *s;
-
-	rte_spinlock_lock(&nd->lock);
-	s = pop_free_slab_locked(st, nd);
-	rte_spinlock_unlock(&nd->lock);
-	return s;
-}
-
-/* A free slab of the node, growing it if there is none; not yet of any class. */
-static struct fastmem_slab *
-node_take_free_slab(struct fastmem_state *st, int node)
-{
-	struct fastmem_node *nd = &st->nodes[node];
-	struct fastmem_slab *s;
-	uint32_t want;
-
-	s = pop_free_slab(st, nd);
-	if (s != NULL)
-		return s;
-	rte_spinlock_lock(&nd->grow_lock);
-	/* Another grower may have been faster. */
-	s = pop_free_slab(st, nd);
-	if (s == NULL) {
-		want = (uint32_t)(fastmem_read(&nd->slab_backing) / FASTMEM_SLAB_SIZE /
-			GROW_FRACTION);
-		want = RTE_MAX(RTE_MIN(want, GROW_MAX_SLABS), GROW_MIN_SLABS);
-		if (grow(st, node, want, &s) != 0)
-			s = NULL;
-	}
-	rte_spinlock_unlock(&nd->grow_lock);
-	return s;
-}
-
-struct fastmem_slab *
-fastmem_node_claim_near(struct fastmem_state *st, int node, struct fastmem_slab *near)
-{
-	struct fastmem_node *nd = &st->nodes[node];
-	struct fastmem_slab *s;
-
-	rte_spinlock_lock(&nd->lock);
-	s = fastmem_run_free_neighbour(st, node, near);
-	if (s != NULL)
-		free_slab_remove(st, nd, s);
-	rte_spinlock_unlock(&nd->lock);
-	return s;
-}
-
-struct fastmem_slab *
-fastmem_node_take_slab(struct fastmem_state *st, int node, unsigned int cls,
-		struct fastmem_slab *claimed)
-{
-	struct fastmem_slab *s = claimed != NULL ? claimed : node_take_free_slab(st, node);
-
-	if (s != NULL)
-		fastmem_run_join(st, node, s, cls);
-	return s;
+	fastmem_set(&nd->seg_backing, nd->seg_backing + len);
+	FASTMEM_LOG(DEBUG, "node %d: +%u segments (memzone %s)", node, n, mz->name);
+	return idx;
 }
 
 void
-fastmem_node_give_slabs(struct fastmem_state *st, int node, struct fastmem_slab_head *slabs,
-		unsigned int n)
+fastmem_backing_release(struct fastmem_state *st, int idx)
 {
-	struct fastmem_node *nd = &st->nodes[node];
-	uint64_t now = rte_get_timer_cycles();
-	struct fastmem_slab *s;
-	struct fastmem_mz *m;
+	struct fastmem_mz *m = &st->mzs[idx];
+	struct fastmem_node *nd = &st->nodes[m->node];
+	const struct rte_memzone *mz = m->mz;
+	uint64_t len = (uint64_t)m->n_segs * FASTMEM_SEG_SIZE;
+	int node = m->node;
 
-	/* Out of their runs before another class can take them. */
-	fastmem_run_leave(st, node, slabs);
-	rte_spinlock_lock(&nd->lock);
-	while ((s = TAILQ_FIRST(slabs)) != NULL) {
-		TAILQ_REMOVE(slabs, s, link);
-		s->list = FASTMEM_LIST_NODE;
-		m = &st->mzs[s->mz_idx];
-		/* LIFO within the memzone: the most recently used slab is the warmest. */
-		TAILQ_INSERT_HEAD(&m->free, s, link);
-		if (++m->n_free == m->n_slabs)
-			m->free_since = now;
-		nd->mz_with_free[s->mz_idx / 64] |= UINT64_C(1) << (s->mz_idx % 64);
-	}
-	fastmem_set(&nd->n_free_slabs, nd->n_free_slabs + n);
-	rte_spinlock_unlock(&nd->lock);
-}
-
-int
-fastmem_node_reserve(struct fastmem_state *st, int node, size_t size)
-{
-	struct fastmem_node *nd = &st->nodes[node];
-	uint64_t have;
-	uint32_t need;
-	int rc = 0;
-
-	rte_spinlock_lock(&nd->grow_lock);
-	for (;;) {
-		have = fastmem_read(&nd->slab_backing);
-		if (have >= size)
-			break;
-		need = (uint32_t)RTE_MIN((size - have + FASTMEM_SLAB_SIZE - 1) / FASTMEM_SLAB_SIZE,
-				(uint64_t)GROW_MAX_SLABS);
-		rc = grow(st, node, need, NULL);
-		if (rc != 0)
-			break;
-	}
-	/* The decay keeps what a reserve got; a failed one asked for more than there is. */
-	if (rc == 0 && size > nd->reserved)
-		fastmem_set(&nd->reserved, size);
-	rte_spinlock_unlock(&nd->grow_lock);
-	return rc;
-}
-
-int64_t
-fastmem_node_trim(struct fastmem_state *st, int node, uint64_t freed_before, uint64_t keep)
-{
-	struct fastmem_node *nd = &st->nodes[node];
-	const struct rte_memzone *victims[64];
-	unsigned int n_victims, i;
-	int64_t released = 0;
-	uint64_t len;
-	int idx;
-
-	rte_spinlock_lock(&nd->grow_lock);
-	do {
-		n_victims = 0;
-		rte_spinlock_lock(&nd->lock);
-		for (idx = 0; idx < FASTMEM_MAX_MZ && n_victims < RTE_DIM(victims); idx++) {
-			struct fastmem_mz *m = &st->mzs[idx];
-
-			len = (uint64_t)m->n_slabs * FASTMEM_SLAB_SIZE;
-			if (!m->used || m->node != node || m->n_free != m->n_slabs ||
-					m->free_since > freed_before ||
-					nd->slab_backing < keep || nd->slab_backing - keep < len)
-				continue;
-			/* All its slabs are on its own list: off the node with one bit. */
-			nd->mz_with_free[idx / 64] &= ~(UINT64_C(1) << (idx % 64));
-			fastmem_set(&nd->n_free_slabs, nd->n_free_slabs - m->n_slabs);
-			fastmem_set(&nd->slab_backing, nd->slab_backing - len);
-			backing_uncharge(nd, len);
-			released += (int64_t)len;
-			victims[n_victims++] = m->mz;
-			fastmem_run_unlink_mz(st, idx);
-			/* Readers of the records (telemetry) take only mz_lock. */
-			rte_spinlock_lock(&st->mz_lock);
-			m->used = false;
-			rte_spinlock_unlock(&st->mz_lock);
-		}
-		rte_spinlock_unlock(&nd->lock);
-		/* Slabs are off every list now: free the memzones without the node lock. */
-		for (i = 0; i < n_victims; i++)
-			release_memzone(victims[i], node);
-	} while (n_victims == RTE_DIM(victims));
-	rte_spinlock_unlock(&nd->grow_lock);
-	return released;
+	fastmem_set(&nd->seg_backing, nd->seg_backing - len);
+	backing_uncharge(nd, len);
+	/* Readers of the records (telemetry) take only mz_lock. */
+	rte_spinlock_lock(&st->mz_lock);
+	m->used = false;
+	rte_spinlock_unlock(&st->mz_lock);
+	release_memzone(mz, node);
 }
 
 struct fastmem_large *
 fastmem_large_of(const void *ptr)
 {
-	return (struct fastmem_large *)(uintptr_t)__rte_fastmem_slab_of(ptr);
+	return (struct fastmem_large *)(uintptr_t)__rte_fastmem_segment_of(ptr);
 }
 
 void *
@@ -595,6 +381,7 @@ fastmem_large_alloc(struct fastmem_state *st, size_t size, size_t align, int nod
 	const struct rte_memzone *mz;
 	struct fastmem_large *l;
 	size_t offset, len;
+	unsigned int i;
 
 	offset = RTE_ALIGN_CEIL(sizeof(*l), RTE_MAX(align, (size_t)RTE_CACHE_LINE_SIZE));
 	if (size > SIZE_MAX - offset) {
@@ -603,7 +390,7 @@ fastmem_large_alloc(struct fastmem_state *st, size_t size, size_t align, int nod
 	}
 	/* The memzone's length, as EAL rounds it. */
 	len = RTE_ALIGN_CEIL(offset + size, RTE_CACHE_LINE_SIZE);
-	/* A large object takes whole slabs of the limit: EAL rounds it up anyway. */
+	/* A large object takes whole segments of the limit: EAL rounds it up anyway. */
 	if (!backing_charge(nd, len, RTE_ALIGN_CEIL(len, FASTMEM_SLAB_SIZE))) {
 		rte_errno = ENOMEM;
 		return NULL;
@@ -619,17 +406,17 @@ fastmem_large_alloc(struct fastmem_state *st, size_t size, size_t align, int nod
 		__atomic_fetch_add(&nd->backing, mz->len - len, __ATOMIC_ACQ_REL);
 	l = mz->addr;
 	*l = (struct fastmem_large){
-		.pub = {
-			.cache_idx = __RTE_FASTMEM_LARGE_IDX,
-			.run = fastmem_run_word(mz->addr, mz->addr),
-			.iova = range_iova(mz->addr, len),
-		},
+		.pub.iova = fastmem_backing_iova(mz->addr, len),
 		.mz = mz,
 		.size = size,
 		.offset = offset,
 		.node = node,
 		.magic = FASTMEM_LARGE_MAGIC,
 	};
+	for (i = 0; i < FASTMEM_SEG_SLICES; i++) {
+		l->pub.slice[i].cache_idx = __RTE_FASTMEM_LARGE_IDX;
+		l->pub.slice[i].run = fastmem_run_word(mz->addr, mz->addr);
+	}
 	rte_spinlock_lock(&nd->lock);
 	TAILQ_INSERT_TAIL(&nd->large, l, link);
 	fastmem_set(&nd->large_live, nd->large_live + 1);

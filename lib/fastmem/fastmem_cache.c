@@ -60,7 +60,7 @@ static uint64_t default_budget = FASTMEM_CACHE_BUDGET_DEFAULT;
 static uint64_t lcore_budget[RTE_MAX_LCORE];
 static bool lcore_budget_set[RTE_MAX_LCORE];
 
-/* Least capacity a cache starts with: 16 KiB of objects, at least one. */
+/* Capacity a cache starts with: 16 KiB of objects, at least one. */
 #define CACHE_START_BYTES (16u << 10)
 
 /* A cache is idle when the lcore's other caches missed that often since it last did. */
@@ -282,17 +282,16 @@ budget_make_room(struct fastmem_state *st, struct fastmem_lcore *lc, int node,
 }
 
 /*
- * Capacity a cache gets at its class's first miss: half of the budget
- * left, so that the classes of an lcore that uses few get caches as large
- * as their arrays, and at least CACHE_START_BYTES of objects (taken from
- * other classes when the budget is spent). Bulk frees need the room: their
- * objects settle into one slab run only in a cache holding more of them.
+ * Capacity a cache gets at its class's first miss: CACHE_START_BYTES of
+ * objects, at least one. A refill fills three quarters of the capacity,
+ * and every page it takes objects from stays in use: a class used once
+ * must not pull megabytes of pages into a cache. Classes that keep
+ * missing double their capacity at each miss.
  */
 static uint32_t
-cache_start(const struct fastmem_lcore *lc, int node, uint64_t size)
+cache_start(uint64_t size)
 {
-	return (uint32_t)RTE_MAX(RTE_MAX(budget_left(lc, node) / 2,
-		(uint64_t)CACHE_START_BYTES) / size, (uint64_t)1);
+	return (uint32_t)RTE_MAX((uint64_t)CACHE_START_BYTES / size, (uint64_t)1);
 }
 
 /*
@@ -315,7 +314,7 @@ cache_grow(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsigne
 		budget_make_room(st, lc, node, FASTMEM_NUM_CLASSES, 0);
 		cap = c->cap;
 	}
-	want = cap == 0 ? cache_start(lc, node, size) : 2 * cap;
+	want = cap == 0 ? cache_start(size) : 2 * cap;
 	want = RTE_MIN(RTE_MAX(want, need), fastmem_cache_capacity(cls));
 	room = budget_make_room(st, lc, node, cls, want > cap ? (want - cap) * size : 0);
 	want = (uint32_t)RTE_MIN((uint64_t)want, cap + room / size);

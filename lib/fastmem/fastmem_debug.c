@@ -93,14 +93,14 @@ fastmem_dbg_sync(void)
 #define is_poisoned(addr) (RTE_SET_USED(addr), false)
 #endif
 
-/* Free slots are filled with this byte, so are fresh slabs and trailers of free objects. */
+/* Free slots are filled with this byte, so are fresh pages and trailers of free objects. */
 #define POISON_BYTE 0x6b
 #define FREE_STATE 0x6b6b6b6bu
 #define LIVE_STATE 0xa11c0cedu
 #define RED_BYTE 0xab
 
 struct trailer {
-	void *link;      /* free-list link while the slot is free in its slab */
+	void *link;      /* free-list link while the slot is free in its page */
 	uint32_t size;   /* requested size while live */
 	uint32_t state;  /* LIVE_STATE or FREE_STATE */
 };
@@ -159,10 +159,11 @@ fastmem_dbg_link_set(void *obj, unsigned int cls, void *next)
 }
 
 void
-fastmem_dbg_carve(struct fastmem_slab *s, unsigned int cls)
+fastmem_dbg_carve(struct fastmem_page *pg, unsigned int cls)
 {
-	void *data = RTE_PTR_ADD(s, fastmem_slab_data_offset(cls));
-	size_t len = FASTMEM_SLAB_SIZE - fastmem_slab_data_offset(cls);
+	size_t off = fastmem_page_data_offset(pg, cls);
+	void *data = RTE_PTR_ADD(fastmem_page_addr(pg), off);
+	size_t len = pg->n_slices * FASTMEM_SLICE_SIZE - off;
 
 	/* Poison in debug mode makes fresh slots look like freed ones. */
 	UNPOISON(data, len);
@@ -207,9 +208,9 @@ fastmem_dbg_alloc(void *obj, unsigned int cls, size_t size)
 	UNPOISON(obj, size);
 }
 
-/* Record of the slab memzone holding @obj, or NULL. */
+/* Record of the segment memzone holding @obj, or NULL. */
 static const struct fastmem_mz *
-slab_memzone_of(struct fastmem_state *st, const void *obj)
+segment_memzone_of(struct fastmem_state *st, const void *obj)
 {
 	const struct fastmem_mz *found = NULL;
 	int i;
@@ -219,7 +220,7 @@ slab_memzone_of(struct fastmem_state *st, const void *obj)
 		const struct fastmem_mz *m = &st->mzs[i];
 
 		if (m->used && obj >= m->mz->addr && RTE_PTR_DIFF(obj, m->mz->addr) <
-				(size_t)m->n_slabs * FASTMEM_SLAB_SIZE)
+				(size_t)m->n_segs * FASTMEM_SEG_SIZE)
 			found = m;
 	}
 	rte_spinlock_unlock(&st->mz_lock);
@@ -249,49 +250,49 @@ live_large(struct fastmem_state *st, const void *obj)
 bool
 fastmem_dbg_free(struct fastmem_state *st, void *obj, uint32_t want_idx)
 {
-	const struct fastmem_slab *s;
+	const struct __rte_fastmem_slice *e = __rte_fastmem_slice_of(obj);
+	const struct fastmem_page *pg;
 	unsigned int cls, slot_idx;
+	const void *start;
 	struct trailer *t;
 	size_t off, slot;
 	char detail[96];
 	int node;
 
 	if (!FASTMEM_DEBUG) {
-		const struct __rte_fastmem_slab_pub *p = __rte_fastmem_slab_of(obj);
-
-		if (p->cache_idx >= __RTE_FASTMEM_LARGE_IDX)
+		if (e->cache_idx >= __RTE_FASTMEM_LARGE_IDX)
 			return true;
 		/* ASan: a live object's first byte is accessible, a free one's is not. */
 		if (is_poisoned(obj)) {
-			report(FASTMEM_DBG_DOUBLE_FREE, obj, (int)fastmem_idx_class(p->cache_idx),
-				fastmem_idx_node(p->cache_idx), NULL);
+			report(FASTMEM_DBG_DOUBLE_FREE, obj, (int)fastmem_idx_class(e->cache_idx),
+				fastmem_idx_node(e->cache_idx), NULL);
 			return false;
 		}
-		POISON(obj, ((const struct fastmem_slab *)p)->obj_size);
+		POISON(obj, __rte_fastmem_class_size(fastmem_idx_class(e->cache_idx)));
 		return true;
 	}
-	if (rte_mem_virt2memseg_list(obj) == NULL || slab_memzone_of(st, obj) == NULL) {
+	if (rte_mem_virt2memseg_list(obj) == NULL || segment_memzone_of(st, obj) == NULL) {
 		if (want_idx == UINT32_MAX && live_large(st, obj))
 			return true;
 		report(FASTMEM_DBG_BAD_POINTER, obj, -1, -1, "not in fastmem memory");
 		return false;
 	}
-	s = RTE_PTR_ALIGN_FLOOR(obj, FASTMEM_SLAB_SIZE);
-	if (s->pub.cache_idx >= __RTE_FASTMEM_LARGE_IDX) {
-		report(FASTMEM_DBG_BAD_POINTER, obj, -1, -1, "in a free slab");
+	if (e->cache_idx >= __RTE_FASTMEM_LARGE_IDX) {
+		report(FASTMEM_DBG_BAD_POINTER, obj, -1, -1, "in a free page");
 		return false;
 	}
-	cls = fastmem_idx_class(s->pub.cache_idx);
-	node = fastmem_idx_node(s->pub.cache_idx);
-	slot = s->obj_size;
-	off = RTE_PTR_DIFF(obj, s) - fastmem_slab_data_offset(cls);
+	cls = fastmem_idx_class(e->cache_idx);
+	node = fastmem_idx_node(e->cache_idx);
+	pg = fastmem_page_of(obj, fastmem_page_slices(cls));
+	slot = pg->obj_size;
+	start = RTE_PTR_ADD(fastmem_page_addr(pg), fastmem_page_data_offset(pg, cls));
+	off = RTE_PTR_DIFF(obj, start);
 	slot_idx = (unsigned int)(off / slot);
-	if (RTE_PTR_DIFF(obj, s) < fastmem_slab_data_offset(cls) || off % slot != 0 ||
-			slot_idx >= s->bump) {
+	if (obj < start || off % slot != 0 || slot_idx >= pg->bump) {
 		report(FASTMEM_DBG_BAD_POINTER, obj, (int)cls, node, "not the start of an object");
 		return false;
 	}
-	if (want_idx != UINT32_MAX && want_idx != s->pub.cache_idx) {
+	if (want_idx != UINT32_MAX && want_idx != e->cache_idx) {
 		snprintf(detail, sizeof(detail), "handle is class %u B node %d",
 			__rte_fastmem_class_size(fastmem_idx_class(want_idx)),
 			fastmem_idx_node(want_idx));

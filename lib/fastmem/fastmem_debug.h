@@ -13,7 +13,7 @@
  *
  * Debug mode gives every object a 16-byte trailer at the end of its slot:
  * its requested size, a live/free state and, while the object is free in
- * its slab, the free-list link. Between the requested size and the trailer
+ * its page, the free-list link. Between the requested size and the trailer
  * lies a red zone; free objects are filled with a poison byte, checked
  * when they are handed out again.
  *
@@ -63,8 +63,8 @@ uint64_t fastmem_dbg_count(const struct fastmem_state *st, enum fastmem_dbg_kind
 /* The size whose class a request of @size takes. */
 size_t fastmem_dbg_request(size_t size);
 
-/* A slab was carved for class @cls: mark all its slots free. */
-void fastmem_dbg_carve(struct fastmem_slab *s, unsigned int cls);
+/* A page was carved for class @cls: mark all its slots free. */
+void fastmem_dbg_carve(struct fastmem_page *pg, unsigned int cls);
 
 /* An object of class @cls is handed out for @size bytes: check and arm it. */
 void fastmem_dbg_alloc(void *obj, unsigned int cls, size_t size);
@@ -102,7 +102,7 @@ fastmem_dbg_request(size_t size)
 }
 
 static inline void
-fastmem_dbg_carve(struct fastmem_slab *s __rte_unused, unsigned int cls __rte_unused)
+fastmem_dbg_carve(struct fastmem_page *pg __rte_unused, unsigned int cls __rte_unused)
 {
 }
 

@@ -88,12 +88,12 @@ dump_nodes(FILE *f, struct fastmem_state *st)
 		fprintf(f, " bytes_in_use=%" PRIu64 " objs_in_use=%" PRIu64 "\n"
 			"  bytes_free_slabs=%" PRIu64 " large_objs=%" PRIu64
 			" large_bytes=%" PRIu64 "\n",
-			bytes, objs, fastmem_read(&nd->n_free_slabs) * FASTMEM_SLAB_SIZE,
+			bytes, objs, fastmem_read(&nd->n_free_slices) * FASTMEM_SLICE_SIZE,
 			fastmem_read(&nd->large_live), fastmem_read(&nd->large_bytes));
 	}
 }
 
-/* Classes with live objects, slabs or counts since the last reset. */
+/* Classes with live objects, pages or counts since the last reset. */
 static void
 dump_classes(FILE *f)
 {

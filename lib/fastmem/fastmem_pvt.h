@@ -123,65 +123,134 @@ fastmem_depot_capacity(unsigned int cls)
 	return RTE_MAX(RTE_MIN(n, fastmem_depot_max(cls)), 2u);
 }
 
-/* Where slot 0 of a slab starts: after the header, at the class alignment. */
-static inline size_t
-fastmem_slab_data_offset(unsigned int cls)
-{
-	return RTE_MAX((size_t)RTE_CACHE_LINE_SIZE, (size_t)__rte_fastmem_class_align(cls));
-}
+/*
+ * Segments and pages. A segment is 2 MiB, aligned, of 32 slices of
+ * 64 KiB; its header (struct fastmem_segment) fills the start of slice 0.
+ * A class takes pages of 1 to 32 slices (a power of 2, aligned to its
+ * size) from its node's segments: free slices of a segment are any
+ * class's.
+ */
+#define FASTMEM_SEG_SIZE FASTMEM_SLAB_SIZE
+#define FASTMEM_SLICE_SHIFT __RTE_FASTMEM_SLICE_SHIFT
+#define FASTMEM_SLICE_SIZE ((size_t)1 << FASTMEM_SLICE_SHIFT)
+#define FASTMEM_SEG_SLICES __RTE_FASTMEM_SEG_SLICES
 
-static inline uint32_t
-fastmem_slab_slots(unsigned int cls)
-{
-	return (uint32_t)((FASTMEM_SLAB_SIZE - fastmem_slab_data_offset(cls)) /
-		__rte_fastmem_class_size(cls));
-}
-
-/* Which bin list a slab is on. */
-enum fastmem_slab_list {
-	FASTMEM_LIST_NONE,    /* between the node and a bin */
-	FASTMEM_LIST_NODE,    /* free, on its memzone's list in the node */
+/* Which bin list a page is on. */
+enum fastmem_page_list {
+	FASTMEM_LIST_NONE,    /* between the segment and a bin */
 	FASTMEM_LIST_PARTIAL, /* in a partial bucket */
 	FASTMEM_LIST_FULL,    /* every slot out */
 	FASTMEM_LIST_SPARE,   /* empty, kept by the bin */
 };
 
-/* Partial slabs are kept in buckets by occupancy; refills take the fullest first. */
+/* Partial pages are kept in buckets by occupancy; refills take the fullest first. */
 #define FASTMEM_FILL_BUCKETS 4
 
-TAILQ_HEAD(fastmem_slab_head, fastmem_slab);
+TAILQ_HEAD(fastmem_page_head, fastmem_page);
 
-/* The header in the first cache line of every slab. */
-struct fastmem_slab {
-	struct __rte_fastmem_slab_pub pub; /* read by the inline free path */
+/* A page of a class, described in its segment's header (by its first slice). */
+struct fastmem_page {
 	void *free_head;    /* slots given back, linked through their first word */
 	uint32_t obj_size;  /* class size */
-	uint32_t n_used;    /* slots out of the slab: in caches, depots or the application */
+	uint32_t n_used;    /* slots out of the page: in caches, depots or the application */
 	uint32_t n_slots;
 	uint32_t bump;      /* slots [bump, n_slots) were never handed out */
-	uint16_t list;      /* enum fastmem_slab_list */
-	uint16_t mz_idx;    /* backing memzone record */
-	TAILQ_ENTRY(fastmem_slab) link;
+	uint8_t list;       /* enum fastmem_page_list */
+	uint8_t n_slices;
+	TAILQ_ENTRY(fastmem_page) link;
 };
 
-/* One (node, class) bin: the depot of free objects and the class's slabs. */
+/* The header at the start of every segment. */
+struct fastmem_segment {
+	struct __rte_fastmem_segment_pub pub; /* read by the inline free path */
+	uint32_t free_slices; /* bit per slice in no page, under the node lock */
+	uint16_t mz_idx;      /* backing memzone record */
+	struct fastmem_page pages[FASTMEM_SEG_SLICES]; /* by first slice */
+};
+
+static inline struct fastmem_segment *
+fastmem_segment_of(const void *p)
+{
+	return (struct fastmem_segment *)(uintptr_t)__rte_fastmem_segment_of(p);
+}
+
+static inline unsigned int
+fastmem_slice_idx(const void *p)
+{
+	return (unsigned int)(((uintptr_t)p >> FASTMEM_SLICE_SHIFT) & (FASTMEM_SEG_SLICES - 1));
+}
+
+/* Slices of the pages of a class: the fewest (a power of 2) that waste at most 1/8. */
+static inline unsigned int
+fastmem_page_slices(unsigned int cls)
+{
+	size_t size = __rte_fastmem_class_size(cls);
+	size_t head = RTE_ALIGN_CEIL(sizeof(struct fastmem_segment),
+		(size_t)__RTE_FASTMEM_MAX_CLASS_ALIGN);
+	unsigned int n;
+
+	for (n = 1; n < FASTMEM_SEG_SLICES; n *= 2) {
+		size_t len = n * FASTMEM_SLICE_SIZE;
+
+		if ((len - head) / size >= 1 && (len % size) * 8 <= len)
+			break;
+	}
+	return n;
+}
+
+/* The page of @p obj, in a class whose pages have @p slices slices. */
+static inline struct fastmem_page *
+fastmem_page_of(const void *obj, unsigned int slices)
+{
+	return &fastmem_segment_of(obj)->pages[fastmem_slice_idx(obj) & ~(slices - 1)];
+}
+
+/* First byte of a page (its first slice). */
+static inline void *
+fastmem_page_addr(const struct fastmem_page *pg)
+{
+	struct fastmem_segment *seg = fastmem_segment_of(pg);
+
+	return RTE_PTR_ADD(seg, (size_t)(pg - seg->pages) << FASTMEM_SLICE_SHIFT);
+}
+
+/* Where slot 0 of a page of class @p cls starts: after the segment header in slice 0. */
+static inline size_t
+fastmem_page_data_offset(const struct fastmem_page *pg, unsigned int cls)
+{
+	if (pg != &fastmem_segment_of(pg)->pages[0])
+		return 0;
+	return RTE_ALIGN_CEIL(sizeof(struct fastmem_segment),
+		RTE_MAX((size_t)RTE_CACHE_LINE_SIZE, (size_t)__rte_fastmem_class_align(cls)));
+}
+
+/* Objects a page of class @p cls at @p pg holds. */
+static inline uint32_t
+fastmem_page_slots(const struct fastmem_page *pg, unsigned int cls)
+{
+	return (uint32_t)(((size_t)fastmem_page_slices(cls) * FASTMEM_SLICE_SIZE -
+		fastmem_page_data_offset(pg, cls)) / __rte_fastmem_class_size(cls));
+}
+
+/* One (node, class) bin: the depot of free objects and the class's pages. */
 struct __rte_cache_aligned fastmem_bin {
 	rte_spinlock_t lock;
 	uint32_t cls;
 	int node;
+	uint32_t page_slices; /* slices of each of its pages */
 	uint32_t depot_len;
 	uint32_t depot_cap;  /* objects it keeps now, up to fastmem_depot_max() */
 	bool depot_emptied;  /* a refill emptied it since it last grew */
 	void **depot;
-	struct fastmem_slab_head partial[FASTMEM_FILL_BUCKETS];
-	struct fastmem_slab_head full;
-	struct fastmem_slab *spare;
-	struct fastmem_slab *newest; /* slab taken last, while the bin has it: runs grow from it */
+	struct fastmem_page_head partial[FASTMEM_FILL_BUCKETS];
+	struct fastmem_page_head full;
+	struct fastmem_page *spare;
+	struct fastmem_page *newest; /* page taken last, while the bin has it: runs grow from it */
 	uint64_t n_partial;
 	uint64_t n_full;
 	/* Counters, written under lock. */
-	uint64_t slab_acquires;
-	uint64_t slab_releases;
+	uint64_t page_acquires;
+	uint64_t page_releases;
 	/* Shared path (threads without a private cache), written under lock. */
 	uint64_t shared_alloc;
 	uint64_t shared_alloc_miss;
@@ -194,22 +263,21 @@ struct __rte_cache_aligned fastmem_bin {
 	uint64_t last_use;  /* timer cycles of the last refill or flush, for the decay */
 };
 
-/* A backing memzone of slabs. */
+/* A backing memzone of segments. */
 struct fastmem_mz {
 	const struct rte_memzone *mz;
-	struct fastmem_slab_head free;  /* its free slabs, under the node lock */
 	int node;
-	uint32_t n_slabs;
-	uint32_t n_free;    /* slabs on its free list */
-	int16_t run_prev;   /* record of the memzone a slab run may extend into, or -1 */
+	uint32_t n_segs;
+	uint32_t n_free;    /* slices in no page, under the node lock */
+	int16_t run_prev;   /* record of the memzone a run may extend into, or -1 */
 	int16_t run_next;
 	bool used;
-	uint64_t free_since; /* timer cycles when its slabs were last all free */
+	uint64_t free_since; /* timer cycles when its slices were last all free */
 };
 
 /* A large object's header, at the 2 MiB-aligned start of its own memzone. */
 struct fastmem_large {
-	struct __rte_fastmem_slab_pub pub;
+	struct __rte_fastmem_segment_pub pub;
 	const struct rte_memzone *mz;
 	size_t size;        /* requested size */
 	size_t offset;      /* object start, from the header */
@@ -227,25 +295,25 @@ TAILQ_HEAD(fastmem_large_head, fastmem_large);
 
 struct __rte_cache_aligned fastmem_node {
 	/*
-	 * Free slabs shared by every class of the node, on their memzones'
-	 * lists; a bit per memzone record that has some. Slabs are taken from
-	 * the lowest record first, so the others drain and trim frees them.
+	 * Free slices of the node's segments (fastmem_segment.c); a bit per
+	 * memzone record that has some. Pages come from the lowest record
+	 * first, so the others drain and trim frees them.
 	 */
 	rte_spinlock_t lock;
 	uint64_t mz_with_free[FASTMEM_MAX_MZ / 64];
-	uint64_t n_free_slabs;
+	uint64_t n_free_slices;
 	/*
 	 * Held by one grower at a time, over the memzone reservation; refills
-	 * that find a free slab never take it.
+	 * that find free slices never take it.
 	 */
 	rte_spinlock_t grow_lock;
-	/* Slab runs and memzone neighbours (fastmem_run.c); inside the node lock if both. */
+	/* Runs and memzone neighbours (fastmem_run.c); inside the node lock if both. */
 	rte_spinlock_t run_lock;
 	bool ready;          /* bins set up */
-	uint64_t backing;    /* bytes of memzones (slabs, large objects), counted ahead */
+	uint64_t backing;    /* bytes of memzones (segments, large objects), counted ahead */
 	uint64_t limit;
 	uint64_t reserved;   /* largest rte_fastmem_reserve(): the decay keeps that much */
-	uint64_t slab_backing;
+	uint64_t seg_backing; /* bytes of segment memzones */
 	uint64_t large_live;
 	uint64_t large_bytes; /* requested bytes of live large objects */
 	uint64_t large_alloc;
@@ -341,28 +409,23 @@ void fastmem_proc_revoke(struct fastmem_proc *p);
 /* Free the record of a dead process (its rows freed). */
 void fastmem_proc_free(struct fastmem_proc *p);
 
-/* fastmem_backing.c */
+/* fastmem_backing.c: memzones from EAL (or an external heap), limits, large objects */
 int fastmem_backing_init(struct fastmem_state *st);
 void fastmem_backing_fini(struct fastmem_state *st);
 void fastmem_backing_scan(void);
 size_t fastmem_backing_max_len(void);
 bool fastmem_node_valid(int node);
 int fastmem_node_ready(struct fastmem_state *st, int node);
-/* A free slab next to @p near, a slab the caller's bin lock keeps, off the free lists; or NULL. */
-struct fastmem_slab *fastmem_node_claim_near(struct fastmem_state *st, int node,
-		struct fastmem_slab *near);
-/* Slab @p claimed (from claim_near), or else any free slab, joined to (node, cls). */
-struct fastmem_slab *fastmem_node_take_slab(struct fastmem_state *st, int node,
-		unsigned int cls, struct fastmem_slab *claimed);
-void fastmem_node_give_slabs(struct fastmem_state *st, int node, struct fastmem_slab_head *slabs,
-		unsigned int n);
-int fastmem_node_reserve(struct fastmem_state *st, int node, size_t size);
 /*
- * Release memzones whose slabs are all free, and were since @p freed_before
- * (timer cycles; UINT64_MAX: any), while @p keep bytes of slabs remain.
+ * Reserve a memzone of up to @p want_segs segments (at least one) under the
+ * node's limit, charged and recorded; grow lock held. Its record index, or
+ * -ENOMEM, -ENOSPC (no record left).
  */
-int64_t fastmem_node_trim(struct fastmem_state *st, int node, uint64_t freed_before,
-		uint64_t keep);
+int fastmem_backing_grow(struct fastmem_state *st, int node, uint32_t want_segs);
+/* Give memzone record @p idx back to EAL (taken off every list before); grow lock held. */
+void fastmem_backing_release(struct fastmem_state *st, int idx);
+/* IOVA of a range if it is IOVA-contiguous, else RTE_BAD_IOVA. */
+rte_iova_t fastmem_backing_iova(const void *va, size_t len);
 void *fastmem_large_alloc(struct fastmem_state *st, size_t size, size_t align, int node);
 void fastmem_large_free(struct fastmem_state *st, struct fastmem_large *l);
 struct fastmem_large *fastmem_large_of(const void *ptr);
@@ -370,29 +433,54 @@ int fastmem_node_order(int node, int *nodes, unsigned int n);
 void fastmem_node_order_reset(void);
 uint32_t fastmem_node_order_generation(void);
 
+/* fastmem_segment.c: pages from the free slices of a node's segments */
+/*
+ * The free block just after or before page @p near (of a class whose bin
+ * lock the caller holds, which keeps it), off the free slices; or NULL.
+ */
+struct fastmem_page *fastmem_segment_claim_beside(struct fastmem_state *st, int node,
+		const struct fastmem_page *near);
+/*
+ * Page @p claimed (from claim_beside), or else a page of @p cls's size
+ * from the fullest segment of the lowest memzone with room, or from a new
+ * memzone (at its end next to the memzone holding @p near, if any); joined
+ * to (node, cls). NULL if the node cannot grow.
+ */
+struct fastmem_page *fastmem_segment_take_page(struct fastmem_state *st, int node,
+		unsigned int cls, struct fastmem_page *claimed, const void *near);
+/* Empty pages, off every bin list, go back to their segments. */
+void fastmem_segment_give_pages(struct fastmem_state *st, int node,
+		struct fastmem_page_head *pages);
+int fastmem_node_reserve(struct fastmem_state *st, int node, size_t size);
+/*
+ * Release memzones with no page in use since @p freed_before (timer
+ * cycles; UINT64_MAX: any), while @p keep bytes of segments remain.
+ */
+int64_t fastmem_node_trim(struct fastmem_state *st, int node, uint64_t freed_before,
+		uint64_t keep);
+
 /* fastmem_run.c */
-/* pub.run of the run from the slab at @p first to the one at @p last (in one region). */
+/* Run word of the run from the slice at @p first to the one at @p last (in one region). */
 uint32_t fastmem_run_word(const void *first, const void *last);
-/* A free slab joins the cache of (node, cls): its header and the runs around it. */
-void fastmem_run_join(struct fastmem_state *st, int node, struct fastmem_slab *s,
+/* A page joins the cache of (node, cls): its slices and the runs around it. */
+void fastmem_run_join(struct fastmem_state *st, int node, struct fastmem_page *pg,
 		unsigned int cls);
-/* Slabs leave their cache before they go back to the node's free slabs. */
-void fastmem_run_leave(struct fastmem_state *st, int node, struct fastmem_slab_head *slabs);
-/* A free slab next to @p s, in the node's free lists; node lock held. */
-struct fastmem_slab *fastmem_run_free_neighbour(struct fastmem_state *st, int node,
-		struct fastmem_slab *s);
-/* A memzone record is new (its slabs free), or goes (its slabs free, node lock held). */
+/* Pages leave their cache before they go back to their segments. */
+void fastmem_run_leave(struct fastmem_state *st, int node, struct fastmem_page_head *pages);
+/* The slice after (or before) slice @p p that a run through it would take in, or NULL. */
+void *fastmem_run_beside(struct fastmem_state *st, void *p, bool after);
+/* A memzone record is new (its slices free), or goes (its slices free, node lock held). */
 void fastmem_run_link_mz(struct fastmem_state *st, int idx);
 void fastmem_run_unlink_mz(struct fastmem_state *st, int idx);
 
-/* fastmem_slab.c */
+/* fastmem_bin.c: depots and the pages of a (node, class) */
 int fastmem_bin_init(struct fastmem_bin *b, int node, unsigned int cls);
 void fastmem_bin_fini(struct fastmem_bin *b);
 unsigned int fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs,
 		unsigned int n);
 void fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *objs,
 		unsigned int n);
-/* Return the depot's objects to their slabs; with release_spare, the spare slab and depot too. */
+/* Return the depot's objects to their pages; with release_spare, the spare page and depot too. */
 void fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_spare);
 /* Drain a bin as trim does if it saw no refill or flush since @p before (timer cycles). */
 void fastmem_bin_decay(struct fastmem_state *st, struct fastmem_bin *b, uint64_t before);
@@ -450,7 +538,7 @@ fastmem_lcore_stats_active(const struct rte_fastmem_lcore_stats *s)
 		s->free_cache_hits | s->free_cache_misses | s->cache_bytes) != 0;
 }
 
-/* A class has live objects, slabs or counts since the last reset. */
+/* A class has live objects, pages or counts since the last reset. */
 static inline bool
 fastmem_class_stats_active(const struct rte_fastmem_class_stats *s)
 {
@@ -459,7 +547,7 @@ fastmem_class_stats_active(const struct rte_fastmem_class_stats *s)
 		s->slab_releases | s->slabs_partial | s->slabs_full | s->slabs_empty |
 		s->objs_cached) != 0;
 }
-/* Live objects and class-rounded bytes of a node (slab classes and large objects). */
+/* Live objects and class-rounded bytes of a node (size classes and large objects). */
 void fastmem_stats_node_usage(struct fastmem_state *st, int node, uint64_t *objs,
 		uint64_t *bytes);
 

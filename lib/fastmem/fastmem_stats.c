@@ -257,7 +257,7 @@ rte_fastmem_stats(struct rte_fastmem_stats *stats)
 		const struct fastmem_node *nd = &st->nodes[node];
 
 		stats->bytes_backing += fastmem_read(&nd->backing);
-		stats->bytes_free_slabs += fastmem_read(&nd->n_free_slabs) * FASTMEM_SLAB_SIZE;
+		stats->bytes_free_slabs += fastmem_read(&nd->n_free_slices) * FASTMEM_SLICE_SIZE;
 		in_use_bytes += fastmem_read(&nd->large_bytes);
 		live_objs += fastmem_read(&nd->large_live);
 	}
@@ -295,8 +295,8 @@ rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats
 
 		if (!__atomic_load_n(&st->nodes[node].ready, __ATOMIC_ACQUIRE))
 			continue;
-		stats->slab_acquires += fastmem_read(&b->slab_acquires);
-		stats->slab_releases += fastmem_read(&b->slab_releases);
+		stats->slab_acquires += fastmem_read(&b->page_acquires);
+		stats->slab_releases += fastmem_read(&b->page_releases);
 		fastmem_bin_counts(b, &partial, &full, &empty, &depot);
 		stats->slabs_partial += partial;
 		stats->slabs_full += full;
@@ -443,8 +443,8 @@ rte_fastmem_stats_reset(void)
 		for (node = 0; node < FASTMEM_MAX_NODES; node++) {
 			const struct fastmem_bin *b = &st->nodes[node].bins[cls];
 
-			base_slab_acquires[cls] += fastmem_read(&b->slab_acquires);
-			base_slab_releases[cls] += fastmem_read(&b->slab_releases);
+			base_slab_acquires[cls] += fastmem_read(&b->page_acquires);
+			base_slab_releases[cls] += fastmem_read(&b->page_releases);
 		}
 	}
 	large_counts(st, &base_large);

@@ -426,7 +426,7 @@ tel_nodes(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 		dict_u64(&entry, "bytes_in_use", bytes);
 		dict_u64(&entry, "objs_in_use", objs);
 		dict_u64(&entry, "bytes_free_slabs",
-			fastmem_read(&nd->n_free_slabs) * FASTMEM_SLAB_SIZE);
+			fastmem_read(&nd->n_free_slices) * FASTMEM_SLICE_SIZE);
 		if (known) {
 			dict_string(&entry, "tier", fastmem_topo_tier_name(info.tier));
 			dict_u64(&entry, "capacity", info.capacity);
@@ -477,7 +477,7 @@ struct mz_copy {
 	char name[RTE_MEMZONE_NAMESIZE];
 	uint64_t len;
 	int node;
-	uint32_t n_slabs;
+	uint32_t n_segs;
 	uint32_t n_free;
 };
 
@@ -499,15 +499,15 @@ mz_copy(struct fastmem_state *st, int idx, struct mz_copy *c)
 		strlcpy(c->name, m->mz->name, sizeof(c->name));
 		c->len = m->mz->len;
 		c->node = m->node;
-		c->n_slabs = m->n_slabs;
-		/* Slabs leave and join the node's free list under the node lock, not this one. */
+		c->n_segs = m->n_segs;
+		/* Slices leave and join the free ones under the node lock, not this one. */
 		c->n_free = __atomic_load_n(&m->n_free, __ATOMIC_RELAXED);
 	}
 	rte_spinlock_unlock(&st->mz_lock);
 	return used;
 }
 
-/* /fastmem/memzones[,<record>]: slab memzone records from index <record> on. */
+/* /fastmem/memzones[,<record>]: segment memzone records from index <record> on. */
 static int
 tel_memzones(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
 {
@@ -533,8 +533,8 @@ tel_memzones(const char *cmd __rte_unused, const char *params, struct rte_tel_da
 			return -ENOMEM;
 		dict_int(&entry, "node", c.node);
 		dict_u64(&entry, "len", c.len);
-		dict_u64(&entry, "slabs", c.n_slabs);
-		dict_u64(&entry, "free_slabs", c.n_free);
+		dict_u64(&entry, "segments", c.n_segs);
+		dict_u64(&entry, "free_slices", c.n_free);
 		if (!page_add(&page, c.name, &entry)) {
 			next = idx;
 			break;

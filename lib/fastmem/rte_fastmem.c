@@ -124,8 +124,9 @@ rte_fastmem_init(void)
 	int rc;
 
 	RTE_BUILD_BUG_ON(FASTMEM_MAX_NODES > 64);
-	RTE_BUILD_BUG_ON(sizeof(struct fastmem_slab) > RTE_CACHE_LINE_SIZE);
-	RTE_BUILD_BUG_ON(sizeof(struct fastmem_large) > RTE_CACHE_LINE_SIZE);
+	/* A page of one slice starting a segment keeps most of it for objects. */
+	RTE_BUILD_BUG_ON(sizeof(struct fastmem_segment) > __RTE_FASTMEM_MAX_CLASS_ALIGN);
+	RTE_BUILD_BUG_ON(FASTMEM_SEG_SLICES > 32);
 	RTE_BUILD_BUG_ON(__RTE_FASTMEM_LARGE_IDX > UINT16_MAX);
 
 	if (rte_lcore_count() == 0)
@@ -239,7 +240,7 @@ count_nomem(struct fastmem_state *st, int node, unsigned int cls)
 }
 
 /*
- * Objects of a slab class leave the allocator: arm the debug checks, and
+ * Objects of a size class leave the allocator: arm the debug checks, and
  * zero them if asked (the whole class; debug builds only the requested
  * bytes, the rest is their red zone).
  */
@@ -343,7 +344,7 @@ __rte_fastmem_free_slow(void *ptr)
 	}
 	if (FASTMEM_CHECKED && !fastmem_dbg_free(st, ptr, UINT32_MAX))
 		return;
-	idx = __rte_fastmem_slab_of(ptr)->cache_idx;
+	idx = __rte_fastmem_slice_of(ptr)->cache_idx;
 	if (idx >= __RTE_FASTMEM_LARGE_IDX)
 		free_large(st, ptr);
 	else
@@ -373,7 +374,7 @@ __rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n)
 		run = 1;
 		if (ptrs[i] == NULL)
 			continue;
-		idx = __rte_fastmem_slab_of(ptrs[i])->cache_idx;
+		idx = __rte_fastmem_slice_of(ptrs[i])->cache_idx;
 		if (idx >= __RTE_FASTMEM_LARGE_IDX) {
 			free_large(st, ptrs[i]);
 			continue;
@@ -381,14 +382,14 @@ __rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n)
 		/* Objects of one class and node go to their cache in one copy. */
 		while (i + run < n && ptrs[i + run] != NULL &&
 				(((uintptr_t)ptrs[i + run] ^ (uintptr_t)ptrs[i + run - 1]) <
-					FASTMEM_SLAB_SIZE ||
-				__rte_fastmem_slab_of(ptrs[i + run])->cache_idx == idx))
+					FASTMEM_SLICE_SIZE ||
+				__rte_fastmem_slice_of(ptrs[i + run])->cache_idx == idx))
 			run++;
 		fastmem_cache_free_bulk(st, idx, &ptrs[i], run);
 	}
 }
 
-/* A slab run as a range: the objects p with p - base < len. */
+/* A run as a range: the objects p with p - base < len. */
 struct run_range {
 	uintptr_t base;
 	uintptr_t len;
@@ -397,7 +398,7 @@ struct run_range {
 static struct run_range
 run_range_of(const void *obj)
 {
-	uint32_t run = __atomic_load_n(&__rte_fastmem_slab_of(obj)->run, __ATOMIC_RELAXED);
+	uint32_t run = __atomic_load_n(&__rte_fastmem_slice_of(obj)->run, __ATOMIC_RELAXED);
 
 	return (struct run_range){
 		.base = __rte_fastmem_run_base(obj, run),
@@ -412,7 +413,7 @@ in_run(struct run_range r, const void *obj)
 }
 
 /*
- * Give the @p n objects above the top of cache @p c the slab run @p r, as
+ * Give the @p n objects above the top of cache @p c the run @p r, as
  * far as the 4n entries below hold objects of it to swap with the others.
  * The next bulk alloc of as many objects takes them, and their bulk free
  * is then inline: a burst recycled through a cache that holds enough of
@@ -441,7 +442,7 @@ sort_into_run(struct __rte_fastmem_cache *c, unsigned int n, struct run_range r)
 }
 
 void
-__rte_fastmem_free_bulk_slabs(struct __rte_fastmem_cache *c, uint32_t idx, void **ptrs,
+__rte_fastmem_free_bulk_runs(struct __rte_fastmem_cache *c, uint32_t idx, void **ptrs,
 		unsigned int n)
 {
 	void **top = &c->objs[c->len];
@@ -457,7 +458,7 @@ __rte_fastmem_free_bulk_slabs(struct __rte_fastmem_cache *c, uint32_t idx, void 
 	for (i = 0; i < n; i++) {
 		if (unlikely(top[i] == NULL))
 			break;
-		diff |= __rte_fastmem_slab_of(top[i])->cache_idx ^ idx;
+		diff |= __rte_fastmem_slice_of(top[i])->cache_idx ^ idx;
 		in = in_run(r, top[i]);
 		n_in += in;
 		first_out = first_out == 0 && !in ? i : first_out;
@@ -548,7 +549,7 @@ fail:
 void *
 rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 {
-	const struct __rte_fastmem_slab_pub *s;
+	const struct __rte_fastmem_slice *s;
 	struct fastmem_state *st;
 	size_t old_size, room;
 	unsigned int cls, new_cls;
@@ -570,7 +571,7 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 		rte_errno = EINVAL;
 		return NULL;
 	}
-	s = __rte_fastmem_slab_of(ptr);
+	s = __rte_fastmem_slice_of(ptr);
 	if (s->cache_idx >= __RTE_FASTMEM_LARGE_IDX) {
 		struct fastmem_large *l = fastmem_large_of(ptr);
 
@@ -698,7 +699,7 @@ __rte_fastmem_hfree_slow(rte_fastmem_handle_t handle, void *ptr)
 	}
 	if (FASTMEM_CHECKED) {
 		if (fastmem_dbg_free(st, ptr, handle))
-			fastmem_cache_free(st, __rte_fastmem_slab_of(ptr)->cache_idx, ptr);
+			fastmem_cache_free(st, __rte_fastmem_slice_of(ptr)->cache_idx, ptr);
 		return;
 	}
 	fastmem_cache_free(st, handle, ptr);

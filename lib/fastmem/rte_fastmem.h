@@ -18,9 +18,11 @@
  * a lock or an atomic read-modify-write, like a mempool's per-lcore cache.
  *
  * - Objects up to 448 KiB come from size classes (16 B steps up to 64 B,
- *   then four classes per doubling) carved from 2 MiB-aligned slabs; an
- *   object's class and NUMA node are found by masking its address, so
- *   objects carry no metadata. Larger objects get a memzone of their own.
+ *   then four classes per doubling) carved from pages of 64 KiB to 2 MiB
+ *   inside 2 MiB-aligned segments; an object's class and NUMA node are
+ *   found from its address (a mask, a shift and one load of its segment's
+ *   header), so objects carry no metadata. Larger objects get a memzone of
+ *   their own.
  * - Every @p socket_id parameter is a NUMA node id: the OS node number,
  *   which is what EAL calls a socket id. On Intel SNC and AMD NPS a
  *   package holds several nodes. SOCKET_ID_ANY means the calling thread's
@@ -98,14 +100,14 @@ typedef uint32_t rte_fastmem_handle_t;
  * A reset rebases the views of the calling process only.
  */
 struct rte_fastmem_stats {
-	uint64_t bytes_backing;  /**< Bytes of memzones fastmem holds (slabs and large objects). */
+	uint64_t bytes_backing;  /**< Bytes of memzones fastmem holds (segments, large objects). */
 	uint64_t bytes_in_use;   /**< Class size x live objects (exact for large objects). */
 	uint64_t alloc_total;    /**< Objects allocated since the last reset. */
 	uint64_t free_total;     /**< Objects freed since the last reset. */
 	uint64_t alloc_nomem;    /**< Allocation calls failed with ENOMEM since the last reset. */
 	unsigned int n_classes;  /**< Number of size classes. */
 	uint64_t objs_in_use;    /**< Live objects (not reset by rte_fastmem_stats_reset()). */
-	uint64_t bytes_free_slabs; /**< Backing bytes in slabs no class uses. */
+	uint64_t bytes_free_slabs; /**< Backing bytes in segments no class's page uses. */
 	uint64_t bytes_wasted;   /**< Estimate of bytes_in_use lost to class rounding. */
 };
 
@@ -118,11 +120,11 @@ struct rte_fastmem_class_stats {
 	uint64_t alloc_nomem;         /**< Allocation calls failed with ENOMEM. */
 	uint64_t free_cache_hits;     /**< Frees absorbed by a cache without flush. */
 	uint64_t free_cache_misses;   /**< Frees that flushed a cache or bypassed it. */
-	uint64_t slab_acquires;       /**< Slabs the class took from its node's free slabs. */
-	uint64_t slab_releases;       /**< Slabs the class gave back to its node's free slabs. */
-	uint64_t slabs_partial;       /**< Slabs with both used and free objects. */
-	uint64_t slabs_full;          /**< Slabs with no free object. */
-	uint64_t slabs_empty;         /**< Empty slabs the class keeps (hysteresis). */
+	uint64_t slab_acquires;       /**< Pages the class took from its node's segments. */
+	uint64_t slab_releases;       /**< Pages the class gave back to its node's segments. */
+	uint64_t slabs_partial;       /**< Pages with both used and free objects. */
+	uint64_t slabs_full;          /**< Pages with no free object. */
+	uint64_t slabs_empty;         /**< Empty pages the class keeps (hysteresis). */
 	uint64_t objs_cached;         /**< Free objects in depots (thread caches not included). */
 	uint64_t bytes_wasted;        /**< Estimate: in_use x (class_size - mean requested size). */
 };
@@ -218,7 +220,7 @@ rte_fastmem_reserve(size_t size, int socket_id);
  *
  * Growth that would take the node's backing memory above @p max_bytes
  * fails with ENOMEM, also when several threads grow the node at once; the
- * check is at slab (2 MiB) granularity. A limit
+ * check is at segment (2 MiB) granularity. A limit
  * below the current backing releases nothing, it only stops growth;
  * rte_fastmem_trim() then releases free memzones.
  *
@@ -254,7 +256,7 @@ rte_fastmem_get_limit(int socket_id);
  *
  * @return
  *   The largest size a memzone can have (EAL's memory bounds it further);
- *   sizes up to 448 KiB come from slabs, larger ones from a memzone each.
+ *   sizes up to 448 KiB come from size classes, larger ones from a memzone each.
  */
 __rte_experimental
 size_t
@@ -267,7 +269,7 @@ rte_fastmem_max_size(void);
  *   If not NULL, an array of at least the returned number of entries,
  *   filled with the class sizes in increasing order.
  * @return
- *   The number of slab size classes.
+ *   The number of size classes.
  */
 __rte_experimental
 unsigned int
@@ -314,7 +316,7 @@ rte_fastmem_free(void *ptr)
 		__rte_fastmem_free_slow(ptr);
 		return;
 	}
-	c = __rte_fastmem_free_cache(__rte_fastmem_slab_of(ptr)->cache_idx);
+	c = __rte_fastmem_free_cache(__rte_fastmem_slice_of(ptr)->cache_idx);
 	if (likely(c->len < c->cap)) {
 		__rte_fastmem_cache_push(c, ptr);
 		return;
@@ -394,7 +396,7 @@ rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int sock
  * fits its class (for a large object, its memzone) and is more than half
  * of it; otherwise it moves to a new object on the same node, the first
  * min(old, new) bytes are copied and the old object is freed. Debug and
- * ASan builds always move slab objects.
+ * ASan builds always move objects of the size classes.
  *
  * @param ptr
  *   The object, or NULL to allocate.
@@ -480,22 +482,22 @@ void
 __rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n);
 
 /**
- * @internal Bulk free of @p n objects, not all of the first one's slab run,
+ * @internal Bulk free of @p n objects, not all of the first one's run,
  * already copied above the top of cache @p c, of the first object's cache
  * @p idx. Keeps the copy if all are of that cache, sorted into one run as
  * far as the objects below it allow.
  */
 __rte_experimental
 void
-__rte_fastmem_free_bulk_slabs(struct __rte_fastmem_cache *c, uint32_t idx, void **ptrs,
+__rte_fastmem_free_bulk_runs(struct __rte_fastmem_cache *c, uint32_t idx, void **ptrs,
 		unsigned int n);
 
 /**
  * Free @p n objects of any classes and nodes.
  *
- * Inline when all objects are of the first one's slab run (neighbouring
- * slabs of one class and node, often all of a class's) and fit in the
- * cache; objects of other slabs but the same class and node still go to
+ * Inline when all objects are of the first one's run (neighbouring pages
+ * of one class and node, often all of a class's) and fit in the cache;
+ * objects of other pages but the same class and node still go to
  * their cache in one copy, out of line, which also swaps objects of the
  * cache's top with objects below, where it holds some, so that the next
  * bulk alloc of @p n objects gets one run; otherwise each run of such
@@ -510,29 +512,29 @@ __rte_experimental
 static inline void
 rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 {
-	const struct __rte_fastmem_slab_pub *slab;
+	const struct __rte_fastmem_slice *slice;
 	struct __rte_fastmem_cache *c;
 	uint32_t idx, run;
 
 	if (likely(ptrs != NULL && n > 0 && ptrs[0] != NULL && !__RTE_FASTMEM_CHECKED)) {
-		slab = __rte_fastmem_slab_of(ptrs[0]);
-		idx = slab->cache_idx;
+		slice = __rte_fastmem_slice_of(ptrs[0]);
+		idx = slice->cache_idx;
 		c = __rte_fastmem_free_cache(idx);
 		/*
 		 * Copied above the stack's top, and kept if all objects are in
-		 * the first one's slab run. Others have their headers checked
+		 * the first one's run. Others have their slices checked
 		 * out of line: that loop would make every caller's inline code
 		 * heavy.
 		 */
 		if (likely(c->cap - c->len >= n)) {
-			run = __atomic_load_n(&slab->run, __ATOMIC_RELAXED);
+			run = __atomic_load_n(&slice->run, __ATOMIC_RELAXED);
 			if (likely(!__rte_fastmem_copy_objs(&c->objs[c->len], ptrs, n,
 					__RTE_FASTMEM_COPY_IN_RANGE,
 					__rte_fastmem_run_base(ptrs[0], run),
 					__rte_fastmem_run_len(run))))
 				__rte_fastmem_cache_pushed(c, n);
 			else
-				__rte_fastmem_free_bulk_slabs(c, idx, ptrs, n);
+				__rte_fastmem_free_bulk_runs(c, idx, ptrs, n);
 			return;
 		}
 	}
@@ -543,7 +545,7 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
  * Resolve a (size, alignment, node) once, for rte_fastmem_halloc().
  *
  * @param size
- *   Object size, at most the largest slab class (448 KiB).
+ *   Object size, at most the largest size class (448 KiB).
  * @param align
  *   0 or a power of 2.
  * @param socket_id
@@ -553,7 +555,7 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
  *   Where to store the handle.
  * @return
  *   0, or -EINVAL (NULL @p handle, size 0, bad align or node), -ENXIO (a
- *   node EAL cannot allocate on), -E2BIG (size beyond the slab classes),
+ *   node EAL cannot allocate on), -E2BIG (size beyond the size classes),
  *   -ENODEV.
  */
 __rte_experimental
@@ -595,7 +597,7 @@ rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
 /**
  * Free an object allocated with a handle (or of the handle's class and node).
  *
- * Skips the slab header lookup. In debug builds a mismatch is detected;
+ * Skips the slice lookup. In debug builds a mismatch is detected;
  * in release builds it is undefined behaviour.
  *
  * @param handle
@@ -709,7 +711,7 @@ __rte_experimental
 static inline rte_iova_t
 rte_fastmem_virt2iova(const void *ptr)
 {
-	const struct __rte_fastmem_slab_pub *s = __rte_fastmem_slab_of(ptr);
+	const struct __rte_fastmem_segment_pub *s = __rte_fastmem_segment_of(ptr);
 
 	if (unlikely(ptr == NULL || s->iova == RTE_BAD_IOVA))
 		return RTE_BAD_IOVA;
@@ -781,7 +783,7 @@ rte_fastmem_get_cache_budget(unsigned int lcore_id);
  * Off by default. When on, an EAL alarm of the primary process (in EAL's
  * interrupt thread, never on an lcore) checks a few times per @p ms: the
  * shared bins that saw no cache refill or flush for @p ms are drained as
- * rte_fastmem_trim() drains them, and the backing memzones whose slabs all
+ * rte_fastmem_trim() drains them, and the backing memzones whose pages all
  * stayed free for @p ms are freed, as long as the node keeps what
  * rte_fastmem_reserve() asked for. Objects in threads' caches stay there
  * (see rte_fastmem_set_cache_budget() for their bound). rte_fastmem_deinit()
@@ -814,7 +816,7 @@ rte_fastmem_get_decay(void);
  *
  * Gives what the caches of ended secondary processes held back to the
  * shared bins, moves the free objects held in the shared bins back to
- * their slabs, and frees every backing memzone whose slabs are all free.
+ * their pages, and frees every backing memzone none of whose pages is in use.
  * Objects in other live threads' caches stay there: have those threads
  * call rte_fastmem_cache_flush() first.
  *
@@ -925,8 +927,8 @@ rte_fastmem_stats_reset(void);
 /**
  * Print the allocator's state in human-readable form.
  *
- * Global counters, then per node (backing, limit, in use, free slabs),
- * per class (objects, slabs, cache hit rates, rounding waste) and per lcore.
+ * Global counters, then per node (backing, limit, in use, free pages),
+ * per class (objects, pages, cache hit rates, rounding waste) and per lcore.
  * Like rte_mempool_dump(), safe while other threads allocate.
  *
  * @param f

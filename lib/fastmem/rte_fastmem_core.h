@@ -51,18 +51,26 @@ extern "C" {
 #define __RTE_FASTMEM_CHECKED 0
 #endif
 
-/** log2 of the slab size: slabs and large objects start 2 MiB-aligned. */
+/**
+ * log2 of the segment size. Objects live in 2 MiB-aligned segments (and
+ * large objects in memzones starting at such a boundary), whose header,
+ * found by masking an object pointer, maps each 64 KiB slice to its cache.
+ */
 #define RTE_FASTMEM_SLAB_SHIFT 21
-/** Slab size in bytes. */
+/** Segment size in bytes (the name is the RFC's). */
 #define RTE_FASTMEM_SLAB_SIZE (UINT64_C(1) << RTE_FASTMEM_SLAB_SHIFT)
+/** @internal log2 of a slice: pages of a class are 1 to 32 slices of a segment. */
+#define __RTE_FASTMEM_SLICE_SHIFT 16
+/** @internal Slices in a segment. */
+#define __RTE_FASTMEM_SEG_SLICES (1u << (RTE_FASTMEM_SLAB_SHIFT - __RTE_FASTMEM_SLICE_SHIFT))
 
-/** @internal Size classes served from slabs (16 B ... 448 KiB). */
+/** @internal Size classes served from pages (16 B ... 448 KiB). */
 #define __RTE_FASTMEM_NUM_CLASSES 55
-/** @internal Largest request served from a slab class. */
+/** @internal Largest request served from a size class. */
 #define __RTE_FASTMEM_MAX_CLASS_SIZE (448u * 1024u)
 /** @internal Classes up to 64 B step by 16 B; above, four classes per doubling. */
 #define __RTE_FASTMEM_SMALL_CLASSES 4
-/** @internal Largest alignment a slab class provides; beyond it objects are large. */
+/** @internal Largest alignment a size class provides; beyond it objects are large. */
 #define __RTE_FASTMEM_MAX_CLASS_ALIGN 4096u
 /** @internal Node ids are OS NUMA node numbers below this bound. */
 #define __RTE_FASTMEM_MAX_NODES RTE_MAX_NUMA_NODES
@@ -93,39 +101,49 @@ struct __rte_cache_aligned __rte_fastmem_cache {
 };
 
 /**
- * @internal The first bytes of every slab and large object, found from any
- * object pointer by masking it down to the 2 MiB boundary.
+ * @internal What the free path knows of a slice: the cache its objects
+ * belong to, and the run it is in.
  */
-struct __rte_fastmem_slab_pub {
+struct __rte_fastmem_slice {
 	uint32_t cache_idx;  /**< node * classes + class, or __RTE_FASTMEM_LARGE_IDX. */
 	/**
-	 * The slab's run: the slabs around it, inside its aligned
+	 * The slice's run: the slices around it, inside its aligned
 	 * __RTE_FASTMEM_RUN_REGION, between which every fastmem object is of
 	 * its cache_idx; a bulk free checks all its objects against this one
-	 * range. Index of the run's first slab in the region in bits 0-7,
-	 * number of slabs (at least 1: a run holds its slab) in bits 8-15.
+	 * range. Index of the run's first slice in the region in bits 0-15,
+	 * number of slices (at least 1: a run holds its slice) in bits 16-31.
 	 * Read and written whole: see fastmem_run.c.
 	 */
 	uint32_t run;
-	rte_iova_t iova;     /**< IOVA of the slab's first byte, RTE_BAD_IOVA if unknown. */
 };
 
-/** @internal Slab runs stay inside aligned regions of this size (64 slabs). */
+/**
+ * @internal The first bytes of every segment and large object, found from
+ * any object pointer by masking it down to the 2 MiB boundary.
+ */
+struct __rte_fastmem_segment_pub {
+	/** By slice; every slice of a large object's memzone says __RTE_FASTMEM_LARGE_IDX. */
+	struct __rte_fastmem_slice slice[__RTE_FASTMEM_SEG_SLICES];
+	rte_iova_t iova;     /**< IOVA of the segment's first byte, RTE_BAD_IOVA if unknown. */
+};
+
+/** @internal Runs stay inside aligned regions of this size (2048 slices). */
 #define __RTE_FASTMEM_RUN_REGION (UINT64_C(128) << 20)
 
-/** @internal First byte of the slab run @p run of the slab of @p obj. */
+/** @internal First byte of the run @p run of the slice of @p obj. */
 static inline uintptr_t
 __rte_fastmem_run_base(const void *obj, uint32_t run)
 {
 	return ((uintptr_t)obj & ~(uintptr_t)(__RTE_FASTMEM_RUN_REGION - 1)) +
-		((uintptr_t)(run & 0xff) << RTE_FASTMEM_SLAB_SHIFT);
+		((uintptr_t)(run & 0xffff) << __RTE_FASTMEM_SLICE_SHIFT);
 }
 
-/** @internal Length of the slab run @p run in bytes. */
+/** @internal Length of the run @p run in bytes: its slices, times the slice size. */
 static inline uintptr_t
 __rte_fastmem_run_len(uint32_t run)
 {
-	return (uintptr_t)(run >> 8) << RTE_FASTMEM_SLAB_SHIFT;
+	RTE_BUILD_BUG_ON(__RTE_FASTMEM_SLICE_SHIFT != 16);
+	return (uintptr_t)(run & 0xffff0000u);
 }
 
 /**
@@ -223,12 +241,28 @@ __rte_fastmem_size_to_class(size_t size, size_t align)
 	return cls;
 }
 
-/** @internal The slab (or large object) header of a fastmem object. */
-static inline const struct __rte_fastmem_slab_pub *
-__rte_fastmem_slab_of(const void *ptr)
+/** @internal The segment (or large object) header of a fastmem object. */
+static inline const struct __rte_fastmem_segment_pub *
+__rte_fastmem_segment_of(const void *ptr)
 {
-	return (const struct __rte_fastmem_slab_pub *)
+	return (const struct __rte_fastmem_segment_pub *)
 		((uintptr_t)ptr & ~(uintptr_t)(RTE_FASTMEM_SLAB_SIZE - 1));
+}
+
+/**
+ * @internal The slice entry of a fastmem object: mask, shift and one load
+ * away, from its segment's header.
+ */
+static inline const struct __rte_fastmem_slice *
+__rte_fastmem_slice_of(const void *ptr)
+{
+	uintptr_t p = (uintptr_t)ptr;
+
+	RTE_BUILD_BUG_ON(sizeof(struct __rte_fastmem_slice) != 8);
+	return (const struct __rte_fastmem_slice *)
+		((p & ~(uintptr_t)(RTE_FASTMEM_SLAB_SIZE - 1)) |
+		((p >> (__RTE_FASTMEM_SLICE_SHIFT - 3)) &
+		((uintptr_t)(__RTE_FASTMEM_SEG_SLICES - 1) << 3)));
 }
 
 /** @internal Pop one object of @p size requested bytes; the caller checked len > 0. */
@@ -304,7 +338,7 @@ __rte_fastmem_chunk_move(void **__rte_restrict dst, void * const *__rte_restrict
  * @internal Copy @p n object pointers in chunks (the arrays do not overlap),
  * checking them as @p check (a constant) says.
  *
- * A free checks that its objects are all in the first one's slab run
+ * A free checks that its objects are all in the first one's run
  * (NULL never is), or that none is NULL.
  *
  * @return
@@ -374,7 +408,7 @@ __rte_fastmem_cache_push_bulk(struct __rte_fastmem_cache *c, void * const *objs,
  *
  * The cache's address comes from the thread's last free when @p idx
  * matches it, so loading the cache need not wait for @p idx: loaded from
- * the slab header of an object the caller often stored just before, it is
+ * the segment header of an object the caller often stored just before, it is
  * late, and an alloc and free pair in a loop would be one long chain.
  * Worse, the free's loads of the cache (its length) would wait on an
  * address the CPU learns late, behind the allocation's stores to the same

@@ -5,22 +5,23 @@
 /*
  * Bins: per (node, class), a depot of free objects (a pointer stack, so a
  * cache refill or flush is a copy under a short lock) in front of the
- * class's slabs. Objects go back to their slabs only when the depot
- * overflows or is drained, so slab bookkeeping stays off the common path.
+ * class's pages. Objects go back to their pages only when the depot
+ * overflows or is drained, so page bookkeeping stays off the common path.
  *
  * A depot keeps about 1 MiB of objects, and more only for a class that
  * cycles more than that through it: when a flush overflows a depot that
  * a refill emptied since it last grew, its capacity doubles, up to eight
- * full caches. Going back to slabs costs a cache miss per object (the
+ * full caches. Going back to pages costs a cache miss per object (the
  * free list runs through them), which bursts of thousands of 4 KiB
  * objects would pay on every round. Trim and the decay drain a depot,
  * free its array (allocated at its first flush) and reset its capacity.
  *
- * Partial slabs sit in buckets by occupancy and refills take from the
- * fullest first: new objects pack into few slabs and the emptiest slabs
- * get a chance to drain completely. An empty slab is kept as the bin's
- * spare (hysteresis) and only a second empty slab goes back to the node,
- * so a working set oscillating around a slab boundary does not re-carve.
+ * Partial pages sit in buckets by occupancy and refills take from the
+ * fullest first: new objects pack into few pages and the emptiest pages
+ * get a chance to drain completely. An empty page is kept as the bin's
+ * spare (hysteresis) and only a second empty page goes back to its
+ * segment, so a working set oscillating around a page boundary does not
+ * re-carve.
  */
 
 #include <string.h>
@@ -32,13 +33,13 @@
 #include "fastmem_pvt.h"
 
 static unsigned int
-fill_bucket(const struct fastmem_slab *s)
+fill_bucket(const struct fastmem_page *s)
 {
 	return (unsigned int)((uint64_t)s->n_used * FASTMEM_FILL_BUCKETS / s->n_slots);
 }
 
 static void
-slab_unlink(struct fastmem_bin *b, struct fastmem_slab *s)
+page_unlink(struct fastmem_bin *b, struct fastmem_page *s)
 {
 	switch (s->list) {
 	case FASTMEM_LIST_PARTIAL:
@@ -58,9 +59,9 @@ slab_unlink(struct fastmem_bin *b, struct fastmem_slab *s)
 	s->list = FASTMEM_LIST_NONE;
 }
 
-/* Put a slab with 0 < n_used or a fresh slab where its occupancy says. */
+/* Put a page with 0 < n_used or a fresh page where its occupancy says. */
 static void
-slab_link(struct fastmem_bin *b, struct fastmem_slab *s)
+page_link(struct fastmem_bin *b, struct fastmem_page *s)
 {
 	if (s->n_used == s->n_slots) {
 		TAILQ_INSERT_HEAD(&b->full, s, link);
@@ -73,27 +74,28 @@ slab_link(struct fastmem_bin *b, struct fastmem_slab *s)
 	}
 }
 
-/* Set up a slab that joined a bin's class; O(1): slots are handed out by bumping. */
+/* Set up a page that joined a bin's class; O(1): slots are handed out by bumping. */
 static void
-slab_carve(struct fastmem_bin *b, struct fastmem_slab *s)
+page_carve(struct fastmem_bin *b, struct fastmem_page *s)
 {
 	s->free_head = NULL;
+	s->obj_size = __rte_fastmem_class_size(b->cls);
 	s->n_used = 0;
-	s->n_slots = fastmem_slab_slots(b->cls);
+	s->n_slots = fastmem_page_slots(s, b->cls);
 	s->bump = 0;
 	s->list = FASTMEM_LIST_NONE;
 	fastmem_dbg_carve(s, b->cls);
 }
 
-/* Hand out up to n slots of a linked slab; returns how many. */
+/* Hand out up to n slots of a linked page; returns how many. */
 static unsigned int
-slab_take(struct fastmem_bin *b, struct fastmem_slab *s, void **objs, unsigned int n)
+page_take(struct fastmem_bin *b, struct fastmem_page *s, void **objs, unsigned int n)
 {
-	uint8_t *data = (uint8_t *)s + fastmem_slab_data_offset(b->cls);
+	uint8_t *data = (uint8_t *)fastmem_page_addr(s) + fastmem_page_data_offset(s, b->cls);
 	uint32_t size = s->obj_size;
 	unsigned int k = 0;
 
-	slab_unlink(b, s);
+	page_unlink(b, s);
 	while (k < n && s->free_head != NULL) {
 		objs[k] = s->free_head;
 		s->free_head = fastmem_dbg_link_get(s->free_head, b->cls);
@@ -102,15 +104,15 @@ slab_take(struct fastmem_bin *b, struct fastmem_slab *s, void **objs, unsigned i
 	while (k < n && s->bump < s->n_slots)
 		objs[k++] = data + (size_t)size * s->bump++;
 	s->n_used += k;
-	slab_link(b, s);
+	page_link(b, s);
 	return k;
 }
 
-/* The slab refills should use: the fullest partial one, else the spare. */
-static struct fastmem_slab *
-slab_pick(struct fastmem_bin *b)
+/* The page refills should use: the fullest partial one, else the spare. */
+static struct fastmem_page *
+page_pick(struct fastmem_bin *b)
 {
-	struct fastmem_slab *s;
+	struct fastmem_page *s;
 	int i;
 
 	for (i = FASTMEM_FILL_BUCKETS - 1; i >= 0; i--) {
@@ -130,6 +132,7 @@ fastmem_bin_init(struct fastmem_bin *b, int node, unsigned int cls)
 	rte_spinlock_init(&b->lock);
 	b->node = node;
 	b->cls = cls;
+	b->page_slices = fastmem_page_slices(cls);
 	for (i = 0; i < FASTMEM_FILL_BUCKETS; i++)
 		TAILQ_INIT(&b->partial[i]);
 	TAILQ_INIT(&b->full);
@@ -148,7 +151,7 @@ fastmem_bin_fini(struct fastmem_bin *b)
 /*
  * Give a bin its depot on first use, so that an idle class costs nothing:
  * allocated without the bin lock, installed under it. Without memory for
- * it, objects go straight back to their slabs.
+ * it, objects go straight back to their pages.
  */
 static void
 depot_ensure(struct fastmem_bin *b)
@@ -178,7 +181,7 @@ depot_ensure(struct fastmem_bin *b)
 unsigned int
 fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, unsigned int n)
 {
-	struct fastmem_slab *s;
+	struct fastmem_page *s, *near;
 	unsigned int k;
 
 	rte_spinlock_lock(&b->lock);
@@ -190,49 +193,51 @@ fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, u
 	if (k < n)
 		b->depot_emptied = true;
 	while (k < n) {
-		s = slab_pick(b);
+		s = page_pick(b);
 		if (s != NULL) {
-			k += slab_take(b, s, objs + k, n - k);
+			k += page_take(b, s, objs + k, n - k);
 			continue;
 		}
 		/*
-		 * A free slab next to the newest one lengthens its run; the bin
-		 * lock keeps the newest alive while the node looks. Never hold
-		 * the bin lock while the node finds (or grows) any other slab.
+		 * A free page beside the newest one lengthens the class's run;
+		 * the bin lock keeps the newest alive while the node looks.
+		 * Never hold the bin lock while the node finds (or grows) any
+		 * other page.
 		 */
-		s = b->newest != NULL ? fastmem_node_claim_near(st, b->node, b->newest) : NULL;
+		near = b->newest;
+		s = near != NULL ? fastmem_segment_claim_beside(st, b->node, near) : NULL;
 		rte_spinlock_unlock(&b->lock);
-		s = fastmem_node_take_slab(st, b->node, b->cls, s);
+		/* A new memzone still starts next to the newest page's, if it can. */
+		s = fastmem_segment_take_page(st, b->node, b->cls, s, near);
 		if (s == NULL)
 			return k;
-		slab_carve(b, s);
+		page_carve(b, s);
 		rte_spinlock_lock(&b->lock);
-		fastmem_count(&b->slab_acquires, 1);
+		fastmem_count(&b->page_acquires, 1);
 		b->newest = s;
 		/*
-		 * Objects come from the new slab at once, even if another slab
-		 * came back meanwhile: a slab on the partial lists with none of
-		 * its objects out would never empty, so never go back to the node.
+		 * Objects come from the new page at once, even if another page
+		 * came back meanwhile: a page on the partial lists with none of
+		 * its objects out would never empty, so never go back.
 		 */
-		k += slab_take(b, s, objs + k, n - k);
+		k += page_take(b, s, objs + k, n - k);
 	}
 	rte_spinlock_unlock(&b->lock);
 	return k;
 }
 
-/* Give one object back to its slab; collect slabs that became surplus empties. */
+/* Give one object back to its page; collect pages that became surplus empties. */
 static void
-slab_give(struct fastmem_bin *b, void *obj, struct fastmem_slab_head *released,
-		unsigned int *n_released)
+page_give(struct fastmem_bin *b, void *obj, struct fastmem_page_head *released)
 {
-	struct fastmem_slab *s = RTE_PTR_ALIGN_FLOOR(obj, FASTMEM_SLAB_SIZE);
+	struct fastmem_page *s = fastmem_page_of(obj, b->page_slices);
 
-	slab_unlink(b, s);
+	page_unlink(b, s);
 	fastmem_dbg_link_set(obj, b->cls, s->free_head);
 	s->free_head = obj;
 	s->n_used--;
 	if (s->n_used > 0) {
-		slab_link(b, s);
+		page_link(b, s);
 	} else if (b->spare == NULL) {
 		b->spare = s;
 		s->list = FASTMEM_LIST_SPARE;
@@ -240,8 +245,7 @@ slab_give(struct fastmem_bin *b, void *obj, struct fastmem_slab_head *released,
 		if (s == b->newest)
 			b->newest = NULL;
 		TAILQ_INSERT_TAIL(released, s, link);
-		(*n_released)++;
-		fastmem_count(&b->slab_releases, 1);
+		fastmem_count(&b->page_releases, 1);
 	}
 }
 
@@ -249,8 +253,7 @@ void
 fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *objs,
 		unsigned int n)
 {
-	struct fastmem_slab_head released = TAILQ_HEAD_INITIALIZER(released);
-	unsigned int n_released = 0;
+	struct fastmem_page_head released = TAILQ_HEAD_INITIALIZER(released);
 	unsigned int k;
 
 	depot_ensure(b);
@@ -266,31 +269,29 @@ fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *
 		memcpy(&b->depot[b->depot_len], objs, sizeof(void *) * k);
 	b->depot_len += k;
 	for (; k < n; k++)
-		slab_give(b, objs[k], &released, &n_released);
+		page_give(b, objs[k], &released);
 	rte_spinlock_unlock(&b->lock);
-	if (n_released > 0)
-		fastmem_node_give_slabs(st, b->node, &released, n_released);
+	if (!TAILQ_EMPTY(&released))
+		fastmem_segment_give_pages(st, b->node, &released);
 }
 
 void
 fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_spare)
 {
-	struct fastmem_slab_head released = TAILQ_HEAD_INITIALIZER(released);
-	unsigned int n_released = 0;
-	struct fastmem_slab *s;
+	struct fastmem_page_head released = TAILQ_HEAD_INITIALIZER(released);
+	struct fastmem_page *s;
 	void **depot = NULL;
 
 	rte_spinlock_lock(&b->lock);
 	while (b->depot_len > 0)
-		slab_give(b, b->depot[--b->depot_len], &released, &n_released);
+		page_give(b, b->depot[--b->depot_len], &released);
 	s = b->spare;
 	if (s != NULL && release_spare) {
 		if (s == b->newest)
 			b->newest = NULL;
-		slab_unlink(b, s);
+		page_unlink(b, s);
 		TAILQ_INSERT_TAIL(&released, s, link);
-		n_released++;
-		fastmem_count(&b->slab_releases, 1);
+		fastmem_count(&b->page_releases, 1);
 	}
 	/* A trim gives the depot's memory back too; the next flush takes it again. */
 	if (release_spare) {
@@ -301,8 +302,8 @@ fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_
 	}
 	rte_spinlock_unlock(&b->lock);
 	rte_free(depot);
-	if (n_released > 0)
-		fastmem_node_give_slabs(st, b->node, &released, n_released);
+	if (!TAILQ_EMPTY(&released))
+		fastmem_segment_give_pages(st, b->node, &released);
 }
 
 void

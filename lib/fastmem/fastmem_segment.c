@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+/*
+ * Segments: the 2 MiB-aligned pieces of a node's backing memzones, each
+ * cut into 32 slices of 64 KiB. A bin takes a page (1 to 32 slices, a
+ * power of 2, aligned to its size) from the free slices of the node's
+ * segments and gives it back as soon as it is empty (after the one spare
+ * it keeps), so any class can take it next.
+ *
+ * Pages come from the lowest memzone record with free slices and, in it,
+ * from the fullest segment with room: the other memzones drain and trim
+ * gives them back to EAL. A bin growing takes the page just after (or
+ * before) its newest one if it is free, and the end of a new memzone next
+ * to the newest one's, so the class's run (fastmem_run.c) grows too.
+ *
+ * Locks: the node lock covers the free slices (each segment's bitmap,
+ * each memzone's count, the node's bitmap of memzones with some). Growth
+ * reserves a memzone holding only the node's grow lock, which refills
+ * that find free slices never take; the grower takes its page in the same
+ * node lock section that publishes the new slices.
+ */
+
+#include <string.h>
+
+#include <rte_cycles.h>
+
+#include "fastmem_pvt.h"
+
+/*
+ * Growth reserves memzones of a 64th of what the node has, 2 to 64
+ * segments (4 to 128 MiB): small enough for trim to find wholly free ones,
+ * few enough for EAL's memzone table when the node is big (about 64
+ * memzones per doubling). A node's first memzone is one segment, for
+ * small working sets: each memzone also maps a page before it, for its
+ * heap element's header.
+ */
+#define GROW_FIRST_SEGS 1u
+#define GROW_MIN_SEGS 2u
+#define GROW_MAX_SEGS 64u
+#define GROW_FRACTION 64u
+
+#define ALL_SLICES UINT32_MAX
+
+static struct fastmem_segment *
+mz_segment(const struct fastmem_mz *m, uint32_t i)
+{
+	return RTE_PTR_ADD(m->mz->addr, (size_t)i * FASTMEM_SEG_SIZE);
+}
+
+/* Slices [first, first + n) of a segment, as a bitmap. */
+static uint32_t
+slice_mask(unsigned int first, unsigned int n)
+{
+	return (n == FASTMEM_SEG_SLICES ? ALL_SLICES : ((UINT32_C(1) << n) - 1)) << first;
+}
+
+/* First slice of the lowest free block of @p n slices (aligned to n) in @p free, or -1. */
+static int
+block_fit(uint32_t free, unsigned int n)
+{
+	uint32_t starts = 0;
+	unsigned int w;
+
+	for (w = 1; w < n; w *= 2)
+		free &= free >> w;
+	for (w = 0; w < FASTMEM_SEG_SLICES; w += n)
+		starts |= UINT32_C(1) << w;
+	free &= starts;
+	return free == 0 ? -1 : (int)rte_bsf32(free);
+}
+
+/* Take slices [first, first + n) of segment @p seg off the free ones; node lock held. */
+static struct fastmem_page *
+take_block(struct fastmem_state *st, struct fastmem_node *nd, struct fastmem_segment *seg,
+		unsigned int first, unsigned int n)
+{
+	struct fastmem_mz *m = &st->mzs[seg->mz_idx];
+	struct fastmem_page *pg = &seg->pages[first];
+
+	seg->free_slices &= ~slice_mask(first, n);
+	m->n_free -= n;
+	if (m->n_free == 0)
+		nd->mz_with_free[seg->mz_idx / 64] &= ~(UINT64_C(1) << (seg->mz_idx % 64));
+	fastmem_set(&nd->n_free_slices, nd->n_free_slices - n);
+	memset(pg, 0, sizeof(*pg));
+	pg->n_slices = (uint8_t)n;
+	return pg;
+}
+
+/*
+ * The free block of @p n slices just after (or before) page @p near,
+ * across segment and memzone boundaries as runs go, or NULL; node lock
+ * held.
+ */
+static struct fastmem_page *
+take_beside(struct fastmem_state *st, struct fastmem_node *nd, const struct fastmem_page *near,
+		unsigned int n, bool after)
+{
+	void *addr = fastmem_page_addr(near);
+	struct fastmem_segment *seg;
+	unsigned int first;
+	void *q;
+
+	if (after)
+		q = fastmem_run_beside(st, RTE_PTR_ADD(addr,
+			(near->n_slices - 1) * FASTMEM_SLICE_SIZE), true);
+	else
+		q = fastmem_run_beside(st, addr, false);
+	if (q == NULL)
+		return NULL;
+	seg = fastmem_segment_of(q);
+	first = fastmem_slice_idx(q);
+	if (!after) {
+		if (first + 1 < n)
+			return NULL;
+		first -= n - 1;
+	}
+	if (first % n != 0 || (seg->free_slices & slice_mask(first, n)) != slice_mask(first, n))
+		return NULL;
+	return take_block(st, nd, seg, first, n);
+}
+
+/* A free block of @p n slices in the fullest segment of memzone @p m that has one, or NULL. */
+static struct fastmem_page *
+take_in_mz(struct fastmem_state *st, struct fastmem_node *nd, const struct fastmem_mz *m,
+		unsigned int n)
+{
+	struct fastmem_segment *seg, *best = NULL;
+	unsigned int i, best_free = FASTMEM_SEG_SLICES + 1, n_free;
+	int first, best_first = -1;
+
+	for (i = 0; i < m->n_segs; i++) {
+		seg = mz_segment(m, i);
+		n_free = (unsigned int)__builtin_popcount(seg->free_slices);
+		if (n_free < n || n_free >= best_free)
+			continue;
+		first = block_fit(seg->free_slices, n);
+		if (first < 0)
+			continue;
+		best = seg;
+		best_first = first;
+		best_free = n_free;
+	}
+	return best == NULL ? NULL : take_block(st, nd, best, (unsigned int)best_first, n);
+}
+
+/* A page of @p n slices in the lowest memzone with room; node lock held. */
+static struct fastmem_page *
+take_locked(struct fastmem_state *st, struct fastmem_node *nd, unsigned int n)
+{
+	struct fastmem_page *pg = NULL;
+	unsigned int w;
+	uint64_t bits;
+
+	for (w = 0; w < RTE_DIM(nd->mz_with_free) && pg == NULL; w++) {
+		for (bits = nd->mz_with_free[w]; bits != 0 && pg == NULL; bits &= bits - 1)
+			if (st->mzs[w * 64 + rte_bsf64(bits)].n_free >= n)
+				pg = take_in_mz(st, nd, &st->mzs[w * 64 + rte_bsf64(bits)], n);
+	}
+	return pg;
+}
+
+/* Write the headers of a new memzone's segments, all slices free. */
+static void
+segments_init(struct fastmem_state *st, int idx)
+{
+	const struct fastmem_mz *m = &st->mzs[idx];
+	struct fastmem_segment *seg;
+	unsigned int i, j;
+
+	for (i = 0; i < m->n_segs; i++) {
+		seg = mz_segment(m, i);
+		memset(seg, 0, sizeof(*seg));
+		for (j = 0; j < FASTMEM_SEG_SLICES; j++) {
+			void *slice = RTE_PTR_ADD(seg, (size_t)j * FASTMEM_SLICE_SIZE);
+
+			seg->pub.slice[j].cache_idx = __RTE_FASTMEM_LARGE_IDX;
+			seg->pub.slice[j].run = fastmem_run_word(slice, slice);
+		}
+		seg->pub.iova = fastmem_backing_iova(seg, FASTMEM_SEG_SIZE);
+		seg->free_slices = ALL_SLICES;
+		seg->mz_idx = (uint16_t)idx;
+	}
+}
+
+/*
+ * Offer a new memzone's slices to the node; node lock held. Its run links
+ * too: take_beside() follows them under the node lock, to published
+ * memzones only.
+ */
+static void
+publish_locked(struct fastmem_state *st, struct fastmem_node *nd, int idx)
+{
+	struct fastmem_mz *m = &st->mzs[idx];
+	uint32_t n = m->n_segs * FASTMEM_SEG_SLICES;
+
+	fastmem_run_link_mz(st, idx);
+
+	m->n_free = n;
+	m->free_since = rte_get_timer_cycles();
+	nd->mz_with_free[idx / 64] |= UINT64_C(1) << (idx % 64);
+	fastmem_set(&nd->n_free_slices, nd->n_free_slices + n);
+}
+
+/* Grow the node by a memzone; grow lock held. Its record, or a negative errno. */
+static int
+grow(struct fastmem_state *st, int node, uint32_t want_segs)
+{
+	int idx = fastmem_backing_grow(st, node, want_segs);
+
+	if (idx >= 0)
+		segments_init(st, idx);
+	return idx;
+}
+
+struct fastmem_page *
+fastmem_segment_claim_beside(struct fastmem_state *st, int node, const struct fastmem_page *near)
+{
+	struct fastmem_node *nd = &st->nodes[node];
+	struct fastmem_page *pg;
+
+	rte_spinlock_lock(&nd->lock);
+	pg = take_beside(st, nd, near, near->n_slices, true);
+	if (pg == NULL)
+		pg = take_beside(st, nd, near, near->n_slices, false);
+	rte_spinlock_unlock(&nd->lock);
+	return pg;
+}
+
+/*
+ * In new memzone @p idx, the block next to the memzone holding @p near
+ * (an address that may be stale: only memzone records are read) when
+ * the two are neighbours, else the block the fullest-first rule picks;
+ * node lock held.
+ */
+static struct fastmem_page *
+take_in_new_mz(struct fastmem_state *st, struct fastmem_node *nd, int idx, uintptr_t near,
+		unsigned int n)
+{
+	const struct fastmem_mz *m = &st->mzs[idx], *o;
+	struct fastmem_segment *last = mz_segment(m, m->n_segs - 1);
+	int side;
+
+	for (side = 0; side < 2 && near != 0; side++) {
+		int link = side == 0 ? m->run_prev : m->run_next;
+
+		if (link < 0)
+			continue;
+		o = &st->mzs[link];
+		if (near - (uintptr_t)o->mz->addr >= (size_t)o->n_segs * FASTMEM_SEG_SIZE)
+			continue;
+		/* After its neighbour: its start; before it: its end. */
+		return side == 0 ? take_block(st, nd, mz_segment(m, 0), 0, n) :
+			take_block(st, nd, last, FASTMEM_SEG_SLICES - n, n);
+	}
+	return take_in_mz(st, nd, m, n);
+}
+
+struct fastmem_page *
+fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls,
+		struct fastmem_page *claimed, const void *near)
+{
+	struct fastmem_node *nd = &st->nodes[node];
+	unsigned int n = fastmem_page_slices(cls);
+	struct fastmem_page *pg = claimed;
+	uint64_t have;
+	uint32_t want;
+	int idx;
+
+	if (pg == NULL) {
+		rte_spinlock_lock(&nd->lock);
+		pg = take_locked(st, nd, n);
+		rte_spinlock_unlock(&nd->lock);
+	}
+	if (pg == NULL) {
+		rte_spinlock_lock(&nd->grow_lock);
+		/* Another grower may have been faster. */
+		rte_spinlock_lock(&nd->lock);
+		pg = take_locked(st, nd, n);
+		rte_spinlock_unlock(&nd->lock);
+		if (pg == NULL) {
+			have = fastmem_read(&nd->seg_backing) / FASTMEM_SEG_SIZE;
+			want = RTE_MIN((uint32_t)(have / GROW_FRACTION), GROW_MAX_SEGS);
+			idx = grow(st, node, RTE_MAX(want, have == 0 ? GROW_FIRST_SEGS :
+				GROW_MIN_SEGS));
+			if (idx >= 0) {
+				/* Others take free slices without the grow lock: take ours first. */
+				rte_spinlock_lock(&nd->lock);
+				publish_locked(st, nd, idx);
+				pg = take_in_new_mz(st, nd, idx, (uintptr_t)near, n);
+				rte_spinlock_unlock(&nd->lock);
+			}
+		}
+		rte_spinlock_unlock(&nd->grow_lock);
+	}
+	if (pg != NULL)
+		fastmem_run_join(st, node, pg, cls);
+	return pg;
+}
+
+void
+fastmem_segment_give_pages(struct fastmem_state *st, int node, struct fastmem_page_head *pages)
+{
+	struct fastmem_node *nd = &st->nodes[node];
+	uint64_t now = rte_get_timer_cycles();
+	struct fastmem_segment *seg;
+	struct fastmem_page *pg;
+	struct fastmem_mz *m;
+	unsigned int n;
+
+	/* Out of their runs before another class can take them. */
+	fastmem_run_leave(st, node, pages);
+	rte_spinlock_lock(&nd->lock);
+	while ((pg = TAILQ_FIRST(pages)) != NULL) {
+		TAILQ_REMOVE(pages, pg, link);
+		pg->list = FASTMEM_LIST_NONE;
+		seg = fastmem_segment_of(pg);
+		m = &st->mzs[seg->mz_idx];
+		n = pg->n_slices;
+		seg->free_slices |= slice_mask((unsigned int)(pg - seg->pages), n);
+		m->n_free += n;
+		if (m->n_free == m->n_segs * FASTMEM_SEG_SLICES)
+			m->free_since = now;
+		nd->mz_with_free[seg->mz_idx / 64] |= UINT64_C(1) << (seg->mz_idx % 64);
+		fastmem_set(&nd->n_free_slices, nd->n_free_slices + n);
+	}
+	rte_spinlock_unlock(&nd->lock);
+}
+
+int
+fastmem_node_reserve(struct fastmem_state *st, int node, size_t size)
+{
+	struct fastmem_node *nd = &st->nodes[node];
+	uint64_t have;
+	uint32_t need;
+	int rc = 0, idx;
+
+	rte_spinlock_lock(&nd->grow_lock);
+	for (;;) {
+		have = fastmem_read(&nd->seg_backing);
+		if (have >= size)
+			break;
+		need = (uint32_t)RTE_MIN((size - have + FASTMEM_SEG_SIZE - 1) / FASTMEM_SEG_SIZE,
+				(uint64_t)GROW_MAX_SEGS);
+		idx = grow(st, node, need);
+		if (idx < 0) {
+			rc = idx;
+			break;
+		}
+		rte_spinlock_lock(&nd->lock);
+		publish_locked(st, nd, idx);
+		rte_spinlock_unlock(&nd->lock);
+	}
+	/* The decay keeps what a reserve got; a failed one asked for more than there is. */
+	if (rc == 0 && size > nd->reserved)
+		fastmem_set(&nd->reserved, size);
+	rte_spinlock_unlock(&nd->grow_lock);
+	return rc;
+}
+
+int64_t
+fastmem_node_trim(struct fastmem_state *st, int node, uint64_t freed_before, uint64_t keep)
+{
+	struct fastmem_node *nd = &st->nodes[node];
+	int victims[64];
+	unsigned int n_victims, i;
+	int64_t released = 0;
+	uint64_t len, have;
+	int idx;
+
+	rte_spinlock_lock(&nd->grow_lock);
+	have = fastmem_read(&nd->seg_backing);
+	do {
+		n_victims = 0;
+		rte_spinlock_lock(&nd->lock);
+		for (idx = 0; idx < FASTMEM_MAX_MZ && n_victims < RTE_DIM(victims); idx++) {
+			struct fastmem_mz *m = &st->mzs[idx];
+
+			len = (uint64_t)m->n_segs * FASTMEM_SEG_SIZE;
+			if (!m->used || m->node != node ||
+					m->n_free != m->n_segs * FASTMEM_SEG_SLICES ||
+					m->free_since > freed_before || have < keep || have - keep < len)
+				continue;
+			/* Off the node with one bit: no bin can take its slices now. */
+			nd->mz_with_free[idx / 64] &= ~(UINT64_C(1) << (idx % 64));
+			fastmem_set(&nd->n_free_slices, nd->n_free_slices - m->n_free);
+			m->n_free = 0;
+			fastmem_run_unlink_mz(st, idx);
+			have -= len;
+			released += (int64_t)len;
+			victims[n_victims++] = idx;
+		}
+		rte_spinlock_unlock(&nd->lock);
+		for (i = 0; i < n_victims; i++)
+			fastmem_backing_release(st, victims[i]);
+	} while (n_victims == RTE_DIM(victims));
+	rte_spinlock_unlock(&nd->grow_lock);
+	return released;
+}
