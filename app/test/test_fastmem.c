@@ -798,8 +798,9 @@ sorted_free_bulk(void **a, void * const *b, size_t size, bool first_in_run)
 /*
  * Runs (fastmem_run.c): a bulk free trusts the first object's run to hold
  * objects of its cache only. In one reserved memzone pages are
- * neighbours: class A (pages of 2 slices, 3 objects), taking three pages
- * in a burst, gets one run over them; B's page (1 slice) after them ends
+ * neighbours: class A (pages of 3 objects), taking three pages in a
+ * burst, gets one run over them; B's page (1 object, half as many slices)
+ * after them ends
  * it, and A's fourth page starts a second run. A's middle page, once
  * free, leaves A's run before B takes it. At each step no object lies in
  * a run of the other class, and a free_bulk mixing them sends each object
@@ -815,8 +816,8 @@ test_page_runs(void)
 	unsigned int i;
 	int rc;
 
-	TEST_ASSERT(fastmem_page_slices(class_of(a_size)) == 2 && per_a == 3 &&
-		fastmem_page_slices(class_of(b_size)) == 1 && per_b == 1,
+	TEST_ASSERT(fastmem_page_slices(class_of(a_size)) ==
+		2 * fastmem_page_slices(class_of(b_size)) && per_a == 3 && per_b == 1,
 		"pages of %u / %u objects", per_a, per_b);
 	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(32 * MIB, SOCKET_ID_ANY), "reserve");
 	/* A: three neighbouring pages, one run. */

@@ -47,8 +47,8 @@
 #define KIB ((size_t)1 << 10)
 #define MIB ((size_t)1 << 20)
 
-/* The documented default budget: 4 MiB per lcore and node. */
-#define DEFAULT_BUDGET ((size_t)4 << 20)
+/* The documented default budget: 1.5 MiB per lcore and node. */
+#define DEFAULT_BUDGET ((size_t)3 << 19)
 
 /* Largest request of the churn tests: 64 KiB, a slab class. */
 #define MAX_OBJ_SIZE (64 * KIB)
@@ -382,7 +382,7 @@ check_all_budgets(size_t b, const char *what)
 }
 
 /*
- * The default budget is 4 MiB, for the default and every lcore. A
+ * The default budget is 1.5 MiB, for the default and every lcore. A
  * budget set for one lcore reads back from it (whether or not the lcore
  * used fastmem yet) and no other budget moves; one set with RTE_MAX_LCORE
  * is the new default and every lcore's, set up or not. An lcore id above

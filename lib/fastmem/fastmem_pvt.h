@@ -102,10 +102,10 @@ fastmem_cache_capacity(unsigned int cls)
  * Default byte budget of a thread's caches of one node: the guide says
  * which measurement chose it over tcmalloc's 1.5 MiB per CPU.
  */
-#define FASTMEM_CACHE_BUDGET_DEFAULT ((uint64_t)4 << 20)
+#define FASTMEM_CACHE_BUDGET_DEFAULT ((uint64_t)3 << 19)
 
 /* Bytes of objects a bin's depot starts with, and comes back to when drained. */
-#define FASTMEM_DEPOT_BYTES ((uint32_t)1 << 20)
+#define FASTMEM_DEPOT_BYTES ((uint32_t)1 << 18)
 
 /* Objects a bin's depot can grow to: eight full caches, the size of its array. */
 static inline uint32_t
@@ -124,9 +124,9 @@ fastmem_depot_capacity(unsigned int cls)
 }
 
 /*
- * Segments and pages. A segment is 2 MiB, aligned, of 32 slices of
- * 64 KiB; its header (struct fastmem_segment) fills the start of slice 0.
- * A class takes pages of 1 to 32 slices (a power of 2, aligned to its
+ * Segments and pages. A segment is 2 MiB, aligned, of 64 slices of
+ * 32 KiB; its header (struct fastmem_segment) fills the start of slice 0.
+ * A class takes pages of 1 to 64 slices (a power of 2, aligned to its
  * size) from its node's segments: free slices of a segment are any
  * class's.
  */
@@ -163,7 +163,7 @@ struct fastmem_page {
 /* The header at the start of every segment. */
 struct fastmem_segment {
 	struct __rte_fastmem_segment_pub pub; /* read by the inline free path */
-	uint32_t free_slices; /* bit per slice in no page, under the node lock */
+	uint64_t free_slices; /* bit per slice in no page, under the node lock */
 	uint16_t mz_idx;      /* backing memzone record */
 	struct fastmem_page pages[FASTMEM_SEG_SLICES]; /* by first slice */
 };

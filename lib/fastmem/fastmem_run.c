@@ -27,7 +27,7 @@
  * also sees the narrower runs. A joining page has its cache index set
  * before any run includes it. Runs stop at the boundaries of aligned
  * 128 MiB regions: a run fits in the 32 bits of its word, and rebuilding
- * one touches at most 2048 slice entries.
+ * one touches at most 4096 slice entries.
  */
 
 #include <rte_common.h>

@@ -4,7 +4,7 @@
 
 /*
  * Segments: the 2 MiB-aligned pieces of a node's backing memzones, each
- * cut into 32 slices of 64 KiB. A bin takes a page (1 to 32 slices, a
+ * cut into 64 slices of 32 KiB. A bin takes a page (1 to 64 slices, a
  * power of 2, aligned to its size) from the free slices of the node's
  * segments and gives it back as soon as it is empty (after the one spare
  * it keeps), so any class can take it next.
@@ -29,19 +29,16 @@
 #include "fastmem_pvt.h"
 
 /*
- * Growth reserves memzones of a 64th of what the node has, 2 to 64
- * segments (4 to 128 MiB): small enough for trim to find wholly free ones,
+ * Growth reserves memzones of a 64th of what the node has, 1 to 64
+ * segments (2 to 128 MiB): small enough for trim to find wholly free ones,
  * few enough for EAL's memzone table when the node is big (about 64
- * memzones per doubling). A node's first memzone is one segment, for
- * small working sets: each memzone also maps a page before it, for its
- * heap element's header.
+ * memzones per doubling).
  */
-#define GROW_FIRST_SEGS 1u
-#define GROW_MIN_SEGS 2u
+#define GROW_MIN_SEGS 1u
 #define GROW_MAX_SEGS 64u
 #define GROW_FRACTION 64u
 
-#define ALL_SLICES UINT32_MAX
+#define ALL_SLICES UINT64_MAX
 
 static struct fastmem_segment *
 mz_segment(const struct fastmem_mz *m, uint32_t i)
@@ -50,25 +47,25 @@ mz_segment(const struct fastmem_mz *m, uint32_t i)
 }
 
 /* Slices [first, first + n) of a segment, as a bitmap. */
-static uint32_t
+static uint64_t
 slice_mask(unsigned int first, unsigned int n)
 {
-	return (n == FASTMEM_SEG_SLICES ? ALL_SLICES : ((UINT32_C(1) << n) - 1)) << first;
+	return (n == FASTMEM_SEG_SLICES ? ALL_SLICES : ((UINT64_C(1) << n) - 1)) << first;
 }
 
 /* First slice of the lowest free block of @p n slices (aligned to n) in @p free, or -1. */
 static int
-block_fit(uint32_t free, unsigned int n)
+block_fit(uint64_t free, unsigned int n)
 {
-	uint32_t starts = 0;
+	uint64_t starts = 0;
 	unsigned int w;
 
 	for (w = 1; w < n; w *= 2)
 		free &= free >> w;
 	for (w = 0; w < FASTMEM_SEG_SLICES; w += n)
-		starts |= UINT32_C(1) << w;
+		starts |= UINT64_C(1) << w;
 	free &= starts;
-	return free == 0 ? -1 : (int)rte_bsf32(free);
+	return free == 0 ? -1 : (int)rte_bsf64(free);
 }
 
 /* Take slices [first, first + n) of segment @p seg off the free ones; node lock held. */
@@ -133,7 +130,7 @@ take_in_mz(struct fastmem_state *st, struct fastmem_node *nd, const struct fastm
 
 	for (i = 0; i < m->n_segs; i++) {
 		seg = mz_segment(m, i);
-		n_free = (unsigned int)__builtin_popcount(seg->free_slices);
+		n_free = (unsigned int)__builtin_popcountll(seg->free_slices);
 		if (n_free < n || n_free >= best_free)
 			continue;
 		first = block_fit(seg->free_slices, n);
@@ -265,7 +262,6 @@ fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls,
 	struct fastmem_node *nd = &st->nodes[node];
 	unsigned int n = fastmem_page_slices(cls);
 	struct fastmem_page *pg = claimed;
-	uint64_t have;
 	uint32_t want;
 	int idx;
 
@@ -281,12 +277,11 @@ fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls,
 		pg = take_locked(st, nd, n);
 		rte_spinlock_unlock(&nd->lock);
 		if (pg == NULL) {
-			have = fastmem_read(&nd->seg_backing) / FASTMEM_SEG_SIZE;
-			want = RTE_MIN((uint32_t)(have / GROW_FRACTION), GROW_MAX_SEGS);
-			idx = grow(st, node, RTE_MAX(want, have == 0 ? GROW_FIRST_SEGS :
-				GROW_MIN_SEGS));
+			want = (uint32_t)(fastmem_read(&nd->seg_backing) / FASTMEM_SEG_SIZE /
+				GROW_FRACTION);
+			idx = grow(st, node, RTE_MAX(RTE_MIN(want, GROW_MAX_SEGS), GROW_MIN_SEGS));
 			if (idx >= 0) {
-				/* Others take free slices without the grow lock: take ours first. */
+				/* Others take free slices without the grow lock: ours first. */
 				rte_spinlock_lock(&nd->lock);
 				publish_locked(st, nd, idx);
 				pg = take_in_new_mz(st, nd, idx, (uintptr_t)near, n);
@@ -381,7 +376,8 @@ fastmem_node_trim(struct fastmem_state *st, int node, uint64_t freed_before, uin
 			len = (uint64_t)m->n_segs * FASTMEM_SEG_SIZE;
 			if (!m->used || m->node != node ||
 					m->n_free != m->n_segs * FASTMEM_SEG_SLICES ||
-					m->free_since > freed_before || have < keep || have - keep < len)
+					m->free_since > freed_before ||
+					have < keep || have - keep < len)
 				continue;
 			/* Off the node with one bit: no bin can take its slices now. */
 			nd->mz_with_free[idx / 64] &= ~(UINT64_C(1) << (idx % 64));

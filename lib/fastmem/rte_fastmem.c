@@ -126,7 +126,7 @@ rte_fastmem_init(void)
 	RTE_BUILD_BUG_ON(FASTMEM_MAX_NODES > 64);
 	/* A page of one slice starting a segment keeps most of it for objects. */
 	RTE_BUILD_BUG_ON(sizeof(struct fastmem_segment) > __RTE_FASTMEM_MAX_CLASS_ALIGN);
-	RTE_BUILD_BUG_ON(FASTMEM_SEG_SLICES > 32);
+	RTE_BUILD_BUG_ON(FASTMEM_SEG_SLICES > 64);
 	RTE_BUILD_BUG_ON(__RTE_FASTMEM_LARGE_IDX > UINT16_MAX);
 
 	if (rte_lcore_count() == 0)

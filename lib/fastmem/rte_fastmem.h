@@ -18,7 +18,7 @@
  * a lock or an atomic read-modify-write, like a mempool's per-lcore cache.
  *
  * - Objects up to 448 KiB come from size classes (16 B steps up to 64 B,
- *   then four classes per doubling) carved from pages of 64 KiB to 2 MiB
+ *   then four classes per doubling) carved from pages of 32 KiB to 2 MiB
  *   inside 2 MiB-aligned segments; an object's class and NUMA node are
  *   found from its address (a mask, a shift and one load of its segment's
  *   header), so objects carry no metadata. Larger objects get a memzone of
@@ -747,7 +747,7 @@ rte_fastmem_cache_flush(void);
  * @param lcore_id
  *   An lcore id of the calling process (also one that has not used
  *   fastmem yet), or RTE_MAX_LCORE for every lcore, including those that
- *   start using fastmem later (the default budget, 4 MiB). Budgets last
+ *   start using fastmem later (the default budget, 1.5 MiB). Budgets last
  *   until rte_fastmem_deinit().
  * @param bytes
  *   The budget per node; 0 turns the caches off (every call then takes

@@ -76,7 +76,7 @@
 #define MAX_NODES RTE_MAX_NUMA_NODES
 
 /* The default cache budget (rte_fastmem_set_cache_budget()) and the longest decay time. */
-#define DEFAULT_BUDGET ((size_t)4 * FM_TEST_MIB)
+#define DEFAULT_BUDGET ((size_t)3 * FM_TEST_MIB / 2)
 #define MAX_DECAY_MS 3600000u
 /* Waits for the decay: only with decay times up to this, and this long per input in all. */
 #define WAIT_DECAY_MS 8u
