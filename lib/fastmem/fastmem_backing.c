@@ -26,6 +26,7 @@
 #include <rte_cycles.h>
 #include <rte_eal_memconfig.h>
 #include <rte_errno.h>
+#include <rte_malloc.h>
 #include <rte_memory.h>
 
 #include "fastmem_debug.h"
@@ -183,6 +184,7 @@ int
 fastmem_node_ready(struct fastmem_state *st, int node)
 {
 	struct fastmem_node *nd = &st->nodes[node];
+	size_t len = sizeof(*nd->bins) * FASTMEM_NUM_CLASSES;
 	unsigned int cls;
 	int rc = 0;
 
@@ -190,13 +192,21 @@ fastmem_node_ready(struct fastmem_state *st, int node)
 		return 0;
 	rte_spinlock_lock(&nd->grow_lock);
 	if (!nd->ready) {
+		/* In shared memory, as the state: secondaries use the bins too. */
+		nd->bins = rte_malloc_socket("fastmem_bins", len, RTE_CACHE_LINE_SIZE, node);
+		if (nd->bins == NULL)
+			nd->bins = rte_malloc("fastmem_bins", len, RTE_CACHE_LINE_SIZE);
+		rc = nd->bins == NULL ? -ENOMEM : 0;
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES && rc == 0; cls++)
 			rc = fastmem_bin_init(&nd->bins[cls], node, cls);
-		if (rc == 0)
+		if (rc == 0) {
 			__atomic_store_n(&nd->ready, true, __ATOMIC_RELEASE);
-		else
+		} else if (nd->bins != NULL) {
 			while (cls-- > 0)
 				fastmem_bin_fini(&nd->bins[cls]);
+			rte_free(nd->bins);
+			nd->bins = NULL;
+		}
 	}
 	rte_spinlock_unlock(&nd->grow_lock);
 	return rc;
@@ -457,9 +467,13 @@ fastmem_backing_fini(struct fastmem_state *st)
 
 		while ((l = TAILQ_FIRST(&nd->large)) != NULL)
 			fastmem_large_free(st, l);
-		if (nd->ready)
+		if (nd->ready) {
 			for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
 				fastmem_bin_fini(&nd->bins[cls]);
+			rte_free(nd->bins);
+			nd->bins = NULL;
+			nd->ready = false;
+		}
 	}
 	for (idx = 0; idx < FASTMEM_MAX_MZ; idx++) {
 		if (st->mzs[idx].used) {

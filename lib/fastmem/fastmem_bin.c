@@ -8,13 +8,13 @@
  * class's pages. Objects go back to their pages only when the depot
  * overflows or is drained, so page bookkeeping stays off the common path.
  *
- * A depot keeps about 1 MiB of objects, and more only for a class that
+ * A depot keeps about 256 KiB of objects, and more only for a class that
  * cycles more than that through it: when a flush overflows a depot that
- * a refill emptied since it last grew, its capacity doubles, up to eight
+ * a refill emptied since it last grew, its array doubles, up to eight
  * full caches. Going back to pages costs a cache miss per object (the
  * free list runs through them), which bursts of thousands of 4 KiB
  * objects would pay on every round. Trim and the decay drain a depot,
- * free its array (allocated at its first flush) and reset its capacity.
+ * free its array (allocated at its first flush, as large as its capacity).
  *
  * Partial pages sit in buckets by occupancy and refills take from the
  * fullest first: new objects pack into few pages and the emptiest pages
@@ -148,34 +148,45 @@ fastmem_bin_fini(struct fastmem_bin *b)
 	b->depot_len = 0;
 }
 
-/*
- * Give a bin its depot on first use, so that an idle class costs nothing:
- * allocated without the bin lock, installed under it. Without memory for
- * it, objects go straight back to their pages.
- */
-static void
-depot_ensure(struct fastmem_bin *b)
+/* A depot array of @p cap objects, in shared memory: secondary processes use it too. */
+static void **
+depot_alloc(const struct fastmem_bin *b, uint32_t cap)
 {
-	uint32_t cap = fastmem_depot_max(b->cls);
 	void **depot;
 
-	if (__atomic_load_n(&b->depot, __ATOMIC_ACQUIRE) != NULL)
-		return;
-	/* Shared memory: secondary processes use the depot too. */
 	depot = rte_malloc_socket("fastmem_depot", sizeof(void *) * cap, RTE_CACHE_LINE_SIZE,
 			b->node);
 	if (depot == NULL)
 		depot = rte_malloc("fastmem_depot", sizeof(void *) * cap, RTE_CACHE_LINE_SIZE);
+	return depot;
+}
+
+/*
+ * Give a bin's depot an array of @p cap objects (its first, or a larger
+ * one), so that an idle class costs nothing and a depot's array is its
+ * capacity: allocated without the bin lock, installed under it, the
+ * objects moved along. Without memory for it, the depot stays as it is
+ * (objects go straight back to their pages when it has none).
+ */
+static void
+depot_resize(struct fastmem_bin *b, uint32_t cap)
+{
+	void **depot = depot_alloc(b, cap), **old = NULL;
+
 	if (depot == NULL)
 		return;
 	rte_spinlock_lock(&b->lock);
-	if (b->depot == NULL) {
-		b->depot_cap = fastmem_depot_capacity(b->cls);
+	if (b->depot_cap < cap) {
+		if (b->depot_len > 0)
+			memcpy(depot, b->depot, sizeof(void *) * b->depot_len);
+		old = b->depot;
+		b->depot_cap = cap;
 		__atomic_store_n(&b->depot, depot, __ATOMIC_RELEASE);
 		depot = NULL;
 	}
 	rte_spinlock_unlock(&b->lock);
 	rte_free(depot);
+	rte_free(old);
 }
 
 unsigned int
@@ -254,14 +265,20 @@ fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *
 		unsigned int n)
 {
 	struct fastmem_page_head released = TAILQ_HEAD_INITIALIZER(released);
+	uint32_t grow = 0;
 	unsigned int k;
 
-	depot_ensure(b);
+	if (__atomic_load_n(&b->depot, __ATOMIC_ACQUIRE) == NULL)
+		depot_resize(b, fastmem_depot_capacity(b->cls));
 	rte_spinlock_lock(&b->lock);
 	b->last_use = rte_get_timer_cycles();
-	/* An overflow of a depot that refills empty: the class cycles more than it keeps. */
-	if (n > b->depot_cap - b->depot_len && b->depot_emptied && b->depot != NULL) {
-		b->depot_cap = RTE_MIN(2 * b->depot_cap, fastmem_depot_max(b->cls));
+	/*
+	 * An overflow of a depot that refills empty: the class cycles more
+	 * than it keeps. Its array doubles after this flush.
+	 */
+	if (n > b->depot_cap - b->depot_len && b->depot_emptied && b->depot != NULL &&
+			b->depot_cap < fastmem_depot_max(b->cls)) {
+		grow = RTE_MIN(2 * b->depot_cap, fastmem_depot_max(b->cls));
 		b->depot_emptied = false;
 	}
 	k = RTE_MIN(n, b->depot_cap - b->depot_len);
@@ -273,6 +290,8 @@ fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *
 	rte_spinlock_unlock(&b->lock);
 	if (!TAILQ_EMPTY(&released))
 		fastmem_segment_give_pages(st, b->node, &released);
+	if (grow > 0)
+		depot_resize(b, grow);
 }
 
 void

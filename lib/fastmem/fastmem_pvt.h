@@ -239,7 +239,7 @@ struct __rte_cache_aligned fastmem_bin {
 	int node;
 	uint32_t page_slices; /* slices of each of its pages */
 	uint32_t depot_len;
-	uint32_t depot_cap;  /* objects it keeps now, up to fastmem_depot_max() */
+	uint32_t depot_cap;  /* objects its array holds, up to fastmem_depot_max() */
 	bool depot_emptied;  /* a refill emptied it since it last grew */
 	void **depot;
 	struct fastmem_page_head partial[FASTMEM_FILL_BUCKETS];
@@ -320,7 +320,7 @@ struct __rte_cache_aligned fastmem_node {
 	uint64_t large_free;
 	uint64_t large_nomem;
 	struct fastmem_large_head large;
-	struct fastmem_bin bins[FASTMEM_NUM_CLASSES];
+	struct fastmem_bin *bins; /* FASTMEM_NUM_CLASSES of them, once ready */
 };
 
 /* Counts of allocations and frees through a thread cache, or of the shared path. */

@@ -71,10 +71,12 @@ shared_counts(const struct fastmem_state *st, unsigned int cls, int node, bool f
 	int n;
 
 	for (n = 0; n < FASTMEM_MAX_NODES; n++) {
-		const struct fastmem_bin *b = &st->nodes[n].bins[cls];
+		const struct fastmem_bin *b;
 
-		if (node >= 0 && n != node)
+		if ((node >= 0 && n != node) ||
+				!__atomic_load_n(&st->nodes[n].ready, __ATOMIC_ACQUIRE))
 			continue;
+		b = &st->nodes[n].bins[cls];
 		if (frees) {
 			c->n_free += fastmem_read(&b->shared_free);
 			c->free_miss += fastmem_read(&b->shared_free_miss);
@@ -291,10 +293,11 @@ rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats
 	stats->bytes_wasted = class_waste((unsigned int)cls, &c);
 	counts_sub(&c, &base);
 	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
-		const struct fastmem_bin *b = &st->nodes[node].bins[cls];
+		const struct fastmem_bin *b;
 
 		if (!__atomic_load_n(&st->nodes[node].ready, __ATOMIC_ACQUIRE))
 			continue;
+		b = &st->nodes[node].bins[cls];
 		stats->slab_acquires += fastmem_read(&b->page_acquires);
 		stats->slab_releases += fastmem_read(&b->page_releases);
 		fastmem_bin_counts(b, &partial, &full, &empty, &depot);
@@ -441,8 +444,11 @@ rte_fastmem_stats_reset(void)
 		base_slab_acquires[cls] = 0;
 		base_slab_releases[cls] = 0;
 		for (node = 0; node < FASTMEM_MAX_NODES; node++) {
-			const struct fastmem_bin *b = &st->nodes[node].bins[cls];
+			const struct fastmem_bin *b;
 
+			if (!__atomic_load_n(&st->nodes[node].ready, __ATOMIC_ACQUIRE))
+				continue;
+			b = &st->nodes[node].bins[cls];
 			base_slab_acquires[cls] += fastmem_read(&b->page_acquires);
 			base_slab_releases[cls] += fastmem_read(&b->page_releases);
 		}
