@@ -51,7 +51,7 @@ stats_help(FILE *f)
 	fprintf(f,
 		"\n"
 		"Print fastmem's statistics in a running DPDK application: per size\n"
-		"class (objects, slabs, cache hit rates, bytes lost to class rounding\n"
+		"class (objects, pages, cache hit rates, bytes lost to class rounding\n"
 		"and fragmentation: those bytes over the bytes in use), per NUMA node\n"
 		"and per lcore. They are read from the application's telemetry socket\n"
 		"(EAL's default; not with --no-telemetry): no EAL is initialized here.\n"
@@ -417,14 +417,14 @@ class_row(const char *key __rte_unused, size_t key_len __rte_unused, const char 
 	uint64_t ah = u64(v, "alloc_cache_hits"), am = u64(v, "alloc_cache_misses");
 	uint64_t fh = u64(v, "free_cache_hits"), fm = u64(v, "free_cache_misses");
 	uint64_t wasted = u64(v, "bytes_wasted");
-	char b1[32], b2[32], r1[16], r2[16], r3[16];
+	char b1[32], b2[32], r1[16], r2[16], r3[16], pages[64];
 
-	printf("%8" PRIu64 " %10" PRIu64 " %10s %10s %6s %5" PRIu64 "/%" PRIu64 "/%" PRIu64
-		" %8" PRIu64 " %7s %7s %6" PRIu64 "\n",
+	snprintf(pages, sizeof(pages), "%" PRIu64 "/%" PRIu64 "/%" PRIu64,
+		u64(v, "slabs_partial"), u64(v, "slabs_full"), u64(v, "slabs_empty"));
+	printf("%8" PRIu64 " %10" PRIu64 " %10s %10s %6s %11s %8" PRIu64 " %7s %7s %6" PRIu64 "\n",
 		size, in_use, fmi_human_size(in_use * size, b1, sizeof(b1)),
 		fmi_human_size(wasted, b2, sizeof(b2)),
-		percent(wasted, in_use * size, r1, sizeof(r1)),
-		u64(v, "slabs_partial"), u64(v, "slabs_full"), u64(v, "slabs_empty"),
+		percent(wasted, in_use * size, r1, sizeof(r1)), pages,
 		u64(v, "objs_cached"), percent(ah, ah + am, r2, sizeof(r2)),
 		percent(fh, fh + fm, r3, sizeof(r3)), u64(v, "alloc_nomem"));
 }
@@ -483,7 +483,7 @@ summary(struct conn *c, const char *stats, const char *prefix)
 	char b[5][32], r[16];
 
 	printf("fastmem in process %ld (file prefix %s)\n"
-		"Memory: %s backing, %s in use in %" PRIu64 " objects, %s in free slabs\n"
+		"Memory: %s backing, %s in use in %" PRIu64 " objects, %s in free slices\n"
 		"Rounding: %s wasted, fragmentation %s of the bytes in use\n"
 		"Calls: %" PRIu64 " allocations, %" PRIu64 " frees, %" PRIu64 " failed (ENOMEM)\n",
 		c->pid, prefix, fmi_human_size(u64(stats, "bytes_backing"), b[0], sizeof(b[0])),
@@ -494,7 +494,7 @@ summary(struct conn *c, const char *stats, const char *prefix)
 	mz = query(c, "/fastmem/memzones", false);
 	if (mz == NULL || *mz != '{')
 		return -1;
-	printf("Slab memzones: %" PRIu64 "; large objects: %" PRIu64 " (%s)\n",
+	printf("Segment memzones: %" PRIu64 "; large objects: %" PRIu64 " (%s)\n",
 		u64(mz, "memzones"), sum_members(mz, "large_objs"),
 		fmi_human_size(sum_members(mz, "large_bytes"), b[4], sizeof(b[4])));
 	return 0;
@@ -529,13 +529,13 @@ report(struct conn *c, const struct options *o)
 	if (summary(c, stats, o->prefix) < 0)
 		return FMI_EXIT_FAIL;
 	printf("\nClasses (with activity):\n%8s %10s %10s %10s %6s %11s %8s %7s %7s %6s\n",
-		"size", "objects", "in use", "wasted", "frag", "slabs p/f/e", "depot",
+		"size", "objects", "in use", "wasted", "frag", "pages p/f/e", "depot",
 		"alloc", "free", "nomem");
 	if (list(c, "/fastmem/classes", class_row, false) < 0)
 		return FMI_EXIT_FAIL;
 	printf("\nNodes:\n%4s %-7s %10s %4s %-11s %10s %10s %10s %10s %10s\n",
 		"node", "tier", "capacity", "cpus", "flags", "backing", "limit", "in use",
-		"objects", "free slabs");
+		"objects", "free slices");
 	if (list(c, "/fastmem/nodes", node_row, false) < 0)
 		return FMI_EXIT_FAIL;
 	printf("\nLcores (with activity; \"shared\": threads without lcore id):\n"
