@@ -6,7 +6,7 @@
  * Scenario 9, latency: the distribution of single allocation and free
  * times, each timed alone with rte_rdtsc_precise(). One lcore allocates
  * many objects (up to 32 MiB of them), then frees them in allocation order,
- * so the tail includes cache refills and flushes, slab carving and, for
+ * so the tail includes cache refills and flushes, page carving and, for
  * fastmem without a reserve, backing growth: fastmem is trimmed before
  * every repetition. "+reserve" rows call rte_fastmem_reserve() for the
  * whole set first. The timer's own cost is in every figure and printed;

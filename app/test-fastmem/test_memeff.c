@@ -361,7 +361,7 @@ memeff(const struct bench_env *env, const struct bench_scenario *sc)
 	report_scenario_note(sc, "EAL: bytes EAL's heaps handed out, set live, caches not "
 		"flushed: fastmem since just before rte_fastmem_init(), rte_malloc as backing");
 	report_scenario_note(sc, "all but fastmem: growth since their first set, on a fresh heap;"
-		" used: backing minus wholly free slabs (fastmem) or free page heap (tcmalloc)");
+		" used: backing minus free slices (fastmem) or free page heap (tcmalloc)");
 	report_scenario_note(sc, "in-use: objects with their rounding; trimmed: after the"
 		" allocator's trim with the set live; empty: after freeing all and trim");
 	note_reserve(env, sc);

@@ -50,7 +50,7 @@
 /* The documented default budget: 1.5 MiB per lcore and node. */
 #define DEFAULT_BUDGET ((size_t)3 << 19)
 
-/* Largest request of the churn tests: 64 KiB, a slab class. */
+/* Largest request of the churn tests: 64 KiB, a size class. */
 #define MAX_OBJ_SIZE (64 * KIB)
 /* Objects one churn round holds at most. */
 #define MAX_OBJS 8192

@@ -105,7 +105,7 @@ test_bad_pointers(void)
 	rte_fastmem_free(RTE_PTR_ADD(mz->addr, 64));
 	rte_memzone_free(mz);
 	TEST_ASSERT_EQUAL(detections(FASTMEM_DBG_BAD_POINTER), 3, "pointer into another memzone");
-	/* A slot of a live slab that was never handed out. */
+	/* Further into its segment, no object's start: a slot never handed out or a free slice. */
 	rte_fastmem_free(p + 256 * 1000);
 	TEST_ASSERT_EQUAL(detections(FASTMEM_DBG_BAD_POINTER), 4, "never allocated slot");
 	rte_fastmem_free(p);

@@ -375,7 +375,7 @@ test_forced_node(void)
 	rte_fastmem_hfree(h, hobj);
 	rte_fastmem_free_bulk(small, N_SMALL);
 	rte_fastmem_cache_flush();
-	/* The large object's memzone went with it: trim releases the slabs. */
+	/* The large object's memzone went with it: trim releases the segments. */
 	released = rte_fastmem_trim();
 	TEST_ASSERT(released >= 16 * (int64_t)PAGE, "trim released %" PRId64, released);
 	TEST_ASSERT_SUCCESS(check_nothing_left(0, "trim"), "trim");

@@ -13,9 +13,10 @@
  *   node of its CPU), best nodes for bandwidth and latency, node order;
  * - for each node the resolver knows, rte_fastmem_alloc_socket(node),
  *   then SOCKET_ID_ANY (expected: the lcore's node), then the best node
- *   for bandwidth and for latency: a small, a slab-class and a large
- *   object each, written, and the node of their first and last page asked
- *   from the kernel (get_mempolicy(MPOL_F_NODE | MPOL_F_ADDR)).
+ *   for bandwidth and for latency: a small and a 64 KiB object (both of
+ *   size classes) and a large one each, written, and the node of their
+ *   first and last page asked from the kernel (get_mempolicy(MPOL_F_NODE |
+ *   MPOL_F_ADDR)).
  * A node must give its memory unless it has none to give: EAL has no
  * memory there and it had no free 2 MiB hugepage at the start (then
  * ENOMEM is expected, and no external heap for it). One line per request,
@@ -47,7 +48,7 @@
 #include "test.h"
 
 #define MAX_NODES RTE_MAX_NUMA_NODES
-/* Objects per request: small, slab class, large (a memzone of its own). */
+/* Objects per request: small and 64 KiB (size classes), large (a memzone of its own). */
 #define N_SIZES 3
 /* Free hugepages a node needs at the start to be expected to give memory. */
 #define MIN_FREE_PAGES 16

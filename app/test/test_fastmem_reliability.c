@@ -11,7 +11,7 @@
  * - test_limit_race_large, test_limit_race_mixed: two lcores growing at
  *   once never take bytes_backing above rte_fastmem_set_limit().
  * - test_trim_race: rte_fastmem_trim() running while two lcores refill
- *   their caches loses no slab: once all is freed and flushed, trim
+ *   their caches loses no segment: once all is freed and flushed, trim
  *   returns every memzone.
  * - test_limit_node_without_memory: rte_fastmem_set_limit() refuses a
  *   node EAL cannot allocate on, as the allocation calls do.
@@ -42,14 +42,14 @@
 /*
  * Limit race: 2 x 16 x 4 MiB asked for at once under a 16 MiB limit. Some
  * rounds start with 4, 8 or 12 MiB taken: the race is then for the last
- * slabs from the first call on.
+ * segments from the first call on.
  */
 #define LIMIT_BYTES (16 * MIB)
 #define LIMIT_ROUNDS 100
 #define LARGE_SIZE (4 * MIB - 64)      /* with its header, one 4 MiB memzone */
 #define LARGE_COUNT 16
-#define SLAB_OBJ_SIZE (200 * KIB)      /* a slab class */
-#define SLAB_OBJ_COUNT 96              /* 96 x 200 KiB: more than the limit */
+#define CLASS_OBJ_SIZE (200 * KIB)     /* a size class */
+#define CLASS_OBJ_COUNT 96             /* 96 x 200 KiB: more than the limit */
 #define MAX_PREFILL 3
 
 /*
@@ -175,20 +175,20 @@ test_limit_race_large(void)
 	return limit_race(LARGE_SIZE, LARGE_COUNT, LARGE_SIZE, LARGE_COUNT, LIMIT_ROUNDS);
 }
 
-/* rte_fastmem_set_limit() holds while one lcore allocates large objects, another slab ones. */
+/* rte_fastmem_set_limit() holds while one lcore allocates large objects, another 200 KiB ones. */
 static int
 test_limit_race_mixed(void)
 {
-	return limit_race(LARGE_SIZE, LARGE_COUNT, SLAB_OBJ_SIZE, SLAB_OBJ_COUNT, LIMIT_ROUNDS);
+	return limit_race(LARGE_SIZE, LARGE_COUNT, CLASS_OBJ_SIZE, CLASS_OBJ_COUNT, LIMIT_ROUNDS);
 }
 
 /*
- * Two lcores allocate and free objects of one slab class at once while a
+ * Two lcores allocate and free objects of one size class at once while a
  * third thread calls rte_fastmem_trim() in a loop. Checks, every round:
  * once everything is freed, each lcore's caches flushed and trim called
  * again, no object is live and no backing memory is left; no allocation
  * fails (there is no limit: a thread that grew the node once lost all the
- * new slabs to the other before it took one, and failed with ENOMEM).
+ * new slices to the other before it took a page, and failed with ENOMEM).
  */
 static int
 trim_race(size_t size, unsigned int min_count, unsigned int max_count, unsigned int rounds)

@@ -88,13 +88,13 @@
 /* Room the limit leaves above the backing, and the smallest object of the limit phase. */
 #define LIMIT_HEADROOM (16 * FM_TEST_MIB)
 #define LIMIT_MIN_SIZE (16 * 1024)
-/* Large enough never to fit in what a limit leaves: more than a slab. */
+/* Large enough never to fit in what a limit leaves: more than a segment. */
 #define LIMIT_LARGE_SIZE (3 * FM_TEST_MIB)
 /* Cache budgets the lcores cycle through; the default last. */
 static const size_t BUDGETS[] = {
-	0, 16 * 1024, 256 * 1024, FM_TEST_MIB, 4 * FM_TEST_MIB,
+	0, 16 * 1024, 256 * 1024, 4 * FM_TEST_MIB, 3 * FM_TEST_MIB / 2,
 };
-#define DEFAULT_BUDGET (4 * FM_TEST_MIB)
+#define DEFAULT_BUDGET (3 * FM_TEST_MIB / 2)
 /* How often the main lcore changes a budget while it churns. */
 #define BUDGET_PERIOD_US 2000
 /* One batch of 64 ops in this many also sets and checks the lcore's own budget. */
@@ -146,8 +146,8 @@ struct lcore_ctx {
 	struct rte_ring *out;
 	struct handle handles[N_HANDLES];
 	/* The counts the statistics must match. */
-	uint64_t slab_allocs;    /* objects of slab classes this lcore allocated */
-	uint64_t slab_frees;
+	uint64_t class_allocs;   /* size-class objects this lcore allocated */
+	uint64_t class_frees;
 	uint64_t nomem[MAX_CLASSES + 1]; /* ENOMEM failures per class, large last */
 	/* For the summary. */
 	uint64_t ops;
@@ -367,7 +367,7 @@ record(struct lcore_ctx *lc, struct obj *o, void *ptr, size_t size, size_t align
 	};
 	stamp(lc, o);
 	if (cls < ctl.n_classes)
-		lc->slab_allocs++;
+		lc->class_allocs++;
 	return TEST_SUCCESS;
 }
 
@@ -397,7 +397,7 @@ static void
 count_free(struct lcore_ctx *lc, const struct obj *o)
 {
 	if (o->cls < ctl.n_classes)
-		lc->slab_frees++;
+		lc->class_frees++;
 }
 
 /* An allocation call failed: only ENOMEM under the limit is acceptable. */
@@ -823,7 +823,7 @@ limit_fill(struct lcore_ctx *lc)
 	TEST_ASSERT_NULL(rte_fastmem_alloc(LIMIT_LARGE_SIZE, 0, 0), "large alloc over the limit");
 	TEST_ASSERT_SUCCESS(alloc_failed(lc, "large alloc", LIMIT_LARGE_SIZE, 0, ctl.n_classes),
 		"limit");
-	/* A slab object cannot grow to a large one in place. */
+	/* A size-class object cannot grow to a large one in place. */
 	if (lc->n_held > 0) {
 		o = &lc->held[rnd(lc) % lc->n_held];
 		TEST_ASSERT_NULL(rte_fastmem_realloc(o->ptr, LIMIT_LARGE_SIZE, 0),
@@ -1041,12 +1041,12 @@ check_stats(void)
 	for (i = 0; i < ctl.n; i++) {
 		lc = &ctl.lcores[i];
 		TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(lc->lcore_id, &ls), "lcore stats");
-		TEST_ASSERT_EQUAL(ls.alloc_cache_hits + ls.alloc_cache_misses, lc->slab_allocs,
+		TEST_ASSERT_EQUAL(ls.alloc_cache_hits + ls.alloc_cache_misses, lc->class_allocs,
 			"lcore %u: %" PRIu64 " allocations counted, %" PRIu64 " made", lc->lcore_id,
-			ls.alloc_cache_hits + ls.alloc_cache_misses, lc->slab_allocs);
-		TEST_ASSERT_EQUAL(ls.free_cache_hits + ls.free_cache_misses, lc->slab_frees,
+			ls.alloc_cache_hits + ls.alloc_cache_misses, lc->class_allocs);
+		TEST_ASSERT_EQUAL(ls.free_cache_hits + ls.free_cache_misses, lc->class_frees,
 			"lcore %u: %" PRIu64 " frees counted, %" PRIu64 " made", lc->lcore_id,
-			ls.free_cache_hits + ls.free_cache_misses, lc->slab_frees);
+			ls.free_cache_hits + ls.free_cache_misses, lc->class_frees);
 		for (nomem = 0, c = 0; c < ctl.n_classes; c++)
 			nomem += lc->nomem[c];
 		TEST_ASSERT_EQUAL(ls.alloc_nomem, nomem,
@@ -1388,9 +1388,9 @@ summary(uint64_t start)
 
 	for (i = 0; i < ctl.n; i++) {
 		lc = &ctl.lcores[i];
-		printf("fastmem_stress: lcore %u: %" PRIu64 " ops, %" PRIu64
-			" slab objects allocated, %" PRIu64 " objects sent, %" PRIu64 " received\n",
-			lc->lcore_id, lc->ops, lc->slab_allocs, lc->sent, lc->received);
+		printf("fastmem_stress: lcore %u: %" PRIu64 " ops, %" PRIu64 " size-class objects"
+			" allocated, %" PRIu64 " objects sent, %" PRIu64 " received\n",
+			lc->lcore_id, lc->ops, lc->class_allocs, lc->sent, lc->received);
 	}
 	printf("fastmem_stress: %u checkpoints in %.1f s, backing up to %" PRIu64 " MiB\n",
 		ctl.checkpoints, secs, ctl.max_backing >> 20);
@@ -1447,14 +1447,14 @@ REGISTER_STRESS_TEST(fastmem_stress_autotest, test_fastmem_stress);
  *   sizes (up to 6 MiB). Checks: every failure is ENOMEM, the limit was
  *   reached, bytes_backing is at most the limit.
  * - limit, mixed: the same, one lcore with large objects, the other with
- *   slab objects of a random size (32 KiB up to the largest class).
+ *   size-class objects of a random size (32 KiB up to the largest class).
  * - trim: no limit; both lcores allocate and free a random number of objects
- *   of a random slab size (mostly the same class for both), while a thread
+ *   of a random size up to the largest class (mostly the same for both), while a thread
  *   without an lcore calls rte_fastmem_trim() in a loop. Checks: once all is
  *   freed and each lcore flushed its caches, trim leaves no object and no
  *   backing, and no allocation failed (there is no limit: a thread that
- *   grew the node once lost all the new slabs to the other before it took
- *   one, and failed with ENOMEM).
+ *   grew the node once lost all the new slices to the other before it took
+ *   a page, and failed with ENOMEM).
  * The first round that breaks a contract stops the test, with its
  * parameters and the seed.
  */
@@ -1463,7 +1463,7 @@ REGISTER_STRESS_TEST(fastmem_stress_autotest, test_fastmem_stress);
 #define RACE_LARGE_PREFILL (4 * FM_TEST_MIB - 64) /* one 4 MiB memzone */
 #define RACE_MAX_PREFILL 8
 #define RACE_MAX_LARGE (6 * FM_TEST_MIB)
-#define RACE_MIN_SLAB (32 * 1024)
+#define RACE_MIN_CLASS (32 * 1024)
 #define RACE_TRIM_BYTES (16 * FM_TEST_MIB)
 #define RACE_TRIM_MAX_OBJS 64
 
@@ -1524,7 +1524,7 @@ race_limit_round(uint64_t round, enum race_kind kind)
 {
 	size_t limit = race_between(4, 16) * 2 * FM_TEST_MIB;
 	unsigned int n_pre = race_rnd() % (limit / (4 * FM_TEST_MIB)), k;
-	unsigned int slab_k = kind == RACE_LIMIT_MIXED ? race_rnd() % 2 : 2;
+	unsigned int class_k = kind == RACE_LIMIT_MIXED ? race_rnd() % 2 : 2;
 	struct rte_fastmem_stats st;
 	void *pre[RACE_MAX_PREFILL];
 	struct fm_race_role *r;
@@ -1538,8 +1538,8 @@ race_limit_round(uint64_t round, enum race_kind kind)
 	}
 	for (k = 0; k < 2; k++) {
 		r = &race.r.roles[k];
-		if (k == slab_k)
-			r->size = race_between(RACE_MIN_SLAB, race.max_class);
+		if (k == class_k)
+			r->size = race_between(RACE_MIN_CLASS, race.max_class);
 		else
 			r->size = race_between(race.max_class + 1, RACE_MAX_LARGE);
 		/* Each lcore alone asks for more than the limit. */
@@ -1629,7 +1629,7 @@ race_stress(uint64_t duration)
 	TEST_ASSERT(n > 0 && n <= MAX_CLASSES, "%u classes", n);
 	rte_fastmem_classes(sizes);
 	race.max_class = sizes[n - 1];
-	TEST_ASSERT(race.max_class > RACE_MIN_SLAB, "largest class %zu B", race.max_class);
+	TEST_ASSERT(race.max_class > RACE_MIN_CLASS, "largest class %zu B", race.max_class);
 	for (round = 0; rte_get_timer_cycles() < deadline; round++) {
 		TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
 		TEST_ASSERT(st.objs_in_use == 0 && st.bytes_backing == 0, "before round %" PRIu64

@@ -124,7 +124,7 @@ static struct {
 	size_t hsize[MAX_CLASSES];
 	unsigned int hcls[MAX_CLASSES];  /* the classes that have handles */
 	unsigned int n_hcls;
-	bool in_place;                   /* realloc keeps slab objects as documented */
+	bool in_place;                   /* realloc keeps size-class objects as documented */
 	bool trace;
 	uint64_t heap_base;              /* EAL's heap in use with nothing allocated */
 } env;
@@ -138,8 +138,8 @@ static struct {
 	bool drained;                    /* a huge reserve may have taken all EAL memory */
 	uint64_t seq;
 	size_t limit[MAX_NODES];
-	uint64_t slab_allocs;            /* objects of slab classes, as the lcore counts them */
-	uint64_t slab_frees;
+	uint64_t class_allocs;           /* size-class objects, as the lcore counts them */
+	uint64_t class_frees;
 	uint64_t nomem;                  /* calls failed with ENOMEM */
 	uint64_t cls_nomem[MAX_CLASSES];
 	size_t budget_default;           /* the budget of lcores without their own */
@@ -211,7 +211,7 @@ has_memory(int node)
 	return node >= 0 && node < MAX_NODES && (env.nodes & (UINT64_C(1) << node));
 }
 
-/* 0, small, around a class boundary, medium, slab, large, too large, anything. */
+/* 0, small, around a class boundary, medium, size class, large, too large, anything. */
 static size_t
 get_size(struct input *in)
 {
@@ -468,7 +468,7 @@ add(void *ptr, size_t size, size_t align, unsigned int flags, unsigned int cls, 
 	m.live_cost += o->cost;
 	m.spent += size;
 	if (cls < env.n_classes)
-		m.slab_allocs++;
+		m.class_allocs++;
 }
 
 /* Take object i out of the model, verified; the caller frees it. */
@@ -481,7 +481,7 @@ take(unsigned int i)
 	m.live[i] = m.live[--m.n_live];
 	m.live_cost -= o.cost;
 	if (o.cls < env.n_classes)
-		m.slab_frees++;
+		m.class_frees++;
 	return o;
 }
 
@@ -544,7 +544,7 @@ op_free(struct input *in)
 /*
  * realloc: NULL allocates, size 0 frees (rte_errno untouched), otherwise
  * the first min(old, new) bytes survive; on failure the object is intact.
- * A slab object keeps its address iff the new size fits its class, is more
+ * A size-class object keeps its address iff the new size fits its class, is more
  * than half of it and the address has the alignment asked (in release
  * builds: checked builds move them all). A moved object never overlaps
  * the old one, which was live until the copy.
@@ -632,7 +632,7 @@ op_realloc(struct input *in)
 		"realloc moved %p (%zu B) to %p (%zu B), overlapping", old.ptr, footprint(&old), p,
 		footprint(&moved));
 	if (old.cls < env.n_classes)
-		m.slab_frees++;
+		m.class_frees++;
 	/* A moved object stays on its node. */
 	add(p, size, align, 0, cls, old.node);
 }
@@ -1064,10 +1064,10 @@ check_totals(void)
 	CHECK(st.bytes_backing == mz.bytes, "bytes_backing %" PRIu64 ", %u memzones hold %" PRIu64,
 		st.bytes_backing, mz.count, mz.bytes);
 	CHECK(rte_fastmem_stats_lcore(rte_lcore_id(), &ls) == 0, "stats_lcore");
-	CHECK(ls.alloc_cache_hits + ls.alloc_cache_misses == m.slab_allocs, "lcore allocs %" PRIu64
-		", model %" PRIu64, ls.alloc_cache_hits + ls.alloc_cache_misses, m.slab_allocs);
-	CHECK(ls.free_cache_hits + ls.free_cache_misses == m.slab_frees, "lcore frees %" PRIu64
-		", model %" PRIu64, ls.free_cache_hits + ls.free_cache_misses, m.slab_frees);
+	CHECK(ls.alloc_cache_hits + ls.alloc_cache_misses == m.class_allocs, "lcore allocs %" PRIu64
+		", model %" PRIu64, ls.alloc_cache_hits + ls.alloc_cache_misses, m.class_allocs);
+	CHECK(ls.free_cache_hits + ls.free_cache_misses == m.class_frees, "lcore frees %" PRIu64
+		", model %" PRIu64, ls.free_cache_hits + ls.free_cache_misses, m.class_frees);
 	check_cache(&ls);
 	decay_resume();
 }
@@ -1115,8 +1115,8 @@ op_trim(void)
  * Statistics, and the IOVA of a byte of a live object: objects are
  * IOVA-contiguous, and rte_fastmem_virt2iova() takes any pointer below the
  * 2 MiB boundary that follows the object's start (it masks the pointer to
- * find a large object's header); bytes further in are the object's IOVA
- * plus their offset.
+ * find the header of its segment, or of a large object); bytes further in
+ * are the object's IOVA plus their offset.
  */
 static void
 op_stats(struct input *in)
