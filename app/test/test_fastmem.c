@@ -541,6 +541,9 @@ same_class(void * const *objs, unsigned int n, const void *ref)
 	return 1;
 }
 
+/* Less than a class size by more than debug builds pad objects with. */
+#define UNDER(class_size) ((class_size) - 64)
+
 /* Class a request of @p size bytes gets (debug builds pad objects). */
 static unsigned int
 class_of(size_t size)
@@ -810,7 +813,7 @@ sorted_free_bulk(void **a, void * const *b, size_t size, bool first_in_run)
 static int
 test_page_runs(void)
 {
-	const size_t a_size = 40 * 1024, b_size = 56 * 1024;
+	const size_t a_size = UNDER(40 * 1024), b_size = UNDER(56 * 1024);
 	const unsigned int per_a = page_slots_of(a_size), per_b = page_slots_of(b_size);
 	void *a[4 * 3], *b[3], *room[12], *page1;
 	unsigned int i;
@@ -888,7 +891,7 @@ mz_before(const struct fastmem_mz *a, const struct fastmem_mz *b)
 static int
 test_page_run_links(void)
 {
-	const size_t size = 448 * 1024;
+	const size_t size = UNDER(448 * 1024);
 	const unsigned int per_page = page_slots_of(size);
 	struct fastmem_state *st = fastmem_state_get();
 	void *objs[24];
@@ -1509,7 +1512,7 @@ test_page_policy(void)
 {
 	struct fastmem_state *st = fastmem_state_get();
 	int node = rte_fastmem_lcore_node(rte_lcore_id());
-	unsigned int cls = class_of(40 * 1024), slots, i, round;
+	unsigned int cls = class_of(UNDER(40 * 1024)), slots, i, round;
 	struct fastmem_bin *b;
 	void *objs[64], *one;
 	uint64_t acquires;
@@ -1517,7 +1520,7 @@ test_page_policy(void)
 	TEST_ASSERT_NOT_NULL(st, "state");
 	TEST_ASSERT_SUCCESS(fastmem_node_ready(st, node), "node");
 	b = &st->nodes[node].bins[cls];
-	slots = page_slots_of(40 * 1024);
+	slots = page_slots_of(UNDER(40 * 1024));
 	TEST_ASSERT(slots >= 2 && 3 * slots + 1 <= RTE_DIM(objs), "slots %u", slots);
 	/* One full page plus one object in a second page. */
 	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, objs, slots + 1), slots + 1, "take");
