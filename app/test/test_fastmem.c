@@ -551,7 +551,7 @@ class_of(size_t size)
 	return __rte_fastmem_size_to_class(fastmem_dbg_request(size), 0);
 }
 
-/* Objects a page of the class of @p size holds, if not at a segment's start. */
+/* Objects a first page of the class of @p size holds, if not at a segment's start. */
 static unsigned int
 page_slots_of(size_t size)
 {
@@ -565,9 +565,7 @@ page_slots_of(size_t size)
 static void *
 page_start(const void *obj)
 {
-	unsigned int cls = fastmem_idx_class(__rte_fastmem_slice_of(obj)->cache_idx);
-
-	return fastmem_page_addr(fastmem_page_of(obj, fastmem_page_slices(cls)));
+	return fastmem_page_addr(fastmem_page_of(obj));
 }
 
 /*
@@ -764,8 +762,9 @@ two_run_free_bulk(void * const *a, void * const *b, size_t size, void *other, si
  * cache holds 4 objects of run a below them, so the burst's 5 objects
  * come back from one run, and every object freed comes back from A's
  * cache. The cache must have room for all 9 (its capacity grows with
- * misses: see the caller). The burst then recycles as it is. Debug builds free object by
- * object, out of line: no sort.
+ * misses: see the caller). The burst then recycles as it is, above the
+ * rest (two runs: freed and allocated one by one, last in first out).
+ * Debug builds free object by object, out of line: no sort.
  */
 static int
 sorted_free_bulk(void **a, void * const *b, size_t size, bool first_in_run)
@@ -790,11 +789,15 @@ sorted_free_bulk(void **a, void * const *b, size_t size, bool first_in_run)
 	for (i = 0; i < 5; i++)
 		TEST_ASSERT(in_run_of(got[i], a[0]), "burst object %u outside run a", i);
 	memcpy(burst, got, sizeof(burst));
-	rte_fastmem_free_bulk(&got[5], 4);
+	for (i = 5; i < 9; i++)
+		rte_fastmem_free(got[i]);
 	rte_fastmem_free_bulk(burst, RTE_DIM(burst));
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(got, 5, size, 0, 0), "realloc the burst");
 	TEST_ASSERT(memcmp(got, burst, sizeof(burst)) == 0, "a one-run burst was reordered");
-	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(&got[5], 4, size, 0, 0), "realloc the rest");
+	for (i = 9; i-- > 5; )
+		TEST_ASSERT_NOT_NULL(got[i] = rte_fastmem_alloc(size, 0, 0), "realloc the rest");
+	/* The caller goes on with the objects of a[] and b[]: they must be these. */
+	TEST_ASSERT(same_set(got, freed, 9), "A's cache lost objects");
 	return TEST_SUCCESS;
 }
 

@@ -189,6 +189,64 @@ depot_resize(struct fastmem_bin *b, uint32_t cap)
 	rte_free(old);
 }
 
+/*
+ * A class that took PAGE_GROWTH pages of one size takes pages twice as
+ * large, up to PAGE_MAX_GROWTH times its first size: a class with few
+ * objects keeps small pages, one with many gets long runs cheaply (a
+ * bulk free is inline only when its objects lie in one run), fewer page
+ * takes and fewer headers to visit. A trim starts it small again.
+ */
+#define PAGE_GROWTH 8u
+#define PAGE_MAX_GROWTH 8u
+
+static void
+page_size_next(struct fastmem_bin *b)
+{
+	uint32_t max = RTE_MIN(fastmem_page_slices(b->cls) * PAGE_MAX_GROWTH,
+		(uint32_t)FASTMEM_SEG_SLICES);
+
+	if (++b->pages_at_size >= PAGE_GROWTH && b->page_slices < max) {
+		b->page_slices *= 2;
+		b->pages_at_size = 0;
+	}
+}
+
+/* Pages of a bin a new page should lengthen the runs of, at most. */
+#define BESIDE_PAGES 8
+
+/*
+ * A free block beside one of the bin's pages, the newest first, then the
+ * full ones and the fullest partial ones: a class whose pages lie
+ * together has long runs, and bulk frees stay inline (a run must hold a
+ * whole burst). Bin lock held.
+ */
+static struct fastmem_page *
+claim_beside(struct fastmem_state *st, struct fastmem_bin *b)
+{
+	const struct fastmem_page *near[BESIDE_PAGES], *pg;
+	unsigned int n = 0;
+	int i;
+
+	if (b->newest != NULL)
+		near[n++] = b->newest;
+	TAILQ_FOREACH(pg, &b->full, link) {
+		if (n == BESIDE_PAGES)
+			break;
+		if (pg != b->newest)
+			near[n++] = pg;
+	}
+	for (i = FASTMEM_FILL_BUCKETS - 1; i >= 0 && n < BESIDE_PAGES; i--) {
+		TAILQ_FOREACH(pg, &b->partial[i], link) {
+			if (n == BESIDE_PAGES)
+				break;
+			if (pg != b->newest)
+				near[n++] = pg;
+		}
+	}
+	return n == 0 ? NULL :
+		fastmem_segment_claim_beside(st, b->node, near, n, b->page_slices);
+}
+
 unsigned int
 fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, unsigned int n)
 {
@@ -210,21 +268,21 @@ fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, u
 			continue;
 		}
 		/*
-		 * A free page beside the newest one lengthens the class's run;
-		 * the bin lock keeps the newest alive while the node looks.
-		 * Never hold the bin lock while the node finds (or grows) any
-		 * other page.
+		 * A free page beside one of the class's lengthens its run; the
+		 * bin lock keeps them alive while the node looks. Never hold
+		 * the bin lock while the node finds (or grows) any other page.
 		 */
 		near = b->newest;
-		s = near != NULL ? fastmem_segment_claim_beside(st, b->node, near) : NULL;
+		s = claim_beside(st, b);
 		rte_spinlock_unlock(&b->lock);
 		/* A new memzone still starts next to the newest page's, if it can. */
-		s = fastmem_segment_take_page(st, b->node, b->cls, s, near);
+		s = fastmem_segment_take_page(st, b->node, b->cls, b->page_slices, s, near);
 		if (s == NULL)
 			return k;
 		page_carve(b, s);
 		rte_spinlock_lock(&b->lock);
 		fastmem_count(&b->page_acquires, 1);
+		page_size_next(b);
 		b->newest = s;
 		/*
 		 * Objects come from the new page at once, even if another page
@@ -241,7 +299,7 @@ fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, u
 static void
 page_give(struct fastmem_bin *b, void *obj, struct fastmem_page_head *released)
 {
-	struct fastmem_page *s = fastmem_page_of(obj, b->page_slices);
+	struct fastmem_page *s = fastmem_page_of(obj);
 
 	page_unlink(b, s);
 	fastmem_dbg_link_set(obj, b->cls, s->free_head);
@@ -312,11 +370,13 @@ fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_
 		TAILQ_INSERT_TAIL(&released, s, link);
 		fastmem_count(&b->page_releases, 1);
 	}
-	/* A trim gives the depot's memory back too; the next flush takes it again. */
+	/* A trim gives the depot's memory back too (the next flush takes it again). */
 	if (release_spare) {
 		depot = b->depot;
 		b->depot_cap = 0;
 		b->depot_emptied = false;
+		b->page_slices = fastmem_page_slices(b->cls);
+		b->pages_at_size = 0;
 		__atomic_store_n(&b->depot, NULL, __ATOMIC_RELEASE);
 	}
 	rte_spinlock_unlock(&b->lock);

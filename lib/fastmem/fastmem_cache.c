@@ -475,6 +475,25 @@ fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void * con
 }
 
 void
+fastmem_cache_free_unsorted(struct fastmem_state *st, uint32_t cache_idx, void * const *objs,
+		unsigned int n)
+{
+	unsigned int cls = fastmem_idx_class(cache_idx);
+	int node = fastmem_idx_node(cache_idx);
+	struct fastmem_lcore *lc = thread_row(st);
+
+	if (lc == NULL || row_cache(lc, node, cls) == NULL) {
+		fastmem_cache_free_bulk(st, cache_idx, objs, n);
+		return;
+	}
+	/* Room for four bursts below the next one, as far as the budget allows. */
+	cache_grow(st, lc, node, cls, 5 * n);
+	fastmem_bin_give(st, &st->nodes[node].bins[cls], objs, n);
+	fastmem_count(&lc->miss[cls].free_miss, n);
+	fastmem_count(&lc->caches[cache_idx].n_free, n);
+}
+
+void
 fastmem_cache_free(struct fastmem_state *st, uint32_t cache_idx, void *obj)
 {
 	fastmem_cache_free_bulk(st, cache_idx, &obj, 1);

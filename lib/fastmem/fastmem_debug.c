@@ -283,7 +283,7 @@ fastmem_dbg_free(struct fastmem_state *st, void *obj, uint32_t want_idx)
 	}
 	cls = fastmem_idx_class(e->cache_idx);
 	node = fastmem_idx_node(e->cache_idx);
-	pg = fastmem_page_of(obj, fastmem_page_slices(cls));
+	pg = fastmem_page_of(obj);
 	slot = pg->obj_size;
 	start = RTE_PTR_ADD(fastmem_page_addr(pg), fastmem_page_data_offset(pg, cls));
 	off = RTE_PTR_DIFF(obj, start);

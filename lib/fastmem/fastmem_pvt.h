@@ -165,6 +165,7 @@ struct fastmem_segment {
 	struct __rte_fastmem_segment_pub pub; /* read by the inline free path */
 	uint64_t free_slices; /* bit per slice in no page, under the node lock */
 	uint16_t mz_idx;      /* backing memzone record */
+	uint8_t page_first[FASTMEM_SEG_SLICES]; /* first slice of each slice's page */
 	struct fastmem_page pages[FASTMEM_SEG_SLICES]; /* by first slice */
 };
 
@@ -180,7 +181,10 @@ fastmem_slice_idx(const void *p)
 	return (unsigned int)(((uintptr_t)p >> FASTMEM_SLICE_SHIFT) & (FASTMEM_SEG_SLICES - 1));
 }
 
-/* Slices of the pages of a class: the fewest (a power of 2) that waste at most 1/8. */
+/*
+ * Slices of a class's first pages: the fewest (a power of 2) that waste at
+ * most 1/8. A class that keeps taking pages takes larger ones (fastmem_bin.c).
+ */
 static inline unsigned int
 fastmem_page_slices(unsigned int cls)
 {
@@ -198,11 +202,13 @@ fastmem_page_slices(unsigned int cls)
 	return n;
 }
 
-/* The page of @p obj, in a class whose pages have @p slices slices. */
+/* The page of @p obj (of a class: in a page). */
 static inline struct fastmem_page *
-fastmem_page_of(const void *obj, unsigned int slices)
+fastmem_page_of(const void *obj)
 {
-	return &fastmem_segment_of(obj)->pages[fastmem_slice_idx(obj) & ~(slices - 1)];
+	struct fastmem_segment *seg = fastmem_segment_of(obj);
+
+	return &seg->pages[seg->page_first[fastmem_slice_idx(obj)]];
 }
 
 /* First byte of a page (its first slice). */
@@ -224,11 +230,11 @@ fastmem_page_data_offset(const struct fastmem_page *pg, unsigned int cls)
 		RTE_MAX((size_t)RTE_CACHE_LINE_SIZE, (size_t)__rte_fastmem_class_align(cls)));
 }
 
-/* Objects a page of class @p cls at @p pg holds. */
+/* Objects page @p pg holds, for class @p cls. */
 static inline uint32_t
 fastmem_page_slots(const struct fastmem_page *pg, unsigned int cls)
 {
-	return (uint32_t)(((size_t)fastmem_page_slices(cls) * FASTMEM_SLICE_SIZE -
+	return (uint32_t)(((size_t)pg->n_slices * FASTMEM_SLICE_SIZE -
 		fastmem_page_data_offset(pg, cls)) / __rte_fastmem_class_size(cls));
 }
 
@@ -237,7 +243,8 @@ struct __rte_cache_aligned fastmem_bin {
 	rte_spinlock_t lock;
 	uint32_t cls;
 	int node;
-	uint32_t page_slices; /* slices of each of its pages */
+	uint32_t page_slices; /* slices of the pages it takes now */
+	uint32_t pages_at_size; /* pages it took of that size */
 	uint32_t depot_len;
 	uint32_t depot_cap;  /* objects its array holds, up to fastmem_depot_max() */
 	bool depot_emptied;  /* a refill emptied it since it last grew */
@@ -435,19 +442,20 @@ uint32_t fastmem_node_order_generation(void);
 
 /* fastmem_segment.c: pages from the free slices of a node's segments */
 /*
- * The free block just after or before page @p near (of a class whose bin
- * lock the caller holds, which keeps it), off the free slices; or NULL.
+ * A free block of @p n slices just after or before one of the @p n_near
+ * pages @p near (of a class whose bin lock the caller holds, which keeps
+ * them), tried in order, off the free slices; or NULL.
  */
 struct fastmem_page *fastmem_segment_claim_beside(struct fastmem_state *st, int node,
-		const struct fastmem_page *near);
+		const struct fastmem_page * const *near, unsigned int n_near, unsigned int n);
 /*
- * Page @p claimed (from claim_beside), or else a page of @p cls's size
- * from the fullest segment of the lowest memzone with room, or from a new
+ * Page @p claimed (from claim_beside), or else a page of @p n slices from
+ * the fullest segment of the lowest memzone with room, or from a new
  * memzone (at its end next to the memzone holding @p near, if any); joined
  * to (node, cls). NULL if the node cannot grow.
  */
 struct fastmem_page *fastmem_segment_take_page(struct fastmem_state *st, int node,
-		unsigned int cls, struct fastmem_page *claimed, const void *near);
+		unsigned int cls, unsigned int n, struct fastmem_page *claimed, const void *near);
 /* Empty pages, off every bin list, go back to their segments. */
 void fastmem_segment_give_pages(struct fastmem_state *st, int node,
 		struct fastmem_page_head *pages);
@@ -498,6 +506,13 @@ int fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cl
 void fastmem_cache_free(struct fastmem_state *st, uint32_t cache_idx, void *obj);
 void fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void * const *objs,
 		unsigned int n);
+/*
+ * A bulk free of @p n objects of one cache that its too shallow cache
+ * could not sort into one run (see __rte_fastmem_free_bulk_runs()): to the
+ * bin, as a miss that grows the cache for the next ones.
+ */
+void fastmem_cache_free_unsorted(struct fastmem_state *st, uint32_t cache_idx,
+		void * const *objs, unsigned int n);
 /* The allocation calls count an ENOMEM once per call, not per node tried. */
 void fastmem_cache_note_nomem(struct fastmem_state *st, int node, unsigned int cls);
 void fastmem_cache_flush_thread(struct fastmem_state *st);

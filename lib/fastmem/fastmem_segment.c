@@ -77,6 +77,7 @@ take_block(struct fastmem_state *st, struct fastmem_node *nd, struct fastmem_seg
 	struct fastmem_page *pg = &seg->pages[first];
 
 	seg->free_slices &= ~slice_mask(first, n);
+	memset(&seg->page_first[first], (int)first, n);
 	m->n_free -= n;
 	if (m->n_free == 0)
 		nd->mz_with_free[seg->mz_idx / 64] &= ~(UINT64_C(1) << (seg->mz_idx % 64));
@@ -213,15 +214,19 @@ grow(struct fastmem_state *st, int node, uint32_t want_segs)
 }
 
 struct fastmem_page *
-fastmem_segment_claim_beside(struct fastmem_state *st, int node, const struct fastmem_page *near)
+fastmem_segment_claim_beside(struct fastmem_state *st, int node,
+		const struct fastmem_page * const *near, unsigned int n_near, unsigned int n)
 {
 	struct fastmem_node *nd = &st->nodes[node];
-	struct fastmem_page *pg;
+	struct fastmem_page *pg = NULL;
+	unsigned int i;
 
 	rte_spinlock_lock(&nd->lock);
-	pg = take_beside(st, nd, near, near->n_slices, true);
-	if (pg == NULL)
-		pg = take_beside(st, nd, near, near->n_slices, false);
+	for (i = 0; i < n_near && pg == NULL; i++) {
+		pg = take_beside(st, nd, near[i], n, true);
+		if (pg == NULL)
+			pg = take_beside(st, nd, near[i], n, false);
+	}
 	rte_spinlock_unlock(&nd->lock);
 	return pg;
 }
@@ -256,11 +261,10 @@ take_in_new_mz(struct fastmem_state *st, struct fastmem_node *nd, int idx, uintp
 }
 
 struct fastmem_page *
-fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls,
+fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls, unsigned int n,
 		struct fastmem_page *claimed, const void *near)
 {
 	struct fastmem_node *nd = &st->nodes[node];
-	unsigned int n = fastmem_page_slices(cls);
 	struct fastmem_page *pg = claimed;
 	uint32_t want;
 	int idx;

@@ -412,18 +412,41 @@ in_run(struct run_range r, const void *obj)
 	return (uintptr_t)obj - r.base < r.len;
 }
 
+/* Entries below a bulk free's objects that its sort looks at, per object. */
+#define SORT_DEPTH 16u
+
+/* The entries of cache @p c a sort of the @p n objects above its top draws from. */
+static void **
+sort_floor(const struct __rte_fastmem_cache *c, unsigned int n)
+{
+	return &c->objs[c->len - RTE_MIN(c->len, SORT_DEPTH * n)];
+}
+
+/* Objects of run @p r from the sort floor to the top of the @p n objects above the top. */
+static unsigned int
+run_count(const struct __rte_fastmem_cache *c, unsigned int n, struct run_range r)
+{
+	void * const *p, * const *end = &c->objs[c->len + n];
+	unsigned int k = 0;
+
+	for (p = sort_floor(c, n); p != end; p++)
+		k += in_run(r, *p);
+	return k;
+}
+
 /*
- * Give the @p n objects above the top of cache @p c the run @p r, as
- * far as the 4n entries below hold objects of it to swap with the others.
- * The next bulk alloc of as many objects takes them, and their bulk free
- * is then inline: a burst recycled through a cache that holds enough of
- * the run settles in it instead of coming here on every call.
+ * Give the @p n objects above the top of cache @p c the run @p r, which
+ * holds at least n objects from the sort floor up to them, by swapping
+ * the others with objects of the run below. The next bulk alloc of as
+ * many objects takes them, and their bulk free is then inline: a burst
+ * recycled through a cache that holds enough of the run settles in it
+ * instead of coming here on every call.
  */
 static void
 sort_into_run(struct __rte_fastmem_cache *c, unsigned int n, struct run_range r)
 {
 	void **top = &c->objs[c->len];
-	void **below = top, **floor = top - RTE_MIN(c->len, 4 * n);
+	void **below = top, **floor = sort_floor(c, n);
 	unsigned int i;
 	void *obj;
 
@@ -432,8 +455,6 @@ sort_into_run(struct __rte_fastmem_cache *c, unsigned int n, struct run_range r)
 			continue;
 		while (below > floor && !in_run(r, below[-1]))
 			below--;
-		if (below == floor)
-			return;
 		below--;
 		obj = *below;
 		*below = top[i];
@@ -447,7 +468,7 @@ __rte_fastmem_free_bulk_runs(struct __rte_fastmem_cache *c, uint32_t idx, void *
 {
 	void **top = &c->objs[c->len];
 	struct run_range r = run_range_of(top[0]);
-	unsigned int i, in, n_in = 0, first_out = 0;
+	unsigned int i, in, first_out = 0;
 	uint32_t diff = 0;
 
 	/*
@@ -460,16 +481,30 @@ __rte_fastmem_free_bulk_runs(struct __rte_fastmem_cache *c, uint32_t idx, void *
 			break;
 		diff |= __rte_fastmem_slice_of(top[i])->cache_idx ^ idx;
 		in = in_run(r, top[i]);
-		n_in += in;
 		first_out = first_out == 0 && !in ? i : first_out;
 	}
 	if (i < n || diff != 0) {
 		__rte_fastmem_free_bulk_slow(ptrs, n);
 		return;
 	}
-	/* The first object's run if it holds at least half of them, else the first other one's. */
-	sort_into_run(c, n, 2 * n_in >= n ? r : run_range_of(top[first_out]));
-	__rte_fastmem_cache_pushed(c, n);
+	/*
+	 * The first object's run if it can hold them all, else the first
+	 * other one's, else that of the object below them (the cache's last
+	 * sorted burst, often).
+	 */
+	if (run_count(c, n, r) >= n ||
+			run_count(c, n, (r = run_range_of(top[first_out]))) >= n ||
+			(c->len > 0 && run_count(c, n, (r = run_range_of(top[-1]))) >= n)) {
+		sort_into_run(c, n, r);
+		__rte_fastmem_cache_pushed(c, n);
+		return;
+	}
+	/*
+	 * No run to sort them into: the burst goes to the bin as a miss,
+	 * which grows the cache; the next allocations take other objects, or
+	 * a refill with more to sort with.
+	 */
+	fastmem_cache_free_unsorted(fastmem_state_get(), idx, top, n);
 }
 
 /* Large objects, one memzone each: all or nothing, ptrs untouched on failure. */
