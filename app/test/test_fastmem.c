@@ -1557,6 +1557,169 @@ test_page_policy(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * White box: a bin that keeps taking pages takes larger ones. Its first
+ * eight pages have the class's size, then each size doubles after eight
+ * pages, up to eight times the first; trim starts the bin small again.
+ */
+static int
+test_page_growth(void)
+{
+	enum { N = 1400 };
+	struct fastmem_state *st = fastmem_state_get();
+	int node = rte_fastmem_lcore_node(rte_lcore_id());
+	unsigned int cls = class_of(UNDER(4096)), base = fastmem_page_slices(cls);
+	unsigned int i, pages = 0, at_size = 0, size;
+	const struct fastmem_page *pg, *last = NULL;
+	struct fastmem_bin *b;
+	void **objs = malloc(sizeof(void *) * N);
+
+	TEST_ASSERT_NOT_NULL(objs, "malloc");
+	TEST_ASSERT_SUCCESS(fastmem_node_ready(st, node), "node");
+	b = &st->nodes[node].bins[cls];
+	TEST_ASSERT_EQUAL(b->page_slices, base, "first page size %u, class's %u",
+		b->page_slices, base);
+	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, objs, N), N, "take");
+	size = base;
+	for (i = 0; i < N; i++) {
+		pg = fastmem_page_of(objs[i]);
+		if (pg == last)
+			continue;
+		last = pg;
+		pages++;
+		if (pg->n_slices != size) {
+			TEST_ASSERT(at_size == 8 && pg->n_slices == 2 * size &&
+				pg->n_slices <= 8 * base, "page %u: %u slices after %u of %u",
+				pages, pg->n_slices, at_size, size);
+			size = pg->n_slices;
+			at_size = 0;
+		}
+		at_size++;
+		TEST_ASSERT(pg->n_slots == fastmem_page_slots(pg, cls), "page %u: %u slots",
+			pages, pg->n_slots);
+	}
+	TEST_ASSERT_EQUAL(size, 8 * base, "largest pages %u slices, first %u", size, base);
+	fastmem_bin_give(st, b, objs, N);
+	fastmem_bin_drain(st, b, true);
+	TEST_ASSERT(b->page_slices == base && b->pages_at_size == 0,
+		"trim left pages of %u slices", b->page_slices);
+	free(objs);
+	return TEST_SUCCESS;
+}
+
+/*
+ * White box: a depot's array has its capacity. It is allocated at the
+ * first flush, doubles after a flush overflows it when a refill emptied
+ * it since it last grew (not otherwise), keeps its objects when it does,
+ * and goes with a trim.
+ */
+static int
+test_depot_growth(void)
+{
+	struct fastmem_state *st = fastmem_state_get();
+	int node = rte_fastmem_lcore_node(rte_lcore_id());
+	unsigned int cls = class_of(UNDER(4096)), cap = fastmem_depot_capacity(cls);
+	unsigned int n = 4 * cap;
+	void **objs = malloc(sizeof(void *) * n), **back = malloc(sizeof(void *) * n);
+	struct fastmem_bin *b;
+
+	TEST_ASSERT(objs != NULL && back != NULL, "malloc");
+	TEST_ASSERT_SUCCESS(fastmem_node_ready(st, node), "node");
+	b = &st->nodes[node].bins[cls];
+	TEST_ASSERT(b->depot == NULL && b->depot_cap == 0, "a depot before any flush");
+	/* This take finds the depot empty. */
+	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, objs, n), n, "take");
+	fastmem_bin_give(st, b, objs, cap);
+	TEST_ASSERT(b->depot != NULL && b->depot_cap == cap && b->depot_len == cap,
+		"first flush: depot of %u holds %u, capacity %u", b->depot_cap, b->depot_len, cap);
+	fastmem_bin_give(st, b, &objs[cap], 1);
+	TEST_ASSERT(b->depot_cap == 2 * cap && b->depot_len == cap,
+		"after an overflow: depot of %u holds %u", b->depot_cap, b->depot_len);
+	/* No refill emptied it since: a full depot stays as it is. */
+	fastmem_bin_give(st, b, &objs[cap + 1], cap + 1);
+	TEST_ASSERT(b->depot_cap == 2 * cap && b->depot_len == 2 * cap,
+		"without a refill: depot of %u holds %u", b->depot_cap, b->depot_len);
+	/* What it holds comes back, of its class. */
+	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, back, 2 * cap), 2 * cap, "take the depot");
+	TEST_ASSERT(same_class(back, 2 * cap, objs[0]), "objects of another class");
+	TEST_ASSERT_EQUAL(b->depot_len, 0, "depot not emptied");
+	fastmem_bin_give(st, b, back, 2 * cap);
+	fastmem_bin_give(st, b, &objs[2 * cap + 2], n - 2 * cap - 2);
+	fastmem_bin_drain(st, b, true);
+	TEST_ASSERT(b->depot == NULL && b->depot_cap == 0 && b->depot_len == 0,
+		"a trim left a depot of %u", b->depot_cap);
+	free(objs);
+	free(back);
+	return TEST_SUCCESS;
+}
+
+/*
+ * A bulk free whose objects lie in two runs of their class, which the
+ * cache cannot sort into one (it holds nothing below them), goes to the
+ * bin as a miss, and the cache does not keep them; no live object is
+ * handed out again.
+ */
+static int
+test_bulk_unsorted(void)
+{
+	const size_t a_size = UNDER(40 * 1024), b_size = UNDER(56 * 1024);
+	const unsigned int per_a = page_slots_of(a_size);
+	const size_t class_size = __rte_fastmem_class_size(class_of(a_size));
+	void *a[4 * 3], *other, *burst[4], *got[4], *warm[8], *drained[1024];
+	struct rte_fastmem_class_stats before, after;
+	const struct __rte_fastmem_cache *c;
+	unsigned int i, k;
+
+	if (__RTE_FASTMEM_CHECKED)
+		return TEST_SKIPPED;
+	TEST_ASSERT_EQUAL(per_a, 3, "%u objects per page", per_a);
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(32 * MIB, SOCKET_ID_ANY), "reserve");
+	/* Two runs of A, B's page between them (see test_page_runs). */
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(a, 3 * per_a, a_size, 0, 0), "A");
+	other = rte_fastmem_alloc(b_size, 0, 0);
+	TEST_ASSERT_NOT_NULL(other, "B");
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(&a[3 * per_a], per_a, a_size, 0, 0), "A");
+	TEST_ASSERT(!in_run_of(a[3 * per_a], a[0]), "A in one run");
+	burst[0] = a[0];
+	burst[1] = a[3 * per_a];
+	burst[2] = a[1];
+	burst[3] = a[3 * per_a + 1];
+	/* The objects kept: a[2 .. 3 * per_a] and the last one. */
+	for (i = 2; i < 4 * per_a; i++)
+		stamp(a[i], a_size, i);
+	/* A's cache with room for the burst (single frees grow it), then emptied. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(warm, RTE_DIM(warm), a_size, 0, 0), "warm");
+	for (i = 0; i < RTE_DIM(warm); i++)
+		rte_fastmem_free(warm[i]);
+	c = RTE_PER_LCORE(_fastmem_caches) + __rte_fastmem_slice_of(a[0])->cache_idx;
+	k = c->len;
+	TEST_ASSERT(c->cap >= RTE_DIM(burst) && k <= RTE_DIM(drained), "cache %u of %u",
+		k, c->cap);
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(drained, k, a_size, 0, 0), "drain");
+	TEST_ASSERT_EQUAL(c->len, 0, "cache not emptied");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(class_size, &before), "stats");
+	rte_fastmem_free_bulk(burst, RTE_DIM(burst));
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(class_size, &after), "stats");
+	TEST_ASSERT_EQUAL(after.free_cache_misses - before.free_cache_misses, RTE_DIM(burst),
+		"%" PRIu64 " free misses", after.free_cache_misses - before.free_cache_misses);
+	TEST_ASSERT_EQUAL(after.in_use, before.in_use - RTE_DIM(burst), "in use");
+	TEST_ASSERT_EQUAL(c->len, 0, "the cache kept %u of them", c->len);
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(got, RTE_DIM(got), a_size, 0, 0), "realloc");
+	TEST_ASSERT(same_class(got, RTE_DIM(got), a[0]), "objects of another class");
+	/* No live object was handed out again: they all keep their stamps. */
+	for (i = 0; i < RTE_DIM(got); i++)
+		memset(got[i], 0, a_size);
+	for (i = 2; i < 4 * per_a; i++)
+		if (i < 3 * per_a || i > 3 * per_a + 1)
+			TEST_ASSERT(stamp_ok(a[i], a_size, i), "object %u overwritten", i);
+	rte_fastmem_free_bulk(got, RTE_DIM(got));
+	rte_fastmem_free_bulk(drained, k);
+	rte_fastmem_free(other);
+	rte_fastmem_free_bulk(&a[2], 3 * per_a - 2);
+	rte_fastmem_free_bulk(&a[3 * per_a + 2], per_a - 2);
+	return TEST_SUCCESS;
+}
+
 /* Free slices are shared between classes: a class's empty pages serve another. */
 static int
 test_page_sharing(void)
@@ -1662,6 +1825,9 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_stats_multi_lcore),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_policy),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_sharing),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_page_growth),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_depot_growth),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_unsorted),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_growth_does_not_block),
 		TEST_CASES_END()
 	}
