@@ -43,13 +43,14 @@ struct fastmem_miss {
 struct fastmem_lcore {
 	struct __rte_fastmem_cache caches[__RTE_FASTMEM_NUM_CACHES];
 	struct fastmem_miss miss[FASTMEM_NUM_CLASSES];
-	void **storage[FASTMEM_MAX_NODES];  /* objs arrays of a node's caches */
+	uint64_t nodes_setup;               /* bit per node whose caches are set up */
 	uint64_t nodes_counted;             /* bit per node whose caches have counts */
 	/* Byte budget of each node's caches; any thread sets it, the owner applies it. */
 	uint64_t budget;
 	uint64_t cap_bytes[FASTMEM_MAX_NODES]; /* sum of capacity x class size, per node */
 	uint32_t misses;                    /* the row's cache misses, a clock for idleness */
 	uint32_t last_miss[__RTE_FASTMEM_LARGE_IDX]; /* the clock at each cache's last miss */
+	uint16_t objs_size[__RTE_FASTMEM_LARGE_IDX]; /* entries of each cache's objs array */
 	int home;                           /* node of the fast-path alloc row */
 	uint32_t home_gen;                  /* fastmem_node_order_generation() of home */
 };
@@ -156,45 +157,81 @@ thread_row(struct fastmem_state *st)
 	return lc;
 }
 
-/* Give a row's caches of one node their object arrays. */
-static int
+/*
+ * Set up a row's caches of one node. Capacities stay 0 until a class
+ * misses, and a cache gets an object array as large as its capacity when
+ * that grows: only classes in use take memory.
+ */
+static void
 row_node_setup(struct fastmem_lcore *lc, int node)
 {
 	unsigned int cls;
-	size_t total = 0;
-	void **objs;
 
-	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
-		total += fastmem_cache_capacity(cls);
-	objs = rte_malloc_socket("fastmem_cache", total * sizeof(void *), RTE_CACHE_LINE_SIZE,
-			lc->home);
-	if (objs == NULL)
-		objs = rte_malloc("fastmem_cache", total * sizeof(void *), RTE_CACHE_LINE_SIZE);
-	if (objs == NULL)
-		return -ENOMEM;
-	/* Capacities stay 0 until a class misses: only classes in use get some. */
 	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
 		struct __rte_fastmem_cache *c = &lc->caches[fastmem_cache_idx(node, cls)];
 
-		c->objs = objs;
+		c->objs = NULL;
 		c->len = 0;
 		c->obj_size = __rte_fastmem_class_size(cls);
-		objs += fastmem_cache_capacity(cls);
 	}
 	lc->cap_bytes[node] = 0;
-	lc->storage[node] = objs - total;
+	lc->nodes_setup |= UINT64_C(1) << node;
 	/* Statistics readers add up the counters of the nodes set here. */
 	__atomic_store_n(&lc->nodes_counted, lc->nodes_counted | UINT64_C(1) << node,
 		__ATOMIC_RELEASE);
-	return 0;
+}
+
+static bool
+row_node_ready(const struct fastmem_lcore *lc, int node)
+{
+	return (lc->nodes_setup & UINT64_C(1) << node) != 0;
 }
 
 static struct __rte_fastmem_cache *
 row_cache(struct fastmem_lcore *lc, int node, unsigned int cls)
 {
-	if (lc->storage[node] == NULL && row_node_setup(lc, node) != 0)
-		return NULL;
+	if (!row_node_ready(lc, node))
+		row_node_setup(lc, node);
 	return &lc->caches[fastmem_cache_idx(node, cls)];
+}
+
+/*
+ * Give cache @p idx of the calling thread's row an object array for
+ * @p cap objects (a power of 2, up to the class's largest cache), moving
+ * its objects; false without memory for it.
+ */
+static bool
+cache_array_fit(struct fastmem_lcore *lc, uint32_t idx, uint32_t cap)
+{
+	struct __rte_fastmem_cache *c = &lc->caches[idx];
+	uint32_t size = RTE_MIN(rte_align32pow2(cap),
+		fastmem_cache_capacity(fastmem_idx_class(idx)));
+	void **objs;
+
+	if (cap <= lc->objs_size[idx])
+		return true;
+	/* Shared memory: another process gives back what a dead one's caches held. */
+	objs = rte_malloc_socket("fastmem_cache", sizeof(void *) * size, RTE_CACHE_LINE_SIZE,
+			lc->home);
+	if (objs == NULL)
+		objs = rte_malloc("fastmem_cache", sizeof(void *) * size, RTE_CACHE_LINE_SIZE);
+	if (objs == NULL)
+		return false;
+	if (c->len > 0)
+		memcpy(objs, c->objs, sizeof(void *) * c->len);
+	rte_free(c->objs);
+	c->objs = objs;
+	lc->objs_size[idx] = (uint16_t)size;
+	return true;
+}
+
+/* Free the object array of cache @p idx, empty and of capacity 0. */
+static void
+cache_array_free(struct fastmem_lcore *lc, uint32_t idx)
+{
+	rte_free(lc->caches[idx].objs);
+	lc->caches[idx].objs = NULL;
+	lc->objs_size[idx] = 0;
 }
 
 /* Bytes of budget a cache's capacity takes. */
@@ -223,16 +260,22 @@ static void
 cache_set_cap(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsigned int cls,
 		uint32_t cap)
 {
-	struct __rte_fastmem_cache *c = &lc->caches[fastmem_cache_idx(node, cls)];
+	uint32_t idx = fastmem_cache_idx(node, cls);
+	struct __rte_fastmem_cache *c = &lc->caches[idx];
 	uint64_t size = __rte_fastmem_class_size(cls);
 	uint32_t len = c->len;
 
+	if (!cache_array_fit(lc, idx, cap))
+		return;
 	if (len > cap) {
 		c->len = cap;
 		fastmem_bin_give(st, &st->nodes[node].bins[cls], &c->objs[cap], len - cap);
 	}
 	lc->cap_bytes[node] = lc->cap_bytes[node] - c->cap * size + cap * size;
 	__atomic_store_n(&c->cap, cap, __ATOMIC_RELEASE);
+	/* An idle class gives its array back too. */
+	if (cap == 0)
+		cache_array_free(lc, idx);
 }
 
 /*
@@ -486,9 +529,10 @@ fastmem_cache_free_unsorted(struct fastmem_state *st, uint32_t cache_idx, void *
 		fastmem_cache_free_bulk(st, cache_idx, objs, n);
 		return;
 	}
+	/* They lie above the cache's top: to the bin before its array may move. */
+	fastmem_bin_give(st, &st->nodes[node].bins[cls], objs, n);
 	/* Room for four bursts below the next one, as far as the budget allows. */
 	cache_grow(st, lc, node, cls, 5 * n);
-	fastmem_bin_give(st, &st->nodes[node].bins[cls], objs, n);
 	fastmem_count(&lc->miss[cls].free_miss, n);
 	fastmem_count(&lc->caches[cache_idx].n_free, n);
 }
@@ -531,13 +575,11 @@ row_drop_storage(struct fastmem_lcore *lc)
 	for (idx = 0; idx < __RTE_FASTMEM_LARGE_IDX; idx++) {
 		__atomic_store_n(&lc->caches[idx].cap, 0, __ATOMIC_RELEASE);
 		lc->caches[idx].len = 0;
-		lc->caches[idx].objs = NULL;
+		cache_array_free(lc, idx);
 	}
-	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
-		rte_free(lc->storage[node]);
-		lc->storage[node] = NULL;
+	for (node = 0; node < FASTMEM_MAX_NODES; node++)
 		lc->cap_bytes[node] = 0;
-	}
+	lc->nodes_setup = 0;
 }
 
 /* Zero a row's counters; its caches hold nothing. */
@@ -823,7 +865,7 @@ fastmem_cache_set_budget(struct fastmem_state *st, unsigned int lcore_id, uint64
 		if (id != self)
 			continue;
 		for (node = 0; node < FASTMEM_MAX_NODES; node++)
-			if (lc->storage[node] != NULL)
+			if (row_node_ready(lc, node))
 				budget_make_room(st, lc, node, FASTMEM_NUM_CLASSES, 0);
 	}
 	return 0;
