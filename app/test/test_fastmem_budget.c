@@ -39,6 +39,7 @@
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 
 #include <rte_fastmem.h>
 
@@ -1026,6 +1027,69 @@ test_budget_conserve(void)
 	return check_conserved();
 }
 
+/* Bytes EAL's heaps handed out, on every socket. */
+static uint64_t
+heap_used(void)
+{
+	struct rte_malloc_socket_stats s;
+	uint64_t used = 0;
+	unsigned int i;
+
+	for (i = 0; i < rte_socket_count(); i++)
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &s) == 0)
+			used += s.heap_allocsz_bytes;
+	return used;
+}
+
+/* Allocate and free one object of each of @p n classes. */
+static int
+use_classes(unsigned int n)
+{
+	unsigned int i;
+	size_t size;
+	void *o;
+
+	for (i = 0, size = 16; i < n; i++, size += size / 4 + 16) {
+		o = rte_fastmem_alloc(size, 0, 0);
+		TEST_ASSERT_NOT_NULL(o, "alloc %zu", size);
+		rte_fastmem_free(o);
+	}
+	return TEST_SUCCESS;
+}
+
+/*
+ * A cache's object array follows its capacity, in EAL's heap: each class
+ * an lcore starts using takes at most its first cache's array (16 KiB of
+ * objects: 8 KiB of pointers for the smallest class), and a budget of 0
+ * gives them all back. Measured with the node reserved and the bins'
+ * depots set up before, so that nothing else comes or goes.
+ */
+static int
+test_budget_arrays(void)
+{
+	const unsigned int n_classes = 20;
+	uint64_t heap0, heap1, heap2;
+	unsigned int self = rte_lcore_id();
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(32 * MIB, SOCKET_ID_ANY), "reserve");
+	if (use_classes(n_classes) != TEST_SUCCESS)
+		return TEST_FAILED;
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_cache_budget(self, 0), "budget 0");
+	heap0 = heap_used();
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_cache_budget(self, DEFAULT_BUDGET), "budget");
+	if (use_classes(n_classes) != TEST_SUCCESS)
+		return TEST_FAILED;
+	heap1 = heap_used();
+	TEST_ASSERT(heap1 > heap0 && heap1 - heap0 <= (uint64_t)n_classes * 8192,
+		"%u classes' caches took %" PRIu64 " B of EAL's heap", n_classes,
+		heap1 - heap0);
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_cache_budget(self, 0), "budget 0");
+	heap2 = heap_used();
+	TEST_ASSERT(heap2 <= heap0, "budget 0 kept %" PRIu64 " B of %" PRIu64, heap2 - heap0,
+		heap1 - heap0);
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite fastmem_budget_suite = {
 	.suite_name = "fastmem cache budget autotest",
 	.unit_test_cases = {
@@ -1037,6 +1101,7 @@ static struct unit_test_suite fastmem_budget_suite = {
 		TEST_CASE_ST(bud_setup, bud_teardown, test_budget_lower),
 		TEST_CASE_ST(bud_setup, bud_teardown, test_budget_zero),
 		TEST_CASE_ST(bud_setup, bud_teardown, test_budget_conserve),
+		TEST_CASE_ST(bud_setup, bud_teardown, test_budget_arrays),
 		TEST_CASES_END()
 	}
 };
