@@ -194,34 +194,58 @@ depot_resize(struct fastmem_bin *b, uint32_t cap)
  * large, up to PAGE_MAX_GROWTH times its first size: a class with few
  * objects keeps small pages, one with many gets long runs cheaply (a
  * bulk free is inline only when its objects lie in one run), fewer page
- * takes and fewer headers to visit. A trim starts it small again.
+ * takes and fewer headers to visit. A trim starts it small again. A
+ * refill that needs more than PAGE_GROWTH pages of that size takes a page
+ * for them all at once (up to a segment): one page take, not many.
  */
 #define PAGE_GROWTH 8u
 #define PAGE_MAX_GROWTH 8u
 
+static uint32_t
+page_slices_max(const struct fastmem_bin *b)
+{
+	return RTE_MIN(fastmem_page_slices(b->cls) * PAGE_MAX_GROWTH,
+		(uint32_t)FASTMEM_SEG_SLICES);
+}
+
 static void
 page_size_next(struct fastmem_bin *b)
 {
-	uint32_t max = RTE_MIN(fastmem_page_slices(b->cls) * PAGE_MAX_GROWTH,
-		(uint32_t)FASTMEM_SEG_SLICES);
-
-	if (++b->pages_at_size >= PAGE_GROWTH && b->page_slices < max) {
+	if (++b->pages_at_size >= PAGE_GROWTH && b->page_slices < page_slices_max(b)) {
 		b->page_slices *= 2;
 		b->pages_at_size = 0;
 	}
+}
+
+/*
+ * Slices of the page to take for @p objs more objects: the bin's size, or
+ * for a refill that would take more than PAGE_GROWTH such pages, a page
+ * for them all.
+ */
+static uint32_t
+page_slices_for(const struct fastmem_bin *b, unsigned int objs)
+{
+	uint64_t bytes = (uint64_t)objs * __rte_fastmem_class_size(b->cls);
+	uint32_t n = b->page_slices;
+
+	if (bytes <= (uint64_t)PAGE_GROWTH * n * FASTMEM_SLICE_SIZE)
+		return n;
+	while (n < FASTMEM_SEG_SLICES && (uint64_t)n * FASTMEM_SLICE_SIZE < bytes)
+		n *= 2;
+	return n;
 }
 
 /* Pages of a bin a new page should lengthen the runs of, at most. */
 #define BESIDE_PAGES 8
 
 /*
- * A free block beside one of the bin's pages, the newest first, then the
- * full ones and the fullest partial ones: a class whose pages lie
- * together has long runs, and bulk frees stay inline (a run must hold a
- * whole burst). Bin lock held.
+ * A free block of @p slices beside one of the bin's pages, the newest
+ * first, then the full ones and the fullest partial ones: a class whose
+ * pages lie together has long runs, and bulk frees stay inline (a run
+ * must hold a whole burst). Bin lock held.
  */
 static struct fastmem_page *
-claim_beside(struct fastmem_state *st, struct fastmem_bin *b)
+claim_beside(struct fastmem_state *st, struct fastmem_bin *b, uint32_t slices)
 {
 	const struct fastmem_page *near[BESIDE_PAGES], *pg;
 	unsigned int n = 0;
@@ -244,13 +268,14 @@ claim_beside(struct fastmem_state *st, struct fastmem_bin *b)
 		}
 	}
 	return n == 0 ? NULL :
-		fastmem_segment_claim_beside(st, b->node, near, n, b->page_slices);
+		fastmem_segment_claim_beside(st, b->node, near, n, slices);
 }
 
 unsigned int
 fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, unsigned int n)
 {
 	struct fastmem_page *s, *near;
+	uint32_t slices;
 	unsigned int k;
 
 	rte_spinlock_lock(&b->lock);
@@ -273,10 +298,11 @@ fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, u
 		 * the bin lock while the node finds (or grows) any other page.
 		 */
 		near = b->newest;
-		s = claim_beside(st, b);
+		slices = page_slices_for(b, n - k);
+		s = claim_beside(st, b, slices);
 		rte_spinlock_unlock(&b->lock);
 		/* A new memzone still starts next to the newest page's, if it can. */
-		s = fastmem_segment_take_page(st, b->node, b->cls, b->page_slices, s, near);
+		s = fastmem_segment_take_page(st, b->node, b->cls, slices, s, near);
 		if (s == NULL)
 			return k;
 		page_carve(b, s);

@@ -127,8 +127,8 @@ struct __rte_fastmem_segment_pub {
 	rte_iova_t iova;     /**< IOVA of the segment's first byte, RTE_BAD_IOVA if unknown. */
 };
 
-/** @internal Runs stay inside aligned regions of this size (4096 slices). */
-#define __RTE_FASTMEM_RUN_REGION (UINT64_C(128) << 20)
+/** @internal Runs stay inside aligned regions of this size (1024 slices). */
+#define __RTE_FASTMEM_RUN_REGION (UINT64_C(32) << 20)
 
 /** @internal First byte of the run @p run of the slice of @p obj. */
 static inline uintptr_t
