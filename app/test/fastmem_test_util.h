@@ -34,6 +34,7 @@
 #include <rte_memzone.h>
 
 #include "fastmem_debug.h"
+#include "fastmem_test_heap.h"
 
 /** One mebibyte. */
 #define FM_TEST_MIB ((size_t)1 << 20)
@@ -241,20 +242,6 @@ fm_test_memory_nodes(void)
 
 	rte_memseg_list_walk(fm_test_node_add, &nodes);
 	return nodes;
-}
-
-/** Bytes EAL's heaps have handed out, over every socket: memzones and rte_malloc. */
-static inline uint64_t
-fm_test_heap_used(void)
-{
-	struct rte_malloc_socket_stats s;
-	uint64_t used = 0;
-	unsigned int i;
-
-	for (i = 0; i < rte_socket_count(); i++)
-		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &s) == 0)
-			used += s.heap_allocsz_bytes;
-	return used;
 }
 
 #endif /* FASTMEM_TEST_UTIL_H */

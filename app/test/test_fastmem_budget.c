@@ -39,10 +39,10 @@
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
-#include <rte_malloc.h>
 
 #include <rte_fastmem.h>
 
+#include "fastmem_test_heap.h"
 #include "test.h"
 
 #define KIB ((size_t)1 << 10)
@@ -1027,20 +1027,6 @@ test_budget_conserve(void)
 	return check_conserved();
 }
 
-/* Bytes EAL's heaps handed out, on every socket. */
-static uint64_t
-heap_used(void)
-{
-	struct rte_malloc_socket_stats s;
-	uint64_t used = 0;
-	unsigned int i;
-
-	for (i = 0; i < rte_socket_count(); i++)
-		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &s) == 0)
-			used += s.heap_allocsz_bytes;
-	return used;
-}
-
 /* Allocate and free one object of each of @p n classes. */
 static int
 use_classes(unsigned int n)
@@ -1075,16 +1061,16 @@ test_budget_arrays(void)
 	if (use_classes(n_classes) != TEST_SUCCESS)
 		return TEST_FAILED;
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_cache_budget(self, 0), "budget 0");
-	heap0 = heap_used();
+	heap0 = fm_test_heap_used();
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_cache_budget(self, DEFAULT_BUDGET), "budget");
 	if (use_classes(n_classes) != TEST_SUCCESS)
 		return TEST_FAILED;
-	heap1 = heap_used();
+	heap1 = fm_test_heap_used();
 	TEST_ASSERT(heap1 > heap0 && heap1 - heap0 <= (uint64_t)n_classes * 8192,
 		"%u classes' caches took %" PRIu64 " B of EAL's heap", n_classes,
 		heap1 - heap0);
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_cache_budget(self, 0), "budget 0");
-	heap2 = heap_used();
+	heap2 = fm_test_heap_used();
 	TEST_ASSERT(heap2 <= heap0, "budget 0 kept %" PRIu64 " B of %" PRIu64, heap2 - heap0,
 		heap1 - heap0);
 	return TEST_SUCCESS;
