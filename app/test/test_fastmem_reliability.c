@@ -15,6 +15,9 @@
  *   returns every memzone.
  * - test_limit_node_without_memory: rte_fastmem_set_limit() refuses a
  *   node EAL cannot allocate on, as the allocation calls do.
+ * - test_nomem_first_use: a thread without an lcore id whose first
+ *   allocation finds EAL's heap exhausted gets NULL and ENOMEM, counted,
+ *   and allocates again once memory is back (it crashed instead).
  *
  * Each concurrent case runs many short rounds from a clean allocator,
  * counts the rounds that broke the contract, prints the count and fails if
@@ -30,6 +33,7 @@
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_malloc.h>
 
 #include <rte_fastmem.h>
 
@@ -313,6 +317,77 @@ test_limit_node_without_memory(void)
 	return TEST_SUCCESS;
 }
 
+/* Hog allocations: enough for EAL's heap with --no-huge -m 1024. */
+#define HOG_MAX 4096
+
+struct nomem_arg {
+	void *obj;
+	int err;
+};
+
+/* A thread without an lcore id: its first fastmem call. */
+static void *
+nomem_alloc(void *arg)
+{
+	struct nomem_arg *a = arg;
+
+	rte_errno = 0;
+	a->obj = rte_fastmem_alloc(64, 0, 0);
+	a->err = rte_errno;
+	return NULL;
+}
+
+static int
+alloc_in_thread(struct nomem_arg *a)
+{
+	pthread_t t;
+
+	TEST_ASSERT_SUCCESS(pthread_create(&t, NULL, nomem_alloc, a), "thread");
+	TEST_ASSERT_SUCCESS(pthread_join(t, NULL), "join");
+	return TEST_SUCCESS;
+}
+
+/*
+ * With EAL's heap exhausted, the first allocation on a node fastmem has
+ * not used yet fails: fastmem has no memory for the node's bins. It must
+ * fail as any allocation without memory does (NULL, ENOMEM, counted),
+ * and fastmem must allocate once the memory is back. Only without
+ * hugepages: with them, EAL would take every free hugepage of the machine.
+ */
+static int
+test_nomem_first_use(void)
+{
+	static void *hog[HOG_MAX];
+	struct rte_fastmem_stats before, after;
+	struct nomem_arg a = { 0 };
+	unsigned int n = 0, i;
+	size_t size;
+	int rc;
+
+	if (rte_eal_has_hugepages()) {
+		printf("fastmem_reliability: %s needs --no-huge, skipped\n", __func__);
+		return TEST_SKIPPED;
+	}
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&before), "stats");
+	for (size = 64 * MIB; size >= 64 && n < HOG_MAX; size /= 2)
+		while (n < HOG_MAX && (hog[n] = rte_malloc("hog", size, 0)) != NULL)
+			n++;
+	rc = alloc_in_thread(&a);
+	for (i = 0; i < n; i++)
+		rte_free(hog[i]);
+	if (rc != TEST_SUCCESS)
+		return rc;
+	TEST_ASSERT(n < HOG_MAX, "EAL's heap not exhausted by %u allocations", n);
+	TEST_ASSERT(a.obj == NULL && a.err == ENOMEM, "without memory: %p, errno %d",
+		a.obj, a.err);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&after), "stats");
+	TEST_ASSERT(after.alloc_nomem > before.alloc_nomem, "ENOMEM not counted");
+	TEST_ASSERT_SUCCESS(alloc_in_thread(&a), "again");
+	TEST_ASSERT(a.obj != NULL, "with memory back: errno %d", a.err);
+	rte_fastmem_free(a.obj);
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite fastmem_reliability_suite = {
 	.suite_name = "fastmem reliability autotest",
 	.unit_test_cases = {
@@ -320,6 +395,7 @@ static struct unit_test_suite fastmem_reliability_suite = {
 		TEST_CASE_ST(rel_setup, rel_teardown, test_limit_race_mixed),
 		TEST_CASE_ST(rel_setup, rel_teardown, test_trim_race),
 		TEST_CASE_ST(rel_setup, rel_teardown, test_limit_node_without_memory),
+		TEST_CASE_ST(rel_setup, rel_teardown, test_nomem_first_use),
 		TEST_CASES_END()
 	}
 };

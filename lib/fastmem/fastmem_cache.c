@@ -400,13 +400,14 @@ fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls, size_t
 	struct __rte_fastmem_cache *c;
 	void *obj;
 
-	if (lc == NULL || (c = row_cache(lc, node, cls)) == NULL) {
+	if (lc == NULL) {
 		if (fastmem_bin_take(st, b, &obj, 1) == 1) {
 			shared_count_alloc(b, 1, size);
 			return obj;
 		}
 		return NULL;
 	}
+	c = row_cache(lc, node, cls);
 	if (c->len == 0) {
 		cache_grow(st, lc, node, cls, 1);
 		/* No budget left for this class: straight from the bin. */
@@ -434,8 +435,11 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 	struct __rte_fastmem_cache *c = NULL;
 	unsigned int got;
 
-	if (lc != NULL && (c = row_cache(lc, node, cls)) != NULL && c->len < n)
-		cache_grow(st, lc, node, cls, n);
+	if (lc != NULL) {
+		c = row_cache(lc, node, cls);
+		if (c->len < n)
+			cache_grow(st, lc, node, cls, n);
+	}
 	if (c == NULL || n > c->cap) {
 		/*
 		 * Too many for the cache, or no cache: straight from the bin, all
@@ -482,7 +486,7 @@ fastmem_cache_note_nomem(struct fastmem_state *st, int node, unsigned int cls)
 	if (lcore_id < RTE_MAX_LCORE && lcores[lcore_id] != NULL)
 		fastmem_count(&lcores[lcore_id]->miss[cls].nomem, 1);
 	else
-		fastmem_count_shared(&st->nodes[node].bins[cls].shared_nomem, 1);
+		fastmem_count_shared(&st->nodes[node].shared_nomem[cls], 1);
 }
 
 void
@@ -495,8 +499,11 @@ fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void * con
 	struct fastmem_lcore *lc = thread_row(st);
 	struct __rte_fastmem_cache *c = NULL;
 
-	if (lc != NULL && (c = row_cache(lc, node, cls)) != NULL && c->len + n > c->cap)
-		cache_grow(st, lc, node, cls, c->len + n);
+	if (lc != NULL) {
+		c = row_cache(lc, node, cls);
+		if (c->len + n > c->cap)
+			cache_grow(st, lc, node, cls, c->len + n);
+	}
 	if (c == NULL || n > c->cap) {
 		fastmem_bin_give(st, b, objs, n);
 		if (lc != NULL) {
@@ -525,7 +532,7 @@ fastmem_cache_free_unsorted(struct fastmem_state *st, uint32_t cache_idx, void *
 	int node = fastmem_idx_node(cache_idx);
 	struct fastmem_lcore *lc = thread_row(st);
 
-	if (lc == NULL || row_cache(lc, node, cls) == NULL) {
+	if (lc == NULL) {
 		fastmem_cache_free_bulk(st, cache_idx, objs, n);
 		return;
 	}

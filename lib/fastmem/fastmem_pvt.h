@@ -114,7 +114,7 @@ fastmem_depot_max(unsigned int cls)
 	return 8 * fastmem_cache_capacity(cls);
 }
 
-/* Objects a bin's depot starts with: about 1 MiB of them, at least two. */
+/* Objects a bin's depot starts with: 256 KiB of them, at least two. */
 static inline uint32_t
 fastmem_depot_capacity(unsigned int cls)
 {
@@ -264,9 +264,6 @@ struct __rte_cache_aligned fastmem_bin {
 	uint64_t shared_free;
 	uint64_t shared_free_miss;
 	uint64_t shared_bytes;
-	/* Allocation calls that failed with ENOMEM, any path. */
-	uint64_t nomem;
-	uint64_t shared_nomem;
 	uint64_t last_use;  /* timer cycles of the last refill or flush, for the decay */
 };
 
@@ -326,6 +323,8 @@ struct __rte_cache_aligned fastmem_node {
 	uint64_t large_alloc;
 	uint64_t large_free;
 	uint64_t large_nomem;
+	/* Allocation calls of threads without a cache row that failed with ENOMEM, per class. */
+	uint64_t shared_nomem[FASTMEM_NUM_CLASSES];
 	struct fastmem_large_head large;
 	struct fastmem_bin *bins; /* FASTMEM_NUM_CLASSES of them, once ready */
 };

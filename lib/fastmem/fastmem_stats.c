@@ -73,8 +73,12 @@ shared_counts(const struct fastmem_state *st, unsigned int cls, int node, bool f
 	for (n = 0; n < FASTMEM_MAX_NODES; n++) {
 		const struct fastmem_bin *b;
 
-		if ((node >= 0 && n != node) ||
-				!__atomic_load_n(&st->nodes[n].ready, __ATOMIC_ACQUIRE))
+		if (node >= 0 && n != node)
+			continue;
+		/* Counted even when the node's bins could not be set up. */
+		if (!frees)
+			c->nomem += fastmem_read(&st->nodes[n].shared_nomem[cls]);
+		if (!__atomic_load_n(&st->nodes[n].ready, __ATOMIC_ACQUIRE))
 			continue;
 		b = &st->nodes[n].bins[cls];
 		if (frees) {
@@ -84,7 +88,6 @@ shared_counts(const struct fastmem_state *st, unsigned int cls, int node, bool f
 			c->n_bytes += fastmem_read(&b->shared_bytes);
 			c->n_alloc += fastmem_read(&b->shared_alloc);
 			c->alloc_miss += fastmem_read(&b->shared_alloc_miss);
-			c->nomem += fastmem_read(&b->shared_nomem);
 		}
 	}
 }

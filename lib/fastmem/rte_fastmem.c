@@ -469,6 +469,7 @@ __rte_fastmem_free_bulk_runs(struct __rte_fastmem_cache *c, uint32_t idx, void *
 	void **top = &c->objs[c->len];
 	struct run_range r = run_range_of(top[0]);
 	unsigned int i, in, first_out = 0;
+	struct fastmem_state *st;
 	uint32_t diff = 0;
 
 	/*
@@ -504,7 +505,12 @@ __rte_fastmem_free_bulk_runs(struct __rte_fastmem_cache *c, uint32_t idx, void *
 	 * which grows the cache; the next allocations take other objects, or
 	 * a refill with more to sort with.
 	 */
-	fastmem_cache_free_unsorted(fastmem_state_get(), idx, top, n);
+	st = fastmem_state_get();
+	if (st == NULL) {
+		__rte_fastmem_free_bulk_slow(ptrs, n);
+		return;
+	}
+	fastmem_cache_free_unsorted(st, idx, top, n);
 }
 
 /* Large objects, one memzone each: all or nothing, ptrs untouched on failure. */

@@ -484,8 +484,9 @@ __rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n);
 /**
  * @internal Bulk free of @p n objects, not all of the first one's run,
  * already copied above the top of cache @p c, of the first object's cache
- * @p idx. Keeps the copy if all are of that cache, sorted into one run as
- * far as the objects below it allow.
+ * @p idx. If all are of that cache, keeps the copy sorted into one run
+ * when a run holds enough objects below it, else gives them to the bin
+ * as a miss that grows the cache.
  */
 __rte_experimental
 void
