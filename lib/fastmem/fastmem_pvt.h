@@ -86,9 +86,9 @@ fastmem_cache_idx(int node, unsigned int cls)
 }
 
 /*
- * Objects a thread cache can hold at most, the size of its array: about
- * 2 MiB of objects, 4 to 1024 of them (a mempool's cache of 512 can hold
- * 1536). Its capacity moves below that within the thread's byte budget.
+ * Objects a thread cache can hold at most: about 2 MiB of objects, 4 to
+ * 1024 of them (a mempool's cache of 512 can hold 1536). Its capacity, and
+ * its array with it, moves below that within the thread's byte budget.
  */
 static inline uint32_t
 fastmem_cache_capacity(unsigned int cls)
@@ -380,6 +380,15 @@ struct fastmem_state {
 	uint32_t decay_ms;         /* the primary's decay time, 0: off */
 	struct fastmem_lcore_counts retired[FASTMEM_MAX_NODES][FASTMEM_NUM_CLASSES];
 };
+
+/* Bin @p cls of @p node, or NULL before the node's bins are set up. */
+static inline const struct fastmem_bin *
+fastmem_node_bin(const struct fastmem_state *st, int node, unsigned int cls)
+{
+	const struct fastmem_node *nd = &st->nodes[node];
+
+	return __atomic_load_n(&nd->ready, __ATOMIC_ACQUIRE) ? &nd->bins[cls] : NULL;
+}
 
 /* This process's view of the state; NULL when not initialized or attached. */
 extern struct fastmem_state *fastmem_st;

@@ -78,9 +78,9 @@ shared_counts(const struct fastmem_state *st, unsigned int cls, int node, bool f
 		/* Counted even when the node's bins could not be set up. */
 		if (!frees)
 			c->nomem += fastmem_read(&st->nodes[n].shared_nomem[cls]);
-		if (!__atomic_load_n(&st->nodes[n].ready, __ATOMIC_ACQUIRE))
+		b = fastmem_node_bin(st, n, cls);
+		if (b == NULL)
 			continue;
-		b = &st->nodes[n].bins[cls];
 		if (frees) {
 			c->n_free += fastmem_read(&b->shared_free);
 			c->free_miss += fastmem_read(&b->shared_free_miss);
@@ -298,9 +298,9 @@ rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats
 	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
 		const struct fastmem_bin *b;
 
-		if (!__atomic_load_n(&st->nodes[node].ready, __ATOMIC_ACQUIRE))
+		b = fastmem_node_bin(st, node, cls);
+		if (b == NULL)
 			continue;
-		b = &st->nodes[node].bins[cls];
 		stats->slab_acquires += fastmem_read(&b->page_acquires);
 		stats->slab_releases += fastmem_read(&b->page_releases);
 		fastmem_bin_counts(b, &partial, &full, &empty, &depot);
@@ -449,9 +449,9 @@ rte_fastmem_stats_reset(void)
 		for (node = 0; node < FASTMEM_MAX_NODES; node++) {
 			const struct fastmem_bin *b;
 
-			if (!__atomic_load_n(&st->nodes[node].ready, __ATOMIC_ACQUIRE))
+			b = fastmem_node_bin(st, node, cls);
+			if (b == NULL)
 				continue;
-			b = &st->nodes[node].bins[cls];
 			base_slab_acquires[cls] += fastmem_read(&b->page_acquires);
 			base_slab_releases[cls] += fastmem_read(&b->page_releases);
 		}
