@@ -31,6 +31,7 @@
 
 #include "fastmem_debug.h"
 #include "fastmem_pvt.h"
+#include "fastmem_test_heap.h"
 #include "test.h"
 
 #define MIB (UINT64_C(1) << 20)
@@ -916,7 +917,8 @@ test_page_run_links(void)
 	for (i = 1; i < n; i++) {
 		const struct fastmem_segment *s = fastmem_segment_of(objs[i - 1]);
 		const struct fastmem_segment *t = fastmem_segment_of(objs[i]);
-		const struct fastmem_mz *ms = &st->mzs[s->mz_idx], *mt = &st->mzs[t->mz_idx];
+		const struct fastmem_mz *ms = fastmem_mz(st, s->mz_idx);
+		const struct fastmem_mz *mt = fastmem_mz(st, t->mz_idx);
 
 		/* EAL carves memzones upwards with hugepages, downwards without. */
 		if (ms == mt || ((uintptr_t)s ^ (uintptr_t)t) >= __RTE_FASTMEM_RUN_REGION ||
@@ -1104,6 +1106,91 @@ test_trim(void)
 	objs = (void **)rte_fastmem_alloc(64, 0, 0);
 	TEST_ASSERT_NOT_NULL(objs, "alloc after trim");
 	rte_fastmem_free(objs);
+	return TEST_SUCCESS;
+}
+
+static void
+count_memzone(const struct rte_memzone *mz __rte_unused, void *arg)
+{
+	(*(unsigned int *)arg)++;
+}
+
+static unsigned int
+memzones(void)
+{
+	unsigned int n = 0;
+
+	rte_memzone_walk(count_memzone, &n);
+	return n;
+}
+
+/*
+ * The fixed overhead: what fastmem takes of EAL's heap once initialized,
+ * and what stays once a lcore has used a node and freed and trimmed
+ * everything, follows the nodes and lcores used, not the limits fastmem
+ * was built with (4096 memzone records, every node): about 30 KiB, plus
+ * about 50 KiB for a node and its first lcore. Deinit gives it all back.
+ */
+#define IDLE_OVERHEAD_MAX (64u << 10)
+#define NODE_LCORE_OVERHEAD_MAX (128u << 10)
+
+static int
+test_fixed_overhead(void)
+{
+	uint64_t before = fm_test_heap_used(), idle, used;
+	void *obj;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
+	idle = fm_test_heap_used() - before;
+	TEST_ASSERT(idle <= IDLE_OVERHEAD_MAX, "an idle fastmem takes %" PRIu64 " B", idle);
+	obj = rte_fastmem_alloc(64, 0, 0);
+	TEST_ASSERT_NOT_NULL(obj, "alloc");
+	rte_fastmem_free(obj);
+	rte_fastmem_cache_flush();
+	rte_fastmem_trim();
+	TEST_ASSERT_EQUAL(backing_bytes(), 0, "backing after trim");
+	used = fm_test_heap_used() - before;
+	printf("fixed overhead: %" PRIu64 " B idle, %" PRIu64 " B after a node's first use\n",
+		idle, used);
+	TEST_ASSERT(used <= idle + NODE_LCORE_OVERHEAD_MAX,
+		"a node and a lcore take %" PRIu64 " B", used - idle);
+	rte_fastmem_deinit();
+	TEST_ASSERT_EQUAL(fm_test_heap_used(), before, "deinit left %" PRIu64 " B",
+		fm_test_heap_used() - before);
+	return TEST_SUCCESS;
+}
+
+/*
+ * Memzone records come in chunks of 64 as growth needs them: a node grown
+ * by small memzones past the first chunk works on, and trim gives every
+ * memzone back. (Below 128 MiB a node grows one 2 MiB memzone at a time.)
+ */
+static int
+test_memzone_records(void)
+{
+	const size_t size = UNDER(448 * 1024);
+	const unsigned int max = 1024;
+	unsigned int before = memzones(), n;
+	void **objs = calloc(max, sizeof(void *));
+
+	TEST_ASSERT_NOT_NULL(objs, "calloc");
+	for (n = 0; n < max && memzones() - before <= 2 * FASTMEM_MZ_CHUNK; n++) {
+		objs[n] = rte_fastmem_alloc(size, 0, 0);
+		TEST_ASSERT_NOT_NULL(objs[n], "alloc %u: %s", n, rte_strerror(rte_errno));
+		stamp(objs[n], 64, n);
+	}
+	printf("%u objects in %u memzones\n", n, memzones() - before);
+	TEST_ASSERT(memzones() - before > 2 * FASTMEM_MZ_CHUNK, "%u memzones",
+		memzones() - before);
+	while (n-- > 0) {
+		TEST_ASSERT(stamp_ok(objs[n], 64, n), "object %u overwritten", n);
+		rte_fastmem_free(objs[n]);
+	}
+	free(objs);
+	rte_fastmem_cache_flush();
+	TEST_ASSERT(rte_fastmem_trim() > 0, "trim released nothing");
+	TEST_ASSERT_EQUAL(backing_bytes(), 0, "backing after trim");
+	TEST_ASSERT_EQUAL(memzones(), before, "memzones after trim");
 	return TEST_SUCCESS;
 }
 
@@ -1830,6 +1917,8 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_oom_recovery),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_reserve),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_trim),
+		TEST_CASE(test_fixed_overhead),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_memzone_records),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_realloc),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_handles),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_cross_lcore),

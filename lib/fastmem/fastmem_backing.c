@@ -307,23 +307,50 @@ release_memzone(const struct rte_memzone *mz, int node)
 		rte_memzone_free(mz);
 }
 
+/*
+ * Record a new memzone in the first free record, adding a chunk of
+ * records (allocated outside the lock) when all are in use. Its index, or
+ * -ENOSPC (all FASTMEM_MAX_MZ in use), -ENOMEM (no memory for a chunk).
+ */
 static int
 mz_record(struct fastmem_state *st, const struct rte_memzone *mz, int node, uint32_t n_segs)
 {
-	int i, idx = -1;
+	struct fastmem_mz *chunk = NULL, **slot;
+	int i = 0, idx = -ENOSPC;
 
-	rte_spinlock_lock(&st->mz_lock);
-	for (i = 0; i < FASTMEM_MAX_MZ; i++) {
-		if (!st->mzs[i].used) {
-			st->mzs[i] = (struct fastmem_mz){
-				.mz = mz, .node = node, .n_segs = n_segs,
-				.run_prev = -1, .run_next = -1, .used = true,
-			};
-			idx = i;
+	for (;;) {
+		rte_spinlock_lock(&st->mz_lock);
+		for (i = 0; i < FASTMEM_MAX_MZ; i++) {
+			slot = &st->mz_chunks[i / FASTMEM_MZ_CHUNK];
+			if (*slot == NULL && chunk == NULL)
+				break;
+			if (*slot == NULL) {
+				__atomic_store_n(slot, chunk, __ATOMIC_RELEASE);
+				chunk = NULL;
+			}
+			if (!(*slot)[i % FASTMEM_MZ_CHUNK].used) {
+				(*slot)[i % FASTMEM_MZ_CHUNK] = (struct fastmem_mz){
+					.mz = mz, .node = node, .n_segs = n_segs,
+					.run_prev = -1, .run_next = -1, .used = true,
+				};
+				idx = i;
+				break;
+			}
+		}
+		rte_spinlock_unlock(&st->mz_lock);
+		if (i == FASTMEM_MAX_MZ || idx >= 0)
+			break;
+		chunk = rte_zmalloc_socket("fastmem_mzs", sizeof(*chunk) * FASTMEM_MZ_CHUNK, 0,
+				node);
+		if (chunk == NULL)
+			chunk = rte_zmalloc("fastmem_mzs", sizeof(*chunk) * FASTMEM_MZ_CHUNK, 0);
+		if (chunk == NULL) {
+			idx = -ENOMEM;
 			break;
 		}
 	}
-	rte_spinlock_unlock(&st->mz_lock);
+	/* Another node's grower added the chunk first. */
+	rte_free(chunk);
 	return idx;
 }
 
@@ -353,7 +380,7 @@ fastmem_backing_grow(struct fastmem_state *st, int node, uint32_t want_segs)
 	if (idx < 0) {
 		release_memzone(mz, node);
 		backing_uncharge(nd, len);
-		return -ENOSPC;
+		return idx;
 	}
 	fastmem_set(&nd->seg_backing, nd->seg_backing + len);
 	FASTMEM_LOG(DEBUG, "node %d: +%u segments (memzone %s)", node, n, mz->name);
@@ -363,7 +390,7 @@ fastmem_backing_grow(struct fastmem_state *st, int node, uint32_t want_segs)
 void
 fastmem_backing_release(struct fastmem_state *st, int idx)
 {
-	struct fastmem_mz *m = &st->mzs[idx];
+	struct fastmem_mz *m = fastmem_mz(st, idx);
 	struct fastmem_node *nd = &st->nodes[m->node];
 	const struct rte_memzone *mz = m->mz;
 	uint64_t len = (uint64_t)m->n_segs * FASTMEM_SEG_SIZE;
@@ -476,11 +503,17 @@ fastmem_backing_fini(struct fastmem_state *st)
 		}
 	}
 	for (idx = 0; idx < FASTMEM_MAX_MZ; idx++) {
-		if (st->mzs[idx].used) {
+		struct fastmem_mz *m = fastmem_mz_used(st, idx);
+
+		if (m != NULL) {
 			rte_spinlock_lock(&st->mz_lock);
-			st->mzs[idx].used = false;
+			m->used = false;
 			rte_spinlock_unlock(&st->mz_lock);
-			release_memzone(st->mzs[idx].mz, st->mzs[idx].node);
+			release_memzone(m->mz, m->node);
 		}
+	}
+	for (idx = 0; idx < (int)RTE_DIM(st->mz_chunks); idx++) {
+		rte_free(st->mz_chunks[idx]);
+		st->mz_chunks[idx] = NULL;
 	}
 }

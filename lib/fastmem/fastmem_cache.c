@@ -636,9 +636,9 @@ row_counts(const struct fastmem_lcore *lc, unsigned int cls, int node, bool free
 }
 
 /*
- * Move a row's counters to the state's counts of rows that are gone, in
- * one step for readers (under proc_lock), and zero them. Misses go to
- * node 0's entry: they are per class.
+ * Move a row's counters to the counts of rows that are gone (the bins of
+ * the nodes it counted, the state's for misses), in one step for readers
+ * (under proc_lock), and zero them.
  */
 static void
 row_retire_locked(struct fastmem_state *st, struct fastmem_lcore *lc)
@@ -649,11 +649,14 @@ row_retire_locked(struct fastmem_state *st, struct fastmem_lcore *lc)
 
 	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
 		for (node = 0; node < FASTMEM_MAX_NODES; node++) {
-			r = &st->retired[node][cls];
+			/* A row counts a node once it used it: its bins are set up. */
+			if ((lc->nodes_counted & UINT64_C(1) << node) == 0)
+				continue;
+			r = &st->nodes[node].bins[cls].retired;
 			row_counts(lc, cls, node, true, r);
 			row_counts(lc, cls, node, false, r);
 		}
-		r = &st->retired[0][cls];
+		r = &st->retired_miss[cls];
 		fastmem_count(&r->alloc_miss, lc->miss[cls].alloc_miss);
 		fastmem_count(&r->free_miss, lc->miss[cls].free_miss);
 		fastmem_count(&r->nomem, lc->miss[cls].nomem);
@@ -829,18 +832,25 @@ fastmem_cache_counts_all(struct fastmem_state *st, unsigned int cls, int node, b
 				row_counts(p->rows[lcore_id], cls, node, frees, cnt);
 	}
 	for (n = 0; n < FASTMEM_MAX_NODES; n++) {
-		if (node >= 0 && n != node)
+		const struct fastmem_bin *b = fastmem_node_bin(st, n, cls);
+
+		if ((node >= 0 && n != node) || b == NULL)
 			continue;
-		r = &st->retired[n][cls];
+		r = &b->retired;
 		if (frees) {
 			cnt->n_free += fastmem_read(&r->n_free);
-			cnt->free_miss += node < 0 ? fastmem_read(&r->free_miss) : 0;
 		} else {
 			cnt->n_bytes += fastmem_read(&r->n_bytes);
 			cnt->n_alloc += fastmem_read(&r->n_alloc);
-			cnt->alloc_miss += node < 0 ? fastmem_read(&r->alloc_miss) : 0;
-			cnt->nomem += node < 0 ? fastmem_read(&r->nomem) : 0;
 		}
+	}
+	/* Misses are per class: only the all-nodes view has them. */
+	r = &st->retired_miss[cls];
+	if (node < 0 && frees) {
+		cnt->free_miss += fastmem_read(&r->free_miss);
+	} else if (node < 0) {
+		cnt->alloc_miss += fastmem_read(&r->alloc_miss);
+		cnt->nomem += fastmem_read(&r->nomem);
 	}
 	rte_spinlock_unlock(&st->proc_lock);
 }

@@ -217,9 +217,9 @@ segment_memzone_of(struct fastmem_state *st, const void *obj)
 
 	rte_spinlock_lock(&st->mz_lock);
 	for (i = 0; i < FASTMEM_MAX_MZ && found == NULL; i++) {
-		const struct fastmem_mz *m = &st->mzs[i];
+		const struct fastmem_mz *m = fastmem_mz_used(st, i);
 
-		if (m->used && obj >= m->mz->addr && RTE_PTR_DIFF(obj, m->mz->addr) <
+		if (m != NULL && obj >= m->mz->addr && RTE_PTR_DIFF(obj, m->mz->addr) <
 				(size_t)m->n_segs * FASTMEM_SEG_SIZE)
 			found = m;
 	}

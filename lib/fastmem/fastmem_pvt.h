@@ -239,6 +239,16 @@ fastmem_page_slots(const struct fastmem_page *pg, unsigned int cls)
 }
 
 /* One (node, class) bin: the depot of free objects and the class's pages. */
+/* Counts of allocations and frees through a thread cache, or of the shared path. */
+struct fastmem_lcore_counts {
+	uint64_t n_bytes;   /* requested bytes of the allocations */
+	uint64_t n_alloc;
+	uint64_t n_free;
+	uint64_t alloc_miss;
+	uint64_t free_miss;
+	uint64_t nomem;
+};
+
 struct __rte_cache_aligned fastmem_bin {
 	rte_spinlock_t lock;
 	uint32_t cls;
@@ -265,6 +275,8 @@ struct __rte_cache_aligned fastmem_bin {
 	uint64_t shared_free_miss;
 	uint64_t shared_bytes;
 	uint64_t last_use;  /* timer cycles of the last refill or flush, for the decay */
+	/* Counts of cache rows that are gone, misses aside: fastmem_state.retired_miss. */
+	struct fastmem_lcore_counts retired;
 };
 
 /* A backing memzone of segments. */
@@ -294,6 +306,8 @@ struct fastmem_large {
 
 /* Backing memzone records; memzones are at least 2 MiB, EAL allows 2560 by default. */
 #define FASTMEM_MAX_MZ 4096
+/* Records come in chunks, allocated as growth needs them: an idle node holds none. */
+#define FASTMEM_MZ_CHUNK 64
 
 TAILQ_HEAD(fastmem_large_head, fastmem_large);
 
@@ -329,15 +343,6 @@ struct __rte_cache_aligned fastmem_node {
 	struct fastmem_bin *bins; /* FASTMEM_NUM_CLASSES of them, once ready */
 };
 
-/* Counts of allocations and frees through a thread cache, or of the shared path. */
-struct fastmem_lcore_counts {
-	uint64_t n_bytes;   /* requested bytes of the allocations */
-	uint64_t n_alloc;
-	uint64_t n_free;
-	uint64_t alloc_miss;
-	uint64_t free_miss;
-	uint64_t nomem;
-};
 
 /* Processes a state serves at once: the primary and its attached secondaries. */
 #define FASTMEM_MAX_PROCS 64
@@ -366,7 +371,8 @@ struct fastmem_state {
 	uint64_t dbg_errors[8];  /* debug-mode detections, by enum fastmem_dbg_kind */
 	rte_spinlock_t mz_lock;  /* memzone records, memzone names */
 	uint32_t mz_seq;
-	struct fastmem_mz mzs[FASTMEM_MAX_MZ];
+	/* Memzone records, FASTMEM_MZ_CHUNK per chunk: set once, under mz_lock. */
+	struct fastmem_mz *mz_chunks[FASTMEM_MAX_MZ / FASTMEM_MZ_CHUNK];
 	struct fastmem_node nodes[FASTMEM_MAX_NODES];
 	/*
 	 * Processes, and the counts of cache rows that are gone (a secondary's
@@ -378,7 +384,7 @@ struct fastmem_state {
 	uint64_t proc_ids[FASTMEM_MAX_PROCS]; /* id of each listed record, read without it */
 	uint64_t secondaries_seen; /* secondaries ever listed, under proc_lock */
 	uint32_t decay_ms;         /* the primary's decay time, 0: off */
-	struct fastmem_lcore_counts retired[FASTMEM_MAX_NODES][FASTMEM_NUM_CLASSES];
+	struct fastmem_lcore_counts retired_miss[FASTMEM_NUM_CLASSES]; /* misses are per class */
 };
 
 /* Bin @p cls of @p node, or NULL before the node's bins are set up. */
@@ -388,6 +394,26 @@ fastmem_node_bin(const struct fastmem_state *st, int node, unsigned int cls)
 	const struct fastmem_node *nd = &st->nodes[node];
 
 	return __atomic_load_n(&nd->ready, __ATOMIC_ACQUIRE) ? &nd->bins[cls] : NULL;
+}
+
+/* Memzone record @p idx, which a segment header or a run link names: its chunk exists. */
+static inline struct fastmem_mz *
+fastmem_mz(const struct fastmem_state *st, int idx)
+{
+	return &st->mz_chunks[idx / FASTMEM_MZ_CHUNK][idx % FASTMEM_MZ_CHUNK];
+}
+
+/* Memzone record @p idx (any index below FASTMEM_MAX_MZ) if in use, else NULL. */
+static inline struct fastmem_mz *
+fastmem_mz_used(const struct fastmem_state *st, int idx)
+{
+	struct fastmem_mz *chunk = __atomic_load_n(&st->mz_chunks[idx / FASTMEM_MZ_CHUNK],
+		__ATOMIC_ACQUIRE);
+
+	if (chunk == NULL || !__atomic_load_n(&chunk[idx % FASTMEM_MZ_CHUNK].used,
+			__ATOMIC_RELAXED))
+		return NULL;
+	return &chunk[idx % FASTMEM_MZ_CHUNK];
 }
 
 /* This process's view of the state; NULL when not initialized or attached. */

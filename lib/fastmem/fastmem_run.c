@@ -63,14 +63,15 @@ same_region(const void *a, const void *b)
 void *
 fastmem_run_beside(struct fastmem_state *st, void *p, bool after)
 {
-	const struct fastmem_mz *m = &st->mzs[fastmem_segment_of(p)->mz_idx];
+	const struct fastmem_mz *m = fastmem_mz(st, fastmem_segment_of(p)->mz_idx);
 	int link = after ? m->run_next : m->run_prev;
 	void *q;
 
 	if (p != (after ? mz_last_slice(m) : mz_first_slice(m)))
 		q = after ? RTE_PTR_ADD(p, FASTMEM_SLICE_SIZE) : RTE_PTR_SUB(p, FASTMEM_SLICE_SIZE);
 	else if (link >= 0)
-		q = after ? mz_first_slice(&st->mzs[link]) : mz_last_slice(&st->mzs[link]);
+		q = after ? mz_first_slice(fastmem_mz(st, link)) :
+			mz_last_slice(fastmem_mz(st, link));
 	else
 		return NULL;
 	return same_region(p, q) ? q : NULL;
@@ -196,7 +197,7 @@ mz_neighbours(const struct fastmem_mz *a, const struct fastmem_mz *b)
 void
 fastmem_run_link_mz(struct fastmem_state *st, int idx)
 {
-	struct fastmem_mz *m = &st->mzs[idx];
+	struct fastmem_mz *m = fastmem_mz(st, idx);
 	struct fastmem_node *nd = &st->nodes[m->node];
 	int i;
 
@@ -206,9 +207,9 @@ fastmem_run_link_mz(struct fastmem_state *st, int idx)
 	m->run_prev = -1;
 	m->run_next = -1;
 	for (i = 0; i < FASTMEM_MAX_MZ; i++) {
-		struct fastmem_mz *o = &st->mzs[i];
+		struct fastmem_mz *o = fastmem_mz_used(st, i);
 
-		if (i == idx || !o->used || o->node != m->node)
+		if (i == idx || o == NULL || o->node != m->node)
 			continue;
 		if (mz_neighbours(o, m)) {
 			m->run_prev = (int16_t)i;
@@ -225,14 +226,14 @@ fastmem_run_link_mz(struct fastmem_state *st, int idx)
 void
 fastmem_run_unlink_mz(struct fastmem_state *st, int idx)
 {
-	struct fastmem_mz *m = &st->mzs[idx];
+	struct fastmem_mz *m = fastmem_mz(st, idx);
 	struct fastmem_node *nd = &st->nodes[m->node];
 
 	rte_spinlock_lock(&nd->run_lock);
 	if (m->run_prev >= 0)
-		st->mzs[m->run_prev].run_next = -1;
+		fastmem_mz(st, m->run_prev)->run_next = -1;
 	if (m->run_next >= 0)
-		st->mzs[m->run_next].run_prev = -1;
+		fastmem_mz(st, m->run_next)->run_prev = -1;
 	m->run_prev = -1;
 	m->run_next = -1;
 	rte_spinlock_unlock(&nd->run_lock);

@@ -73,7 +73,7 @@ static struct fastmem_page *
 take_block(struct fastmem_state *st, struct fastmem_node *nd, struct fastmem_segment *seg,
 		unsigned int first, unsigned int n)
 {
-	struct fastmem_mz *m = &st->mzs[seg->mz_idx];
+	struct fastmem_mz *m = fastmem_mz(st, seg->mz_idx);
 	struct fastmem_page *pg = &seg->pages[first];
 
 	seg->free_slices &= ~slice_mask(first, n);
@@ -153,9 +153,13 @@ take_locked(struct fastmem_state *st, struct fastmem_node *nd, unsigned int n)
 	uint64_t bits;
 
 	for (w = 0; w < RTE_DIM(nd->mz_with_free) && pg == NULL; w++) {
-		for (bits = nd->mz_with_free[w]; bits != 0 && pg == NULL; bits &= bits - 1)
-			if (st->mzs[w * 64 + rte_bsf64(bits)].n_free >= n)
-				pg = take_in_mz(st, nd, &st->mzs[w * 64 + rte_bsf64(bits)], n);
+		for (bits = nd->mz_with_free[w]; bits != 0 && pg == NULL; bits &= bits - 1) {
+			const struct fastmem_mz *m =
+				fastmem_mz(st, (int)(w * 64 + rte_bsf64(bits)));
+
+			if (m->n_free >= n)
+				pg = take_in_mz(st, nd, m, n);
+		}
 	}
 	return pg;
 }
@@ -164,7 +168,7 @@ take_locked(struct fastmem_state *st, struct fastmem_node *nd, unsigned int n)
 static void
 segments_init(struct fastmem_state *st, int idx)
 {
-	const struct fastmem_mz *m = &st->mzs[idx];
+	const struct fastmem_mz *m = fastmem_mz(st, idx);
 	struct fastmem_segment *seg;
 	unsigned int i, j;
 
@@ -191,7 +195,7 @@ segments_init(struct fastmem_state *st, int idx)
 static void
 publish_locked(struct fastmem_state *st, struct fastmem_node *nd, int idx)
 {
-	struct fastmem_mz *m = &st->mzs[idx];
+	struct fastmem_mz *m = fastmem_mz(st, idx);
 	uint32_t n = m->n_segs * FASTMEM_SEG_SLICES;
 
 	fastmem_run_link_mz(st, idx);
@@ -241,7 +245,7 @@ static struct fastmem_page *
 take_in_new_mz(struct fastmem_state *st, struct fastmem_node *nd, int idx, uintptr_t near,
 		unsigned int n)
 {
-	const struct fastmem_mz *m = &st->mzs[idx], *o;
+	const struct fastmem_mz *m = fastmem_mz(st, idx), *o;
 	struct fastmem_segment *last = mz_segment(m, m->n_segs - 1);
 	int side;
 
@@ -250,7 +254,7 @@ take_in_new_mz(struct fastmem_state *st, struct fastmem_node *nd, int idx, uintp
 
 		if (link < 0)
 			continue;
-		o = &st->mzs[link];
+		o = fastmem_mz(st, link);
 		if (near - (uintptr_t)o->mz->addr >= (size_t)o->n_segs * FASTMEM_SEG_SIZE)
 			continue;
 		/* After its neighbour: its start; before it: its end. */
@@ -316,7 +320,7 @@ fastmem_segment_give_pages(struct fastmem_state *st, int node, struct fastmem_pa
 		TAILQ_REMOVE(pages, pg, link);
 		pg->list = FASTMEM_LIST_NONE;
 		seg = fastmem_segment_of(pg);
-		m = &st->mzs[seg->mz_idx];
+		m = fastmem_mz(st, seg->mz_idx);
 		n = pg->n_slices;
 		seg->free_slices |= slice_mask((unsigned int)(pg - seg->pages), n);
 		m->n_free += n;
@@ -375,10 +379,12 @@ fastmem_node_trim(struct fastmem_state *st, int node, uint64_t freed_before, uin
 		n_victims = 0;
 		rte_spinlock_lock(&nd->lock);
 		for (idx = 0; idx < FASTMEM_MAX_MZ && n_victims < RTE_DIM(victims); idx++) {
-			struct fastmem_mz *m = &st->mzs[idx];
+			struct fastmem_mz *m = fastmem_mz_used(st, idx);
 
+			if (m == NULL)
+				continue;
 			len = (uint64_t)m->n_segs * FASTMEM_SEG_SIZE;
-			if (!m->used || m->node != node ||
+			if (m->node != node ||
 					m->n_free != m->n_segs * FASTMEM_SEG_SLICES ||
 					m->free_since > freed_before ||
 					have < keep || have - keep < len)

@@ -490,11 +490,12 @@ struct mz_copy {
 static bool
 mz_copy(struct fastmem_state *st, int idx, struct mz_copy *c)
 {
-	const struct fastmem_mz *m = &st->mzs[idx];
+	const struct fastmem_mz *m;
 	bool used;
 
 	rte_spinlock_lock(&st->mz_lock);
-	used = m->used;
+	m = fastmem_mz_used(st, idx);
+	used = m != NULL;
 	if (used) {
 		strlcpy(c->name, m->mz->name, sizeof(c->name));
 		c->len = m->mz->len;
@@ -522,7 +523,7 @@ tel_memzones(const char *cmd __rte_unused, const char *params, struct rte_tel_da
 	if (ret != 0)
 		return ret;
 	for (idx = 0; idx < FASTMEM_MAX_MZ; idx++)
-		n_used += __atomic_load_n(&st->mzs[idx].used, __ATOMIC_RELAXED);
+		n_used += fastmem_mz_used(st, idx) != NULL;
 	dict_u64(&page, "memzones", n_used);
 	if (large_add(&page, st) != 0)
 		return -ENOMEM;
