@@ -1708,10 +1708,10 @@ test_page_growth(void)
 }
 
 /*
- * White box: a depot's array has its capacity. It is allocated at the
- * first flush, doubles after a flush overflows it when a refill emptied
- * it since it last grew (not otherwise), keeps its objects when it does,
- * and goes with a trim.
+ * White box: a depot's capacity is set at the first flush and doubles
+ * after a flush overflows it when a refill emptied it since it last grew
+ * (not otherwise); its array grows with what it holds, keeping its
+ * objects, up to the capacity; both go with a trim.
  */
 static int
 test_depot_growth(void)
@@ -1729,16 +1729,22 @@ test_depot_growth(void)
 	TEST_ASSERT(b->depot == NULL && b->depot_cap == 0, "a depot before any flush");
 	/* This take finds the depot empty. */
 	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, objs, n), n, "take");
-	fastmem_bin_give(st, b, objs, cap);
-	TEST_ASSERT(b->depot != NULL && b->depot_cap == cap && b->depot_len == cap,
-		"first flush: depot of %u holds %u, capacity %u", b->depot_cap, b->depot_len, cap);
+	fastmem_bin_give(st, b, objs, 1);
+	TEST_ASSERT(b->depot != NULL && b->depot_cap == cap && b->depot_len == 1 &&
+		b->depot_size < cap, "first flush: depot of %u holds %u in %u entries",
+		b->depot_cap, b->depot_len, b->depot_size);
+	fastmem_bin_give(st, b, &objs[1], cap - 1);
+	TEST_ASSERT(b->depot_cap == cap && b->depot_len == cap && b->depot_size == cap,
+		"filled: depot of %u holds %u in %u entries, capacity %u", b->depot_cap,
+		b->depot_len, b->depot_size, cap);
 	fastmem_bin_give(st, b, &objs[cap], 1);
 	TEST_ASSERT(b->depot_cap == 2 * cap && b->depot_len == cap,
 		"after an overflow: depot of %u holds %u", b->depot_cap, b->depot_len);
 	/* No refill emptied it since: a full depot stays as it is. */
 	fastmem_bin_give(st, b, &objs[cap + 1], cap + 1);
-	TEST_ASSERT(b->depot_cap == 2 * cap && b->depot_len == 2 * cap,
-		"without a refill: depot of %u holds %u", b->depot_cap, b->depot_len);
+	TEST_ASSERT(b->depot_cap == 2 * cap && b->depot_len == 2 * cap &&
+		b->depot_size == 2 * cap, "without a refill: depot of %u holds %u in %u entries",
+		b->depot_cap, b->depot_len, b->depot_size);
 	/* What it holds comes back, of its class. */
 	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, back, 2 * cap), 2 * cap, "take the depot");
 	TEST_ASSERT(same_class(back, 2 * cap, objs[0]), "objects of another class");
@@ -1746,8 +1752,8 @@ test_depot_growth(void)
 	fastmem_bin_give(st, b, back, 2 * cap);
 	fastmem_bin_give(st, b, &objs[2 * cap + 2], n - 2 * cap - 2);
 	fastmem_bin_drain(st, b, true);
-	TEST_ASSERT(b->depot == NULL && b->depot_cap == 0 && b->depot_len == 0,
-		"a trim left a depot of %u", b->depot_cap);
+	TEST_ASSERT(b->depot == NULL && b->depot_cap == 0 && b->depot_size == 0 &&
+		b->depot_len == 0, "a trim left a depot of %u", b->depot_cap);
 	free(objs);
 	free(back);
 	return TEST_SUCCESS;

@@ -10,11 +10,12 @@
  *
  * A depot keeps about 256 KiB of objects, and more only for a class that
  * cycles more than that through it: when a flush overflows a depot that
- * a refill emptied since it last grew, its array doubles, up to eight
+ * a refill emptied since it last grew, its capacity doubles, up to eight
  * full caches. Going back to pages costs a cache miss per object (the
  * free list runs through them), which bursts of thousands of 4 KiB
- * objects would pay on every round. Trim and the decay drain a depot,
- * free its array (allocated at its first flush, as large as its capacity).
+ * objects would pay on every round. Its array grows by doubling as
+ * flushes fill it, so it is as large as the most it held, not as its
+ * capacity. Trim and the decay drain a depot and free its array.
  *
  * Partial pages sit in buckets by occupancy and refills take from the
  * fullest first: new objects pack into few pages and the emptiest pages
@@ -145,6 +146,7 @@ fastmem_bin_fini(struct fastmem_bin *b)
 	rte_free(b->depot);
 	b->depot = NULL;
 	b->depot_cap = 0;
+	b->depot_size = 0;
 	b->depot_len = 0;
 }
 
@@ -161,26 +163,40 @@ depot_alloc(const struct fastmem_bin *b, uint32_t cap)
 	return depot;
 }
 
+/* Entries of a depot's first array: small arrays would only be reallocated. */
+#define DEPOT_MIN_ENTRIES 32u
+
 /*
- * Give a bin's depot an array of @p cap objects (its first, or a larger
- * one), so that an idle class costs nothing and a depot's array is its
- * capacity: allocated without the bin lock, installed under it, the
+ * Before a flush of @p n objects, grow the depot's array so that they fit
+ * within its capacity: a power of 2, at least DEPOT_MIN_ENTRIES, so that
+ * an idle class costs nothing and a depot's array follows what it held at
+ * most. Allocated without the bin lock (its figures are read without it:
+ * a race only sizes the array early or late), installed under it, the
  * objects moved along. Without memory for it, the depot stays as it is
- * (objects go straight back to their pages when it has none).
+ * and objects that do not fit go back to their pages.
  */
 static void
-depot_resize(struct fastmem_bin *b, uint32_t cap)
+depot_fit(struct fastmem_bin *b, unsigned int n)
 {
-	void **depot = depot_alloc(b, cap), **old = NULL;
+	uint32_t cap = __atomic_load_n(&b->depot_cap, __ATOMIC_RELAXED);
+	uint32_t len = __atomic_load_n(&b->depot_len, __ATOMIC_RELAXED);
+	uint32_t size;
+	void **depot, **old = NULL;
 
+	if (cap == 0)
+		cap = fastmem_depot_capacity(b->cls);
+	size = RTE_MIN(cap, rte_align32pow2(RTE_MAX(len + n, DEPOT_MIN_ENTRIES)));
+	if (size <= __atomic_load_n(&b->depot_size, __ATOMIC_RELAXED))
+		return;
+	depot = depot_alloc(b, size);
 	if (depot == NULL)
 		return;
 	rte_spinlock_lock(&b->lock);
-	if (b->depot_cap < cap) {
+	if (b->depot_size < size && b->depot_len <= size) {
 		if (b->depot_len > 0)
 			memcpy(depot, b->depot, sizeof(void *) * b->depot_len);
 		old = b->depot;
-		b->depot_cap = cap;
+		b->depot_size = size;
 		__atomic_store_n(&b->depot, depot, __ATOMIC_RELEASE);
 		depot = NULL;
 	}
@@ -349,23 +365,23 @@ fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *
 		unsigned int n)
 {
 	struct fastmem_page_head released = TAILQ_HEAD_INITIALIZER(released);
-	uint32_t grow = 0;
 	unsigned int k;
 
-	if (__atomic_load_n(&b->depot, __ATOMIC_ACQUIRE) == NULL)
-		depot_resize(b, fastmem_depot_capacity(b->cls));
+	depot_fit(b, n);
 	rte_spinlock_lock(&b->lock);
 	b->last_use = rte_get_timer_cycles();
+	if (b->depot_cap == 0)
+		b->depot_cap = fastmem_depot_capacity(b->cls);
 	/*
 	 * An overflow of a depot that refills empty: the class cycles more
-	 * than it keeps. Its array doubles after this flush.
+	 * than it keeps. Its capacity doubles, for the flushes after this one.
 	 */
-	if (n > b->depot_cap - b->depot_len && b->depot_emptied && b->depot != NULL &&
+	if (n > b->depot_cap - b->depot_len && b->depot_emptied &&
 			b->depot_cap < fastmem_depot_max(b->cls)) {
-		grow = RTE_MIN(2 * b->depot_cap, fastmem_depot_max(b->cls));
+		b->depot_cap = RTE_MIN(2 * b->depot_cap, fastmem_depot_max(b->cls));
 		b->depot_emptied = false;
 	}
-	k = RTE_MIN(n, b->depot_cap - b->depot_len);
+	k = RTE_MIN(n, b->depot_size - b->depot_len);
 	if (k > 0)
 		memcpy(&b->depot[b->depot_len], objs, sizeof(void *) * k);
 	b->depot_len += k;
@@ -374,8 +390,6 @@ fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *
 	rte_spinlock_unlock(&b->lock);
 	if (!TAILQ_EMPTY(&released))
 		fastmem_segment_give_pages(st, b->node, &released);
-	if (grow > 0)
-		depot_resize(b, grow);
 }
 
 void
@@ -400,6 +414,7 @@ fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_
 	if (release_spare) {
 		depot = b->depot;
 		b->depot_cap = 0;
+		b->depot_size = 0;
 		b->depot_emptied = false;
 		b->page_slices = fastmem_page_slices(b->cls);
 		b->pages_at_size = 0;

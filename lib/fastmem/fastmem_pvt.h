@@ -256,7 +256,8 @@ struct __rte_cache_aligned fastmem_bin {
 	uint32_t page_slices; /* slices of the pages it takes now */
 	uint32_t pages_at_size; /* pages it took of that size */
 	uint32_t depot_len;
-	uint32_t depot_cap;  /* objects its array holds, up to fastmem_depot_max() */
+	uint32_t depot_cap;  /* objects it may hold, up to fastmem_depot_max(); 0: unused */
+	uint32_t depot_size; /* entries of its array, up to depot_cap: what it held at most */
 	bool depot_emptied;  /* a refill emptied it since it last grew */
 	void **depot;
 	struct fastmem_page_head partial[FASTMEM_FILL_BUCKETS];
