@@ -264,14 +264,35 @@ __rte_fastmem_slice_of(const void *ptr)
 		((uintptr_t)(__RTE_FASTMEM_SEG_SLICES - 1) << 3)));
 }
 
+/**
+ * @internal Add @p n to a cache counter, which only the cache's thread
+ * writes and statistics readers load whole (acquire), with the order of
+ * a release store.
+ *
+ * On x86-64 an aligned 8-byte store never tears and stores are not
+ * reordered with earlier ones, so a compiler barrier and a plain add do:
+ * one add to memory, where an atomic store is a load, an add and a store
+ * (three instructions of the 30 or so of an alloc and free pair).
+ */
+static __rte_always_inline void
+__rte_fastmem_count(uint64_t *counter, uint64_t n)
+{
+#ifdef RTE_ARCH_X86_64
+	__atomic_signal_fence(__ATOMIC_RELEASE);
+	*counter += n;
+#else
+	__atomic_store_n(counter, *counter + n, __ATOMIC_RELEASE);
+#endif
+}
+
 /** @internal Pop one object of @p size requested bytes; the caller checked len > 0. */
 static inline void *
 __rte_fastmem_cache_pop(struct __rte_fastmem_cache *c, size_t size)
 {
 	void *obj = c->objs[--c->len];
 
-	__atomic_store_n(&c->n_bytes, c->n_bytes + size, __ATOMIC_RELAXED);
-	__atomic_store_n(&c->n_alloc, c->n_alloc + 1, __ATOMIC_RELEASE);
+	__rte_fastmem_count(&c->n_bytes, size);
+	__rte_fastmem_count(&c->n_alloc, 1);
 	return obj;
 }
 
@@ -280,7 +301,7 @@ static inline void
 __rte_fastmem_cache_push(struct __rte_fastmem_cache *c, void *obj)
 {
 	c->objs[c->len++] = obj;
-	__atomic_store_n(&c->n_free, c->n_free + 1, __ATOMIC_RELEASE);
+	__rte_fastmem_count(&c->n_free, 1);
 }
 
 /**
@@ -382,8 +403,8 @@ __rte_fastmem_cache_pop_bulk(struct __rte_fastmem_cache *c, void **objs, unsigne
 {
 	__rte_fastmem_copy_objs(objs, &c->objs[c->len - n], n, __RTE_FASTMEM_COPY_ANY, 0, 0);
 	c->len -= n;
-	__atomic_store_n(&c->n_bytes, c->n_bytes + (uint64_t)n * size, __ATOMIC_RELAXED);
-	__atomic_store_n(&c->n_alloc, c->n_alloc + n, __ATOMIC_RELEASE);
+	__rte_fastmem_count(&c->n_bytes, (uint64_t)n * size);
+	__rte_fastmem_count(&c->n_alloc, n);
 }
 
 /** @internal Account for @p n objects copied above the top of the stack. */
@@ -391,7 +412,7 @@ static inline void
 __rte_fastmem_cache_pushed(struct __rte_fastmem_cache *c, unsigned int n)
 {
 	c->len += n;
-	__atomic_store_n(&c->n_free, c->n_free + n, __ATOMIC_RELEASE);
+	__rte_fastmem_count(&c->n_free, n);
 }
 
 /** @internal Push @p n > 0 objects; the caller checked cap - len >= n. */
