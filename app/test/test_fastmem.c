@@ -158,6 +158,7 @@ test_uninitialized(void)
 	TEST_ASSERT_EQUAL(rte_fastmem_stats_lcore_class(0, 64, &lcs), -ENODEV, "lcore_class");
 	TEST_ASSERT_EQUAL(rte_fastmem_stats_shared(&ls), -ENODEV, "stats_shared");
 	TEST_ASSERT_EQUAL(rte_fastmem_stats_shared_class(64, &lcs), -ENODEV, "shared_class");
+	TEST_ASSERT(!rte_fastmem_owns(ptrs), "owns before init");
 	/* No-ops that must not crash: nothing to free, flush or reset. */
 	rte_fastmem_free(NULL);
 	rte_fastmem_free_bulk(NULL, 0);
@@ -1194,6 +1195,53 @@ test_memzone_records(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * rte_fastmem_owns(): true for any address inside fastmem's memory (small
+ * and large objects, their insides), false for anything else, EAL heap
+ * memory right after a large object included, and for all once freed and
+ * trimmed or before init. rte_fastmem_usable_size() covers what was asked.
+ */
+static int
+test_owns(void)
+{
+	const size_t big = 3 * MIB + 100, sizes[] = { 1, 100, 4000, 300 * 1024, big };
+	void *objs[RTE_DIM(sizes)], *eal[64];
+	unsigned int i, near = 0;
+	int local = 0;
+
+	TEST_ASSERT(!rte_fastmem_owns(NULL), "NULL");
+	TEST_ASSERT(!rte_fastmem_owns(&local), "a stack address");
+	TEST_ASSERT_EQUAL(rte_fastmem_usable_size(NULL), 0, "usable size of NULL");
+	for (i = 0; i < RTE_DIM(sizes); i++) {
+		objs[i] = rte_fastmem_alloc(sizes[i], 0, 0);
+		TEST_ASSERT_NOT_NULL(objs[i], "alloc %zu", sizes[i]);
+		TEST_ASSERT(rte_fastmem_owns(objs[i]), "object of %zu B", sizes[i]);
+		TEST_ASSERT(rte_fastmem_owns(RTE_PTR_ADD(objs[i], sizes[i] - 1)),
+			"last byte of %zu B", sizes[i]);
+		TEST_ASSERT(rte_fastmem_usable_size(objs[i]) >= sizes[i], "usable size %zu of %zu",
+			rte_fastmem_usable_size(objs[i]), sizes[i]);
+	}
+	/* EAL's heap fills what the large object's memzone leaves of its last 2 MiB. */
+	for (i = 0; i < RTE_DIM(eal); i++) {
+		eal[i] = rte_malloc(NULL, 64 * 1024, 0);
+		TEST_ASSERT_NOT_NULL(eal[i], "rte_malloc");
+		TEST_ASSERT(!rte_fastmem_owns(eal[i]), "rte_malloc() memory %p", eal[i]);
+		near += ((uintptr_t)eal[i] ^ ((uintptr_t)objs[RTE_DIM(sizes) - 1] + big)) <
+			RTE_FASTMEM_SLAB_SIZE;
+	}
+	printf("%u rte_malloc() blocks in the last 2 MiB of a large object's memzone\n", near);
+	for (i = 0; i < RTE_DIM(eal); i++)
+		rte_free(eal[i]);
+	for (i = 0; i < RTE_DIM(sizes); i++)
+		rte_fastmem_free(objs[i]);
+	rte_fastmem_cache_flush();
+	rte_fastmem_trim();
+	TEST_ASSERT_EQUAL(backing_bytes(), 0, "backing after trim");
+	for (i = 0; i < RTE_DIM(sizes); i++)
+		TEST_ASSERT(!rte_fastmem_owns(objs[i]), "trimmed object of %zu B", sizes[i]);
+	return TEST_SUCCESS;
+}
+
 static int
 test_realloc(void)
 {
@@ -1925,6 +1973,7 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_trim),
 		TEST_CASE(test_fixed_overhead),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_memzone_records),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_owns),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_realloc),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_handles),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_cross_lcore),

@@ -279,11 +279,24 @@ reserve_aligned(const char *name, size_t len, int socket_id)
 	return mz;
 }
 
-/* Reserve a memzone for a node: on EAL's heap of the node, or on the node's external heap. */
+static void
+free_memzone(const struct rte_memzone *mz, int node)
+{
+	if (fastmem_extmem_of(mz))
+		fastmem_extmem_free(node, mz);
+	else
+		rte_memzone_free(mz);
+}
+
+/*
+ * Reserve a memzone for a node, on EAL's heap of the node or on the node's
+ * external heap, its regions marked as fastmem's.
+ */
 static const struct rte_memzone *
 reserve_memzone(struct fastmem_state *st, size_t len, int node, char kind)
 {
 	char name[RTE_MEMZONE_NAMESIZE];
+	const struct rte_memzone *mz;
 	uint32_t seq;
 
 	rte_spinlock_lock(&st->mz_lock);
@@ -291,20 +304,24 @@ reserve_memzone(struct fastmem_state *st, size_t len, int node, char kind)
 	rte_spinlock_unlock(&st->mz_lock);
 	snprintf(name, sizeof(name), "fastmem_%c%d_%" PRIu32, kind, node, seq);
 	if (eal_node(node) && !fastmem_extmem_forced(node))
-		return reserve_aligned(name, len, node);
-	return fastmem_extmem_reserve(node, name, len, limit_room(&st->nodes[node]),
+		mz = reserve_aligned(name, len, node);
+	else
+		mz = fastmem_extmem_reserve(node, name, len, limit_room(&st->nodes[node]),
 			reserve_aligned);
+	if (mz != NULL && fastmem_owner_add(st, mz, kind == 'l') != 0) {
+		free_memzone(mz, node);
+		mz = NULL;
+	}
+	return mz;
 }
 
 /* Give a memzone of a node back, accessible again for whoever gets it next. */
 static void
-release_memzone(const struct rte_memzone *mz, int node)
+release_memzone(struct fastmem_state *st, const struct rte_memzone *mz, int node)
 {
+	fastmem_owner_remove(st, mz);
 	fastmem_dbg_release(mz->addr, mz->len);
-	if (fastmem_extmem_of(mz))
-		fastmem_extmem_free(node, mz);
-	else
-		rte_memzone_free(mz);
+	free_memzone(mz, node);
 }
 
 /*
@@ -378,7 +395,7 @@ fastmem_backing_grow(struct fastmem_state *st, int node, uint32_t want_segs)
 		return -ENOMEM;
 	idx = mz_record(st, mz, node, n);
 	if (idx < 0) {
-		release_memzone(mz, node);
+		release_memzone(st, mz, node);
 		backing_uncharge(nd, len);
 		return idx;
 	}
@@ -402,7 +419,7 @@ fastmem_backing_release(struct fastmem_state *st, int idx)
 	rte_spinlock_lock(&st->mz_lock);
 	m->used = false;
 	rte_spinlock_unlock(&st->mz_lock);
-	release_memzone(mz, node);
+	release_memzone(st, mz, node);
 }
 
 struct fastmem_large *
@@ -479,7 +496,7 @@ fastmem_large_free(struct fastmem_state *st, struct fastmem_large *l)
 	fastmem_count(&nd->large_free, 1);
 	l->magic = 0;
 	rte_spinlock_unlock(&nd->lock);
-	release_memzone(mz, node);
+	release_memzone(st, mz, node);
 }
 
 void
@@ -509,11 +526,12 @@ fastmem_backing_fini(struct fastmem_state *st)
 			rte_spinlock_lock(&st->mz_lock);
 			m->used = false;
 			rte_spinlock_unlock(&st->mz_lock);
-			release_memzone(m->mz, m->node);
+			release_memzone(st, m->mz, m->node);
 		}
 	}
 	for (idx = 0; idx < (int)RTE_DIM(st->mz_chunks); idx++) {
 		rte_free(st->mz_chunks[idx]);
 		st->mz_chunks[idx] = NULL;
 	}
+	fastmem_owner_fini(st);
 }

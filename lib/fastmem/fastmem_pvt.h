@@ -363,6 +363,16 @@ struct fastmem_proc {
 	struct fastmem_lcore *rows[RTE_MAX_LCORE];
 };
 
+/* Two bits per 2 MiB region of an EAL memseg list fastmem has memzones in (fastmem_owner.c). */
+struct fastmem_owner_map {
+	uintptr_t base;  /* first region's address */
+	uint64_t len;    /* bytes of the regions */
+	uint64_t *kinds; /* 32 regions per word */
+};
+
+/* Memseg lists fastmem can hold memzones in: EAL has at most RTE_MAX_MEMSEG_LISTS. */
+#define FASTMEM_OWNER_MAPS 64
+
 #define FASTMEM_STATE_MZ "fastmem_state"
 #define FASTMEM_STATE_MAGIC 0xfa57fa57u
 
@@ -374,6 +384,9 @@ struct fastmem_state {
 	uint32_t mz_seq;
 	/* Memzone records, FASTMEM_MZ_CHUNK per chunk: set once, under mz_lock. */
 	struct fastmem_mz *mz_chunks[FASTMEM_MAX_MZ / FASTMEM_MZ_CHUNK];
+	/* Which addresses are fastmem's: maps added under mz_lock, read without it. */
+	uint32_t n_owner_maps;
+	struct fastmem_owner_map owner_maps[FASTMEM_OWNER_MAPS];
 	struct fastmem_node nodes[FASTMEM_MAX_NODES];
 	/*
 	 * Processes, and the counts of cache rows that are gone (a secondary's
@@ -422,6 +435,15 @@ extern struct fastmem_state *fastmem_st;
 
 /* rte_fastmem.c */
 struct fastmem_state *fastmem_state_get(void);
+
+/* fastmem_owner.c */
+/* Mark a new memzone's regions as fastmem's; -ENOMEM without memory for its map. */
+int fastmem_owner_add(struct fastmem_state *st, const struct rte_memzone *mz, bool large);
+/* Unmark a memzone's regions, before it goes back to EAL. */
+void fastmem_owner_remove(struct fastmem_state *st, const struct rte_memzone *mz);
+/* Is @p ptr inside a memzone fastmem holds? Lock-free, reads only fastmem's memory. */
+bool fastmem_owner_has(const struct fastmem_state *st, const void *ptr);
+void fastmem_owner_fini(struct fastmem_state *st);
 
 /* fastmem_proc.c */
 /* This process's record, or NULL before its first rte_fastmem_init(). */

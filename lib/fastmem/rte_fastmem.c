@@ -851,6 +851,29 @@ rte_fastmem_get_limit(int socket_id)
 	return fastmem_read(&st->nodes[socket_id].limit);
 }
 
+bool
+rte_fastmem_owns(const void *ptr)
+{
+	const struct fastmem_state *st = fastmem_st;
+
+	return st != NULL && ptr != NULL && fastmem_owner_has(st, ptr);
+}
+
+size_t
+rte_fastmem_usable_size(const void *ptr)
+{
+	const struct __rte_fastmem_slice *s;
+	const struct fastmem_large *l;
+
+	if (ptr == NULL)
+		return 0;
+	s = __rte_fastmem_slice_of(ptr);
+	if (s->cache_idx < __RTE_FASTMEM_LARGE_IDX)
+		return fastmem_dbg_usable((void *)(uintptr_t)ptr, fastmem_idx_class(s->cache_idx));
+	l = fastmem_large_of(ptr);
+	return FASTMEM_CHECKED ? l->size : l->mz->len - l->offset;
+}
+
 size_t
 rte_fastmem_max_size(void)
 {

@@ -720,6 +720,41 @@ rte_fastmem_virt2iova(const void *ptr)
 }
 
 /**
+ * Is an address in memory fastmem holds?
+ *
+ * Exact and lock-free, in O(1) for the few EAL memseg lists fastmem uses:
+ * each of fastmem's memzones starts at a 2 MiB boundary, and a map per
+ * memseg list marks the 2 MiB regions they cover; a large object's memzone,
+ * which may end inside its last region, gives its length in its header.
+ * No memory but fastmem's own is read, so any address may be asked about.
+ *
+ * @param ptr
+ *   Any address (NULL, a stack address, an rte_malloc() pointer...).
+ * @return
+ *   true if @p ptr lies in a segment or a large object's memzone of fastmem,
+ *   whichever process of the group reserved it (a live object or not);
+ *   false otherwise, and when this process has not initialized or attached
+ *   fastmem.
+ */
+__rte_experimental
+bool
+rte_fastmem_owns(const void *ptr);
+
+/**
+ * @internal Bytes the caller may use at an object: at least what it asked
+ * for, up to the end of its class (or of a large object's memzone); the
+ * size asked for in debug builds, which check the bytes after it.
+ *
+ * @param ptr
+ *   An object fastmem returned (rte_fastmem_owns() is true), or NULL.
+ * @return
+ *   The usable size, 0 for NULL.
+ */
+__rte_internal
+size_t
+rte_fastmem_usable_size(const void *ptr);
+
+/**
  * Give the calling thread's cached objects back to the shared bins.
  *
  * Also frees the caches' own memory, until the thread's next allocation or

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+/*
+ * Ownership: is an address in memory fastmem holds? Exact, and without
+ * reading memory that may not be fastmem's (rte_fastmem_owns(), and the
+ * rte_malloc interposer deciding between fastmem and EAL for a pointer).
+ *
+ * Every fastmem memzone starts at a 2 MiB boundary. For each EAL memseg
+ * list fastmem has reserved memzones in, a map gives each 2 MiB region of
+ * the list two bits: none, a segment (the memzone covers all of it), the
+ * first region of a large object's memzone, or a later one. A segment
+ * answers at once; a large object's memzone may end inside its last
+ * region, where EAL's heap can put other elements, so the header at the
+ * memzone's start, fastmem's own memory, gives its end.
+ *
+ * Regions are marked before the memzone's first object is handed out and
+ * cleared before it goes back to EAL; no object of a memzone is live
+ * then, so a lookup of a live object never races with a change of its
+ * region. Maps are added under mz_lock and never removed before deinit:
+ * lookups take no lock.
+ */
+
+#include <rte_malloc.h>
+#include <rte_memory.h>
+
+#include "fastmem_pvt.h"
+
+enum region_kind {
+	REGION_NONE,
+	REGION_SEGMENT,
+	REGION_LARGE,      /* first region of a large object's memzone */
+	REGION_LARGE_MORE, /* a later one */
+};
+
+#define REGION_SHIFT RTE_FASTMEM_SLAB_SHIFT
+#define KINDS_PER_WORD 32u
+
+static uint64_t
+region_of(uintptr_t addr)
+{
+	return addr >> REGION_SHIFT;
+}
+
+static enum region_kind
+kind_get(const struct fastmem_owner_map *m, uint64_t r)
+{
+	uint64_t w = __atomic_load_n(&m->kinds[r / KINDS_PER_WORD], __ATOMIC_ACQUIRE);
+
+	return (enum region_kind)((w >> (2 * (r % KINDS_PER_WORD))) & 3);
+}
+
+/* Set region @p r of map @p m to @p kind; it was REGION_NONE, or @p kind is. */
+static void
+kind_set(struct fastmem_owner_map *m, uint64_t r, enum region_kind kind)
+{
+	uint64_t shift = 2 * (r % KINDS_PER_WORD);
+
+	if (kind == REGION_NONE)
+		__atomic_fetch_and(&m->kinds[r / KINDS_PER_WORD], ~(UINT64_C(3) << shift),
+			__ATOMIC_RELEASE);
+	else
+		__atomic_fetch_or(&m->kinds[r / KINDS_PER_WORD], (uint64_t)kind << shift,
+			__ATOMIC_RELEASE);
+}
+
+/* The map of the memseg list holding @p addr, or NULL. */
+static struct fastmem_owner_map *
+map_of(const struct fastmem_state *st, uintptr_t addr)
+{
+	uint32_t i, n = __atomic_load_n(&st->n_owner_maps, __ATOMIC_ACQUIRE);
+
+	for (i = 0; i < n; i++) {
+		struct fastmem_owner_map *m = (struct fastmem_owner_map *)(uintptr_t)
+			&st->owner_maps[i];
+
+		if (addr - m->base < m->len)
+			return m;
+	}
+	return NULL;
+}
+
+/*
+ * The map of the memseg list of memzone @p mz, added (outside the lock
+ * for its allocation) if it is the first memzone there; NULL without
+ * memory for it.
+ */
+static struct fastmem_owner_map *
+map_add(struct fastmem_state *st, const struct rte_memzone *mz)
+{
+	struct rte_memseg_list *msl = rte_mem_virt2memseg_list(mz->addr);
+	struct fastmem_owner_map *m;
+	uint64_t first, n_regions;
+	uint64_t *kinds;
+
+	if (msl == NULL)
+		return NULL;
+	m = map_of(st, (uintptr_t)mz->addr);
+	if (m != NULL)
+		return m;
+	first = region_of((uintptr_t)msl->base_va);
+	n_regions = region_of((uintptr_t)msl->base_va + msl->len - 1) - first + 1;
+	kinds = rte_zmalloc_socket("fastmem_owner",
+		sizeof(uint64_t) * RTE_ALIGN_CEIL(n_regions, KINDS_PER_WORD) / KINDS_PER_WORD,
+		0, msl->socket_id);
+	if (kinds == NULL)
+		return NULL;
+	rte_spinlock_lock(&st->mz_lock);
+	m = map_of(st, (uintptr_t)mz->addr);
+	if (m == NULL && st->n_owner_maps < RTE_DIM(st->owner_maps)) {
+		m = &st->owner_maps[st->n_owner_maps];
+		m->base = first << REGION_SHIFT;
+		m->len = n_regions << REGION_SHIFT;
+		m->kinds = kinds;
+		kinds = NULL;
+		__atomic_store_n(&st->n_owner_maps, st->n_owner_maps + 1, __ATOMIC_RELEASE);
+	}
+	rte_spinlock_unlock(&st->mz_lock);
+	rte_free(kinds);
+	return m;
+}
+
+int
+fastmem_owner_add(struct fastmem_state *st, const struct rte_memzone *mz, bool large)
+{
+	struct fastmem_owner_map *m = map_add(st, mz);
+	uint64_t r, first = region_of((uintptr_t)mz->addr);
+	uint64_t last = region_of((uintptr_t)mz->addr + mz->len - 1);
+
+	if (m == NULL)
+		return -ENOMEM;
+	first -= region_of(m->base);
+	last -= region_of(m->base);
+	for (r = first; r <= last; r++)
+		kind_set(m, r, !large ? REGION_SEGMENT :
+			r == first ? REGION_LARGE : REGION_LARGE_MORE);
+	return 0;
+}
+
+void
+fastmem_owner_remove(struct fastmem_state *st, const struct rte_memzone *mz)
+{
+	struct fastmem_owner_map *m = map_of(st, (uintptr_t)mz->addr);
+	uint64_t r, first = region_of((uintptr_t)mz->addr);
+	uint64_t last = region_of((uintptr_t)mz->addr + mz->len - 1);
+
+	if (m == NULL)
+		return;
+	for (r = first - region_of(m->base); r <= last - region_of(m->base); r++)
+		kind_set(m, r, REGION_NONE);
+}
+
+bool
+fastmem_owner_has(const struct fastmem_state *st, const void *ptr)
+{
+	const struct fastmem_owner_map *m = map_of(st, (uintptr_t)ptr);
+	const struct fastmem_large *l;
+	enum region_kind kind;
+	uint64_t r;
+
+	if (m == NULL)
+		return false;
+	r = region_of((uintptr_t)ptr) - region_of(m->base);
+	kind = kind_get(m, r);
+	if (kind == REGION_SEGMENT)
+		return true;
+	/* Back to the memzone's first region: its header gives the end. */
+	while (kind == REGION_LARGE_MORE && r > 0)
+		kind = kind_get(m, --r);
+	if (kind != REGION_LARGE)
+		return false;
+	l = (const struct fastmem_large *)(m->base + (r << REGION_SHIFT));
+	return RTE_PTR_DIFF(ptr, l) < l->mz->len;
+}
+
+void
+fastmem_owner_fini(struct fastmem_state *st)
+{
+	uint32_t i;
+
+	for (i = 0; i < st->n_owner_maps; i++) {
+		rte_free(st->owner_maps[i].kinds);
+		st->owner_maps[i].kinds = NULL;
+	}
+	st->n_owner_maps = 0;
+}
