@@ -193,9 +193,7 @@ fastmem_node_ready(struct fastmem_state *st, int node)
 	rte_spinlock_lock(&nd->grow_lock);
 	if (!nd->ready) {
 		/* In shared memory, as the state: secondaries use the bins too. */
-		nd->bins = rte_malloc_socket("fastmem_bins", len, RTE_CACHE_LINE_SIZE, node);
-		if (nd->bins == NULL)
-			nd->bins = rte_malloc("fastmem_bins", len, RTE_CACHE_LINE_SIZE);
+		nd->bins = fastmem_heap_alloc("fastmem_bins", len, false, node);
 		rc = nd->bins == NULL ? -ENOMEM : 0;
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES && rc == 0; cls++)
 			rc = fastmem_bin_init(&nd->bins[cls], node, cls);
@@ -204,7 +202,7 @@ fastmem_node_ready(struct fastmem_state *st, int node)
 		} else if (nd->bins != NULL) {
 			while (cls-- > 0)
 				fastmem_bin_fini(&nd->bins[cls]);
-			rte_free(nd->bins);
+			fastmem_heap_free(nd->bins);
 			nd->bins = NULL;
 		}
 	}
@@ -357,17 +355,15 @@ mz_record(struct fastmem_state *st, const struct rte_memzone *mz, int node, uint
 		rte_spinlock_unlock(&st->mz_lock);
 		if (i == FASTMEM_MAX_MZ || idx >= 0)
 			break;
-		chunk = rte_zmalloc_socket("fastmem_mzs", sizeof(*chunk) * FASTMEM_MZ_CHUNK, 0,
+		chunk = fastmem_heap_alloc("fastmem_mzs", sizeof(*chunk) * FASTMEM_MZ_CHUNK, true,
 				node);
-		if (chunk == NULL)
-			chunk = rte_zmalloc("fastmem_mzs", sizeof(*chunk) * FASTMEM_MZ_CHUNK, 0);
 		if (chunk == NULL) {
 			idx = -ENOMEM;
 			break;
 		}
 	}
 	/* Another node's grower added the chunk first. */
-	rte_free(chunk);
+	fastmem_heap_free(chunk);
 	return idx;
 }
 
@@ -514,7 +510,7 @@ fastmem_backing_fini(struct fastmem_state *st)
 		if (nd->ready) {
 			for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
 				fastmem_bin_fini(&nd->bins[cls]);
-			rte_free(nd->bins);
+			fastmem_heap_free(nd->bins);
 			nd->bins = NULL;
 			nd->ready = false;
 		}
@@ -530,7 +526,7 @@ fastmem_backing_fini(struct fastmem_state *st)
 		}
 	}
 	for (idx = 0; idx < (int)RTE_DIM(st->mz_chunks); idx++) {
-		rte_free(st->mz_chunks[idx]);
+		fastmem_heap_free(st->mz_chunks[idx]);
 		st->mz_chunks[idx] = NULL;
 	}
 	fastmem_owner_fini(st);

@@ -28,7 +28,6 @@
 #include <string.h>
 
 #include <rte_cycles.h>
-#include <rte_malloc.h>
 
 #include "fastmem_debug.h"
 #include "fastmem_pvt.h"
@@ -143,24 +142,11 @@ fastmem_bin_init(struct fastmem_bin *b, int node, unsigned int cls)
 void
 fastmem_bin_fini(struct fastmem_bin *b)
 {
-	rte_free(b->depot);
+	fastmem_heap_free(b->depot);
 	b->depot = NULL;
 	b->depot_cap = 0;
 	b->depot_size = 0;
 	b->depot_len = 0;
-}
-
-/* A depot array of @p cap objects, in shared memory: secondary processes use it too. */
-static void **
-depot_alloc(const struct fastmem_bin *b, uint32_t cap)
-{
-	void **depot;
-
-	depot = rte_malloc_socket("fastmem_depot", sizeof(void *) * cap, RTE_CACHE_LINE_SIZE,
-			b->node);
-	if (depot == NULL)
-		depot = rte_malloc("fastmem_depot", sizeof(void *) * cap, RTE_CACHE_LINE_SIZE);
-	return depot;
 }
 
 /* Entries of a depot's first array: small arrays would only be reallocated. */
@@ -188,7 +174,8 @@ depot_fit(struct fastmem_bin *b, unsigned int n)
 	size = RTE_MIN(cap, rte_align32pow2(RTE_MAX(len + n, DEPOT_MIN_ENTRIES)));
 	if (size <= __atomic_load_n(&b->depot_size, __ATOMIC_RELAXED))
 		return;
-	depot = depot_alloc(b, size);
+	/* In shared memory: secondary processes use it too. */
+	depot = fastmem_heap_alloc("fastmem_depot", sizeof(void *) * size, false, b->node);
 	if (depot == NULL)
 		return;
 	rte_spinlock_lock(&b->lock);
@@ -201,8 +188,8 @@ depot_fit(struct fastmem_bin *b, unsigned int n)
 		depot = NULL;
 	}
 	rte_spinlock_unlock(&b->lock);
-	rte_free(depot);
-	rte_free(old);
+	fastmem_heap_free(depot);
+	fastmem_heap_free(old);
 }
 
 /*
@@ -421,7 +408,7 @@ fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_
 		__atomic_store_n(&b->depot, NULL, __ATOMIC_RELEASE);
 	}
 	rte_spinlock_unlock(&b->lock);
-	rte_free(depot);
+	fastmem_heap_free(depot);
 	if (!TAILQ_EMPTY(&released))
 		fastmem_segment_give_pages(st, b->node, &released);
 }

@@ -103,10 +103,8 @@ lcore_row(struct fastmem_state *st, unsigned int lcore_id)
 	unsigned int socket = rte_socket_id();
 
 	if (lc == NULL) {
-		lc = rte_zmalloc_socket("fastmem_lcore", sizeof(*lc), RTE_CACHE_LINE_SIZE,
+		lc = fastmem_heap_alloc("fastmem_lcore", sizeof(*lc), true,
 			socket < RTE_MAX_NUMA_NODES ? (int)socket : SOCKET_ID_ANY);
-		if (lc == NULL)
-			lc = rte_zmalloc("fastmem_lcore", sizeof(*lc), RTE_CACHE_LINE_SIZE);
 		if (lc == NULL)
 			return NULL;
 		lc->home = -1;
@@ -211,15 +209,12 @@ cache_array_fit(struct fastmem_lcore *lc, uint32_t idx, uint32_t cap)
 	if (cap <= lc->objs_size[idx])
 		return true;
 	/* Shared memory: another process gives back what a dead one's caches held. */
-	objs = rte_malloc_socket("fastmem_cache", sizeof(void *) * size, RTE_CACHE_LINE_SIZE,
-			lc->home);
-	if (objs == NULL)
-		objs = rte_malloc("fastmem_cache", sizeof(void *) * size, RTE_CACHE_LINE_SIZE);
+	objs = fastmem_heap_alloc("fastmem_cache", sizeof(void *) * size, false, lc->home);
 	if (objs == NULL)
 		return false;
 	if (c->len > 0)
 		memcpy(objs, c->objs, sizeof(void *) * c->len);
-	rte_free(c->objs);
+	fastmem_heap_free(c->objs);
 	c->objs = objs;
 	lc->objs_size[idx] = (uint16_t)size;
 	return true;
@@ -229,7 +224,7 @@ cache_array_fit(struct fastmem_lcore *lc, uint32_t idx, uint32_t cap)
 static void
 cache_array_free(struct fastmem_lcore *lc, uint32_t idx)
 {
-	rte_free(lc->caches[idx].objs);
+	fastmem_heap_free(lc->caches[idx].objs);
 	lc->caches[idx].objs = NULL;
 	lc->objs_size[idx] = 0;
 }
@@ -703,7 +698,7 @@ fastmem_cache_reclaim_dead(struct fastmem_state *st)
 				continue;
 			row_flush(st, lc);
 			row_drop_storage(lc);
-			rte_free(lc);
+			fastmem_heap_free(lc);
 		}
 		FASTMEM_LOG(INFO, "process %d is gone: its caches are back", p->pid);
 		fastmem_proc_free(p);

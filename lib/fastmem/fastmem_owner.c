@@ -22,7 +22,6 @@
  * lookups take no lock.
  */
 
-#include <rte_malloc.h>
 #include <rte_memory.h>
 
 #include "fastmem_pvt.h"
@@ -101,9 +100,9 @@ map_add(struct fastmem_state *st, const struct rte_memzone *mz)
 		return m;
 	first = region_of((uintptr_t)msl->base_va);
 	n_regions = region_of((uintptr_t)msl->base_va + msl->len - 1) - first + 1;
-	kinds = rte_zmalloc_socket("fastmem_owner",
+	kinds = fastmem_heap_alloc("fastmem_owner",
 		sizeof(uint64_t) * RTE_ALIGN_CEIL(n_regions, KINDS_PER_WORD) / KINDS_PER_WORD,
-		0, msl->socket_id);
+		true, msl->socket_id);
 	if (kinds == NULL)
 		return NULL;
 	rte_spinlock_lock(&st->mz_lock);
@@ -117,7 +116,7 @@ map_add(struct fastmem_state *st, const struct rte_memzone *mz)
 		__atomic_store_n(&st->n_owner_maps, st->n_owner_maps + 1, __ATOMIC_RELEASE);
 	}
 	rte_spinlock_unlock(&st->mz_lock);
-	rte_free(kinds);
+	fastmem_heap_free(kinds);
 	return m;
 }
 
@@ -180,7 +179,7 @@ fastmem_owner_fini(struct fastmem_state *st)
 	uint32_t i;
 
 	for (i = 0; i < st->n_owner_maps; i++) {
-		rte_free(st->owner_maps[i].kinds);
+		fastmem_heap_free(st->owner_maps[i].kinds);
 		st->owner_maps[i].kinds = NULL;
 	}
 	st->n_owner_maps = 0;

@@ -130,7 +130,8 @@ table_add(struct fastmem_state *st, struct fastmem_proc *p)
 static struct fastmem_proc *
 proc_create(int *rc)
 {
-	struct fastmem_proc *p = rte_zmalloc("fastmem_proc", sizeof(*p), RTE_CACHE_LINE_SIZE);
+	struct fastmem_proc *p = fastmem_heap_alloc("fastmem_proc", sizeof(*p), true,
+		SOCKET_ID_ANY);
 
 	if (p == NULL) {
 		*rc = -ENOMEM;
@@ -142,7 +143,7 @@ proc_create(int *rc)
 	p->id = p->primary ? 0 : (rte_get_tsc_cycles() << 16) ^ (uint64_t)p->pid ^ 1;
 	*rc = p->primary ? 0 : lock_self(p->id);
 	if (*rc != 0) {
-		rte_free(p);
+		fastmem_heap_free(p);
 		return NULL;
 	}
 	return p;
@@ -174,7 +175,7 @@ fastmem_proc_attach(struct fastmem_state *st)
 		if (created) {
 			if (!p->primary)
 				unlock_self(p->id);
-			rte_free(p);
+			fastmem_heap_free(p);
 		}
 		return rc;
 	}
@@ -260,5 +261,5 @@ fastmem_proc_revoke(struct fastmem_proc *p)
 void
 fastmem_proc_free(struct fastmem_proc *p)
 {
-	rte_free(p);
+	fastmem_heap_free(p);
 }

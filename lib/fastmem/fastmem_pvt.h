@@ -436,6 +436,15 @@ extern struct fastmem_state *fastmem_st;
 /* rte_fastmem.c */
 struct fastmem_state *fastmem_state_get(void);
 
+/* fastmem_heap.c */
+/*
+ * @p size bytes of EAL's heap (cache-line aligned, zeroed if @p zero), on
+ * @p node if it can (a negative node: anywhere), else anywhere; NULL
+ * without memory.
+ */
+void *fastmem_heap_alloc(const char *type, size_t size, bool zero, int node);
+void fastmem_heap_free(void *ptr);
+
 /* fastmem_owner.c */
 /* Mark a new memzone's regions as fastmem's; -ENOMEM without memory for its map. */
 int fastmem_owner_add(struct fastmem_state *st, const struct rte_memzone *mz, bool large);

@@ -755,6 +755,19 @@ size_t
 rte_fastmem_usable_size(const void *ptr);
 
 /**
+ * @internal Have fastmem's own bookkeeping (bins, cache rows, depots...)
+ * use these functions for EAL's heap instead of rte_malloc_socket() and
+ * rte_free(): an rte_malloc interposer passes EAL's own, so that fastmem
+ * never serves itself. Call before rte_fastmem_init(); NULL restores the
+ * default.
+ */
+__rte_internal
+void
+rte_fastmem_set_eal_heap(void *(*malloc_socket)(const char *type, size_t size,
+		unsigned int align, int socket),
+	void (*free_fn)(void *ptr));
+
+/**
  * Give the calling thread's cached objects back to the shared bins.
  *
  * Also frees the caches' own memory, until the thread's next allocation or
