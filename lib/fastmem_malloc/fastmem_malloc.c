@@ -209,7 +209,7 @@ rte_realloc_socket(void *ptr, size_t size, unsigned int align, int socket)
 	}
 	if (size == 0)
 		return ptr;
-	align = RTE_ALIGN_CEIL(align, (unsigned int)RTE_CACHE_LINE_SIZE);
+	align = RTE_ALIGN_CEIL(RTE_MAX(align, 1u), (unsigned int)RTE_CACHE_LINE_SIZE);
 	if (!rte_is_power_of_2(align)) {
 		rte_errno = EINVAL;
 		return NULL;
