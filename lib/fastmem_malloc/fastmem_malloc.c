@@ -113,7 +113,8 @@ alloc(const char *type, size_t size, unsigned int align, int socket, bool zero)
 	void *p;
 
 	if (is_serving() && size != 0 && rte_is_power_of_2(RTE_MAX(align, 1u))) {
-		p = rte_fastmem_alloc_socket(size, RTE_MAX(align, (unsigned int)RTE_CACHE_LINE_SIZE),
+		p = rte_fastmem_alloc_socket(size,
+			RTE_MAX(align, (unsigned int)RTE_CACHE_LINE_SIZE),
 			zero ? RTE_FASTMEM_F_ZERO : 0, socket);
 		if (p != NULL)
 			return p;
@@ -215,7 +216,8 @@ rte_realloc_socket(void *ptr, size_t size, unsigned int align, int socket)
 		return NULL;
 	}
 	msl = rte_mem_virt2memseg_list(ptr);
-	if (is_serving() && (socket == SOCKET_ID_ANY || (msl != NULL && msl->socket_id == socket))) {
+	if (is_serving() &&
+			(socket == SOCKET_ID_ANY || (msl != NULL && msl->socket_id == socket))) {
 		p = rte_fastmem_realloc(ptr, size, align);
 		if (p != NULL)
 			return p;

@@ -130,7 +130,8 @@ test_alignment(void)
 				"size %zu align %u: %p", sizes[i], aligns[j], p);
 			if (p != NULL)
 				fill(p, sizes[i], i + j);
-			CHECK(p == NULL || filled(p, sizes[i], i + j), "size %zu: content", sizes[i]);
+			CHECK(p == NULL || filled(p, sizes[i], i + j), "size %zu: content",
+				sizes[i]);
 			rte_free(p);
 		}
 	}
