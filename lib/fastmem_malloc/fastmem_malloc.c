@@ -61,6 +61,17 @@ static struct {
 /* fastmem serves allocations: set after rte_fastmem_init(), cleared at cleanup. */
 static bool serving;
 
+/*
+ * FASTMEM_MALLOC_PEAK=1 (devtools/ab-malloc.sh): EAL's heap, sampled every
+ * PEAK_EVERY allocations of each thread whoever serves them, and its
+ * largest sample, logged at cleanup: an A/B of the memory an application
+ * takes, where EAL keeps no high-water mark.
+ */
+#define PEAK_EVERY 64
+static bool peak_wanted;
+static uint64_t peak_bytes;
+static RTE_DEFINE_PER_LCORE(unsigned int, peak_calls);
+
 static void *
 eal_symbol(const char *name)
 {
@@ -79,6 +90,33 @@ RTE_INIT(fastmem_malloc_resolve)
 	*(void **)&eal.realloc_socket = eal_symbol("rte_realloc_socket");
 	*(void **)&eal.free = eal_symbol("rte_free");
 	*(void **)&eal.malloc_virt2iova = eal_symbol("rte_malloc_virt2iova");
+}
+
+static uint64_t
+eal_heap_bytes(void)
+{
+	struct rte_malloc_socket_stats s;
+	uint64_t bytes = 0;
+	unsigned int i;
+
+	for (i = 0; i < rte_socket_count(); i++)
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &s) == 0)
+			bytes += s.heap_allocsz_bytes;
+	return bytes;
+}
+
+static void
+peak_sample(void)
+{
+	uint64_t bytes, old;
+
+	if (likely(!peak_wanted) || ++RTE_PER_LCORE(peak_calls) % PEAK_EVERY != 0)
+		return;
+	bytes = eal_heap_bytes();
+	old = __atomic_load_n(&peak_bytes, __ATOMIC_RELAXED);
+	while (bytes > old && !__atomic_compare_exchange_n(&peak_bytes, &old, bytes, false,
+			__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
 }
 
 static bool
@@ -110,16 +148,16 @@ eal_alloc(const char *type, size_t size, unsigned int align, int socket, bool ze
 static void *
 alloc(const char *type, size_t size, unsigned int align, int socket, bool zero)
 {
-	void *p;
+	void *p = NULL;
 
-	if (is_serving() && size != 0 && rte_is_power_of_2(RTE_MAX(align, 1u))) {
+	if (is_serving() && size != 0 && rte_is_power_of_2(RTE_MAX(align, 1u)))
 		p = rte_fastmem_alloc_socket(size,
 			RTE_MAX(align, (unsigned int)RTE_CACHE_LINE_SIZE),
 			zero ? RTE_FASTMEM_F_ZERO : 0, socket);
-		if (p != NULL)
-			return p;
-	}
-	return eal_alloc(type, size, align, socket, zero);
+	if (p == NULL)
+		p = eal_alloc(type, size, align, socket, zero);
+	peak_sample();
+	return p;
 }
 
 void *
@@ -259,6 +297,8 @@ rte_eal_init(int argc, char **argv)
 	rc = eal.eal_init(argc, argv);
 	if (rc < 0)
 		return rc;
+	peak_wanted = getenv("FASTMEM_MALLOC_PEAK") != NULL &&
+		strcmp(getenv("FASTMEM_MALLOC_PEAK"), "0") != 0;
 	if (!wanted()) {
 		MALLOC_LOG(NOTICE, "off (FASTMEM_MALLOC=%s): EAL's heap serves rte_malloc",
 			getenv("FASTMEM_MALLOC"));
@@ -303,6 +343,10 @@ rte_eal_cleanup(void)
 {
 	struct rte_fastmem_stats st;
 
+	if (peak_wanted)
+		MALLOC_LOG(NOTICE, "peak EAL heap %" PRIu64 " bytes (sampled every %u allocations)",
+			RTE_MAX(__atomic_load_n(&peak_bytes, __ATOMIC_RELAXED), eal_heap_bytes()),
+			PEAK_EVERY);
 	if (__atomic_exchange_n(&serving, false, __ATOMIC_ACQ_REL)) {
 		report("cleanup");
 		if (rte_fastmem_stats(&st) == 0 && st.objs_in_use == 0)
