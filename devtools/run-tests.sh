@@ -8,6 +8,9 @@
 # the stages named in FASTMEM_STAGES (default: all, in this order):
 # - gcc:   build/ (gcc): fast-tests, fast-tests-huge, build-checks,
 #          install-tests, perf-tests and stress-tests;
+# - interpose: build/ too: interpose-tests, librte_fastmem_malloc.so under
+#          DPDK programs that do not know fastmem (its contract test,
+#          Debian's dpdk-test autotests and testpmd);
 # - clang: build-clang/ (clang): fast-tests and perf-tests;
 # - asan:  build-asan/ (clang, AddressSanitizer and UBSan): fast-tests;
 # - fuzz:  build-asan/ too: the fuzz suite (libFuzzer);
@@ -26,7 +29,7 @@ set -euo pipefail
 # shellcheck source=devtools/fastmem-setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/fastmem-setup.sh"
 
-FASTMEM_STAGES_ALL="gcc clang asan fuzz debug"
+FASTMEM_STAGES_ALL="gcc interpose clang asan fuzz debug"
 results= # file of "passed failed skipped" lines, one per meson test run
 
 # Passed, failed and skipped counts of a meson testlog.json.
@@ -93,6 +96,11 @@ stage_gcc() {
 	CC=gcc fastmem_configure build
 	run_suites build fast-tests fast-tests-huge build-checks install-tests perf-tests \
 		stress-tests
+}
+
+stage_interpose() {
+	CC=gcc fastmem_configure build
+	run_suites build interpose-tests
 }
 
 stage_clang() {

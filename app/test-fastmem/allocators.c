@@ -4,7 +4,9 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <malloc.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_memory.h>
 #include <rte_mempool.h>
 #include <rte_string_fns.h>
 
@@ -49,7 +52,12 @@ struct allocator allocators[ALLOC_NUM] = {
 		"rte_fastmem_hlookup once, rte_fastmem_halloc/hfree (inline)", false, "" },
 	[ALLOC_MEMPOOL] = { "mempool",
 		"rte_mempool_get/put (inline), one pool per size, cache 512", true, "" },
-	[ALLOC_RTE_MALLOC] = { "rte_malloc", "rte_malloc(NULL, size, 0)/rte_free", true, "" },
+	[ALLOC_RTE_MALLOC] = { "rte_malloc",
+		"EAL's own rte_malloc_socket(NULL, size, 0, ANY)/rte_free, past any preload",
+		false, "" },
+	[ALLOC_RTE_MALLOC_FM] = { "rte_malloc_fm",
+		"rte_malloc(NULL, size, 0)/rte_free as linked: librte_fastmem_malloc.so's",
+		false, "" },
 	[ALLOC_GLIBC] = { "glibc", "malloc/free", true, "" },
 	[ALLOC_JEMALLOC] = { "jemalloc", "mallocx(size, 0)/dallocx from libjemalloc.so.2",
 		false, "" },
@@ -59,6 +67,7 @@ struct allocator allocators[ALLOC_NUM] = {
 };
 
 struct ext_allocators ext;
+struct eal_own_malloc eal_own;
 
 static bool tls_failed;
 
@@ -173,6 +182,118 @@ allocators_reexec_note(void)
 }
 
 static uint64_t eal_heap_before_fastmem;
+/* The benchmark's rte_fastmem_init() started fastmem: it stops it too. */
+static bool fastmem_started;
+/* Lines for the output header. */
+static char notes[3][256];
+static unsigned int n_notes;
+
+static void
+note_add(const char *fmt, ...) __rte_format_printf(1, 2);
+
+static void
+note_add(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (n_notes == RTE_DIM(notes))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(notes[n_notes++], sizeof(notes[0]), fmt, ap);
+	va_end(ap);
+}
+
+const char *
+allocators_note(unsigned int i)
+{
+	return i < n_notes ? notes[i] : NULL;
+}
+
+/*
+ * EAL's own rte_malloc_socket() and rte_free(): a preloaded library's come
+ * first in the global scope, so look them up in librte_eal itself, found
+ * from a function only EAL defines. Returns whether rte_malloc(), as the
+ * benchmark is linked to it, is another library's (the preload's).
+ */
+static bool
+eal_own_resolve(void)
+{
+	struct allocator *a = &allocators[ALLOC_RTE_MALLOC];
+	void *fn, *handle, *eal_malloc;
+	Dl_info info;
+
+	fn = dlsym(RTLD_DEFAULT, "rte_mem_virt2memseg_list");
+	if (fn == NULL || dladdr(fn, &info) == 0 || info.dli_fname == NULL) {
+		snprintf(a->reason, sizeof(a->reason), "the library of EAL's rte_malloc not found");
+		return false;
+	}
+	/* Loaded already: RTLD_NOLOAD only returns its handle. */
+	handle = dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+	if (handle == NULL) {
+		snprintf(a->reason, sizeof(a->reason), "dlopen(%s): %s", info.dli_fname,
+			dlerror());
+		return false;
+	}
+	/* A handle's lookup starts in its library: EAL's definitions. */
+	eal_malloc = dlsym(handle, "rte_malloc");
+	*(void **)&eal_own.malloc_socket = dlsym(handle, "rte_malloc_socket");
+	*(void **)&eal_own.free = dlsym(handle, "rte_free");
+	if (eal_malloc == NULL || eal_own.malloc_socket == NULL || eal_own.free == NULL) {
+		snprintf(a->reason, sizeof(a->reason), "no rte_malloc_socket/rte_free in %s",
+			info.dli_fname);
+		return false;
+	}
+	a->available = true;
+	return dlsym(RTLD_DEFAULT, "rte_malloc") != eal_malloc;
+}
+
+/*
+ * Under the preload, fastmem was started in rte_eal_init(), before the
+ * benchmark could read EAL's heaps without it. While nothing of it is live
+ * yet, stop it, read them, and start it again: fastmem's fixed overhead
+ * then counts in the EAL figures of scenarios 8 and 10 as without the
+ * preload. The preloaded library keeps serving rte_malloc() with it.
+ */
+static int
+fastmem_restart(void)
+{
+	struct rte_fastmem_stats st;
+	int ret;
+
+	ret = rte_fastmem_stats(&st);
+	if (ret != 0)
+		return ret;
+	if (st.objs_in_use != 0) {
+		eal_heap_before_fastmem = alloc_eal_heap_bytes();
+		note_add("fastmem holds %" PRIu64 " objects already: its fixed overhead is not in "
+			"the EAL figures of scenarios 8 and 10", st.objs_in_use);
+		return 0;
+	}
+	rte_fastmem_deinit();
+	eal_heap_before_fastmem = alloc_eal_heap_bytes();
+	return rte_fastmem_init();
+}
+
+/* Whether rte_malloc() serves from fastmem: the preload is there and on. */
+static void
+rte_malloc_fm_check(bool interposed)
+{
+	struct allocator *a = &allocators[ALLOC_RTE_MALLOC_FM];
+	void *p;
+
+	if (!interposed) {
+		snprintf(a->reason, sizeof(a->reason),
+			"n/a: run with LD_PRELOAD=librte_fastmem_malloc.so "
+			"(devtools/run-benchmark.sh does)");
+		return;
+	}
+	p = rte_malloc(NULL, 64, 0);
+	a->available = p != NULL && allocators[ALLOC_FASTMEM].available && rte_fastmem_owns(p);
+	rte_free(p);
+	if (!a->available)
+		snprintf(a->reason, sizeof(a->reason), "rte_malloc() is preloaded but not served "
+			"by fastmem (FASTMEM_MALLOC=0, or fastmem did not start)");
+}
 
 uint64_t
 alloc_eal_heap_bytes(void)
@@ -196,11 +317,16 @@ alloc_eal_heap_before_fastmem(void)
 int
 allocators_init(size_t reserve)
 {
+	bool interposed = eal_own_resolve();
 	int ret;
 
-	/* The process's first call into fastmem: nothing of fastmem's is in EAL's heaps yet. */
+	/* The benchmark's first call into fastmem: nothing of it is in EAL's heaps yet... */
 	eal_heap_before_fastmem = alloc_eal_heap_bytes();
 	ret = rte_fastmem_init();
+	fastmem_started = ret == 0;
+	/* ...unless the preloaded librte_fastmem_malloc.so started it: fine, it is the same. */
+	if (ret == -EBUSY && interposed)
+		ret = fastmem_restart();
 	if (ret == 0 && reserve != 0) {
 		ret = rte_fastmem_reserve(reserve, SOCKET_ID_ANY);
 		if (ret != 0) {
@@ -213,11 +339,24 @@ allocators_init(size_t reserve)
 			"rte_fastmem_init: %s", strerror(-ret));
 		strlcpy(allocators[ALLOC_FASTMEM_H].reason, allocators[ALLOC_FASTMEM].reason,
 			sizeof(allocators[0].reason));
+		rte_malloc_fm_check(interposed);
 		return 0;
 	}
 	allocators[ALLOC_FASTMEM].available = true;
 	allocators[ALLOC_FASTMEM_H].available = true;
+	rte_malloc_fm_check(interposed);
+	if (allocators[ALLOC_RTE_MALLOC_FM].available)
+		note_add("LD_PRELOAD: librte_fastmem_malloc.so serves rte_malloc() with fastmem, "
+			"the instance of the fastmem rows; rte_malloc rows: EAL's own functions");
 	return 0;
+}
+
+void
+allocators_fini(void)
+{
+	/* Under the preload, its rte_eal_cleanup() stops fastmem, when nothing is live. */
+	if (fastmem_started)
+		rte_fastmem_deinit();
 }
 
 static struct rte_mempool *
@@ -342,7 +481,7 @@ tc_stat(const char *name, uint64_t *val)
 int
 alloc_footprint(enum alloc_kind kind, struct alloc_footprint *fp)
 {
-	struct rte_fastmem_stats fs;
+	struct rte_fastmem_stats fs = { 0 };
 	struct mallinfo2 mi;
 	uint64_t epoch = 1;
 	size_t commit, dummy;
@@ -362,6 +501,13 @@ alloc_footprint(enum alloc_kind kind, struct alloc_footprint *fp)
 		fp->backing = alloc_eal_heap_bytes();
 		fp->in_use = fp->backing;
 		return 0;
+	case ALLOC_RTE_MALLOC_FM:
+		/* What EAL sees, as for rte_malloc; what fastmem knows of its use. */
+		ret = rte_fastmem_stats(&fs);
+		fp->backing = alloc_eal_heap_bytes();
+		fp->idle = fs.bytes_free_slabs;
+		fp->in_use = fs.bytes_in_use;
+		return ret;
 	case ALLOC_GLIBC:
 		mi = mallinfo2();
 		fp->backing = mi.arena + mi.hblkhd;
@@ -397,6 +543,7 @@ alloc_trim(enum alloc_kind kind)
 	switch (kind) {
 	case ALLOC_FASTMEM:
 	case ALLOC_FASTMEM_H:
+	case ALLOC_RTE_MALLOC_FM:
 		rte_fastmem_cache_flush();
 		return rte_fastmem_trim() < 0 ? -ENODEV : 0;
 	case ALLOC_GLIBC:

@@ -19,6 +19,12 @@
  * directly; jemalloc, mimalloc and tcmalloc are dlopen()ed with RTLD_LOCAL
  * so they do not replace the process's malloc, and called through the
  * pointers dlsym() gives, which is what their API is anyway.
+ *
+ * The rte_malloc family twice: rte_malloc_fm calls rte_malloc() and
+ * rte_free() as linked, which LD_PRELOAD=librte_fastmem_malloc.so serves
+ * with fastmem (devtools/run-benchmark.sh preloads it); rte_malloc calls
+ * EAL's own rte_malloc_socket() and rte_free(), looked up in librte_eal
+ * itself, past any preload, so that it measures EAL's heap in either case.
  */
 
 #include <stdbool.h>
@@ -37,7 +43,8 @@ enum alloc_kind {
 	ALLOC_FASTMEM,    /* rte_fastmem_alloc(size, 0, 0) / rte_fastmem_free() */
 	ALLOC_FASTMEM_H,  /* rte_fastmem_hlookup() once, then halloc() / hfree() */
 	ALLOC_MEMPOOL,    /* one rte_mempool per size, per-lcore cache of 512 */
-	ALLOC_RTE_MALLOC, /* rte_malloc() / rte_free() */
+	ALLOC_RTE_MALLOC, /* EAL's own rte_malloc_socket() / rte_free() */
+	ALLOC_RTE_MALLOC_FM, /* rte_malloc() / rte_free(), fastmem's under the preload */
 	ALLOC_GLIBC,      /* malloc() / free() */
 	ALLOC_JEMALLOC,   /* mallocx() / dallocx() */
 	ALLOC_MIMALLOC,   /* mi_malloc() / mi_free() */
@@ -77,6 +84,14 @@ struct ext_allocators {
 };
 
 extern struct ext_allocators ext;
+
+/* EAL's own functions, whatever a preloaded library defines: allocators_init(). */
+struct eal_own_malloc {
+	void *(*malloc_socket)(const char *type, size_t size, unsigned int align, int socket);
+	void (*free)(void *ptr);
+};
+
+extern struct eal_own_malloc eal_own;
 
 /* What a fixed-size workload needs to call every allocator for one size. */
 struct alloc_ctx {
@@ -118,8 +133,15 @@ bool allocators_load(uint32_t wanted);
 const char *allocators_reexec_note(void);
 /* Re-execute the process with the TLS tunable; returns only on failure. */
 void allocators_reexec(char **argv);
-/* Finish set-up after rte_eal_init(): fastmem_init and --reserve. */
+/*
+ * Finish set-up after rte_eal_init(): EAL's own rte_malloc, fastmem_init
+ * (or the preloaded librte_fastmem_malloc.so's fastmem) and --reserve.
+ */
 int allocators_init(size_t reserve);
+/* Before rte_eal_cleanup(): stop fastmem if the benchmark started it. */
+void allocators_fini(void);
+/* What the output header says of LD_PRELOAD and fastmem, or NULL; @p i from 0 until NULL. */
+const char *allocators_note(unsigned int i);
 
 /*
  * Create what @p kind needs for a fixed size: a pool of at least @p n_objs
@@ -171,6 +193,8 @@ bench_alloc(const enum alloc_kind kind, const struct alloc_ctx *ctx, const size_
 	case ALLOC_MEMPOOL:
 		return rte_mempool_get(ctx->mp, &obj) == 0 ? obj : NULL;
 	case ALLOC_RTE_MALLOC:
+		return eal_own.malloc_socket(NULL, size, 0, SOCKET_ID_ANY);
+	case ALLOC_RTE_MALLOC_FM:
 		return rte_malloc(NULL, size, 0);
 	case ALLOC_GLIBC:
 		return malloc(size);
@@ -200,6 +224,9 @@ bench_free(const enum alloc_kind kind, const struct alloc_ctx *ctx, void *obj)
 		rte_mempool_put(ctx->mp, obj);
 		return;
 	case ALLOC_RTE_MALLOC:
+		eal_own.free(obj);
+		return;
+	case ALLOC_RTE_MALLOC_FM:
 		rte_free(obj);
 		return;
 	case ALLOC_GLIBC:
@@ -347,6 +374,8 @@ bench_free_mix(const enum alloc_kind kind, const struct mix_ctx *ctx, void *obj,
 			each(fn, ALLOC_MEMPOOL, __VA_ARGS__); \
 		case ALLOC_RTE_MALLOC: \
 			each(fn, ALLOC_RTE_MALLOC, __VA_ARGS__); \
+		case ALLOC_RTE_MALLOC_FM: \
+			each(fn, ALLOC_RTE_MALLOC_FM, __VA_ARGS__); \
 		case ALLOC_GLIBC: \
 			each(fn, ALLOC_GLIBC, __VA_ARGS__); \
 		case ALLOC_JEMALLOC: \

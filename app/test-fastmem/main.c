@@ -25,8 +25,6 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 
-#include <rte_fastmem.h>
-
 #include "allocators.h"
 #include "bench.h"
 #include "fastmem_options.h"
@@ -191,7 +189,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "cannot write %s: %s\n", opts.json_path, strerror(errno));
 		ret = 1;
 	}
-	rte_fastmem_deinit();
+	allocators_fini();
 	rte_eal_cleanup();
 	return ret;
 }

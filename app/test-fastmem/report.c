@@ -392,9 +392,9 @@ goal_ratio(const char *text, const unsigned int *scen, unsigned int n_scen, cons
 	goal_add(text, n != 0, w <= limit, "worst %.2fx mempool over %u figures", w, n);
 }
 
-/* An allocator at least @p factor times slower than fastmem on every size of scenario 1. */
+/* Allocator @p other at least @p factor times slower than @p fast on every size of scenario 1. */
 static void
-goal_slower(const char *text, const char *other, double factor)
+goal_slower_than(const char *text, const char *fast, const char *other, double factor)
 {
 	double best = INFINITY;
 	unsigned int i, j, n = 0;
@@ -402,7 +402,7 @@ goal_slower(const char *text, const char *other, double factor)
 	for (i = 0; i < n_results; i++) {
 		const struct result *f = &results[i];
 
-		if (f->scenario != 1 || strcmp(f->alloc, "fastmem") != 0 || isnan(f->median))
+		if (f->scenario != 1 || strcmp(f->alloc, fast) != 0 || isnan(f->median))
 			continue;
 		for (j = 0; j < n_results; j++) {
 			const struct result *o = &results[j];
@@ -414,8 +414,15 @@ goal_slower(const char *text, const char *other, double factor)
 			}
 		}
 	}
-	goal_add(text, n != 0, best >= factor, "%s / fastmem: at least %.2fx over %u sizes",
-		other, best, n);
+	goal_add(text, n != 0, best >= factor, "%s / %s: at least %.2fx over %u sizes",
+		other, fast, best, n);
+}
+
+/* An allocator at least @p factor times slower than fastmem on every size of scenario 1. */
+static void
+goal_slower(const char *text, const char *other, double factor)
+{
+	goal_slower_than(text, "fastmem", other, factor);
 }
 
 /* The first record of a scenario, allocator and metric, whatever its param and lcores. */
@@ -512,6 +519,60 @@ goal_vs(const char *text, const char *other, const unsigned int *mib, unsigned i
 		w_o != NULL ? w_o->median : 0, w_f != NULL ? w_f->param : 0, n_sizes);
 }
 
+/*
+ * rte_malloc_fm's scenario 8 EAL bytes at most rte_malloc's wherever both
+ * churned the same live bytes: its own rows, or its "+cap" rows where
+ * rte_malloc had a smaller set than asked.
+ */
+static void
+goal_fm_eal(const char *text)
+{
+	static const char *const fm_rows[] = { "rte_malloc_fm", "rte_malloc_fm+cap" };
+	const struct result *m, *f, *ml, *fl, *w_m = NULL, *w_f = NULL, *w_l = NULL;
+	unsigned int i, k, n = 0;
+
+	for (i = 0; i < n_results; i++) {
+		m = &results[i];
+		if (m->scenario != 8 || strcmp(m->alloc, "rte_malloc") != 0 ||
+				strcmp(m->metric, "EAL/live") != 0 || isnan(m->median) ||
+				m->median <= 0)
+			continue;
+		ml = report_find(8, m->alloc, "live MiB", m->param, m->lcores);
+		for (k = 0; ml != NULL && k < RTE_DIM(fm_rows); k++) {
+			f = report_find(8, fm_rows[k], m->metric, m->param, m->lcores);
+			fl = report_find(8, fm_rows[k], "live MiB", m->param, m->lcores);
+			/* The same seed and set size give the same live bytes. */
+			if (f == NULL || fl == NULL || isnan(f->median) ||
+					fabs(fl->median - ml->median) > 1e-9 * ml->median)
+				continue;
+			if (w_f == NULL || f->median / m->median > w_f->median / w_m->median) {
+				w_f = f;
+				w_m = m;
+				w_l = ml;
+			}
+			n++;
+		}
+	}
+	goal_add(text, n != 0, w_f != NULL && w_f->median <= w_m->median,
+		"worst %.2fx rte_malloc's (%.2fx vs %.2fx live, %.1f MiB live) over %u sizes",
+		w_f != NULL ? w_f->median / w_m->median : 0, w_f != NULL ? w_f->median : 0,
+		w_m != NULL ? w_m->median : 0, w_l != NULL ? w_l->median : 0, n);
+}
+
+/* Goals from @p first on that were not measured: why @p kind was not, if it is not there. */
+static void
+goal_why(unsigned int first, enum alloc_kind kind)
+{
+	unsigned int i;
+
+	if (allocators[kind].available || allocators[kind].reason[0] == '\0')
+		return;
+	for (i = first; i < n_goals; i++)
+		if (strcmp(goals[i].status, "not measured") == 0)
+			strlcpy(goals[i].measured, allocators[kind].reason,
+				sizeof(goals[i].measured));
+}
+
 void
 report_goals(void)
 {
@@ -519,13 +580,13 @@ report_goals(void)
 	static const unsigned int hot[] = { 1 };
 	static const char *const fm[] = { "fastmem", "fastmem_h" };
 	static const char *const other[] = { "glibc", "jemalloc", "mimalloc", "tcmalloc" };
-	static const unsigned int issues[] = { 5, 17 };
+	static const unsigned int issues[] = { 5, 17, 18 };
 	static const unsigned int eal_mib[] = { 8, 64, 256 };
 	static const double eal_limit[] = { 1.5, 1.2, 1.15 };
 	static const unsigned int big[] = { 64, 256 };
 	char text[GOAL_TEXT_LEN], lcores[16] = "N";
 	const struct result *e, *live;
-	unsigned int i, n, issue;
+	unsigned int i, n, issue, first;
 	double hi = 0, machine;
 
 	n_goals = 0;
@@ -582,6 +643,14 @@ report_goals(void)
 	goal_vs("S8: fastmem backing/live <= jemalloc's at every size", "jemalloc", NULL, 0, 1.0);
 	goal_vs("S8: fastmem within 10% of tcmalloc at 64 and 256 MiB", "tcmalloc", big,
 		RTE_DIM(big), 1.1);
+
+	/* rte_malloc served by fastmem through librte_fastmem_malloc.so. */
+	goal_issue = 18;
+	first = n_goals;
+	goal_slower_than("S1: rte_malloc_fm >= 10x faster than rte_malloc, every size",
+		"rte_malloc_fm", "rte_malloc", 10);
+	goal_fm_eal("S8: rte_malloc_fm EAL bytes <= rte_malloc's, at equal live bytes");
+	goal_why(first, ALLOC_RTE_MALLOC_FM);
 
 	for (issue = 0; issue < RTE_DIM(issues); issue++) {
 		printf("\n=== Goals (issue %u; measured in this run, not asserted) ===\n",
@@ -735,8 +804,10 @@ report_env(const struct bench_env *env, FILE *f)
 		" allocator)");
 	if (note != NULL)
 		fprintf(f, "# note: %s\n", note);
+	for (i = 0; (note = allocators_note(i)) != NULL; i++)
+		fprintf(f, "# note: %s\n", note);
 	for (i = 0; i < ALLOC_NUM; i++) {
-		fprintf(f, "# %-10s ", allocators[i].name);
+		fprintf(f, "# %-13s ", allocators[i].name);
 		if ((env->opts->allocators & ALLOC_BIT(i)) == 0)
 			fprintf(f, "not selected\n");
 		else if (!allocators[i].available)

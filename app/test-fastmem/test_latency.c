@@ -8,9 +8,10 @@
  * many objects (up to 32 MiB of them), then frees them in allocation order,
  * so the tail includes cache refills and flushes, page carving and, for
  * fastmem without a reserve, backing growth: fastmem is trimmed before
- * every repetition. "+reserve" rows call rte_fastmem_reserve() for the
- * whole set first. The timer's own cost is in every figure and printed;
- * it is not subtracted (a noisy baseline would make figures up).
+ * every repetition (also for rte_malloc_fm, whose memory is fastmem's).
+ * "+reserve" rows call rte_fastmem_reserve() for the whole set first. The
+ * timer's own cost is in every figure and printed; it is not subtracted (a
+ * noisy baseline would make figures up).
  *
  * Percentiles are computed per repetition (median, min, max shown); the
  * CDF points in the CSV/JSON pool all repetitions.
@@ -173,7 +174,8 @@ measure(const struct bench_env *env, const struct bench_scenario *sc, struct lat
 		uint32_t *fl = a->free_lat + (size_t)rep * a->n;
 
 		/* fastmem starts each repetition from no free backing, or from a reserve. */
-		if (a->kind == ALLOC_FASTMEM || a->kind == ALLOC_FASTMEM_H) {
+		if (a->kind == ALLOC_FASTMEM || a->kind == ALLOC_FASTMEM_H ||
+				a->kind == ALLOC_RTE_MALLOC_FM) {
 			bench_flush_all_lcores(env);
 			rte_fastmem_trim();
 			if (a->reserve)
@@ -222,9 +224,9 @@ latency(const struct bench_env *env, const struct bench_scenario *sc)
 	report_scenario_note(sc, "timer: two rte_rdtsc_precise() cost %u cycles, in every"
 		" figure (not subtracted); back-to-back TSC reads differ by %u cycles here (its"
 		" step)", cost, step);
-	report_scenario_note(sc, "set: min(%u, 32 MiB / size) objects; fastmem trimmed before "
-		"each repetition; +reserve: rte_fastmem_reserve() of the set first; mempool pools "
-		"are populated at creation", max_n);
+	report_scenario_note(sc, "set: min(%u, 32 MiB / size) objects; fastmem (rte_malloc_fm's "
+		"too) trimmed before each repetition; +reserve: rte_fastmem_reserve() of the set "
+		"first; mempool pools are populated at creation", max_n);
 	for (z = 0; z < o->n_sizes; z++) {
 		size_t size = o->sizes[z];
 

@@ -36,6 +36,13 @@
  * the same moment, caches not flushed: for fastmem, minus the figure just
  * before rte_fastmem_init(), so that its fixed overhead counts; for
  * rte_malloc, the growth since its first set (its backing).
+ *
+ * rte_malloc_fm, rte_malloc served by fastmem through the preloaded
+ * librte_fastmem_malloc.so, is measured as rte_malloc is, by the growth of
+ * EAL's heaps since its first set; as its memory is fastmem's, fastmem is
+ * flushed and trimmed before each of its sets, as for fastmem's own. It is
+ * not capped as rte_malloc is; where rte_malloc is, it also churns
+ * rte_malloc's set ("rte_malloc_fm+cap"), for a comparison at equal live bytes.
  */
 
 #include <errno.h>
@@ -91,6 +98,13 @@ static bool
 is_fastmem(enum alloc_kind kind)
 {
 	return kind == ALLOC_FASTMEM || kind == ALLOC_FASTMEM_H;
+}
+
+/* Allocators whose memory is fastmem's: its caches and trim apply. */
+static bool
+fastmem_backed(enum alloc_kind kind)
+{
+	return is_fastmem(kind) || kind == ALLOC_RTE_MALLOC_FM;
 }
 
 /* Slots for @p bytes of mixed sizes, even when the sizes drawn run small. */
@@ -180,7 +194,7 @@ free_run(enum alloc_kind kind, struct churn_arg *a)
 static int
 trim(const struct bench_env *env, enum alloc_kind kind)
 {
-	if (is_fastmem(kind))
+	if (fastmem_backed(kind))
 		bench_flush_all_lcores(env);
 	return alloc_trim(kind);
 }
@@ -224,12 +238,13 @@ add(struct result *row, const char *metric, const char *unit, double v)
 static bool
 eal_served(enum alloc_kind kind)
 {
-	return is_fastmem(kind) || kind == ALLOC_RTE_MALLOC;
+	return fastmem_backed(kind) || kind == ALLOC_RTE_MALLOC;
 }
 
 /*
  * EAL heap bytes @p heap as an EAL-served allocator's: fastmem's since
- * before rte_fastmem_init(), rte_malloc's since @p base was taken.
+ * before rte_fastmem_init(), rte_malloc's and rte_malloc_fm's since @p base
+ * was taken.
  */
 static double
 eal_bytes(enum alloc_kind kind, const struct alloc_footprint *base, uint64_t heap)
@@ -237,6 +252,13 @@ eal_bytes(enum alloc_kind kind, const struct alloc_footprint *base, uint64_t hea
 	if (is_fastmem(kind))
 		return (double)heap - alloc_eal_heap_before_fastmem();
 	return (double)heap - base->backing;
+}
+
+/* The largest set scenario 8 gives an allocator. */
+static uint64_t
+live_max(enum alloc_kind kind)
+{
+	return kind == ALLOC_RTE_MALLOC ? RTE_MALLOC_LIVE_MAX : UINT64_MAX;
 }
 
 /* What scenario 8 keeps of an allocator between its sets. */
@@ -247,9 +269,14 @@ struct memeff_heap {
 	uint64_t asked;               /* --live size of its last set. */
 };
 
+/*
+ * Churn a set of @p live_asked bytes, at most @p live_max, and record its
+ * figures under the allocator's name and @p variant (or NULL).
+ */
 static void
 measure(const struct bench_env *env, const struct bench_scenario *sc, enum alloc_kind kind,
-		struct churn_arg *a, uint64_t live_asked, struct memeff_heap *h)
+		struct churn_arg *a, uint64_t live_asked, uint64_t live_max, struct memeff_heap *h,
+		const char *variant)
 {
 	const struct alloc_footprint *base = &h->base;
 	uint64_t target = live_asked, heap;
@@ -259,19 +286,24 @@ measure(const struct bench_env *env, const struct bench_scenario *sc, enum alloc
 	double live;
 
 	result_init(&row, sc, kind, "", "", 0, live_asked >> 20, 1);
-	if (kind == ALLOC_RTE_MALLOC && target > RTE_MALLOC_LIVE_MAX) {
-		target = RTE_MALLOC_LIVE_MAX;
+	if (variant != NULL)
+		strlcat(row.alloc, variant, sizeof(row.alloc));
+	if (target > live_max) {
+		target = live_max;
 		if (h->target == target) {
 			snprintf(row.note, sizeof(row.note), "n/a (at most %" PRIu64 " MiB live: "
 				"see its %" PRIu64 " MiB row)", target >> 20, h->asked >> 20);
 			add(&row, NULL, NULL, NAN);
 			return;
 		}
-		snprintf(row.note, sizeof(row.note), "(at most %" PRIu64 " MiB live)",
-			target >> 20);
+		snprintf(row.note, sizeof(row.note), "(at most %" PRIu64 " MiB live%s)",
+			target >> 20, kind == ALLOC_RTE_MALLOC ? "" : ", as rte_malloc");
 	}
-	/* fastmem is measured absolute, from as little as it can hold; the others by growth. */
-	if (is_fastmem(kind))
+	/*
+	 * fastmem is measured absolute, from as little as it can hold; the
+	 * others by growth, rte_malloc_fm from as little as fastmem can hold.
+	 */
+	if (fastmem_backed(kind))
 		trim(env, kind);
 	if (!h->have_base) {
 		if (alloc_footprint(kind, &h->base) != 0) {
@@ -335,7 +367,7 @@ memeff(const struct bench_env *env, const struct bench_scenario *sc)
 {
 	static const struct mix_ctx no_mix;  /* Neither pools nor handles are measured here. */
 	const struct fastmem_opts *o = env->opts;
-	struct memeff_heap heaps[ALLOC_NUM];
+	struct memeff_heap heaps[ALLOC_NUM], fm_capped;
 	static struct churn_arg a;
 	enum alloc_kind kind;
 	const char *why;
@@ -344,6 +376,7 @@ memeff(const struct bench_env *env, const struct bench_scenario *sc)
 	size_t len = 0;
 
 	memset(heaps, 0, sizeof(heaps));
+	memset(&fm_capped, 0, sizeof(fm_capped));
 	a.mix = &no_mix;
 	a.n_slots = churn_slots(o->lives[o->n_lives - 1]);
 	a.slots = calloc(a.n_slots, sizeof(*a.slots));
@@ -355,6 +388,10 @@ memeff(const struct bench_env *env, const struct bench_scenario *sc)
 	report_scenario_note(sc, "%s; %s MiB live, in turn (rte_malloc: at most %" PRIu64
 		" MiB, its first-fit free lists make a churn quadratic), churned %u times over",
 		mix_describe(), lives, RTE_MALLOC_LIVE_MAX >> 20, CHURN_ROUNDS);
+	if (bench_alloc_enabled(env, ALLOC_RTE_MALLOC_FM))
+		report_scenario_note(sc, "rte_malloc_fm: as rte_malloc (EAL heap growth), from a "
+			"flush+trim of fastmem; +cap: the %" PRIu64 " MiB set rte_malloc churns, "
+			"for equal live bytes", RTE_MALLOC_LIVE_MAX >> 20);
 	report_scenario_note(sc, "backing: fastmem memzones (absolute, from a flush+trim of all "
 		"lcores); rte_malloc heap bytes allocated incl. headers; glibc mallinfo2 "
 		"arena+mmap; jemalloc resident; mimalloc committed; tcmalloc mapped heap");
@@ -366,10 +403,20 @@ memeff(const struct bench_env *env, const struct bench_scenario *sc)
 		" allocator's trim with the set live; empty: after freeing all and trim");
 	note_reserve(env, sc);
 	/* A table by live size: each allocator's sets in turn with the others'. */
-	for (z = 0; z < o->n_lives; z++)
-		BENCH_FOREACH_ALLOC(env, kind)
-			if (not_applicable(kind, false) == NULL)
-				measure(env, sc, kind, &a, o->lives[z], &heaps[kind]);
+	for (z = 0; z < o->n_lives; z++) {
+		BENCH_FOREACH_ALLOC(env, kind) {
+			if (not_applicable(kind, false) != NULL)
+				continue;
+			measure(env, sc, kind, &a, o->lives[z], live_max(kind), &heaps[kind],
+				NULL);
+			/* rte_malloc came first: its set if it was smaller than asked. */
+			if (kind == ALLOC_RTE_MALLOC_FM &&
+					heaps[ALLOC_RTE_MALLOC].asked == o->lives[z] &&
+					heaps[ALLOC_RTE_MALLOC].target < o->lives[z])
+				measure(env, sc, kind, &a, o->lives[z],
+					heaps[ALLOC_RTE_MALLOC].target, &fm_capped, "+cap");
+		}
+	}
 	BENCH_FOREACH_ALLOC(env, kind)
 		if ((why = not_applicable(kind, false)) != NULL)
 			report_note(sc, kind, "%s", why);
@@ -443,7 +490,7 @@ sets_measure(const struct bench_env *env, const struct bench_scenario *sc, enum 
 		add(&row, NULL, NULL, NAN);
 		return;
 	}
-	if (is_fastmem(kind))
+	if (fastmem_backed(kind))
 		trim(env, kind);
 	if (alloc_footprint(kind, &base) != 0) {
 		snprintf(row.note, sizeof(row.note), "n/a (no statistics)");
@@ -470,16 +517,16 @@ sets_measure(const struct bench_env *env, const struct bench_scenario *sc, enum 
 		ret |= set_lcores[i].ret;
 		live += set_lcores[i].held;
 	}
-	if (is_fastmem(kind))
+	if (fastmem_backed(kind))
 		trim(env, kind);
 	if (ret != 0) {
 		snprintf(row.note, sizeof(row.note), "FAILED: an allocation returned NULL");
 		add(&row, NULL, NULL, NAN);
 		return;
 	}
-	/* rte_malloc's backing is the EAL figure. */
+	/* rte_malloc's and rte_malloc_fm's backing is the EAL figure. */
 	held = eal ? eal_bytes(kind, &base, run.heap) : NAN;
-	backing = kind == ALLOC_RTE_MALLOC ? NAN : (double)run.fp.backing - base.backing;
+	backing = eal && !is_fastmem(kind) ? NAN : (double)run.fp.backing - base.backing;
 	add(&row, "EAL/live", "x live", held / live);
 	add(&row, "backing/live", "x live", backing / live);
 	add(&row, "EAL MiB", "MiB", held / mib);
@@ -510,7 +557,8 @@ small_sets(const struct bench_env *env, const struct bench_scenario *sc)
 	report_scenario_note(sc, "figures taken by the main lcore while every lcore holds its set,"
 		" caches not flushed; then each frees its own set");
 	report_scenario_note(sc, "EAL: bytes EAL's heaps handed out, fastmem since just before "
-		"rte_fastmem_init() (from a flush+trim of all lcores), rte_malloc's growth; "
+		"rte_fastmem_init() (from a flush+trim of all lcores), rte_malloc's and "
+		"rte_malloc_fm's growth; "
 		"backing: fastmem bytes_backing, the others' growth as in scenario 8");
 	note_reserve(env, sc);
 	BENCH_FOREACH_ALLOC(env, kind) {
