@@ -283,8 +283,8 @@ rte_malloc_fm_check(bool interposed)
 
 	if (!interposed) {
 		snprintf(a->reason, sizeof(a->reason),
-			"n/a: run with LD_PRELOAD=librte_fastmem_malloc.so "
-			"(devtools/run-benchmark.sh does)");
+			"run with LD_PRELOAD=librte_fastmem_malloc.so, as "
+			"devtools/run-benchmark.sh does");
 		return;
 	}
 	p = rte_malloc(NULL, 64, 0);

@@ -190,6 +190,8 @@ main(int argc, char **argv)
 		ret = 1;
 	}
 	allocators_fini();
+	/* EAL's cleanup may log (the preloaded library does): after the tables. */
+	fflush(stdout);
 	rte_eal_cleanup();
 	return ret;
 }

@@ -568,9 +568,11 @@ goal_why(unsigned int first, enum alloc_kind kind)
 	if (allocators[kind].available || allocators[kind].reason[0] == '\0')
 		return;
 	for (i = first; i < n_goals; i++)
-		if (strcmp(goals[i].status, "not measured") == 0)
-			strlcpy(goals[i].measured, allocators[kind].reason,
+		if (strcmp(goals[i].status, "not measured") == 0) {
+			strlcpy(goals[i].measured, "n/a: ", sizeof(goals[i].measured));
+			strlcat(goals[i].measured, allocators[kind].reason,
 				sizeof(goals[i].measured));
+		}
 }
 
 void

@@ -270,12 +270,12 @@ struct memeff_heap {
 };
 
 /*
- * Churn a set of @p live_asked bytes, at most @p live_max, and record its
+ * Churn a set of @p live_asked bytes, at most @p max_live, and record its
  * figures under the allocator's name and @p variant (or NULL).
  */
 static void
 measure(const struct bench_env *env, const struct bench_scenario *sc, enum alloc_kind kind,
-		struct churn_arg *a, uint64_t live_asked, uint64_t live_max, struct memeff_heap *h,
+		struct churn_arg *a, uint64_t live_asked, uint64_t max_live, struct memeff_heap *h,
 		const char *variant)
 {
 	const struct alloc_footprint *base = &h->base;
@@ -288,8 +288,8 @@ measure(const struct bench_env *env, const struct bench_scenario *sc, enum alloc
 	result_init(&row, sc, kind, "", "", 0, live_asked >> 20, 1);
 	if (variant != NULL)
 		strlcat(row.alloc, variant, sizeof(row.alloc));
-	if (target > live_max) {
-		target = live_max;
+	if (target > max_live) {
+		target = max_live;
 		if (h->target == target) {
 			snprintf(row.note, sizeof(row.note), "n/a (at most %" PRIu64 " MiB live: "
 				"see its %" PRIu64 " MiB row)", target >> 20, h->asked >> 20);
