@@ -7,7 +7,9 @@
 Never checks a timing: only that the app exits 0, that the JSON parses, that
 the CSV has the expected columns, that every scenario has a row for every
 available allocator, and that the memory footprint figures (scenario 8 at
-each live size, scenario 10) and the goal lines of both issues are there.
+each live size, scenario 10) and the goal lines of every issue are there.
+With --preload (run under LD_PRELOAD=librte_fastmem_malloc.so), also that
+rte_malloc_fm is available, has its scenario 10 figures and its goals measured.
 """
 
 import csv
@@ -28,7 +30,8 @@ LIVE_MIB = (1, 8)
 S10_METRICS = ('EAL/live', 'backing/live', 'EAL MiB', 'backing MiB', 'live MiB')
 GOALS = ['=== Goals (issue 5;', '=== Goals (issue 17;', 'lcores x ~1 MiB live: fastmem EAL bytes',
          'S8: fastmem EAL/live at 8/64/256 MiB', 'S8: fastmem backing/live <= jemalloc',
-         'S8: fastmem within 10% of tcmalloc']
+         'S8: fastmem within 10% of tcmalloc', '=== Goals (issue 18;',
+         'S1: rte_malloc_fm >= 10x faster than rte_malloc', 'S8: rte_malloc_fm EAL bytes']
 
 
 def fail(msg):
@@ -80,7 +83,7 @@ def check_bad_option(app):
                  (' '.join(args), proc.returncode, proc.stdout))
 
 
-def check_json(json_path):
+def check_json(json_path, preload):
     with open(json_path, encoding='utf-8') as f:
         doc = json.load(f)
     for key in ('env', 'options', 'allocators', 'results', 'notes', 'goals'):
@@ -90,7 +93,8 @@ def check_json(json_path):
         if key not in doc['env']:
             fail('JSON env has no "%s"' % key)
     avail = [a['name'] for a in doc['allocators'] if a['available'] and a['selected']]
-    for name in ('fastmem', 'fastmem_h', 'mempool', 'rte_malloc', 'glibc'):
+    for name in ('fastmem', 'fastmem_h', 'mempool', 'rte_malloc', 'glibc') + \
+            (('rte_malloc_fm',) if preload else ()):
         if name not in avail:
             fail('allocator %s not available' % name)
     for r in doc['results']:
@@ -102,6 +106,8 @@ def check_json(json_path):
     for g in doc['goals']:
         if g['status'] not in ('PASS', 'MISS', 'not measured'):
             fail('goal status %s' % g['status'])
+        if preload and g['issue'] == 18 and g['status'] == 'not measured':
+            fail('goal not measured under the preload: %s' % g['goal'])
     return doc, avail
 
 
@@ -145,7 +151,9 @@ def check_footprint(doc, avail, stdout):
         if r is None or r['median'] is None or r['median'] <= 0:
             fail('no fastmem EAL/live in scenario 8 at %d MiB: %s' % (mib, r))
     n_lcores = len(doc['env']['lcores'])
-    for a in ('fastmem', 'fastmem_h', 'rte_malloc'):
+    eal_served = [a for a in ('fastmem', 'fastmem_h', 'rte_malloc', 'rte_malloc_fm')
+                  if a in avail or a != 'rte_malloc_fm']
+    for a in eal_served:
         for m in S10_METRICS:
             r = figures.get((10, a, m, 0))
             if r is None:
@@ -153,12 +161,12 @@ def check_footprint(doc, avail, stdout):
             if r['lcores'] != n_lcores:
                 fail('scenario 10 on %d lcores, not all: %s' % (r['lcores'], r))
             # rte_malloc's backing is its EAL figure: not repeated.
-            if (a != 'rte_malloc' or not m.startswith('backing')) and \
+            if (not a.startswith('rte_malloc') or not m.startswith('backing')) and \
                     (r['median'] is None or r['median'] <= 0):
                 fail('scenario 10 %s of %s not measured: %s' % (m, a, r))
     table = stdout.partition('=== Scenario 10:')[2].partition('(scenario 10 took')[0]
     rows = [line.split() for line in table.splitlines()]
-    for a in ('fastmem', 'fastmem_h', 'rte_malloc'):
+    for a in eal_served:
         if not any(row[:3] == ['mixed', str(n_lcores), a] for row in rows):
             fail('no scenario 10 line for %s' % a)
     for g in GOALS:
@@ -169,10 +177,14 @@ def check_footprint(doc, avail, stdout):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print('usage: check_output.py DPDK-TEST-FASTMEM')
+    args = sys.argv[1:]
+    preload = args[:1] == ['--preload']
+    if preload:
+        args = args[1:]
+    if len(args) != 1:
+        print('usage: check_output.py [--preload] DPDK-TEST-FASTMEM')
         return 2
-    app = sys.argv[1]
+    app = args[0]
     with tempfile.TemporaryDirectory() as outdir:
         csv_path, json_path, stdout = run(app, outdir)
         for s in SCENARIOS:
@@ -180,7 +192,7 @@ def main():
                 fail('no table for scenario %d' % s)
         if '=== Goals' not in stdout:
             fail('no goals')
-        doc, avail = check_json(json_path)
+        doc, avail = check_json(json_path, preload)
         check_csv(csv_path, doc, avail)
         check_footprint(doc, avail, stdout)
     check_bad_option(app)
