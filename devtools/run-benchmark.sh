@@ -8,6 +8,11 @@
 # build/app/dpdk-test-fastmem with its default options on lcores 0-1, with
 # hugepages when the machine has them, else --no-huge -m 2048. Arguments
 # are passed to the benchmark, after the EAL arguments and "--".
+#
+# The benchmark runs with LD_PRELOAD=build/lib/librte_fastmem_malloc.so, so
+# that its rte_malloc_fm allocator (rte_malloc served by fastmem) is
+# measured; its rte_malloc allocator calls EAL's own functions either way.
+# Without that library the benchmark runs as it is, rte_malloc_fm n/a.
 
 set -euo pipefail
 
@@ -27,6 +32,13 @@ if [ "$(python3 "$FASTMEM_ROOT/buildtools/has-hugepages.py" $FASTMEM_HUGE_MB)" =
 	eal_args+=(--huge-unlink)
 else
 	eal_args+=(--no-huge -m 2048)
+fi
+preload=$FASTMEM_ROOT/build/lib/librte_fastmem_malloc.so
+if [ -f "$preload" ]; then
+	export LD_PRELOAD=$preload${LD_PRELOAD:+:$LD_PRELOAD}
+	fastmem_log "preloading $preload: rte_malloc_fm measures rte_malloc served by fastmem"
+else
+	fastmem_log "no $preload: rte_malloc_fm is n/a in this run"
 fi
 fastmem_log "running: $bench ${eal_args[*]} -- $*"
 exec "$bench" "${eal_args[@]}" -- "$@"
