@@ -74,43 +74,61 @@ map_of(const struct fastmem_state *st, uintptr_t addr)
 		struct fastmem_owner_map *m = (struct fastmem_owner_map *)(uintptr_t)
 			&st->owner_maps[i];
 
-		if (addr - m->base < m->len)
+		if (addr - m->base < __atomic_load_n(&m->len, __ATOMIC_ACQUIRE))
 			return m;
 	}
 	return NULL;
 }
 
+/* Is map @p m the one of the regions [base, base + len)? */
+static bool
+map_is(const struct fastmem_owner_map *m, uintptr_t base, uint64_t len)
+{
+	return m != NULL && m->base == base && m->len == len;
+}
+
 /*
  * The map of the memseg list of memzone @p mz, added (outside the lock
  * for its allocation) if it is the first memzone there; NULL without
- * memory for it.
+ * memory for it. A map of other bounds there belongs to a list EAL has
+ * since replaced (an external heap destroyed, and another one made at
+ * that address): it answers no more, and its array stays until deinit,
+ * as a lookup may still be reading it.
  */
 static struct fastmem_owner_map *
 map_add(struct fastmem_state *st, const struct rte_memzone *mz)
 {
 	struct rte_memseg_list *msl = rte_mem_virt2memseg_list(mz->addr);
 	struct fastmem_owner_map *m;
-	uint64_t first, n_regions;
+	uint64_t first, n_regions, len;
+	uintptr_t base;
 	uint64_t *kinds;
 
 	if (msl == NULL)
 		return NULL;
-	m = map_of(st, (uintptr_t)mz->addr);
-	if (m != NULL)
-		return m;
 	first = region_of((uintptr_t)msl->base_va);
 	n_regions = region_of((uintptr_t)msl->base_va + msl->len - 1) - first + 1;
+	base = first << REGION_SHIFT;
+	len = n_regions << REGION_SHIFT;
+	m = map_of(st, (uintptr_t)mz->addr);
+	if (map_is(m, base, len))
+		return m;
+	/* Never in the external heap it maps: that one must empty to go. */
 	kinds = fastmem_heap_alloc("fastmem_owner",
 		sizeof(uint64_t) * RTE_ALIGN_CEIL(n_regions, KINDS_PER_WORD) / KINDS_PER_WORD,
-		true, msl->socket_id);
+		true, msl->external ? SOCKET_ID_ANY : msl->socket_id);
 	if (kinds == NULL)
 		return NULL;
 	rte_spinlock_lock(&st->mz_lock);
 	m = map_of(st, (uintptr_t)mz->addr);
+	if (m != NULL && !map_is(m, base, len)) {
+		__atomic_store_n(&m->len, 0, __ATOMIC_RELEASE);
+		m = NULL;
+	}
 	if (m == NULL && st->n_owner_maps < RTE_DIM(st->owner_maps)) {
 		m = &st->owner_maps[st->n_owner_maps];
-		m->base = first << REGION_SHIFT;
-		m->len = n_regions << REGION_SHIFT;
+		m->base = base;
+		m->len = len;
 		m->kinds = kinds;
 		kinds = NULL;
 		__atomic_store_n(&st->n_owner_maps, st->n_owner_maps + 1, __ATOMIC_RELEASE);
