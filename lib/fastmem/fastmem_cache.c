@@ -69,9 +69,9 @@ static bool lcore_budget_set[RTE_MAX_LCORE];
 
 static struct __rte_fastmem_cache idle_row[__RTE_FASTMEM_NUM_CACHES];
 
-RTE_DEFINE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_caches) = idle_row;
-RTE_DEFINE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_home) = idle_row;
-RTE_DEFINE_PER_LCORE(uint32_t, _fastmem_free_hint);
+RTE_DEFINE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_caches) __rte_fastmem_tls = idle_row;
+RTE_DEFINE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_home) __rte_fastmem_tls = idle_row;
+RTE_DEFINE_PER_LCORE(uint32_t, _fastmem_free_hint) __rte_fastmem_tls;
 
 static struct fastmem_lcore *lcores[RTE_MAX_LCORE];
 

@@ -311,12 +311,6 @@ __rte_fastmem_alloc_slow(size_t size, size_t align, unsigned int flags, int sock
 	return alloc_checked(st, size, align, flags, socket_id);
 }
 
-void *
-rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int socket_id)
-{
-	return __rte_fastmem_alloc_slow(size, align, flags, socket_id);
-}
-
 /* Free one object whose header says it is large (or is not ours at all). */
 static void
 free_large(struct fastmem_state *st, void *ptr)

@@ -349,15 +349,21 @@ static inline void *
 rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
 	__rte_malloc;
 
-static inline void *
-rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
+/**
+ * @internal An allocation, from the home node's cache when it has an object
+ * and @p socket_id is SOCKET_ID_ANY or the home node, else out of line.
+ */
+static __rte_always_inline void *
+__rte_fastmem_alloc_on(size_t size, size_t align, unsigned int flags, int socket_id)
 {
 	unsigned int cls = __rte_fastmem_size_to_class(size, align);
-	struct __rte_fastmem_cache *c;
+	struct __rte_fastmem_cache *home = RTE_PER_LCORE(_fastmem_home), *c;
 	void *obj;
 
-	if (likely(cls < __RTE_FASTMEM_NUM_CLASSES && !__RTE_FASTMEM_CHECKED)) {
-		c = RTE_PER_LCORE(_fastmem_home) + cls;
+	if (likely(cls < __RTE_FASTMEM_NUM_CLASSES && !__RTE_FASTMEM_CHECKED &&
+			(socket_id == SOCKET_ID_ANY || home - RTE_PER_LCORE(_fastmem_caches) ==
+			(ptrdiff_t)socket_id * __RTE_FASTMEM_NUM_CLASSES))) {
+		c = home + cls;
 		if (likely(c->len > 0 && (flags & ~RTE_FASTMEM_F_ZERO) == 0)) {
 			obj = __rte_fastmem_cache_pop(c, size);
 			if (flags != 0)
@@ -365,7 +371,13 @@ rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
 			return obj;
 		}
 	}
-	return __rte_fastmem_alloc_slow(size, align, flags, SOCKET_ID_ANY);
+	return __rte_fastmem_alloc_slow(size, align, flags, socket_id);
+}
+
+static inline void *
+rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
+{
+	return __rte_fastmem_alloc_on(size, align, flags, SOCKET_ID_ANY);
 }
 
 /**
@@ -385,9 +397,15 @@ rte_fastmem_alloc(size_t size, size_t align, unsigned int flags)
  *   EINVAL for a bad node id, ENXIO for a node EAL cannot allocate on.
  */
 __rte_experimental
-void *
+static inline void *
 rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int socket_id)
 	__rte_malloc;
+
+static inline void *
+rte_fastmem_alloc_socket(size_t size, size_t align, unsigned int flags, int socket_id)
+{
+	return __rte_fastmem_alloc_on(size, align, flags, socket_id);
+}
 
 /**
  * Resize an object.

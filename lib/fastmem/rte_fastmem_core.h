@@ -146,20 +146,30 @@ __rte_fastmem_run_len(uint32_t run)
 }
 
 /**
+ * @internal TLS model of the fast path's thread variables: initial-exec,
+ * an offset from the thread pointer, also for code in other shared objects
+ * (an application, the rte_malloc interposer). The default model there,
+ * global-dynamic, calls __tls_get_addr() on every access: a fifth of an
+ * interposed rte_malloc() and rte_free() pair. They are a few bytes, well
+ * within the static TLS glibc keeps for libraries loaded with dlopen().
+ */
+#define __rte_fastmem_tls __attribute__((tls_model("initial-exec")))
+
+/**
  * @internal This thread's caches, indexed by (node * classes + class).
  * Points to an always-empty row until the thread's first slow-path call,
  * so the fast path never tests whether it was set up.
  */
-RTE_DECLARE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_caches);
+RTE_DECLARE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_caches) __rte_fastmem_tls;
 /** @internal This thread's caches for its home node (row of the local node). */
-RTE_DECLARE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_home);
+RTE_DECLARE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_home) __rte_fastmem_tls;
 
 /**
  * @internal Cache index of this thread's last rte_fastmem_free() or
  * rte_fastmem_free_bulk(), a guess of the next one's: see
  * __rte_fastmem_free_cache().
  */
-RTE_DECLARE_PER_LCORE(uint32_t, _fastmem_free_hint);
+RTE_DECLARE_PER_LCORE(uint32_t, _fastmem_free_hint) __rte_fastmem_tls;
 
 /**
  * @internal log2 of @p x > 0, rounded down.
