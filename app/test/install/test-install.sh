@@ -42,4 +42,14 @@ if [[ $linked != *"=> $destdir$libdir/"* ]]; then
 	exit 1
 fi
 "$hello_exe" --no-huge -m 256 --no-pci --file-prefix=install_check
+
+# The rte_malloc interposer, next to the library, takes over a DPDK program's rte_malloc.
+preload=$destdir$libdir/librte_fastmem_malloc.so
+[ -e "$preload" ] || { echo "$preload is not installed"; exit 1; }
+if [ -x /usr/bin/dpdk-test ]; then
+	out=$(LD_PRELOAD=$preload DPDK_TEST=ring_autotest /usr/bin/dpdk-test --no-huge -m 256 \
+		--no-pci -l 0 --file-prefix=install_check_preload 2>&1) || { echo "$out"; exit 1; }
+	grep -q "fastmem serves rte_malloc" <<< "$out" ||
+		{ echo "$out"; echo "the installed interposer did not start"; exit 1; }
+fi
 echo "install-test: OK"
