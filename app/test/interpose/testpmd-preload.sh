@@ -66,7 +66,8 @@ run() {
 # Accumulated RX and TX packets of a run.
 totals() {
 	sed -n '/Accumulated forward statistics/,/+++++$/p' "$dir/$1.log" |
-		sed -n 's/.*RX-packets: *\([0-9]*\).*/rx=\1/p; s/.*TX-packets: *\([0-9]*\).*/tx=\1/p' |
+		sed -n -e 's/.*RX-packets: *\([0-9]*\).*/rx=\1/p' \
+			-e 's/.*TX-packets: *\([0-9]*\).*/tx=\1/p' |
 		tr '\n' ' '
 }
 
@@ -101,7 +102,8 @@ for variant in eal fastmem; do
 	check_run "pcap_$variant" $? "$pre"
 	run "null_$variant" "$pre" net_null0 net_null1 --
 	check_run "null_$variant" $? "$pre"
-	echo "pcap, $variant: $(totals "pcap_$variant"); net_null, $variant: $(totals "null_$variant")"
+	echo "pcap, $variant: $(totals "pcap_$variant")"
+	echo "net_null, $variant: $(totals "null_$variant")"
 done
 
 expected="rx=$n_pkts tx=$n_pkts "
