@@ -20,8 +20,15 @@
  * then, so a lookup of a live object never races with a change of its
  * region. Maps are added under mz_lock and never removed before deinit:
  * lookups take no lock.
+ *
+ * Each thread remembers the last segment region it found, with the
+ * group's epoch of removals then: frees of objects of one segment in a
+ * row (an rte_free() loop) skip the map. A region that stops being
+ * fastmem's bumps the epoch first, so whoever frees EAL memory there
+ * later (and got it after the removal) sees a new epoch.
  */
 
+#include <rte_cycles.h>
 #include <rte_memory.h>
 
 #include "fastmem_pvt.h"
@@ -35,6 +42,17 @@ enum region_kind {
 
 #define REGION_SHIFT RTE_FASTMEM_SLAB_SHIFT
 #define KINDS_PER_WORD 32u
+
+/* This thread's last segment region (none at first) and the epoch then. */
+static RTE_DEFINE_PER_LCORE(uintptr_t, seen_region) __rte_fastmem_tls = UINTPTR_MAX;
+static RTE_DEFINE_PER_LCORE(uint64_t, seen_epoch) __rte_fastmem_tls;
+
+void
+fastmem_owner_init(struct fastmem_state *st)
+{
+	/* Not 0: a thread's memory of an earlier state never matches. */
+	st->owner_epoch = rte_get_tsc_cycles() | 1;
+}
 
 static uint64_t
 region_of(uintptr_t addr)
@@ -164,6 +182,7 @@ fastmem_owner_remove(struct fastmem_state *st, const struct rte_memzone *mz)
 
 	if (m == NULL)
 		return;
+	__atomic_fetch_add(&st->owner_epoch, 1, __ATOMIC_RELEASE);
 	for (r = first - region_of(m->base); r <= last - region_of(m->base); r++)
 		kind_set(m, r, REGION_NONE);
 }
@@ -171,17 +190,25 @@ fastmem_owner_remove(struct fastmem_state *st, const struct rte_memzone *mz)
 bool
 fastmem_owner_has(const struct fastmem_state *st, const void *ptr)
 {
-	const struct fastmem_owner_map *m = map_of(st, (uintptr_t)ptr);
+	uint64_t epoch = __atomic_load_n(&st->owner_epoch, __ATOMIC_ACQUIRE);
+	const struct fastmem_owner_map *m;
 	const struct fastmem_large *l;
 	enum region_kind kind;
 	uint64_t r;
 
+	if (region_of((uintptr_t)ptr) == RTE_PER_LCORE(seen_region) &&
+			epoch == RTE_PER_LCORE(seen_epoch))
+		return true;
+	m = map_of(st, (uintptr_t)ptr);
 	if (m == NULL)
 		return false;
 	r = region_of((uintptr_t)ptr) - region_of(m->base);
 	kind = kind_get(m, r);
-	if (kind == REGION_SEGMENT)
+	if (kind == REGION_SEGMENT) {
+		RTE_PER_LCORE(seen_region) = region_of((uintptr_t)ptr);
+		RTE_PER_LCORE(seen_epoch) = epoch;
 		return true;
+	}
 	/* Back to the memzone's first region: its header gives the end. */
 	while (kind == REGION_LARGE_MORE && r > 0)
 		kind = kind_get(m, --r);

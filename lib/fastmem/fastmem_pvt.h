@@ -386,6 +386,7 @@ struct fastmem_state {
 	struct fastmem_mz *mz_chunks[FASTMEM_MAX_MZ / FASTMEM_MZ_CHUNK];
 	/* Which addresses are fastmem's: maps added under mz_lock, read without it. */
 	uint32_t n_owner_maps;
+	uint64_t owner_epoch;  /* bumped when regions stop being fastmem's */
 	struct fastmem_owner_map owner_maps[FASTMEM_OWNER_MAPS];
 	struct fastmem_node nodes[FASTMEM_MAX_NODES];
 	/*
@@ -452,6 +453,7 @@ int fastmem_owner_add(struct fastmem_state *st, const struct rte_memzone *mz, bo
 void fastmem_owner_remove(struct fastmem_state *st, const struct rte_memzone *mz);
 /* Is @p ptr inside a memzone fastmem holds? Lock-free, reads only fastmem's memory. */
 bool fastmem_owner_has(const struct fastmem_state *st, const void *ptr);
+void fastmem_owner_init(struct fastmem_state *st);
 void fastmem_owner_fini(struct fastmem_state *st);
 
 /* fastmem_proc.c */

@@ -88,6 +88,7 @@ create(void)
 	st = mz->addr;
 	memset(st, 0, sizeof(*st));
 	fastmem_backing_init(st);
+	fastmem_owner_init(st);
 	st->magic = FASTMEM_STATE_MAGIC;
 	state_mz = mz;
 	return 0;
