@@ -187,8 +187,9 @@ fastmem_owner_remove(struct fastmem_state *st, const struct rte_memzone *mz)
 		kind_set(m, r, REGION_NONE);
 }
 
-bool
-fastmem_owner_has(const struct fastmem_state *st, const void *ptr)
+/* Is @p ptr inside a memzone fastmem holds? */
+static inline bool
+owner_has(const struct fastmem_state *st, const void *ptr)
 {
 	uint64_t epoch = __atomic_load_n(&st->owner_epoch, __ATOMIC_ACQUIRE);
 	const struct fastmem_owner_map *m;
@@ -216,6 +217,25 @@ fastmem_owner_has(const struct fastmem_state *st, const void *ptr)
 		return false;
 	l = (const struct fastmem_large *)(m->base + (r << REGION_SHIFT));
 	return RTE_PTR_DIFF(ptr, l) < l->mz->len;
+}
+
+bool
+rte_fastmem_owns(const void *ptr)
+{
+	const struct fastmem_state *st = fastmem_st;
+
+	return st != NULL && ptr != NULL && owner_has(st, ptr);
+}
+
+bool
+rte_fastmem_free_owned(void *ptr)
+{
+	const struct fastmem_state *st = fastmem_st;
+
+	if (st == NULL || ptr == NULL || !owner_has(st, ptr))
+		return false;
+	rte_fastmem_free(ptr);
+	return true;
 }
 
 void

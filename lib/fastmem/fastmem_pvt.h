@@ -451,8 +451,6 @@ void fastmem_heap_free(void *ptr);
 int fastmem_owner_add(struct fastmem_state *st, const struct rte_memzone *mz, bool large);
 /* Unmark a memzone's regions, before it goes back to EAL. */
 void fastmem_owner_remove(struct fastmem_state *st, const struct rte_memzone *mz);
-/* Is @p ptr inside a memzone fastmem holds? Lock-free, reads only fastmem's memory. */
-bool fastmem_owner_has(const struct fastmem_state *st, const void *ptr);
 void fastmem_owner_init(struct fastmem_state *st);
 void fastmem_owner_fini(struct fastmem_state *st);
 

@@ -846,14 +846,6 @@ rte_fastmem_get_limit(int socket_id)
 	return fastmem_read(&st->nodes[socket_id].limit);
 }
 
-bool
-rte_fastmem_owns(const void *ptr)
-{
-	const struct fastmem_state *st = fastmem_st;
-
-	return st != NULL && ptr != NULL && fastmem_owner_has(st, ptr);
-}
-
 size_t
 rte_fastmem_usable_size(const void *ptr)
 {

@@ -759,6 +759,20 @@ bool
 rte_fastmem_owns(const void *ptr);
 
 /**
+ * @internal Free @p ptr if fastmem owns it (rte_fastmem_owns()), in one
+ * call: for a free that must route pointers between fastmem and another
+ * allocator (the rte_malloc interposer).
+ *
+ * @param ptr
+ *   Any address, NULL included.
+ * @return
+ *   true if @p ptr was fastmem's and is freed; false, nothing done, if not.
+ */
+__rte_internal
+bool
+rte_fastmem_free_owned(void *ptr);
+
+/**
  * @internal Bytes the caller may use at an object: at least what it asked
  * for, up to the end of its class (or of a large object's memzone); the
  * size asked for in debug builds, which check the bytes after it.

@@ -204,11 +204,7 @@ rte_calloc(const char *type, size_t num, size_t size, unsigned int align)
 void
 rte_free(void *ptr)
 {
-	if (ptr == NULL)
-		return;
-	if (rte_fastmem_owns(ptr))
-		rte_fastmem_free(ptr);
-	else if (eal.free != NULL)
+	if (ptr != NULL && !rte_fastmem_free_owned(ptr) && eal.free != NULL)
 		eal.free(ptr);
 }
 
