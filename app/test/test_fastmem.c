@@ -1856,7 +1856,7 @@ test_bulk_unsorted(void)
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(warm, RTE_DIM(warm), a_size, 0, 0), "warm");
 	for (i = 0; i < RTE_DIM(warm); i++)
 		rte_fastmem_free(warm[i]);
-	c = RTE_PER_LCORE(_fastmem_caches) + __rte_fastmem_slice_of(a[0])->cache_idx;
+	c = RTE_PER_LCORE(_fastmem_thread).caches + __rte_fastmem_slice_of(a[0])->cache_idx;
 	k = c->len;
 	TEST_ASSERT(c->cap >= RTE_DIM(burst) && k <= RTE_DIM(drained), "cache %u of %u",
 		k, c->cap);

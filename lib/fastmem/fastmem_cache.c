@@ -69,9 +69,10 @@ static bool lcore_budget_set[RTE_MAX_LCORE];
 
 static struct __rte_fastmem_cache idle_row[__RTE_FASTMEM_NUM_CACHES];
 
-RTE_DEFINE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_caches) __rte_fastmem_tls = idle_row;
-RTE_DEFINE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_home) __rte_fastmem_tls = idle_row;
-RTE_DEFINE_PER_LCORE(uint32_t, _fastmem_free_hint) __rte_fastmem_tls;
+RTE_DEFINE_PER_LCORE(struct __rte_fastmem_thread, _fastmem_thread) __rte_fastmem_tls = {
+	.caches = idle_row,
+	.home = idle_row,
+};
 
 static struct fastmem_lcore *lcores[RTE_MAX_LCORE];
 
@@ -149,8 +150,8 @@ thread_row(struct fastmem_state *st)
 			return NULL;
 	}
 	if (!FASTMEM_CHECKED) {
-		RTE_PER_LCORE(_fastmem_caches) = lc->caches;
-		RTE_PER_LCORE(_fastmem_home) = &lc->caches[fastmem_cache_idx(lc->home, 0)];
+		RTE_PER_LCORE(_fastmem_thread).caches = lc->caches;
+		RTE_PER_LCORE(_fastmem_thread).home = &lc->caches[fastmem_cache_idx(lc->home, 0)];
 	}
 	return lc;
 }
@@ -717,8 +718,8 @@ lcore_uninit(unsigned int lcore_id, void *arg __rte_unused)
 	if (st != NULL)
 		row_flush(st, lcores[lcore_id]);
 	row_drop_storage(lcores[lcore_id]);
-	RTE_PER_LCORE(_fastmem_caches) = idle_row;
-	RTE_PER_LCORE(_fastmem_home) = idle_row;
+	RTE_PER_LCORE(_fastmem_thread).caches = idle_row;
+	RTE_PER_LCORE(_fastmem_thread).home = idle_row;
 	lcores[lcore_id]->home = -1;
 }
 

@@ -357,12 +357,13 @@ static __rte_always_inline void *
 __rte_fastmem_alloc_on(size_t size, size_t align, unsigned int flags, int socket_id)
 {
 	unsigned int cls = __rte_fastmem_size_to_class(size, align);
-	struct __rte_fastmem_cache *home = RTE_PER_LCORE(_fastmem_home), *c;
+	struct __rte_fastmem_thread *t = &RTE_PER_LCORE(_fastmem_thread);
+	struct __rte_fastmem_cache *home = t->home, *c;
 	void *obj;
 
 	if (likely(cls < __RTE_FASTMEM_NUM_CLASSES && !__RTE_FASTMEM_CHECKED &&
-			(socket_id == SOCKET_ID_ANY || home - RTE_PER_LCORE(_fastmem_caches) ==
-			(ptrdiff_t)socket_id * __RTE_FASTMEM_NUM_CLASSES))) {
+			(socket_id == SOCKET_ID_ANY ||
+			home - t->caches == (ptrdiff_t)socket_id * __RTE_FASTMEM_NUM_CLASSES))) {
 		c = home + cls;
 		if (likely(c->len > 0 && (flags & ~RTE_FASTMEM_F_ZERO) == 0)) {
 			obj = __rte_fastmem_cache_pop(c, size);
@@ -484,7 +485,7 @@ rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 
 	if (likely(cls < __RTE_FASTMEM_NUM_CLASSES && flags == 0 && ptrs != NULL &&
 			!__RTE_FASTMEM_CHECKED)) {
-		c = RTE_PER_LCORE(_fastmem_home) + cls;
+		c = RTE_PER_LCORE(_fastmem_thread).home + cls;
 		/* 0 < n <= len: an idle cache (len 0, no stack) never gets here. */
 		if (likely(n - 1 < c->len)) {
 			__rte_fastmem_cache_pop_bulk(c, ptrs, n, size);
@@ -604,7 +605,7 @@ rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
 	void *obj;
 
 	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && flags == 0 && !__RTE_FASTMEM_CHECKED)) {
-		c = RTE_PER_LCORE(_fastmem_caches) + handle;
+		c = RTE_PER_LCORE(_fastmem_thread).caches + handle;
 		if (likely(c->len > 0)) {
 			obj = __rte_fastmem_cache_pop(c, c->obj_size);
 			return obj;
@@ -631,7 +632,7 @@ rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 	struct __rte_fastmem_cache *c;
 
 	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && ptr != NULL && !__RTE_FASTMEM_CHECKED)) {
-		c = RTE_PER_LCORE(_fastmem_caches) + handle;
+		c = RTE_PER_LCORE(_fastmem_thread).caches + handle;
 		if (likely(c->len < c->cap)) {
 			__rte_fastmem_cache_push(c, ptr);
 			return;
@@ -675,7 +676,7 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
 
 	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && flags == 0 && ptrs != NULL &&
 			!__RTE_FASTMEM_CHECKED)) {
-		c = RTE_PER_LCORE(_fastmem_caches) + handle;
+		c = RTE_PER_LCORE(_fastmem_thread).caches + handle;
 		if (likely(n - 1 < c->len)) {
 			__rte_fastmem_cache_pop_bulk(c, ptrs, n, c->obj_size);
 			return 0;
@@ -702,7 +703,7 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 
 	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && ptrs != NULL && n > 0 &&
 			!__RTE_FASTMEM_CHECKED)) {
-		c = RTE_PER_LCORE(_fastmem_caches) + handle;
+		c = RTE_PER_LCORE(_fastmem_thread).caches + handle;
 		/* Copied above the stack's top, kept if no entry is NULL. */
 		if (likely(c->cap - c->len >= n)) {
 			if (likely(!__rte_fastmem_copy_objs(&c->objs[c->len], ptrs, n,

@@ -156,20 +156,28 @@ __rte_fastmem_run_len(uint32_t run)
 #define __rte_fastmem_tls __attribute__((tls_model("initial-exec")))
 
 /**
- * @internal This thread's caches, indexed by (node * classes + class).
- * Points to an always-empty row until the thread's first slow-path call,
- * so the fast path never tests whether it was set up.
+ * @internal What the fast path knows of the calling thread: one variable,
+ * so that code in other shared objects finds all of it with one offset.
  */
-RTE_DECLARE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_caches) __rte_fastmem_tls;
-/** @internal This thread's caches for its home node (row of the local node). */
-RTE_DECLARE_PER_LCORE(struct __rte_fastmem_cache *, _fastmem_home) __rte_fastmem_tls;
+struct __rte_fastmem_thread {
+	/**
+	 * This thread's caches, indexed by (node * classes + class). Points
+	 * to an always-empty row until the thread's first slow-path call, so
+	 * the fast path never tests whether it was set up.
+	 */
+	struct __rte_fastmem_cache *caches;
+	/** This thread's caches for its home node (row of the local node). */
+	struct __rte_fastmem_cache *home;
+	/**
+	 * Cache index of this thread's last rte_fastmem_free() or
+	 * rte_fastmem_free_bulk(), a guess of the next one's: see
+	 * __rte_fastmem_free_cache().
+	 */
+	uint32_t free_hint;
+};
 
-/**
- * @internal Cache index of this thread's last rte_fastmem_free() or
- * rte_fastmem_free_bulk(), a guess of the next one's: see
- * __rte_fastmem_free_cache().
- */
-RTE_DECLARE_PER_LCORE(uint32_t, _fastmem_free_hint) __rte_fastmem_tls;
+/** @internal The calling thread's struct __rte_fastmem_thread. */
+RTE_DECLARE_PER_LCORE(struct __rte_fastmem_thread, _fastmem_thread) __rte_fastmem_tls;
 
 /**
  * @internal log2 of @p x > 0, rounded down.
@@ -448,8 +456,8 @@ __rte_fastmem_cache_push_bulk(struct __rte_fastmem_cache *c, void * const *objs,
 static inline struct __rte_fastmem_cache *
 __rte_fastmem_free_cache(uint32_t idx)
 {
-	uint32_t hint = RTE_PER_LCORE(_fastmem_free_hint);
-	struct __rte_fastmem_cache *c = RTE_PER_LCORE(_fastmem_caches) + hint;
+	uint32_t hint = RTE_PER_LCORE(_fastmem_thread).free_hint;
+	struct __rte_fastmem_cache *c = RTE_PER_LCORE(_fastmem_thread).caches + hint;
 
 	/*
 	 * Opaque before the comparison, and used on both of its sides: else
@@ -457,7 +465,7 @@ __rte_fastmem_free_cache(uint32_t idx)
 	 */
 	__asm__("" : "+r" (c));
 	if (unlikely(idx != hint)) {
-		RTE_PER_LCORE(_fastmem_free_hint) = idx;
+		RTE_PER_LCORE(_fastmem_thread).free_hint = idx;
 		c += (ptrdiff_t)idx - (ptrdiff_t)hint;
 	}
 	return c;
