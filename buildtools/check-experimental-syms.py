@@ -8,7 +8,8 @@ archive agree (the spirit of DPDK's check-symbols.sh):
 1. the functions declared __rte_experimental in the public headers (the
    macro alone on the line before the return type) are exactly the
    functions of the map's EXPERIMENTAL block; static inline functions are
-   not exported and per_lcore_* data symbols need no prototype;
+   not exported and data symbols (per_lcore_* and the archive's objects)
+   need no prototype;
 2. the global symbols of the archive's .text.experimental section are
    exactly the map's EXPERIMENTAL functions, and the archive defines the
    map's data symbols.
@@ -73,16 +74,19 @@ def header_experimental(path, errors):
 
 
 def archive_symbols(objdump, archive):
-    """Global symbols defined in the archive: {name: section}."""
+    """Global symbols defined in the archive: {name: section}, and the data objects among them."""
     out = subprocess.run([objdump, '-t', archive], check=True, stdout=subprocess.PIPE,
                          universal_newlines=True).stdout
     symbols = {}
+    objects = set()
     for line in out.split('\n'):
         # 0000000000000000 g     F .text.experimental\t0000000000000010 rte_foo
         m = OBJDUMP_SYM_RE.match(line)
         if m is not None and m.group(1)[0] in 'gu' and m.group(2) != '*UND*':
             symbols[m.group(3)] = m.group(2)
-    return symbols
+            if m.group(1)[-1] == 'O':
+                objects.add(m.group(3))
+    return symbols, objects
 
 
 def compare(errors, what, ref_name, ref, other_name, other):
@@ -103,13 +107,13 @@ def main():
 
     errors = []
     mapped = map_experimental(args.map)
-    functions = {n for n in mapped if not n.startswith(DATA_PREFIX)}
+    symbols, objects = archive_symbols(args.objdump, args.archive)
+    functions = {n for n in mapped if not n.startswith(DATA_PREFIX) and n not in objects}
     declared = set()
     for header in args.headers:
         declared |= header_experimental(header, errors)
     compare(errors, 'headers', 'the EXPERIMENTAL block of ' + args.map, functions,
             'the __rte_experimental prototypes', declared)
-    symbols = archive_symbols(args.objdump, args.archive)
     compare(errors, 'archive', 'the EXPERIMENTAL block of ' + args.map, functions,
             '.text.experimental of ' + args.archive,
             {n for n, section in symbols.items() if section == '.text.experimental'})

@@ -159,7 +159,6 @@ test_uninitialized(void)
 	TEST_ASSERT_EQUAL(rte_fastmem_stats_shared(&ls), -ENODEV, "stats_shared");
 	TEST_ASSERT_EQUAL(rte_fastmem_stats_shared_class(64, &lcs), -ENODEV, "shared_class");
 	TEST_ASSERT(!rte_fastmem_owns(ptrs), "owns before init");
-	TEST_ASSERT(!rte_fastmem_free_owned(ptrs), "free_owned before init");
 	/* No-ops that must not crash: nothing to free, flush or reset. */
 	rte_fastmem_free(NULL);
 	rte_fastmem_free_bulk(NULL, 0);
@@ -1200,8 +1199,7 @@ test_memzone_records(void)
  * rte_fastmem_owns(): true for any address inside fastmem's memory (small
  * and large objects, their insides), false for anything else, EAL heap
  * memory right after a large object included, and for all once freed and
- * trimmed or before init. rte_fastmem_usable_size() covers what was asked;
- * rte_fastmem_free_owned() frees fastmem's objects and nothing else.
+ * trimmed or before init. rte_fastmem_usable_size() covers what was asked.
  */
 static int
 test_owns(void)
@@ -1232,19 +1230,10 @@ test_owns(void)
 			RTE_FASTMEM_SLAB_SIZE;
 	}
 	printf("%u rte_malloc() blocks in the last 2 MiB of a large object's memzone\n", near);
-	/* rte_fastmem_free_owned() frees what fastmem owns, and nothing else. */
-	TEST_ASSERT(!rte_fastmem_free_owned(NULL), "free_owned(NULL)");
-	TEST_ASSERT(!rte_fastmem_free_owned(&local), "free_owned(stack)");
-	for (i = 0; i < RTE_DIM(eal); i++) {
-		TEST_ASSERT(!rte_fastmem_free_owned(eal[i]), "free_owned(rte_malloc() memory)");
+	for (i = 0; i < RTE_DIM(eal); i++)
 		rte_free(eal[i]);
-	}
-	for (i = 0; i < RTE_DIM(sizes); i++) {
-		uint64_t live = live_objects();
-
-		TEST_ASSERT(rte_fastmem_free_owned(objs[i]), "free_owned of %zu B", sizes[i]);
-		TEST_ASSERT_EQUAL(live_objects(), live - 1, "free_owned freed nothing");
-	}
+	for (i = 0; i < RTE_DIM(sizes); i++)
+		rte_fastmem_free(objs[i]);
 	rte_fastmem_cache_flush();
 	rte_fastmem_trim();
 	TEST_ASSERT_EQUAL(backing_bytes(), 0, "backing after trim");

@@ -72,6 +72,7 @@ static struct __rte_fastmem_cache idle_row[__RTE_FASTMEM_NUM_CACHES];
 RTE_DEFINE_PER_LCORE(struct __rte_fastmem_thread, _fastmem_thread) __rte_fastmem_tls = {
 	.caches = idle_row,
 	.home = idle_row,
+	.owned_region = UINTPTR_MAX,
 };
 
 static struct fastmem_lcore *lcores[RTE_MAX_LCORE];

@@ -22,10 +22,11 @@
  * lookups take no lock.
  *
  * Each thread remembers the last segment region it found, with the
- * group's epoch of removals then: frees of objects of one segment in a
- * row (an rte_free() loop) skip the map. A region that stops being
- * fastmem's bumps the epoch first, so whoever frees EAL memory there
- * later (and got it after the removal) sees a new epoch.
+ * group's epoch of removals then, where the inline rte_fastmem_owns()
+ * looks first: frees of objects of one segment in a row (an rte_free()
+ * loop) skip the map. A region that stops being fastmem's bumps the epoch
+ * first, so whoever frees EAL memory there later (and got it after the
+ * removal) sees a new epoch.
  */
 
 #include <rte_cycles.h>
@@ -43,15 +44,22 @@ enum region_kind {
 #define REGION_SHIFT RTE_FASTMEM_SLAB_SHIFT
 #define KINDS_PER_WORD 32u
 
-/* This thread's last segment region (none at first) and the epoch then. */
-static RTE_DEFINE_PER_LCORE(uintptr_t, seen_region) __rte_fastmem_tls = UINTPTR_MAX;
-static RTE_DEFINE_PER_LCORE(uint64_t, seen_epoch) __rte_fastmem_tls;
+/* The epoch of a process without fastmem state: even, where real ones are odd. */
+static const uint64_t no_epoch;
+const uint64_t *__rte_fastmem_owner_epoch = &no_epoch;
 
 void
 fastmem_owner_init(struct fastmem_state *st)
 {
-	/* Not 0: a thread's memory of an earlier state never matches. */
+	/* Odd: a thread's memory of an earlier state, or of none, never matches. */
 	st->owner_epoch = rte_get_tsc_cycles() | 1;
+}
+
+void
+fastmem_owner_attach(const struct fastmem_state *st)
+{
+	__atomic_store_n(&__rte_fastmem_owner_epoch, st != NULL ? &st->owner_epoch : &no_epoch,
+		__ATOMIC_RELEASE);
 }
 
 static uint64_t
@@ -197,17 +205,14 @@ owner_has(const struct fastmem_state *st, const void *ptr)
 	enum region_kind kind;
 	uint64_t r;
 
-	if (region_of((uintptr_t)ptr) == RTE_PER_LCORE(seen_region) &&
-			epoch == RTE_PER_LCORE(seen_epoch))
-		return true;
 	m = map_of(st, (uintptr_t)ptr);
 	if (m == NULL)
 		return false;
 	r = region_of((uintptr_t)ptr) - region_of(m->base);
 	kind = kind_get(m, r);
 	if (kind == REGION_SEGMENT) {
-		RTE_PER_LCORE(seen_region) = region_of((uintptr_t)ptr);
-		RTE_PER_LCORE(seen_epoch) = epoch;
+		RTE_PER_LCORE(_fastmem_thread).owned_region = region_of((uintptr_t)ptr);
+		RTE_PER_LCORE(_fastmem_thread).owned_epoch = epoch;
 		return true;
 	}
 	/* Back to the memzone's first region: its header gives the end. */
@@ -220,22 +225,11 @@ owner_has(const struct fastmem_state *st, const void *ptr)
 }
 
 bool
-rte_fastmem_owns(const void *ptr)
+__rte_fastmem_owns_slow(const void *ptr)
 {
 	const struct fastmem_state *st = fastmem_st;
 
 	return st != NULL && ptr != NULL && owner_has(st, ptr);
-}
-
-bool
-rte_fastmem_free_owned(void *ptr)
-{
-	const struct fastmem_state *st = fastmem_st;
-
-	if (st == NULL || ptr == NULL || !owner_has(st, ptr))
-		return false;
-	rte_fastmem_free(ptr);
-	return true;
 }
 
 void

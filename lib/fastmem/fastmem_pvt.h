@@ -452,6 +452,8 @@ int fastmem_owner_add(struct fastmem_state *st, const struct rte_memzone *mz, bo
 /* Unmark a memzone's regions, before it goes back to EAL. */
 void fastmem_owner_remove(struct fastmem_state *st, const struct rte_memzone *mz);
 void fastmem_owner_init(struct fastmem_state *st);
+/* Point the inline rte_fastmem_owns() at this process's state (NULL: none). */
+void fastmem_owner_attach(const struct fastmem_state *st);
 void fastmem_owner_fini(struct fastmem_state *st);
 
 /* fastmem_proc.c */

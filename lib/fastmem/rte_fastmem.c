@@ -98,6 +98,7 @@ create(void)
 static void
 detach_local(struct fastmem_state *st)
 {
+	fastmem_owner_attach(NULL);
 	__atomic_store_n(&fastmem_st, NULL, __ATOMIC_RELEASE);
 	fastmem_cache_fini(st);
 	fastmem_stats_fini();
@@ -153,6 +154,7 @@ rte_fastmem_init(void)
 			rte_memzone_free(state_mz);
 	}
 	if (rc == 0) {
+		fastmem_owner_attach(state_mz->addr);
 		__atomic_store_n(&fastmem_st, (struct fastmem_state *)state_mz->addr,
 			__ATOMIC_RELEASE);
 		fastmem_proc_attached();

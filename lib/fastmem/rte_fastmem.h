@@ -746,6 +746,8 @@ rte_fastmem_virt2iova(const void *ptr)
  * memseg list marks the 2 MiB regions they cover; a large object's memzone,
  * which may end inside its last region, gives its length in its header.
  * No memory but fastmem's own is read, so any address may be asked about.
+ * Inline when the address is in the segment the thread found last (and
+ * no region has stopped being fastmem's since).
  *
  * @param ptr
  *   Any address (NULL, a stack address, an rte_malloc() pointer...).
@@ -756,22 +758,25 @@ rte_fastmem_virt2iova(const void *ptr)
  *   fastmem.
  */
 __rte_experimental
-bool
+static inline bool
 rte_fastmem_owns(const void *ptr);
 
-/**
- * @internal Free @p ptr if fastmem owns it (rte_fastmem_owns()), in one
- * call: for a free that must route pointers between fastmem and another
- * allocator (the rte_malloc interposer).
- *
- * @param ptr
- *   Any address, NULL included.
- * @return
- *   true if @p ptr was fastmem's and is freed; false, nothing done, if not.
- */
-__rte_internal
+/** @internal rte_fastmem_owns() out of line: the maps. */
+__rte_experimental
 bool
-rte_fastmem_free_owned(void *ptr);
+__rte_fastmem_owns_slow(const void *ptr);
+
+static inline bool
+rte_fastmem_owns(const void *ptr)
+{
+	const struct __rte_fastmem_thread *t = &RTE_PER_LCORE(_fastmem_thread);
+
+	if (likely(((uintptr_t)ptr >> RTE_FASTMEM_SLAB_SHIFT) == t->owned_region &&
+			__atomic_load_n(__rte_fastmem_owner_epoch, __ATOMIC_ACQUIRE) ==
+			t->owned_epoch))
+		return true;
+	return __rte_fastmem_owns_slow(ptr);
+}
 
 /**
  * @internal Bytes the caller may use at an object: at least what it asked

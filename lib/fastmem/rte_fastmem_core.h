@@ -174,10 +174,24 @@ struct __rte_fastmem_thread {
 	 * __rte_fastmem_free_cache().
 	 */
 	uint32_t free_hint;
+	/**
+	 * The last 2 MiB region of a segment rte_fastmem_owns() found (its
+	 * address >> RTE_FASTMEM_SLAB_SHIFT; UINTPTR_MAX: none), and
+	 * *__rte_fastmem_owner_epoch then.
+	 */
+	uintptr_t owned_region;
+	uint64_t owned_epoch;
 };
 
 /** @internal The calling thread's struct __rte_fastmem_thread. */
 RTE_DECLARE_PER_LCORE(struct __rte_fastmem_thread, _fastmem_thread) __rte_fastmem_tls;
+
+/**
+ * @internal The group's count of regions that stopped being fastmem's,
+ * bumped before each one does; a constant that no thread remembers
+ * while this process has no fastmem state.
+ */
+extern const uint64_t *__rte_fastmem_owner_epoch;
 
 /**
  * @internal log2 of @p x > 0, rounded down.

@@ -143,17 +143,23 @@ eal_alloc(const char *type, size_t size, unsigned int align, int socket, bool ze
 
 /*
  * An allocation: fastmem's when it serves and can, at least cache-line
- * aligned as EAL's heap is (code relies on it), else EAL's.
+ * aligned as EAL's heap is (code relies on it), else EAL's. Up to a cache
+ * line of alignment, the size is rounded up to a multiple of it instead:
+ * classes that are multiples of a cache line are aligned to one, and the
+ * size alone finds the class without a search by alignment.
  */
 static void *
 alloc(const char *type, size_t size, unsigned int align, int socket, bool zero)
 {
+	const size_t line = RTE_CACHE_LINE_SIZE;
 	void *p = NULL;
 
 	if (is_serving() && size != 0 && rte_is_power_of_2(RTE_MAX(align, 1u)))
-		p = rte_fastmem_alloc_socket(size,
-			RTE_MAX(align, (unsigned int)RTE_CACHE_LINE_SIZE),
-			zero ? RTE_FASTMEM_F_ZERO : 0, socket);
+		p = align <= line ?
+			rte_fastmem_alloc_socket(RTE_ALIGN_CEIL(size, line), 0,
+				zero ? RTE_FASTMEM_F_ZERO : 0, socket) :
+			rte_fastmem_alloc_socket(size, align, zero ? RTE_FASTMEM_F_ZERO : 0,
+				socket);
 	if (p == NULL)
 		p = eal_alloc(type, size, align, socket, zero);
 	peak_sample();
@@ -204,7 +210,11 @@ rte_calloc(const char *type, size_t num, size_t size, unsigned int align)
 void
 rte_free(void *ptr)
 {
-	if (ptr != NULL && !rte_fastmem_free_owned(ptr) && eal.free != NULL)
+	if (ptr == NULL)
+		return;
+	if (rte_fastmem_owns(ptr))
+		rte_fastmem_free(ptr);
+	else if (eal.free != NULL)
 		eal.free(ptr);
 }
 

@@ -380,7 +380,7 @@ main(int argc, char **argv)
 		printf("EAL init failed: %s\n", rte_strerror(rte_errno));
 		return 1;
 	}
-	*(void **)&fm_owns = dlsym(RTLD_DEFAULT, "rte_fastmem_owns");
+	*(void **)&fm_owns = dlsym(RTLD_DEFAULT, "__rte_fastmem_owns_slow");
 	*(void **)&fm_stats = dlsym(RTLD_DEFAULT, "rte_fastmem_stats");
 	*(void **)&eal_malloc_socket = eal_own("rte_malloc_socket");
 	if (eal_malloc_socket == NULL) {
