@@ -10,11 +10,12 @@
  * alignment for align 0, any power of 2 above; zeroed memory from zmalloc
  * and calloc, also when fastmem reuses an object; realloc keeping contents
  * and alignment within fastmem, from EAL to fastmem and back; sockets;
- * IOVAs; bad inputs as EAL answers them; frees of EAL's pointers; a
- * secondary process that reads the primary's objects and allocates and
- * frees its own.
+ * IOVAs; bad inputs as EAL answers them; frees of EAL's pointers, those
+ * of a device EAL probed inside rte_eal_init() included; a secondary
+ * process that reads the primary's objects and allocates and frees its
+ * own.
  *
- * Usage: fastmem-interpose-test <EAL args> [-- secondary <memzone>]
+ * Usage: fastmem-interpose-test <EAL args, --vdev=net_null0 among them>
  * Exit status 0 when every check passed.
  */
 
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #include <rte_common.h>
+#include <rte_dev.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
@@ -288,6 +290,18 @@ test_eal_blocks(void)
 	rte_free(p);
 }
 
+/*
+ * A device EAL probed inside rte_eal_init(), before fastmem came up
+ * (--vdev=net_null0): its driver's blocks are EAL's, and its removal frees
+ * them through the interposer.
+ */
+static void
+test_device_blocks(void)
+{
+	CHECK(rte_eal_hotplug_remove("vdev", "net_null0") == 0,
+		"removing net_null0, probed before fastmem was up");
+}
+
 /* In the secondary: read the primary's object, allocate and free. */
 static int
 secondary(void)
@@ -333,8 +347,9 @@ test_secondary(const char *self, int argc, char **argv)
 	CHECK(shared[0] != NULL, "alloc");
 	fill(shared[0], 5000, 42);
 	args[n++] = (char *)(uintptr_t)self;
+	/* The primary's devices are the primary's: the secondary probes none. */
 	for (i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--") != 0)
+		if (strcmp(argv[i], "--") != 0 && strncmp(argv[i], "--vdev", 6) != 0)
 			args[n++] = argv[i];
 	args[n++] = (char *)(uintptr_t)"--proc-type=secondary";
 	args[n++] = (char *)(uintptr_t)"--";
@@ -405,6 +420,7 @@ main(int argc, char **argv)
 	test_iova();
 	test_bad_inputs();
 	test_eal_blocks();
+	test_device_blocks();
 	/* Secondary processes need hugepages (shared memory). */
 	if (rte_eal_has_hugepages())
 		test_secondary("/proc/self/exe", ret + 1, eal_args);
