@@ -306,7 +306,7 @@ reserve_memzone(struct fastmem_state *st, size_t len, int node, char kind)
 	else
 		mz = fastmem_extmem_reserve(node, name, len, limit_room(&st->nodes[node]),
 			reserve_aligned);
-	if (mz != NULL && fastmem_owner_add(st, mz, kind == 'l') != 0) {
+	if (mz != NULL && fastmem_owner_add(st, mz) != 0) {
 		free_memzone(mz, node);
 		mz = NULL;
 	}

@@ -7,26 +7,29 @@
  * reading memory that may not be fastmem's (rte_fastmem_owns(), and the
  * rte_malloc interposer deciding between fastmem and EAL for a pointer).
  *
- * Every fastmem memzone starts at a 2 MiB boundary. For each EAL memseg
- * list fastmem has reserved memzones in, a map gives each 2 MiB region of
- * the list two bits: none, a segment (the memzone covers all of it), the
- * first region of a large object's memzone, or a later one. A segment
- * answers at once; a large object's memzone may end inside its last
- * region, where EAL's heap can put other elements, so the header at the
- * memzone's start, fastmem's own memory, gives its end.
+ * Every fastmem memzone starts at a 2 MiB boundary, so at most one starts
+ * in a 2 MiB region, at its base. For each EAL memseg list fastmem has
+ * reserved memzones in, a map gives each region of the list the end of
+ * fastmem's part of it, in cache lines (memzones are multiples of one):
+ * 0 when none is, END_FULL when all is (a segment, or a large object's
+ * memzone that goes on). A large object's memzone ending inside a region
+ * leaves the rest to EAL's heap, which may put other blocks there.
  *
- * Regions are marked before the memzone's first object is handed out and
- * cleared before it goes back to EAL; no object of a memzone is live
- * then, so a lookup of a live object never races with a change of its
- * region. Maps are added under mz_lock and never removed before deinit:
- * lookups take no lock.
+ * A region gets its end before the memzone's first object is handed out
+ * and loses it before the memzone goes back to EAL; no object of the
+ * memzone is live then, so a lookup of a live object never races with a
+ * change of its region. Maps are added under mz_lock; a map of a list EAL
+ * has since replaced (an external heap destroyed, another made where it
+ * was) is retired, not freed, as a lookup may still be reading it, and is
+ * reused by a list of the same bounds. Lookups take no lock.
  *
- * Each thread remembers the last segment region it found, with the
- * group's epoch of removals then, where the inline rte_fastmem_owns()
- * looks first: frees of objects of one segment in a row (an rte_free()
- * loop) skip the map. A region that stops being fastmem's bumps the epoch
- * first, so whoever frees EAL memory there later (and got it after the
- * removal) sees a new epoch.
+ * Each thread remembers the last region a segment covers whole that it
+ * found, with the group's epoch of removals then, where the inline
+ * rte_fastmem_owns() looks first: frees of objects of one segment in a row
+ * (an rte_free() loop) skip the map. A region that stops being fastmem's
+ * is cleared, then the epoch is bumped (release): a lookup that read the
+ * new epoch (acquire) sees the region cleared, and whoever frees EAL
+ * memory there later (and got it after the removal) sees a new epoch.
  */
 
 #include <rte_cycles.h>
@@ -34,24 +37,20 @@
 
 #include "fastmem_pvt.h"
 
-enum region_kind {
-	REGION_NONE,
-	REGION_SEGMENT,
-	REGION_LARGE,      /* first region of a large object's memzone */
-	REGION_LARGE_MORE, /* a later one */
-};
-
 #define REGION_SHIFT RTE_FASTMEM_SLAB_SHIFT
-#define KINDS_PER_WORD 32u
+#define REGION_SIZE (UINT64_C(1) << REGION_SHIFT)
+#define END_UNIT RTE_CACHE_LINE_SIZE
+#define END_FULL UINT16_MAX
 
-/* The epoch of a process without fastmem state: even, where real ones are odd. */
+/* The epoch of a process without fastmem state: 0, below any real one. */
 static const uint64_t no_epoch;
 const uint64_t *__rte_fastmem_owner_epoch = &no_epoch;
 
 void
 fastmem_owner_init(struct fastmem_state *st)
 {
-	/* Odd: a thread's memory of an earlier state, or of none, never matches. */
+	RTE_BUILD_BUG_ON(REGION_SIZE / END_UNIT >= END_FULL);
+	/* Not 0, and far from it: no earlier state's epoch that a thread remembers. */
 	st->owner_epoch = rte_get_tsc_cycles() | 1;
 }
 
@@ -66,28 +65,6 @@ static uint64_t
 region_of(uintptr_t addr)
 {
 	return addr >> REGION_SHIFT;
-}
-
-static enum region_kind
-kind_get(const struct fastmem_owner_map *m, uint64_t r)
-{
-	uint64_t w = __atomic_load_n(&m->kinds[r / KINDS_PER_WORD], __ATOMIC_ACQUIRE);
-
-	return (enum region_kind)((w >> (2 * (r % KINDS_PER_WORD))) & 3);
-}
-
-/* Set region @p r of map @p m to @p kind; it was REGION_NONE, or @p kind is. */
-static void
-kind_set(struct fastmem_owner_map *m, uint64_t r, enum region_kind kind)
-{
-	uint64_t shift = 2 * (r % KINDS_PER_WORD);
-
-	if (kind == REGION_NONE)
-		__atomic_fetch_and(&m->kinds[r / KINDS_PER_WORD], ~(UINT64_C(3) << shift),
-			__ATOMIC_RELEASE);
-	else
-		__atomic_fetch_or(&m->kinds[r / KINDS_PER_WORD], (uint64_t)kind << shift,
-			__ATOMIC_RELEASE);
 }
 
 /* The map of the memseg list holding @p addr, or NULL. */
@@ -106,20 +83,35 @@ map_of(const struct fastmem_state *st, uintptr_t addr)
 	return NULL;
 }
 
-/* Is map @p m the one of the regions [base, base + len)? */
-static bool
-map_is(const struct fastmem_owner_map *m, uintptr_t base, uint64_t len)
+/*
+ * Under mz_lock: retire the maps that overlap [base, base + len) without
+ * being it, and return the one that is it (live or retired, then live
+ * again), or NULL.
+ */
+static struct fastmem_owner_map *
+map_claim_locked(struct fastmem_state *st, uintptr_t base, uint64_t len)
 {
-	return m != NULL && m->base == base && m->len == len;
+	struct fastmem_owner_map *m, *same = NULL;
+	uint32_t i;
+
+	for (i = 0; i < st->n_owner_maps; i++) {
+		m = &st->owner_maps[i];
+		if (m->base == base && m->size == len) {
+			same = m;
+			continue;
+		}
+		if (m->len != 0 && m->base < base + len && base < m->base + m->len)
+			__atomic_store_n(&m->len, 0, __ATOMIC_RELEASE);
+	}
+	if (same != NULL)
+		__atomic_store_n(&same->len, len, __ATOMIC_RELEASE);
+	return same;
 }
 
 /*
- * The map of the memseg list of memzone @p mz, added (outside the lock
- * for its allocation) if it is the first memzone there; NULL without
- * memory for it. A map of other bounds there belongs to a list EAL has
- * since replaced (an external heap destroyed, and another one made at
- * that address): it answers no more, and its array stays until deinit,
- * as a lookup may still be reading it.
+ * The map of the memseg list of memzone @p mz, made (its array allocated
+ * outside the lock) if it is the first memzone there; NULL without memory
+ * for it, or with every slot taken.
  */
 static struct fastmem_owner_map *
 map_add(struct fastmem_state *st, const struct rte_memzone *mz)
@@ -128,7 +120,7 @@ map_add(struct fastmem_state *st, const struct rte_memzone *mz)
 	struct fastmem_owner_map *m;
 	uint64_t first, n_regions, len;
 	uintptr_t base;
-	uint64_t *kinds;
+	uint16_t *ends;
 
 	if (msl == NULL)
 		return NULL;
@@ -137,47 +129,44 @@ map_add(struct fastmem_state *st, const struct rte_memzone *mz)
 	base = first << REGION_SHIFT;
 	len = n_regions << REGION_SHIFT;
 	m = map_of(st, (uintptr_t)mz->addr);
-	if (map_is(m, base, len))
+	if (m != NULL && m->base == base && m->len == len)
 		return m;
 	/* Never in the external heap it maps: that one must empty to go. */
-	kinds = fastmem_heap_alloc("fastmem_owner",
-		sizeof(uint64_t) * RTE_ALIGN_CEIL(n_regions, KINDS_PER_WORD) / KINDS_PER_WORD,
-		true, msl->external ? SOCKET_ID_ANY : msl->socket_id);
-	if (kinds == NULL)
+	ends = fastmem_heap_alloc("fastmem_owner", sizeof(*ends) * n_regions, true,
+		msl->external ? SOCKET_ID_ANY : msl->socket_id);
+	if (ends == NULL)
 		return NULL;
 	rte_spinlock_lock(&st->mz_lock);
-	m = map_of(st, (uintptr_t)mz->addr);
-	if (m != NULL && !map_is(m, base, len)) {
-		__atomic_store_n(&m->len, 0, __ATOMIC_RELEASE);
-		m = NULL;
-	}
+	m = map_claim_locked(st, base, len);
 	if (m == NULL && st->n_owner_maps < RTE_DIM(st->owner_maps)) {
 		m = &st->owner_maps[st->n_owner_maps];
 		m->base = base;
-		m->len = len;
-		m->kinds = kinds;
-		kinds = NULL;
+		m->size = len;
+		m->ends = ends;
+		ends = NULL;
+		__atomic_store_n(&m->len, len, __ATOMIC_RELEASE);
 		__atomic_store_n(&st->n_owner_maps, st->n_owner_maps + 1, __ATOMIC_RELEASE);
 	}
 	rte_spinlock_unlock(&st->mz_lock);
-	fastmem_heap_free(kinds);
+	fastmem_heap_free(ends);
 	return m;
 }
 
 int
-fastmem_owner_add(struct fastmem_state *st, const struct rte_memzone *mz, bool large)
+fastmem_owner_add(struct fastmem_state *st, const struct rte_memzone *mz)
 {
 	struct fastmem_owner_map *m = map_add(st, mz);
-	uint64_t r, first = region_of((uintptr_t)mz->addr);
-	uint64_t last = region_of((uintptr_t)mz->addr + mz->len - 1);
+	uintptr_t addr = (uintptr_t)mz->addr, end = addr + mz->len, r_base;
+	uint64_t r;
 
 	if (m == NULL)
 		return -ENOMEM;
-	first -= region_of(m->base);
-	last -= region_of(m->base);
-	for (r = first; r <= last; r++)
-		kind_set(m, r, !large ? REGION_SEGMENT :
-			r == first ? REGION_LARGE : REGION_LARGE_MORE);
+	for (r = region_of(addr); r <= region_of(end - 1); r++) {
+		r_base = r << REGION_SHIFT;
+		__atomic_store_n(&m->ends[r - region_of(m->base)],
+			end - r_base >= REGION_SIZE ? END_FULL :
+			(uint16_t)((end - r_base) / END_UNIT), __ATOMIC_RELEASE);
+	}
 	return 0;
 }
 
@@ -185,14 +174,14 @@ void
 fastmem_owner_remove(struct fastmem_state *st, const struct rte_memzone *mz)
 {
 	struct fastmem_owner_map *m = map_of(st, (uintptr_t)mz->addr);
-	uint64_t r, first = region_of((uintptr_t)mz->addr);
-	uint64_t last = region_of((uintptr_t)mz->addr + mz->len - 1);
+	uintptr_t addr = (uintptr_t)mz->addr;
+	uint64_t r;
 
 	if (m == NULL)
 		return;
+	for (r = region_of(addr); r <= region_of(addr + mz->len - 1); r++)
+		__atomic_store_n(&m->ends[r - region_of(m->base)], 0, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&st->owner_epoch, 1, __ATOMIC_RELEASE);
-	for (r = first - region_of(m->base); r <= last - region_of(m->base); r++)
-		kind_set(m, r, REGION_NONE);
 }
 
 /* Is @p ptr inside a memzone fastmem holds? */
@@ -200,28 +189,21 @@ static inline bool
 owner_has(const struct fastmem_state *st, const void *ptr)
 {
 	uint64_t epoch = __atomic_load_n(&st->owner_epoch, __ATOMIC_ACQUIRE);
+	struct __rte_fastmem_thread *t = &RTE_PER_LCORE(_fastmem_thread);
+	uintptr_t addr = (uintptr_t)ptr;
 	const struct fastmem_owner_map *m;
-	const struct fastmem_large *l;
-	enum region_kind kind;
-	uint64_t r;
+	uint16_t end;
 
-	m = map_of(st, (uintptr_t)ptr);
+	m = map_of(st, addr);
 	if (m == NULL)
 		return false;
-	r = region_of((uintptr_t)ptr) - region_of(m->base);
-	kind = kind_get(m, r);
-	if (kind == REGION_SEGMENT) {
-		RTE_PER_LCORE(_fastmem_thread).owned_region = region_of((uintptr_t)ptr);
-		RTE_PER_LCORE(_fastmem_thread).owned_epoch = epoch;
+	end = __atomic_load_n(&m->ends[region_of(addr) - region_of(m->base)], __ATOMIC_ACQUIRE);
+	if (end == END_FULL) {
+		t->owned_region = region_of(addr);
+		t->owned_epoch = epoch;
 		return true;
 	}
-	/* Back to the memzone's first region: its header gives the end. */
-	while (kind == REGION_LARGE_MORE && r > 0)
-		kind = kind_get(m, --r);
-	if (kind != REGION_LARGE)
-		return false;
-	l = (const struct fastmem_large *)(m->base + (r << REGION_SHIFT));
-	return RTE_PTR_DIFF(ptr, l) < l->mz->len;
+	return (addr & (REGION_SIZE - 1)) < (uint64_t)end * END_UNIT;
 }
 
 bool
@@ -238,8 +220,8 @@ fastmem_owner_fini(struct fastmem_state *st)
 	uint32_t i;
 
 	for (i = 0; i < st->n_owner_maps; i++) {
-		fastmem_heap_free(st->owner_maps[i].kinds);
-		st->owner_maps[i].kinds = NULL;
+		fastmem_heap_free(st->owner_maps[i].ends);
+		st->owner_maps[i].ends = NULL;
 	}
 	st->n_owner_maps = 0;
 }

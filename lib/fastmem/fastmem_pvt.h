@@ -363,15 +363,16 @@ struct fastmem_proc {
 	struct fastmem_lcore *rows[RTE_MAX_LCORE];
 };
 
-/* Two bits per 2 MiB region of an EAL memseg list fastmem has memzones in (fastmem_owner.c). */
+/* How much of each 2 MiB region of an EAL memseg list is fastmem's (fastmem_owner.c). */
 struct fastmem_owner_map {
 	uintptr_t base;  /* first region's address */
-	uint64_t len;    /* bytes of the regions */
-	uint64_t *kinds; /* 32 regions per word */
+	uint64_t len;    /* bytes of the regions; 0: retired */
+	uint64_t size;   /* bytes of the regions when made (a retired map keeps it) */
+	uint16_t *ends;  /* by region: end of fastmem's part, see fastmem_owner.c */
 };
 
-/* Memseg lists fastmem can hold memzones in: EAL has at most RTE_MAX_MEMSEG_LISTS. */
-#define FASTMEM_OWNER_MAPS 64
+/* Memseg lists fastmem can hold memzones in at once (EAL has at most RTE_MAX_MEMSEG_LISTS). */
+#define FASTMEM_OWNER_MAPS 128
 
 #define FASTMEM_STATE_MZ "fastmem_state"
 #define FASTMEM_STATE_MAGIC 0xfa57fa57u
@@ -448,7 +449,7 @@ void fastmem_heap_free(void *ptr);
 
 /* fastmem_owner.c */
 /* Mark a new memzone's regions as fastmem's; -ENOMEM without memory for its map. */
-int fastmem_owner_add(struct fastmem_state *st, const struct rte_memzone *mz, bool large);
+int fastmem_owner_add(struct fastmem_state *st, const struct rte_memzone *mz);
 /* Unmark a memzone's regions, before it goes back to EAL. */
 void fastmem_owner_remove(struct fastmem_state *st, const struct rte_memzone *mz);
 void fastmem_owner_init(struct fastmem_state *st);
