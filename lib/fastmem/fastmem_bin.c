@@ -368,7 +368,9 @@ fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *
 		b->depot_cap = RTE_MIN(2 * b->depot_cap, fastmem_depot_max(b->cls));
 		b->depot_emptied = false;
 	}
-	k = RTE_MIN(n, b->depot_size - b->depot_len);
+	/* An array sized before a drain reset the capacity holds no more than the capacity. */
+	k = RTE_MIN(n, RTE_MIN(b->depot_size, b->depot_cap) -
+		RTE_MIN(b->depot_len, RTE_MIN(b->depot_size, b->depot_cap)));
 	if (k > 0)
 		memcpy(&b->depot[b->depot_len], objs, sizeof(void *) * k);
 	b->depot_len += k;
