@@ -15,7 +15,8 @@
 # - asan:  build-asan/ (clang, AddressSanitizer and UBSan): fast-tests;
 # - fuzz:  build-asan/ too: the fuzz suite (libFuzzer);
 # - debug: build-debug/ (gcc, -Dfastmem_debug=true): the allocator's fast
-#          tests, which the debug mode's checks must pass too.
+#          tests, which the debug mode's checks must pass too, and the
+#          interposer's contract test.
 # Each stage is a function stage_<name> below: add a stage by writing one
 # and naming it in FASTMEM_STAGES_ALL. Every stage runs even if an earlier
 # one failed. Prints one line per stage and the test counts; exits non-zero
@@ -134,6 +135,8 @@ stage_debug() {
 	CC=gcc fastmem_configure build-debug -Dfastmem_debug=true
 	run_suites build-debug fast-tests -- fastmem_autotest fastmem_debug_autotest \
 		fastmem_mp_autotest fastmem_reliability_autotest fastmem_telemetry_autotest
+	# The interposer's contract too: debug objects carry a trailer, alignment must hold.
+	run_suites build-debug interpose-tests -- fastmem_malloc_contract
 }
 
 main() {

@@ -146,7 +146,8 @@ eal_alloc(const char *type, size_t size, unsigned int align, int socket, bool ze
  * aligned as EAL's heap is (code relies on it), else EAL's. Up to a cache
  * line of alignment, the size is rounded up to a multiple of it instead:
  * classes that are multiples of a cache line are aligned to one, and the
- * size alone finds the class without a search by alignment.
+ * size alone finds the class without a search by alignment. Debug builds
+ * of fastmem add a trailer to the size, so they get the alignment asked.
  */
 static void *
 alloc(const char *type, size_t size, unsigned int align, int socket, bool zero)
@@ -155,11 +156,11 @@ alloc(const char *type, size_t size, unsigned int align, int socket, bool zero)
 	void *p = NULL;
 
 	if (is_serving() && size != 0 && rte_is_power_of_2(RTE_MAX(align, 1u)))
-		p = align <= line ?
+		p = align <= line && !__RTE_FASTMEM_CHECKED ?
 			rte_fastmem_alloc_socket(RTE_ALIGN_CEIL(size, line), 0,
 				zero ? RTE_FASTMEM_F_ZERO : 0, socket) :
-			rte_fastmem_alloc_socket(size, align, zero ? RTE_FASTMEM_F_ZERO : 0,
-				socket);
+			rte_fastmem_alloc_socket(size, RTE_MAX(align, (unsigned int)line),
+				zero ? RTE_FASTMEM_F_ZERO : 0, socket);
 	if (p == NULL)
 		p = eal_alloc(type, size, align, socket, zero);
 	peak_sample();
@@ -250,7 +251,9 @@ rte_realloc_socket(void *ptr, size_t size, unsigned int align, int socket)
 		if (!is_serving() || size == 0 || rte_malloc_validate(ptr, &old) != 0)
 			return eal.realloc_socket != NULL ?
 				eal.realloc_socket(ptr, size, align, socket) : NULL;
-		return move(ptr, old, size, align, socket);
+		return move(ptr, old, size,
+			RTE_ALIGN_CEIL(RTE_MAX(align, 1u), (unsigned int)RTE_CACHE_LINE_SIZE),
+			socket);
 	}
 	if (size == 0)
 		return ptr;
@@ -278,8 +281,13 @@ rte_realloc(void *ptr, size_t size, unsigned int align)
 rte_iova_t
 rte_malloc_virt2iova(const void *addr)
 {
-	if (rte_fastmem_owns(addr))
-		return rte_fastmem_virt2iova(addr);
+	rte_iova_t iova;
+
+	if (rte_fastmem_owns(addr)) {
+		/* A large object of memory without one IOVA: the page's, as EAL answers. */
+		iova = rte_fastmem_virt2iova(addr);
+		return iova != RTE_BAD_IOVA ? iova : rte_mem_virt2iova(addr);
+	}
 	return eal.malloc_virt2iova != NULL ? eal.malloc_virt2iova(addr) : RTE_BAD_IOVA;
 }
 

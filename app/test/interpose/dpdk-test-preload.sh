@@ -38,6 +38,10 @@ if [ $# -eq 0 ]; then
 else
 	tests=("$@")
 fi
+if [ ${#tests[@]} -eq 0 ]; then
+	echo "no test of $list for $mode" >&2
+	exit 1
+fi
 if [ ! -e "$preload" ] || [ ! -x "$dpdk_test" ]; then
 	echo "missing $preload or $dpdk_test" >&2
 	exit 1

@@ -149,15 +149,19 @@ test_zero(void)
 {
 	static const size_t sizes[] = { 24, 200, 3000, 70000, 600000 };
 	unsigned int i, round;
-	void *p;
+	void *p, *first = NULL;
 
 	for (i = 0; i < RTE_DIM(sizes); i++) {
-		/* The second round gets back the object the first filled. */
+		/* The second round gets back the object the first filled (but a large one). */
 		for (round = 0; round < 2; round++) {
 			p = round == 0 ? rte_zmalloc("t", sizes[i], 0) :
 				rte_calloc("t", sizes[i] / 8, 8, 0);
 			CHECK(p != NULL && fm_owns(p) && zeroed(p, sizes[i]), "size %zu round %u",
 				sizes[i], round);
+			if (round == 0)
+				first = p;
+			else if (sizes[i] < 100000)
+				CHECK(p == first, "size %zu: the object was not reused", sizes[i]);
 			if (p != NULL)
 				memset(p, 0xa5, sizes[i]);
 			rte_free(p);
@@ -295,11 +299,32 @@ test_eal_blocks(void)
  * (--vdev=net_null0): its driver's blocks are EAL's, and its removal frees
  * them through the interposer.
  */
+static uint64_t
+eal_blocks(void)
+{
+	struct rte_malloc_socket_stats s;
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < rte_socket_count(); i++)
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &s) == 0)
+			n += s.alloc_count;
+	return n;
+}
+
 static void
 test_device_blocks(void)
 {
+	uint64_t blocks = eal_blocks();
+	struct fm_stats before, after;
+
+	CHECK(fm_stats(&before) == 0, "statistics");
 	CHECK(rte_eal_hotplug_remove("vdev", "net_null0") == 0,
 		"removing net_null0, probed before fastmem was up");
+	CHECK(fm_stats(&after) == 0, "statistics");
+	CHECK(eal_blocks() < blocks && after.free_total == before.free_total,
+		"EAL blocks %" PRIu64 " -> %" PRIu64 ", fastmem frees %" PRIu64 " -> %" PRIu64,
+		blocks, eal_blocks(), before.free_total, after.free_total);
 }
 
 /* In the secondary: read the primary's object, allocate and free. */
