@@ -743,9 +743,9 @@ rte_fastmem_virt2iova(const void *ptr)
  *
  * Exact and lock-free, in O(1) for the few EAL memseg lists fastmem uses:
  * each of fastmem's memzones starts at a 2 MiB boundary, and a map per
- * memseg list marks the 2 MiB regions they cover; a large object's memzone,
- * which may end inside its last region, gives its length in its header.
- * No memory but fastmem's own is read, so any address may be asked about.
+ * memseg list gives the end of fastmem's part of each 2 MiB region (a
+ * large object's memzone may end inside one, where EAL's heap has other
+ * blocks). Only the map is read, so any address may be asked about.
  * Inline when the address is in the segment the thread found last (and
  * no region has stopped being fastmem's since).
  *
