@@ -344,10 +344,13 @@ mz_record(struct fastmem_state *st, const struct rte_memzone *mz, int node, uint
 				chunk = NULL;
 			}
 			if (!(*slot)[i % FASTMEM_MZ_CHUNK].used) {
+				/* Readers without mz_lock see it used only once filled. */
 				(*slot)[i % FASTMEM_MZ_CHUNK] = (struct fastmem_mz){
 					.mz = mz, .node = node, .n_segs = n_segs,
-					.run_prev = -1, .run_next = -1, .used = true,
+					.run_prev = -1, .run_next = -1,
 				};
+				__atomic_store_n(&(*slot)[i % FASTMEM_MZ_CHUNK].used, true,
+					__ATOMIC_RELEASE);
 				idx = i;
 				break;
 			}

@@ -34,6 +34,7 @@
 
 #include <rte_cycles.h>
 #include <rte_memory.h>
+#include <rte_memzone.h>
 
 #include "fastmem_pvt.h"
 
@@ -46,18 +47,34 @@
 static const uint64_t no_epoch;
 const uint64_t *__rte_fastmem_owner_epoch = &no_epoch;
 
-void
+/*
+ * The group's epoch lives in a memzone of its own, never freed: a
+ * secondary whose state the primary has freed may still compare it with
+ * what its threads remember, and a state made again goes on counting.
+ */
+#define OWNER_EPOCH_MZ "fastmem_epoch"
+
+int
 fastmem_owner_init(struct fastmem_state *st)
 {
+	const struct rte_memzone *mz = rte_memzone_lookup(OWNER_EPOCH_MZ);
+
 	RTE_BUILD_BUG_ON(REGION_SIZE / END_UNIT >= END_FULL);
-	/* Not 0, and far from it: no earlier state's epoch that a thread remembers. */
-	st->owner_epoch = rte_get_tsc_cycles() | 1;
+	if (mz == NULL) {
+		mz = rte_memzone_reserve(OWNER_EPOCH_MZ, sizeof(uint64_t), SOCKET_ID_ANY, 0);
+		if (mz == NULL)
+			return -ENOMEM;
+		/* Not 0, and far from it. */
+		*(uint64_t *)mz->addr = rte_get_tsc_cycles() | 1;
+	}
+	st->owner_epoch = mz->addr;
+	return 0;
 }
 
 void
 fastmem_owner_attach(const struct fastmem_state *st)
 {
-	__atomic_store_n(&__rte_fastmem_owner_epoch, st != NULL ? &st->owner_epoch : &no_epoch,
+	__atomic_store_n(&__rte_fastmem_owner_epoch, st != NULL ? st->owner_epoch : &no_epoch,
 		__ATOMIC_RELEASE);
 }
 
@@ -181,14 +198,14 @@ fastmem_owner_remove(struct fastmem_state *st, const struct rte_memzone *mz)
 		return;
 	for (r = region_of(addr); r <= region_of(addr + mz->len - 1); r++)
 		__atomic_store_n(&m->ends[r - region_of(m->base)], 0, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&st->owner_epoch, 1, __ATOMIC_RELEASE);
+	__atomic_fetch_add(st->owner_epoch, 1, __ATOMIC_RELEASE);
 }
 
 /* Is @p ptr inside a memzone fastmem holds? */
 static inline bool
 owner_has(const struct fastmem_state *st, const void *ptr)
 {
-	uint64_t epoch = __atomic_load_n(&st->owner_epoch, __ATOMIC_ACQUIRE);
+	uint64_t epoch = __atomic_load_n(st->owner_epoch, __ATOMIC_ACQUIRE);
 	struct __rte_fastmem_thread *t = &RTE_PER_LCORE(_fastmem_thread);
 	uintptr_t addr = (uintptr_t)ptr;
 	const struct fastmem_owner_map *m;
@@ -209,9 +226,10 @@ owner_has(const struct fastmem_state *st, const void *ptr)
 bool
 __rte_fastmem_owns_slow(const void *ptr)
 {
-	const struct fastmem_state *st = fastmem_st;
+	/* Not a state the primary has freed (a secondary finds it revoked). */
+	const struct fastmem_state *st = ptr != NULL ? fastmem_state_get() : NULL;
 
-	return st != NULL && ptr != NULL && owner_has(st, ptr);
+	return st != NULL && owner_has(st, ptr);
 }
 
 void

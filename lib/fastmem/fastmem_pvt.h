@@ -387,7 +387,7 @@ struct fastmem_state {
 	struct fastmem_mz *mz_chunks[FASTMEM_MAX_MZ / FASTMEM_MZ_CHUNK];
 	/* Which addresses are fastmem's: maps added under mz_lock, read without it. */
 	uint32_t n_owner_maps;
-	uint64_t owner_epoch;  /* bumped when regions stop being fastmem's */
+	uint64_t *owner_epoch;  /* bumped when regions stop being fastmem's; outlives the state */
 	struct fastmem_owner_map owner_maps[FASTMEM_OWNER_MAPS];
 	struct fastmem_node nodes[FASTMEM_MAX_NODES];
 	/*
@@ -427,7 +427,7 @@ fastmem_mz_used(const struct fastmem_state *st, int idx)
 		__ATOMIC_ACQUIRE);
 
 	if (chunk == NULL || !__atomic_load_n(&chunk[idx % FASTMEM_MZ_CHUNK].used,
-			__ATOMIC_RELAXED))
+			__ATOMIC_ACQUIRE))
 		return NULL;
 	return &chunk[idx % FASTMEM_MZ_CHUNK];
 }
@@ -452,7 +452,8 @@ void fastmem_heap_free(void *ptr);
 int fastmem_owner_add(struct fastmem_state *st, const struct rte_memzone *mz);
 /* Unmark a memzone's regions, before it goes back to EAL. */
 void fastmem_owner_remove(struct fastmem_state *st, const struct rte_memzone *mz);
-void fastmem_owner_init(struct fastmem_state *st);
+/* Find (or make) the group's epoch of removals; -ENOMEM without memory for it. */
+int fastmem_owner_init(struct fastmem_state *st);
 /* Point the inline rte_fastmem_owns() at this process's state (NULL: none). */
 void fastmem_owner_attach(const struct fastmem_state *st);
 void fastmem_owner_fini(struct fastmem_state *st);

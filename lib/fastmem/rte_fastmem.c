@@ -88,7 +88,10 @@ create(void)
 	st = mz->addr;
 	memset(st, 0, sizeof(*st));
 	fastmem_backing_init(st);
-	fastmem_owner_init(st);
+	if (fastmem_owner_init(st) != 0) {
+		rte_memzone_free(mz);
+		return -ENOMEM;
+	}
 	st->magic = FASTMEM_STATE_MAGIC;
 	state_mz = mz;
 	return 0;
