@@ -13,10 +13,7 @@
  * fastmem's part of it, in cache lines (memzones are multiples of one):
  * 0 when none is, END_FULL when all is (a segment, or a large object's
  * memzone that goes on). A large object's memzone ending inside a region
- * leaves the rest to EAL's heap, which may put other blocks there. The
- * ends come in groups of GROUP_REGIONS (128 MiB of addresses), made when a
- * memzone first lands in one: a list of 32 GiB costs 2 KiB, and 128 bytes
- * per group in use.
+ * leaves the rest to EAL's heap, which may put other blocks there.
  *
  * A region gets its end before the memzone's first object is handed out
  * and loses it before the memzone goes back to EAL; no object of the
@@ -45,7 +42,6 @@
 #define REGION_SIZE (UINT64_C(1) << REGION_SHIFT)
 #define END_UNIT RTE_CACHE_LINE_SIZE
 #define END_FULL UINT16_MAX
-#define GROUP_REGIONS 64u
 
 /* The epoch of a process without fastmem state: 0, below any real one. */
 static const uint64_t no_epoch;
@@ -140,8 +136,8 @@ map_add(struct fastmem_state *st, const struct rte_memzone *mz)
 	struct rte_memseg_list *msl = rte_mem_virt2memseg_list(mz->addr);
 	struct fastmem_owner_map *m;
 	uint64_t first, n_regions, len;
-	uint16_t **groups;
 	uintptr_t base;
+	uint16_t *ends;
 
 	if (msl == NULL)
 		return NULL;
@@ -153,10 +149,9 @@ map_add(struct fastmem_state *st, const struct rte_memzone *mz)
 	if (m != NULL && m->base == base && m->len == len)
 		return m;
 	/* Never in the external heap it maps: that one must empty to go. */
-	groups = fastmem_heap_alloc("fastmem_owner",
-		sizeof(*groups) * RTE_ALIGN_CEIL(n_regions, GROUP_REGIONS) / GROUP_REGIONS, true,
+	ends = fastmem_heap_alloc("fastmem_owner", sizeof(*ends) * n_regions, true,
 		msl->external ? SOCKET_ID_ANY : msl->socket_id);
-	if (groups == NULL)
+	if (ends == NULL)
 		return NULL;
 	rte_spinlock_lock(&st->mz_lock);
 	m = map_claim_locked(st, base, len);
@@ -164,44 +159,14 @@ map_add(struct fastmem_state *st, const struct rte_memzone *mz)
 		m = &st->owner_maps[st->n_owner_maps];
 		m->base = base;
 		m->size = len;
-		m->groups = groups;
-		groups = NULL;
+		m->ends = ends;
+		ends = NULL;
 		__atomic_store_n(&m->len, len, __ATOMIC_RELEASE);
 		__atomic_store_n(&st->n_owner_maps, st->n_owner_maps + 1, __ATOMIC_RELEASE);
 	}
 	rte_spinlock_unlock(&st->mz_lock);
-	fastmem_heap_free(groups);
+	fastmem_heap_free(ends);
 	return m;
-}
-
-/* The ends of group @p g of map @p m, made if needed; NULL without memory. */
-static uint16_t *
-group_get(struct fastmem_owner_map *m, uint64_t g)
-{
-	uint16_t *ends = __atomic_load_n(&m->groups[g], __ATOMIC_ACQUIRE), *expected = NULL;
-
-	if (ends != NULL)
-		return ends;
-	ends = fastmem_heap_alloc("fastmem_owner", sizeof(*ends) * GROUP_REGIONS, true,
-		SOCKET_ID_ANY);
-	if (ends == NULL)
-		return NULL;
-	/* A grower of another node may have made it first. */
-	if (!__atomic_compare_exchange_n(&m->groups[g], &expected, ends, false,
-			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-		fastmem_heap_free(ends);
-		ends = expected;
-	}
-	return ends;
-}
-
-/* The end of region @p r (of map @p m) fastmem holds, for a lookup. */
-static uint16_t
-end_get(const struct fastmem_owner_map *m, uint64_t r)
-{
-	const uint16_t *ends = __atomic_load_n(&m->groups[r / GROUP_REGIONS], __ATOMIC_ACQUIRE);
-
-	return ends == NULL ? 0 : __atomic_load_n(&ends[r % GROUP_REGIONS], __ATOMIC_ACQUIRE);
 }
 
 int
@@ -213,14 +178,9 @@ fastmem_owner_add(struct fastmem_state *st, const struct rte_memzone *mz)
 
 	if (m == NULL)
 		return -ENOMEM;
-	/* Every group first: nothing is marked on failure. */
-	for (r = region_of(addr); r <= region_of(end - 1); r++)
-		if (group_get(m, (r - region_of(m->base)) / GROUP_REGIONS) == NULL)
-			return -ENOMEM;
 	for (r = region_of(addr); r <= region_of(end - 1); r++) {
 		r_base = r << REGION_SHIFT;
-		__atomic_store_n(&m->groups[(r - region_of(m->base)) / GROUP_REGIONS]
-				[(r - region_of(m->base)) % GROUP_REGIONS],
+		__atomic_store_n(&m->ends[r - region_of(m->base)],
 			end - r_base >= REGION_SIZE ? END_FULL :
 			(uint16_t)((end - r_base) / END_UNIT), __ATOMIC_RELEASE);
 	}
@@ -236,10 +196,8 @@ fastmem_owner_remove(struct fastmem_state *st, const struct rte_memzone *mz)
 
 	if (m == NULL)
 		return;
-	for (r = region_of(addr) - region_of(m->base);
-			r <= region_of(addr + mz->len - 1) - region_of(m->base); r++)
-		__atomic_store_n(&m->groups[r / GROUP_REGIONS][r % GROUP_REGIONS], 0,
-			__ATOMIC_RELAXED);
+	for (r = region_of(addr); r <= region_of(addr + mz->len - 1); r++)
+		__atomic_store_n(&m->ends[r - region_of(m->base)], 0, __ATOMIC_RELAXED);
 	__atomic_fetch_add(st->owner_epoch, 1, __ATOMIC_RELEASE);
 }
 
@@ -256,7 +214,7 @@ owner_has(const struct fastmem_state *st, const void *ptr)
 	m = map_of(st, addr);
 	if (m == NULL)
 		return false;
-	end = end_get(m, region_of(addr) - region_of(m->base));
+	end = __atomic_load_n(&m->ends[region_of(addr) - region_of(m->base)], __ATOMIC_ACQUIRE);
 	if (end == END_FULL) {
 		t->owned_region = region_of(addr);
 		t->owned_epoch = epoch;
@@ -277,17 +235,11 @@ __rte_fastmem_owns_slow(const void *ptr)
 void
 fastmem_owner_fini(struct fastmem_state *st)
 {
-	struct fastmem_owner_map *m;
-	uint64_t g;
 	uint32_t i;
 
 	for (i = 0; i < st->n_owner_maps; i++) {
-		m = &st->owner_maps[i];
-		for (g = 0; g < RTE_ALIGN_CEIL(m->size >> REGION_SHIFT, GROUP_REGIONS) /
-				GROUP_REGIONS; g++)
-			fastmem_heap_free(m->groups[g]);
-		fastmem_heap_free(m->groups);
-		m->groups = NULL;
+		fastmem_heap_free(st->owner_maps[i].ends);
+		st->owner_maps[i].ends = NULL;
 	}
 	st->n_owner_maps = 0;
 }

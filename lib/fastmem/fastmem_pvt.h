@@ -368,7 +368,7 @@ struct fastmem_owner_map {
 	uintptr_t base;  /* first region's address */
 	uint64_t len;    /* bytes of the regions; 0: retired */
 	uint64_t size;   /* bytes of the regions when made (a retired map keeps it) */
-	uint16_t **groups; /* ends of the regions, by group made when used: fastmem_owner.c */
+	uint16_t *ends;  /* by region: end of fastmem's part, see fastmem_owner.c */
 };
 
 /* Memseg lists fastmem can hold memzones in at once (EAL has at most RTE_MAX_MEMSEG_LISTS). */
