@@ -352,6 +352,7 @@ fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *
 		unsigned int n)
 {
 	struct fastmem_page_head released = TAILQ_HEAD_INITIALIZER(released);
+	uint32_t limit;
 	unsigned int k;
 
 	depot_fit(b, n);
@@ -369,8 +370,8 @@ fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *
 		b->depot_emptied = false;
 	}
 	/* An array sized before a drain reset the capacity holds no more than the capacity. */
-	k = RTE_MIN(n, RTE_MIN(b->depot_size, b->depot_cap) -
-		RTE_MIN(b->depot_len, RTE_MIN(b->depot_size, b->depot_cap)));
+	limit = RTE_MIN(b->depot_size, b->depot_cap);
+	k = b->depot_len < limit ? RTE_MIN(n, limit - b->depot_len) : 0;
 	if (k > 0)
 		memcpy(&b->depot[b->depot_len], objs, sizeof(void *) * k);
 	b->depot_len += k;
