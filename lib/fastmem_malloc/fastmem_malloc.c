@@ -241,6 +241,8 @@ move(void *ptr, size_t keep, size_t size, unsigned int align, int socket)
 void *
 rte_realloc_socket(void *ptr, size_t size, unsigned int align, int socket)
 {
+	const unsigned int line_align =
+		RTE_ALIGN_CEIL(RTE_MAX(align, 1u), (unsigned int)RTE_CACHE_LINE_SIZE);
 	struct rte_memseg_list *msl;
 	size_t old;
 	void *p;
@@ -251,13 +253,11 @@ rte_realloc_socket(void *ptr, size_t size, unsigned int align, int socket)
 		if (!is_serving() || size == 0 || rte_malloc_validate(ptr, &old) != 0)
 			return eal.realloc_socket != NULL ?
 				eal.realloc_socket(ptr, size, align, socket) : NULL;
-		return move(ptr, old, size,
-			RTE_ALIGN_CEIL(RTE_MAX(align, 1u), (unsigned int)RTE_CACHE_LINE_SIZE),
-			socket);
+		return move(ptr, old, size, line_align, socket);
 	}
 	if (size == 0)
 		return ptr;
-	align = RTE_ALIGN_CEIL(RTE_MAX(align, 1u), (unsigned int)RTE_CACHE_LINE_SIZE);
+	align = line_align;
 	if (!rte_is_power_of_2(align)) {
 		rte_errno = EINVAL;
 		return NULL;
@@ -334,16 +334,21 @@ rte_eal_init(int argc, char **argv)
 	return rc;
 }
 
-/* One line for the logs: what fastmem served, and what is still live. */
-static void
+/*
+ * One line for the logs: what fastmem served, and what is still live. The
+ * objects live, or UINT64_MAX without statistics.
+ */
+static uint64_t
 report(const char *when)
 {
 	struct rte_fastmem_stats st;
 
-	if (rte_fastmem_stats(&st) == 0)
-		MALLOC_LOG(NOTICE, "%s: fastmem served %" PRIu64 " allocations, %" PRIu64
-			" frees, %" PRIu64 " objects live", when, st.alloc_total, st.free_total,
-			st.objs_in_use);
+	if (rte_fastmem_stats(&st) != 0)
+		return UINT64_MAX;
+	MALLOC_LOG(NOTICE, "%s: fastmem served %" PRIu64 " allocations, %" PRIu64
+		" frees, %" PRIu64 " objects live", when, st.alloc_total, st.free_total,
+		st.objs_in_use);
+	return st.objs_in_use;
 }
 
 /*
@@ -355,17 +360,12 @@ report(const char *when)
 int
 rte_eal_cleanup(void)
 {
-	struct rte_fastmem_stats st;
-
 	if (peak_wanted)
 		MALLOC_LOG(NOTICE, "peak EAL heap %" PRIu64 " bytes (sampled every %u allocations)",
 			RTE_MAX(__atomic_load_n(&peak_bytes, __ATOMIC_RELAXED), eal_heap_bytes()),
 			PEAK_EVERY);
-	if (__atomic_exchange_n(&serving, false, __ATOMIC_ACQ_REL)) {
-		report("cleanup");
-		if (rte_fastmem_stats(&st) == 0 && st.objs_in_use == 0)
-			rte_fastmem_deinit();
-	}
+	if (__atomic_exchange_n(&serving, false, __ATOMIC_ACQ_REL) && report("cleanup") == 0)
+		rte_fastmem_deinit();
 	if (eal.eal_cleanup == NULL) {
 		rte_errno = ENOSYS;
 		return -1;
