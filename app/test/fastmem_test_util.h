@@ -200,14 +200,20 @@ struct fm_test_backing {
 	unsigned int count;
 };
 
+/** Is @p mz fastmem's backing? Not the state, nor the epoch of ownership removals. */
+static inline bool
+fm_test_is_backing(const struct rte_memzone *mz)
+{
+	return strncmp(mz->name, "fastmem_", 8) == 0 && strcmp(mz->name, "fastmem_state") != 0 &&
+		strcmp(mz->name, "fastmem_epoch") != 0;
+}
+
 static inline void
 fm_test_backing_add(const struct rte_memzone *mz, void *arg)
 {
 	struct fm_test_backing *b = arg;
 
-	/* Not backing: the state, and the epoch of ownership removals (never freed). */
-	if (strncmp(mz->name, "fastmem_", 8) != 0 || strcmp(mz->name, "fastmem_state") == 0 ||
-			strcmp(mz->name, "fastmem_epoch") == 0)
+	if (!fm_test_is_backing(mz))
 		return;
 	b->bytes += mz->len;
 	b->count++;

@@ -31,7 +31,7 @@
 
 #include "fastmem_debug.h"
 #include "fastmem_pvt.h"
-#include "fastmem_test_heap.h"
+#include "fastmem_test_util.h"
 #include "test.h"
 
 #define MIB (UINT64_C(1) << 20)
@@ -1110,19 +1110,11 @@ test_trim(void)
 	return TEST_SUCCESS;
 }
 
-static void
-count_memzone(const struct rte_memzone *mz __rte_unused, void *arg)
-{
-	(*(unsigned int *)arg)++;
-}
-
+/* fastmem's backing memzones. */
 static unsigned int
 memzones(void)
 {
-	unsigned int n = 0;
-
-	rte_memzone_walk(count_memzone, &n);
-	return n;
+	return fm_test_backing_memzones().count;
 }
 
 /*

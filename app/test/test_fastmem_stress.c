@@ -1159,9 +1159,7 @@ node_backing_add(const struct rte_memzone *mz, void *arg)
 	struct node_backing *b = arg;
 	int node = mz->socket_id;
 
-	/* Not backing: the state, and the epoch of ownership removals (never freed). */
-	if (strncmp(mz->name, "fastmem_", 8) != 0 || strcmp(mz->name, "fastmem_state") == 0 ||
-			strcmp(mz->name, "fastmem_epoch") == 0)
+	if (!fm_test_is_backing(mz))
 		return;
 	if (node < 0 || node >= RTE_MAX_NUMA_NODES) {
 		b->bad = true;

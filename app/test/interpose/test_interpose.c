@@ -38,6 +38,8 @@
 #include <rte_memory.h>
 #include <rte_memzone.h>
 
+#include "fastmem_test_heap.h"
+
 #define MIB (UINT64_C(1) << 20)
 #define SHARED_MZ "fm_interpose_test"
 
@@ -299,32 +301,21 @@ test_eal_blocks(void)
  * (--vdev=net_null0): its driver's blocks are EAL's, and its removal frees
  * them through the interposer.
  */
-static uint64_t
-eal_blocks(void)
-{
-	struct rte_malloc_socket_stats s;
-	uint64_t n = 0;
-	unsigned int i;
-
-	for (i = 0; i < rte_socket_count(); i++)
-		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(i), &s) == 0)
-			n += s.alloc_count;
-	return n;
-}
-
 static void
 test_device_blocks(void)
 {
-	uint64_t blocks = eal_blocks();
+	uint64_t blocks_before, blocks_after;
 	struct fm_stats before, after;
 
+	fm_test_heap(NULL, &blocks_before);
 	CHECK(fm_stats(&before) == 0, "statistics");
 	CHECK(rte_eal_hotplug_remove("vdev", "net_null0") == 0,
 		"removing net_null0, probed before fastmem was up");
 	CHECK(fm_stats(&after) == 0, "statistics");
-	CHECK(eal_blocks() < blocks && after.free_total == before.free_total,
+	fm_test_heap(NULL, &blocks_after);
+	CHECK(blocks_after < blocks_before && after.free_total == before.free_total,
 		"EAL blocks %" PRIu64 " -> %" PRIu64 ", fastmem frees %" PRIu64 " -> %" PRIu64,
-		blocks, eal_blocks(), before.free_total, after.free_total);
+		blocks_before, blocks_after, before.free_total, after.free_total);
 }
 
 /* In the secondary: read the primary's object, allocate and free. */
