@@ -69,6 +69,7 @@ static bool lcore_budget_set[RTE_MAX_LCORE];
 
 static struct __rte_fastmem_cache idle_row[__RTE_FASTMEM_NUM_CACHES];
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(per_lcore__fastmem_thread, 26.11)
 RTE_DEFINE_PER_LCORE(struct __rte_fastmem_thread, _fastmem_thread) __rte_fastmem_tls = {
 	.caches = idle_row,
 	.home = idle_row,

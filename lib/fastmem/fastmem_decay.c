@@ -79,6 +79,7 @@ fastmem_decay_stop(void)
 	rte_eal_alarm_cancel(decay_tick, (void *)-1);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_set_decay, 26.11)
 int
 rte_fastmem_set_decay(unsigned int ms)
 {
@@ -101,6 +102,7 @@ rte_fastmem_set_decay(unsigned int ms)
 	return rc;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_get_decay, 26.11)
 int
 rte_fastmem_get_decay(void)
 {

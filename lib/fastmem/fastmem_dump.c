@@ -150,6 +150,7 @@ dump_lcores(FILE *f)
 		dump_thread(f, "shared (threads without lcore id)", &s);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_dump, 26.11)
 void
 rte_fastmem_dump(FILE *f)
 {

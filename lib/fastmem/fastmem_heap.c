@@ -22,6 +22,7 @@
 static void *(*heap_malloc)(const char *type, size_t size, unsigned int align, int socket);
 static void (*heap_free)(void *ptr);
 
+RTE_EXPORT_INTERNAL_SYMBOL(rte_fastmem_set_eal_heap)
 void
 rte_fastmem_set_eal_heap(void *(*malloc_socket)(const char *, size_t, unsigned int, int),
 		void (*free_fn)(void *))

@@ -45,6 +45,7 @@
 
 /* The epoch of a process without fastmem state: 0, below any real one. */
 static const uint64_t no_epoch;
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_owner_epoch, 26.11)
 const uint64_t *__rte_fastmem_owner_epoch = &no_epoch;
 
 /*
@@ -223,6 +224,7 @@ owner_has(const struct fastmem_state *st, const void *ptr)
 	return (addr & (REGION_SIZE - 1)) < (uint64_t)end * END_UNIT;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_owns_slow, 26.11)
 bool
 __rte_fastmem_owns_slow(const void *ptr)
 {

@@ -20,13 +20,13 @@
 #include <rte_spinlock.h>
 
 #include "rte_fastmem.h"
+#include "fastmem_compat.h"
 
 extern int fastmem_logtype;
 #define RTE_LOGTYPE_FASTMEM fastmem_logtype
 
-#define FASTMEM_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_ ## level, fastmem_logtype, "FASTMEM: %s(): " fmt "\n", \
-		__func__, ##__VA_ARGS__)
+#define FASTMEM_LOG(level, ...) \
+	RTE_LOG_LINE_PREFIX(level, FASTMEM, "%s(): ", __func__, __VA_ARGS__)
 
 #define FASTMEM_NUM_CLASSES __RTE_FASTMEM_NUM_CLASSES
 #define FASTMEM_MAX_NODES __RTE_FASTMEM_MAX_NODES

@@ -228,6 +228,7 @@ fastmem_stats_node_usage(struct fastmem_state *st, int node, uint64_t *objs,
 	}
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats, 26.11)
 int
 rte_fastmem_stats(struct rte_fastmem_stats *stats)
 {
@@ -275,6 +276,7 @@ rte_fastmem_stats(struct rte_fastmem_stats *stats)
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_class, 26.11)
 int
 rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats)
 {
@@ -331,6 +333,7 @@ lcore_class(const struct fastmem_state *st, unsigned int lcore_id, unsigned int 
 	counts_sub(c, &base_lcore[lcore_id][cls]);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore, 26.11)
 int
 rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *stats)
 {
@@ -355,6 +358,7 @@ rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *s
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore_class, 26.11)
 int
 rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
 		struct rte_fastmem_lcore_class_stats *stats)
@@ -374,6 +378,7 @@ rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_shared, 26.11)
 int
 rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats)
 {
@@ -397,6 +402,7 @@ rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats)
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_shared_class, 26.11)
 int
 rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class_stats *stats)
 {
@@ -416,6 +422,7 @@ rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_reset, 26.11)
 void
 rte_fastmem_stats_reset(void)
 {

@@ -73,7 +73,7 @@ dict_u64(struct dict *dt, const char *name, uint64_t v)
 {
 	char num[24];
 
-	rte_tel_data_add_dict_u64(dt->d, name, v);
+	rte_tel_data_add_dict_uint(dt->d, name, v);
 	dt->len += strlen(name) + 4 + (size_t)snprintf(num, sizeof(num), "%" PRIu64, v);
 }
 

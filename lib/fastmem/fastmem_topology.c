@@ -1126,6 +1126,7 @@ fastmem_topo_describe(char *buf, size_t len)
 	rte_spinlock_unlock(&topo_lock);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_topology_load, 26.11)
 int
 rte_fastmem_topology_load(const char *xml_path)
 {
@@ -1301,6 +1302,7 @@ fastmem_topo_node_cpus(int node, rte_cpuset_t *cpus)
 	return copy_cpus(false, node, cpus);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_node_info, 26.11)
 int
 rte_fastmem_node_info(int node_id, struct rte_fastmem_node_info *info)
 {
@@ -1374,18 +1376,21 @@ lcore_query(unsigned int lcore_id, enum query q, enum rte_fastmem_attr attr, int
 	return ret;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_lcore_node, 26.11)
 int
 rte_fastmem_lcore_node(unsigned int lcore_id)
 {
 	return lcore_query(lcore_id, Q_NODE, RTE_FASTMEM_ATTR_LATENCY, NULL, 0);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_lcore_best_node, 26.11)
 int
 rte_fastmem_lcore_best_node(unsigned int lcore_id, enum rte_fastmem_attr attr)
 {
 	return lcore_query(lcore_id, Q_BEST, attr, NULL, 0);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_lcore_nodes, 26.11)
 int
 rte_fastmem_lcore_nodes(unsigned int lcore_id, int *nodes, unsigned int n)
 {
@@ -1451,6 +1456,7 @@ thread_answers(void)
 	return tc;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_thread_node, 26.11)
 int
 rte_fastmem_thread_node(void)
 {

@@ -121,6 +121,7 @@ proc_attach(struct fastmem_state *st)
 	return rc;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_init, 26.11)
 int
 rte_fastmem_init(void)
 {
@@ -166,6 +167,7 @@ rte_fastmem_init(void)
 	return rc;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_deinit, 26.11)
 void
 rte_fastmem_deinit(void)
 {
@@ -305,6 +307,7 @@ alloc_checked(struct fastmem_state *st, size_t size, size_t align, unsigned int 
 	return obj;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_alloc_slow, 26.11)
 void *
 __rte_fastmem_alloc_slow(size_t size, size_t align, unsigned int flags, int socket_id)
 {
@@ -330,6 +333,7 @@ free_large(struct fastmem_state *st, void *ptr)
 	fastmem_large_free(st, l);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_free_slow, 26.11)
 void
 __rte_fastmem_free_slow(void *ptr)
 {
@@ -351,6 +355,7 @@ __rte_fastmem_free_slow(void *ptr)
 		fastmem_cache_free(st, idx, ptr);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_free_bulk_slow, 26.11)
 void
 __rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n)
 {
@@ -462,6 +467,7 @@ sort_into_run(struct __rte_fastmem_cache *c, unsigned int n, struct run_range r)
 	}
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_free_bulk_runs, 26.11)
 void
 __rte_fastmem_free_bulk_runs(struct __rte_fastmem_cache *c, uint32_t idx, void **ptrs,
 		unsigned int n)
@@ -541,6 +547,7 @@ alloc_bulk_large(struct fastmem_state *st, void **ptrs, unsigned int n, size_t s
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_alloc_bulk_socket, 26.11)
 int
 rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t align,
 		unsigned int flags, int socket_id)
@@ -587,6 +594,7 @@ fail:
 	return rc;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_realloc, 26.11)
 void *
 rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 {
@@ -663,6 +671,7 @@ thread_node(void)
 	return node < 0 ? -ENOMEM : node;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_hlookup, 26.11)
 int
 rte_fastmem_hlookup(size_t size, size_t align, int socket_id, rte_fastmem_handle_t *handle)
 {
@@ -702,6 +711,7 @@ check_handle(struct fastmem_state *st, rte_fastmem_handle_t handle)
 	return fastmem_node_ready(st, fastmem_idx_node(handle));
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_halloc_slow, 26.11)
 void *
 __rte_fastmem_halloc_slow(rte_fastmem_handle_t handle, unsigned int flags)
 {
@@ -726,6 +736,7 @@ __rte_fastmem_halloc_slow(rte_fastmem_handle_t handle, unsigned int flags)
 	return obj;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_hfree_slow, 26.11)
 void
 __rte_fastmem_hfree_slow(rte_fastmem_handle_t handle, void *ptr)
 {
@@ -746,6 +757,7 @@ __rte_fastmem_hfree_slow(rte_fastmem_handle_t handle, void *ptr)
 	fastmem_cache_free(st, handle, ptr);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_halloc_bulk_slow, 26.11)
 int
 __rte_fastmem_halloc_bulk_slow(rte_fastmem_handle_t handle, void **ptrs, unsigned int n,
 		unsigned int flags)
@@ -770,6 +782,7 @@ __rte_fastmem_halloc_bulk_slow(rte_fastmem_handle_t handle, void **ptrs, unsigne
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_hfree_bulk_slow, 26.11)
 void
 __rte_fastmem_hfree_bulk_slow(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 {
@@ -796,6 +809,7 @@ __rte_fastmem_hfree_bulk_slow(rte_fastmem_handle_t handle, void **ptrs, unsigned
 	}
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_reserve, 26.11)
 int
 rte_fastmem_reserve(size_t size, int socket_id)
 {
@@ -818,6 +832,7 @@ rte_fastmem_reserve(size_t size, int socket_id)
 	return rc;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_set_limit, 26.11)
 int
 rte_fastmem_set_limit(int socket_id, size_t max_bytes)
 {
@@ -835,6 +850,7 @@ rte_fastmem_set_limit(int socket_id, size_t max_bytes)
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_get_limit, 26.11)
 size_t
 rte_fastmem_get_limit(int socket_id)
 {
@@ -851,6 +867,7 @@ rte_fastmem_get_limit(int socket_id)
 	return fastmem_read(&st->nodes[socket_id].limit);
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(rte_fastmem_usable_size)
 size_t
 rte_fastmem_usable_size(const void *ptr)
 {
@@ -866,6 +883,7 @@ rte_fastmem_usable_size(const void *ptr)
 	return FASTMEM_CHECKED ? l->size : l->mz->len - l->offset;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_max_size, 26.11)
 size_t
 rte_fastmem_max_size(void)
 {
@@ -875,6 +893,7 @@ rte_fastmem_max_size(void)
 	return len > RTE_CACHE_LINE_SIZE ? len - RTE_CACHE_LINE_SIZE : __RTE_FASTMEM_MAX_CLASS_SIZE;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_classes, 26.11)
 unsigned int
 rte_fastmem_classes(size_t *sizes)
 {
@@ -886,6 +905,7 @@ rte_fastmem_classes(size_t *sizes)
 	return FASTMEM_NUM_CLASSES;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_cache_flush, 26.11)
 void
 rte_fastmem_cache_flush(void)
 {
@@ -895,6 +915,7 @@ rte_fastmem_cache_flush(void)
 		fastmem_cache_flush_thread(st);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_trim, 26.11)
 int64_t
 rte_fastmem_trim(void)
 {
@@ -918,6 +939,7 @@ rte_fastmem_trim(void)
 	return released;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_set_cache_budget, 26.11)
 int
 rte_fastmem_set_cache_budget(unsigned int lcore_id, size_t bytes)
 {
@@ -928,6 +950,7 @@ rte_fastmem_set_cache_budget(unsigned int lcore_id, size_t bytes)
 	return fastmem_cache_set_budget(st, lcore_id, bytes);
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_get_cache_budget, 26.11)
 size_t
 rte_fastmem_get_cache_budget(unsigned int lcore_id)
 {
