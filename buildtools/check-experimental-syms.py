@@ -5,9 +5,9 @@
 """Check that a library's experimental API, its version map and its static
 archive agree (the spirit of DPDK's check-symbols.sh):
 
-1. the functions declared __rte_experimental in the public headers (the
-   macro alone on the line before the return type) are exactly the
-   functions of the map's EXPERIMENTAL block; static inline functions are
+1. the functions declared __rte_experimental (or __rte_fastmem_slow_path)
+   in the public headers (the macro alone on the line before the return
+   type) are exactly the functions of the map's EXPERIMENTAL block; static inline functions are
    not exported and data symbols (per_lcore_* and the archive's objects)
    need no prototype;
 2. the global symbols of the archive's .text.experimental section are
@@ -24,6 +24,8 @@ import subprocess
 import sys
 
 DATA_PREFIX = 'per_lcore_'
+# __rte_fastmem_slow_path: the inline functions' out-of-line parts (rte_fastmem_core.h).
+MARKERS = ('__rte_experimental', '__rte_fastmem_slow_path')
 IDENT_BEFORE_PAREN_RE = re.compile(r'([A-Za-z_]\w*)\s*\($')
 OBJDUMP_SYM_RE = re.compile(r'^[0-9a-f]+ (.{7}) (\S+)\s+[0-9a-f]+\s+(?:\.hidden\s+)?(\S+)$')
 
@@ -44,18 +46,20 @@ def map_experimental(path):
 
 
 def header_experimental(path, errors):
-    """Names of the out-of-line functions declared __rte_experimental."""
+    """Names of the out-of-line functions declared experimental: with
+    __rte_experimental, or with a MARKERS macro that expands to it."""
     with open(path, encoding='utf-8') as f:
         lines = f.read().split('\n')
     names = set()
     for i, line in enumerate(lines):
-        if '__rte_experimental' not in line:
+        marker = next((m for m in MARKERS if re.search(r'\b' + m + r'\b', line)), None)
+        if marker is None:
             continue
-        if line.strip() != '__rte_experimental':
+        if line.strip() != marker:
             code = line.strip()
             if not code.startswith(('#', '*', '/*', '//')):
-                errors.append('{}:{}: __rte_experimental must be alone on the line '
-                              'before the return type'.format(path, i + 1))
+                errors.append('{}:{}: {} must be alone on the line '
+                              'before the return type'.format(path, i + 1, marker))
             continue
         # The declaration runs from the next line up to the first '('.
         decl = ''

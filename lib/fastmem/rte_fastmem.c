@@ -594,6 +594,14 @@ fail:
 	return rc;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_alloc_bulk_slow, 26.11)
+int
+__rte_fastmem_alloc_bulk_slow(void **ptrs, unsigned int n, size_t size, size_t align,
+		unsigned int flags)
+{
+	return rte_fastmem_alloc_bulk_socket(ptrs, n, size, align, flags, SOCKET_ID_ANY);
+}
+
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_realloc, 26.11)
 void *
 rte_fastmem_realloc(void *ptr, size_t size, size_t align)

@@ -69,14 +69,6 @@
 
 #include "rte_fastmem_core.h"
 
-/*
- * The inline functions call the library's experimental symbols: without
- * the opt-in, every compiler would flag them wherever this is included.
- */
-#ifndef ALLOW_EXPERIMENTAL_API
-#error "the fastmem API is experimental: build with -DALLOW_EXPERIMENTAL_API"
-#endif
-
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -278,22 +270,22 @@ rte_fastmem_classes(size_t *sizes);
 /**
  * @internal Out-of-line allocation: everything the inline cache hit does not cover.
  */
-__rte_experimental
+__rte_fastmem_slow_path
 void *
 __rte_fastmem_alloc_slow(size_t size, size_t align, unsigned int flags, int socket_id);
 
 /** @internal Out-of-line free. */
-__rte_experimental
+__rte_fastmem_slow_path
 void
 __rte_fastmem_free_slow(void *ptr);
 
 /** @internal Out-of-line handle allocation. */
-__rte_experimental
+__rte_fastmem_slow_path
 void *
 __rte_fastmem_halloc_slow(rte_fastmem_handle_t handle, unsigned int flags);
 
 /** @internal Out-of-line handle free. */
-__rte_experimental
+__rte_fastmem_slow_path
 void
 __rte_fastmem_hfree_slow(rte_fastmem_handle_t handle, void *ptr);
 
@@ -456,6 +448,12 @@ int
 rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t align,
 		unsigned int flags, int socket_id);
 
+/** @internal Out-of-line bulk allocation on the caller's node. */
+__rte_fastmem_slow_path
+int
+__rte_fastmem_alloc_bulk_slow(void **ptrs, unsigned int n, size_t size, size_t align,
+		unsigned int flags);
+
 /**
  * Allocate @p n objects of one size on the caller's node, all or nothing.
  *
@@ -492,11 +490,11 @@ rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 			return 0;
 		}
 	}
-	return rte_fastmem_alloc_bulk_socket(ptrs, n, size, align, flags, SOCKET_ID_ANY);
+	return __rte_fastmem_alloc_bulk_slow(ptrs, n, size, align, flags);
 }
 
 /** @internal Out-of-line bulk free. */
-__rte_experimental
+__rte_fastmem_slow_path
 void
 __rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n);
 
@@ -507,7 +505,7 @@ __rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n);
  * when a run holds enough objects below it, else gives them to the bin
  * as a miss that grows the cache.
  */
-__rte_experimental
+__rte_fastmem_slow_path
 void
 __rte_fastmem_free_bulk_runs(struct __rte_fastmem_cache *c, uint32_t idx, void **ptrs,
 		unsigned int n);
@@ -642,13 +640,13 @@ rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 }
 
 /** @internal Out-of-line handle bulk allocation. */
-__rte_experimental
+__rte_fastmem_slow_path
 int
 __rte_fastmem_halloc_bulk_slow(rte_fastmem_handle_t handle, void **ptrs, unsigned int n,
 		unsigned int flags);
 
 /** @internal Out-of-line handle bulk free. */
-__rte_experimental
+__rte_fastmem_slow_path
 void
 __rte_fastmem_hfree_bulk_slow(rte_fastmem_handle_t handle, void **ptrs, unsigned int n);
 
@@ -762,7 +760,7 @@ static inline bool
 rte_fastmem_owns(const void *ptr);
 
 /** @internal rte_fastmem_owns() out of line: the maps. */
-__rte_experimental
+__rte_fastmem_slow_path
 bool
 __rte_fastmem_owns_slow(const void *ptr);
 

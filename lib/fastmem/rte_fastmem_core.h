@@ -52,6 +52,18 @@ extern "C" {
 #endif
 
 /**
+ * @internal Marks the out-of-line parts of the inline functions:
+ * experimental as the rest of the API. An application that did not opt in
+ * (ALLOW_EXPERIMENTAL_API) is told where it calls an inline function, and
+ * the header itself compiles without the opt-in.
+ */
+#ifdef ALLOW_EXPERIMENTAL_API
+#define __rte_fastmem_slow_path __rte_experimental
+#else
+#define __rte_fastmem_slow_path
+#endif
+
+/**
  * log2 of the segment size. Objects live in 2 MiB-aligned segments (and
  * large objects in memzones starting at such a boundary), whose header,
  * found by masking an object pointer, maps each 32 KiB slice to its cache.
