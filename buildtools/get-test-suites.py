@@ -15,9 +15,8 @@ import re
 import sys
 
 REGISTER_RE = re.compile(r'^[ \t]*REGISTER_(FAST|PERF|STRESS)_TEST[ \t]*\(([^()]*)\)', re.M)
-# DPDK's spelling, and the plain booleans they stand for.
-NOHUGE_FLAGS = {'NOHUGE_OK': 'true', 'NOHUGE_SKIP': 'false', 'true': 'true', 'false': 'false'}
-ASAN_FLAGS = {'ASAN_OK': 'true', 'ASAN_SKIP': 'false', 'true': 'true', 'false': 'false'}
+# DPDK 25.11's spelling of the fast tests' two flags.
+FLAGS = ('true', 'false')
 N_ARGS = {'FAST': 4, 'PERF': 2, 'STRESS': 2}
 
 
@@ -39,11 +38,10 @@ def parse(path, seen):
         if kind != 'FAST':
             lines.append('{}-tests:{}'.format(kind.lower(), name))
             continue
-        if args[1] not in NOHUGE_FLAGS or args[2] not in ASAN_FLAGS:
-            sys.exit('{}: REGISTER_FAST_TEST flags must be NOHUGE_OK|NOHUGE_SKIP and '
-                     'ASAN_OK|ASAN_SKIP (or true|false), not {}, {}'
+        if args[1] not in FLAGS or args[2] not in FLAGS:
+            sys.exit('{}: REGISTER_FAST_TEST flags must be true or false, not {}, {}'
                      .format(where, args[1], args[2]))
-        lines.append('fast-tests:{}:{}:{}'.format(name, NOHUGE_FLAGS[args[1]], ASAN_FLAGS[args[2]]))
+        lines.append('fast-tests:{}:{}:{}'.format(name, args[1], args[2]))
     return lines
 
 

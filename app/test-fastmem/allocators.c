@@ -220,11 +220,19 @@ eal_own_resolve(void)
 {
 	struct allocator *a = &allocators[ALLOC_RTE_MALLOC];
 	void *fn, *handle, *eal_malloc;
-	Dl_info info;
+	Dl_info info, self;
 
 	fn = dlsym(RTLD_DEFAULT, "rte_mem_virt2memseg_list");
 	if (fn == NULL || dladdr(fn, &info) == 0 || info.dli_fname == NULL) {
 		snprintf(a->reason, sizeof(a->reason), "the library of EAL's rte_malloc not found");
+		return false;
+	}
+	/* EAL linked into the program (static DPDK): its calls bind to EAL's own. */
+	if (dladdr((void *)(uintptr_t)eal_own_resolve, &self) != 0 &&
+			self.dli_fbase == info.dli_fbase) {
+		eal_own.malloc_socket = rte_malloc_socket;
+		eal_own.free = rte_free;
+		a->available = true;
 		return false;
 	}
 	/* Loaded already: RTLD_NOLOAD only returns its handle. */

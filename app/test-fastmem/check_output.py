@@ -10,12 +10,16 @@ available allocator, and that the memory footprint figures (scenario 8 at
 each live size, scenario 10) and the goal lines of every issue are there.
 With --preload (run under LD_PRELOAD=librte_fastmem_malloc.so), also that
 rte_malloc_fm is available, has its scenario 10 figures and its goals measured.
+EAL arguments in DPDK_TEST_PARAMS are added to the app's, as dpdk-test adds
+them to its own (a DPDK tree built with shared libraries needs its drivers
+there: -d build/drivers).
 """
 
 import csv
 import json
 import math
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -39,6 +43,12 @@ def fail(msg):
     sys.exit(1)
 
 
+def eal_args(memory, lcores, prefix):
+    """EAL arguments of a run, DPDK_TEST_PARAMS's last."""
+    return (['--no-huge', '-m', memory, '--no-pci', '-l', lcores, '--file-prefix=' + prefix,
+             '--log-level=lib.eal:error'] + shlex.split(os.environ.get('DPDK_TEST_PARAMS', '')))
+
+
 def lcore_list():
     cpus = sorted(os.sched_getaffinity(0))[:2]
     return ','.join(str(c) for c in cpus)
@@ -47,9 +57,8 @@ def lcore_list():
 def run(app, outdir):
     csv_path = os.path.join(outdir, 'out.csv')
     json_path = os.path.join(outdir, 'out.json')
-    cmd = [app, '--no-huge', '-m', '1024', '--no-pci', '-l', lcore_list(),
-           '--file-prefix=bench_smoke', '--log-level=lib.eal:error', '--',
-           '--repeat', '1', '--iterations', '2000', '--live', '8M,1M', '--csv', csv_path,
+    cmd = [app] + eal_args('1024', lcore_list(), 'bench_smoke') + [
+           '--', '--repeat', '1', '--iterations', '2000', '--live', '8M,1M', '--csv', csv_path,
            '--json', json_path]
     print(' '.join(cmd), flush=True)
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -73,8 +82,8 @@ BAD_OPTIONS = [
 def check_bad_option(app):
     """A bad option must give its message once, the usage, and exit status 2."""
     for args, message in BAD_OPTIONS:
-        cmd = [app, '--no-huge', '-m', '256', '--no-pci', '-l', lcore_list().split(',')[0],
-               '--file-prefix=bench_smoke_bad', '--log-level=lib.eal:error', '--'] + args
+        cmd = [app] + eal_args('256', lcore_list().split(',')[0], 'bench_smoke_bad') + [
+            '--'] + args
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                               timeout=120, check=False)
         if proc.returncode != 2 or proc.stdout.count(message) != 1 or \

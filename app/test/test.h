@@ -156,11 +156,10 @@ void add_test_command(struct test_command *t);
 /*
  * Register a command in a meson suite. The arguments other than cmd and
  * func are only read by buildtools/get-test-suites.py:
- * - no_huge: NOHUGE_OK, the test runs with --no-huge in fast-tests (and
- *   again with hugepages in fast-tests-huge when the machine has them), or
- *   NOHUGE_SKIP, it needs hugepages and is skipped without them;
- * - asan: ASAN_OK, or ASAN_SKIP to skip it in AddressSanitizer builds.
- * true and false are accepted for the _OK and _SKIP forms.
+ * - no_huge: true, the test runs with --no-huge in fast-tests (and again
+ *   with hugepages in fast-tests-huge when the machine has them), or false,
+ *   it needs hugepages and is skipped without them;
+ * - asan: true, or false to skip it in AddressSanitizer builds.
  * Perf and stress tests run with --no-huge.
  */
 #define REGISTER_FAST_TEST(cmd, no_huge, asan, func) REGISTER_TEST_COMMAND(cmd, func)

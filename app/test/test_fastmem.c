@@ -369,7 +369,7 @@ test_alignment(void)
 		for (size = 1; size <= 8192; size = size * 3 + 1) {
 			p = rte_fastmem_alloc(size, align, 0);
 			TEST_ASSERT_NOT_NULL(p, "size %zu align %zu: %d", size, align, rte_errno);
-			TEST_ASSERT_EQUAL((uintptr_t)p & (align - 1), 0, "size %zu align %zu: %p",
+			TEST_ASSERT_EQUAL(((uintptr_t)p & (align - 1)), 0, "size %zu align %zu: %p",
 				size, align, p);
 			memset(p, 0xa5, size);
 			rte_fastmem_free(p);
@@ -807,8 +807,10 @@ sorted_free_bulk(void **a, void * const *b, size_t size, bool first_in_run)
 	rte_fastmem_free_bulk(burst, RTE_DIM(burst));
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(got, 5, size, 0, 0), "realloc the burst");
 	TEST_ASSERT(memcmp(got, burst, sizeof(burst)) == 0, "a one-run burst was reordered");
-	for (i = 9; i-- > 5; )
-		TEST_ASSERT_NOT_NULL(got[i] = rte_fastmem_alloc(size, 0, 0), "realloc the rest");
+	for (i = 9; i-- > 5; ) {
+		got[i] = rte_fastmem_alloc(size, 0, 0);
+		TEST_ASSERT_NOT_NULL(got[i], "realloc the rest");
+	}
 	/* The caller goes on with the objects of a[] and b[]: they must be these. */
 	TEST_ASSERT(same_set(got, freed, 9), "A's cache lost objects");
 	return TEST_SUCCESS;
@@ -1887,15 +1889,19 @@ test_page_sharing(void)
 	unsigned int i;
 
 	TEST_ASSERT_NOT_NULL(objs, "malloc");
-	for (i = 0; i < N; i++)
-		TEST_ASSERT_NOT_NULL(objs[i] = rte_fastmem_alloc(4000, 0, 0), "alloc 4000");
+	for (i = 0; i < N; i++) {
+		objs[i] = rte_fastmem_alloc(4000, 0, 0);
+		TEST_ASSERT_NOT_NULL(objs[i], "alloc 4000");
+	}
 	rte_fastmem_free_bulk(objs, N);
 	rte_fastmem_cache_flush();
 	/* The 4 KiB class gives its pages back to their segments, which keep them. */
 	fastmem_bin_drain(st, &st->nodes[node].bins[__rte_fastmem_size_to_class(4000, 0)], true);
 	backing = backing_bytes();
-	for (i = 0; i < N; i++)
-		TEST_ASSERT_NOT_NULL(objs[i] = rte_fastmem_alloc(1500, 0, 0), "alloc 1500");
+	for (i = 0; i < N; i++) {
+		objs[i] = rte_fastmem_alloc(1500, 0, 0);
+		TEST_ASSERT_NOT_NULL(objs[i], "alloc 1500");
+	}
 	TEST_ASSERT_EQUAL(backing_bytes(), backing, "backing grew from %" PRIu64 " to %" PRIu64,
 		backing, backing_bytes());
 	rte_fastmem_free_bulk(objs, N);

@@ -1098,4 +1098,4 @@ test_fastmem_budget(void)
 	return unit_test_suite_runner(&fastmem_budget_suite);
 }
 
-REGISTER_FAST_TEST(fastmem_budget_autotest, NOHUGE_OK, ASAN_OK, test_fastmem_budget);
+REGISTER_FAST_TEST(fastmem_budget_autotest, true, true, test_fastmem_budget);

@@ -229,4 +229,4 @@ test_fastmem_decay(void)
 	return unit_test_suite_runner(&decay_suite);
 }
 
-REGISTER_FAST_TEST(fastmem_decay_autotest, NOHUGE_OK, ASAN_OK, test_fastmem_decay);
+REGISTER_FAST_TEST(fastmem_decay_autotest, true, true, test_fastmem_decay);

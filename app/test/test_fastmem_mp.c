@@ -105,11 +105,17 @@ objs_in_use(void)
 	return rte_fastmem_stats(&s) == 0 ? s.objs_in_use : UINT64_MAX;
 }
 
-/* Start this program as a secondary running @p cmd; its pid, or -1. */
+/*
+ * A secondary runs this test too, as a child in the role its environment
+ * names (as DPDK's own multi-process tests do): no test command per role.
+ */
+#define CHILD_ROLE_ENV "FASTMEM_MP_CHILD"
+
+/* Start this program as a secondary in role @p role; its pid, or -1. */
 static pid_t
-spawn(const char *cmd)
+spawn(const char *role)
 {
-	char prefix[64], exe[4096], name[64];
+	char prefix[64], exe[4096], name[] = "fastmem_mp_autotest";
 	const char *rt = rte_eal_get_runtime_dir();
 	const char *base = strrchr(rt, '/');
 	ssize_t len;
@@ -120,7 +126,6 @@ spawn(const char *cmd)
 		return -1;
 	exe[len] = '\0';
 	snprintf(prefix, sizeof(prefix), "--file-prefix=%s", base + 1);
-	snprintf(name, sizeof(name), "%s", cmd);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
@@ -128,7 +133,15 @@ spawn(const char *cmd)
 		char log[] = "--log-level=lib.eal:error";
 		char *argv[] = { exe, proc, prefix, pci, lcores, log, name, NULL };
 
-		execv(exe, argv);
+		/*
+		 * The test is named on the command line: dpdk-test would run
+		 * DPDK_TEST's too, and add DPDK_TEST_PARAMS (which DPDK's
+		 * dpdk-test splits in place: the child would see a broken copy).
+		 */
+		unsetenv("DPDK_TEST");
+		unsetenv("DPDK_TEST_PARAMS");
+		if (setenv(CHILD_ROLE_ENV, role, 1) == 0)
+			execv(exe, argv);
 		_exit(127);
 	}
 	return pid;
@@ -153,9 +166,17 @@ reap(pid_t pid)
  */
 #define START_ATTEMPTS 5
 
-/* Start a secondary running @p cmd, and wait until it reached @p step; its pid, or -1. */
+/*
+ * DPDK's own dpdk-test has no distinct exit status for an EAL that could
+ * not start: there, such a secondary fails the test at once.
+ */
+#ifndef TEST_EXIT_NO_EAL
+#define TEST_EXIT_NO_EAL -1
+#endif
+
+/* Start a secondary in role @p role, and wait until it reached @p step; its pid, or -1. */
 static pid_t
-start_secondary(struct mp_ctl *ctl, const char *cmd, uint32_t step)
+start_secondary(struct mp_ctl *ctl, const char *role, uint32_t step)
 {
 	unsigned int attempt;
 	int status = -1;
@@ -163,35 +184,35 @@ start_secondary(struct mp_ctl *ctl, const char *cmd, uint32_t step)
 
 	for (attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
 		step_set(ctl, 0);
-		pid = spawn(cmd);
+		pid = spawn(role);
 		if (pid < 0)
 			return -1;
 		if (step_wait(ctl, step, pid, &status))
 			return pid;
 		if (status != TEST_EXIT_NO_EAL) {
-			printf("secondary %s: exit status %d before step %u\n", cmd, status, step);
+			printf("secondary %s: exit status %d before step %u\n", role, status, step);
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 			return -1;
 		}
-		printf("secondary %s: EAL could not start (attempt %u)\n", cmd, attempt);
+		printf("secondary %s: EAL could not start (attempt %u)\n", role, attempt);
 	}
 	return -1;
 }
 
 /* Run a secondary to its end; its exit status, or -1. */
 static int
-run_secondary(struct mp_ctl *ctl, const char *cmd)
+run_secondary(struct mp_ctl *ctl, const char *role)
 {
 	unsigned int attempt;
 	int rc = -1;
 
 	for (attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
 		step_set(ctl, 0);
-		rc = reap(spawn(cmd));
+		rc = reap(spawn(role));
 		if (rc != TEST_EXIT_NO_EAL)
 			break;
-		printf("secondary %s: EAL could not start (attempt %u)\n", cmd, attempt);
+		printf("secondary %s: EAL could not start (attempt %u)\n", role, attempt);
 	}
 	return rc;
 }
@@ -252,7 +273,6 @@ child_exchange(void)
 	return TEST_SUCCESS;
 }
 
-REGISTER_TEST_COMMAND(fastmem_mp_child_exchange, child_exchange);
 
 /* Objects cross both ways: the secondary frees the primary's and allocates its own. */
 static int
@@ -267,7 +287,7 @@ test_exchange(struct mp_ctl *ctl)
 		fm_test_fill(ctl->objs[i], 64, i);
 	}
 	rte_fastmem_cache_flush();
-	rc = run_secondary(ctl, "fastmem_mp_child_exchange");
+	rc = run_secondary(ctl, "exchange");
 	TEST_ASSERT_SUCCESS(rc, "secondary exited with %d", rc);
 	/* Also a call before touching the secondary's objects (ASan builds: see the guide). */
 	TEST_ASSERT_EQUAL(objs_in_use(), 100, "the secondary's objects in use");
@@ -297,7 +317,6 @@ child_flush(void)
 	return TEST_SUCCESS;
 }
 
-REGISTER_TEST_COMMAND(fastmem_mp_child_flush, child_flush);
 
 /* The same, then rte_fastmem_deinit(): a secondary detaches. */
 static int
@@ -309,7 +328,6 @@ child_deinit(void)
 	return rc;
 }
 
-REGISTER_TEST_COMMAND(fastmem_mp_child_deinit, child_deinit);
 
 /*
  * Secondaries that come and go leave nothing behind in EAL's heap once
@@ -319,7 +337,7 @@ static int
 test_exit_returns_heap(struct mp_ctl *ctl)
 {
 	static const char * const children[] = {
-		"fastmem_mp_child_flush", "fastmem_mp_child_deinit", "fastmem_mp_child_flush",
+		"flush", "deinit", "flush",
 	};
 	uint64_t before, after;
 	unsigned int i;
@@ -359,7 +377,6 @@ child_alloc(void)
 	return TEST_SUCCESS;
 }
 
-REGISTER_TEST_COMMAND(fastmem_mp_child_alloc, child_alloc);
 
 /* objs_in_use counts objects whatever process allocated or freed them. */
 static int
@@ -373,7 +390,7 @@ test_objs_in_use(struct mp_ctl *ctl)
 		mine[i] = rte_fastmem_alloc(64, 0, 0);
 		TEST_ASSERT_NOT_NULL(mine[i], "alloc");
 	}
-	rc = run_secondary(ctl, "fastmem_mp_child_alloc");
+	rc = run_secondary(ctl, "alloc");
 	TEST_ASSERT_SUCCESS(rc, "secondary exited with %d", rc);
 	TEST_ASSERT_EQUAL(objs_in_use(), 111, "after the secondary's allocations");
 	for (i = 0; i < ctl->n; i++)
@@ -426,7 +443,6 @@ child_spin(void)
 	return TEST_SUCCESS;
 }
 
-REGISTER_TEST_COMMAND(fastmem_mp_child_spin, child_spin);
 
 /* What a killed secondary's caches held is back at the primary's next trim. */
 static int
@@ -434,7 +450,7 @@ test_killed_secondary(struct mp_ctl *ctl)
 {
 	pid_t pid;
 
-	pid = start_secondary(ctl, "fastmem_mp_child_spin", 1);
+	pid = start_secondary(ctl, "spin", 1);
 	TEST_ASSERT(pid > 0, "secondary did not start its loop");
 	rte_delay_ms(10);
 	step_set(ctl, 2);
@@ -497,7 +513,6 @@ child_reinit(void)
 	return TEST_SUCCESS;
 }
 
-REGISTER_TEST_COMMAND(fastmem_mp_child_reinit, child_reinit);
 
 /*
  * The primary deinits and inits again while a secondary is attached: the
@@ -512,7 +527,7 @@ test_primary_reinit(struct mp_ctl *ctl)
 	int status = -1;
 	pid_t pid;
 
-	pid = start_secondary(ctl, "fastmem_mp_child_reinit", 1);
+	pid = start_secondary(ctl, "reinit", 1);
 	TEST_ASSERT(pid > 0, "secondary did not fill its cache");
 	rte_fastmem_deinit();
 	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init again");
@@ -567,6 +582,31 @@ run_case(const char *name, mp_case_t fn)
 	return rc;
 }
 
+/* The child in role @p role, in a secondary process. */
+static int
+run_child(const char *role)
+{
+	static const struct {
+		const char *role;
+		int (*fn)(void);
+	} roles[] = {
+		{ "exchange", child_exchange },
+		{ "flush", child_flush },
+		{ "deinit", child_deinit },
+		{ "alloc", child_alloc },
+		{ "spin", child_spin },
+		{ "reinit", child_reinit },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(roles); i++)
+		if (role != NULL && strcmp(role, roles[i].role) == 0)
+			return roles[i].fn();
+	printf("fastmem_mp: a secondary process without a child role (%s)\n",
+		role == NULL ? "none" : role);
+	return TEST_FAILED;
+}
+
 static int
 test_fastmem_mp(void)
 {
@@ -582,6 +622,8 @@ test_fastmem_mp(void)
 	};
 	unsigned int i, failed = 0;
 
+	if (rte_eal_process_type() == RTE_PROC_SECONDARY)
+		return run_child(getenv(CHILD_ROLE_ENV));
 	if (!rte_eal_has_hugepages()) {
 		printf("secondary processes need hugepages (memory is private with --no-huge)\n");
 		return TEST_SKIPPED;
@@ -597,4 +639,4 @@ test_fastmem_mp(void)
  * Its own command: once a secondary attached, EAL refuses to register
  * non-EAL threads in this process, and the reverse.
  */
-REGISTER_FAST_TEST(fastmem_mp_autotest, NOHUGE_SKIP, ASAN_OK, test_fastmem_mp);
+REGISTER_FAST_TEST(fastmem_mp_autotest, false, true, test_fastmem_mp);

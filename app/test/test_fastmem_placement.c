@@ -4,9 +4,10 @@
 
 /*
  * fastmem_placement_autotest: where fastmem's memory really is, for every
- * lcore and every node, against what the node resolver answered. It only
- * proves something on a machine with several nodes with hugepages, so it
- * is in no meson suite: devtools/numa-vm/run.sh runs it in multi-node VMs.
+ * lcore and every node, against what the node resolver answered. It
+ * proves placement only on a machine with several nodes with hugepages
+ * (devtools/numa-vm/run.sh runs it in multi-node VMs); elsewhere, the fast
+ * suite checks that the resolver's answers and the memory agree.
  *
  * On each lcore in turn:
  * - the resolver's answers: the lcore's node (which must be the kernel's
@@ -318,4 +319,4 @@ test_fastmem_placement(void)
 	return pl.mismatches == 0 ? TEST_SUCCESS : TEST_FAILED;
 }
 
-REGISTER_TEST_COMMAND(fastmem_placement_autotest, test_fastmem_placement);
+REGISTER_FAST_TEST(fastmem_placement_autotest, true, true, test_fastmem_placement);

@@ -406,4 +406,4 @@ test_fastmem_reliability(void)
 	return unit_test_suite_runner(&fastmem_reliability_suite);
 }
 
-REGISTER_FAST_TEST(fastmem_reliability_autotest, NOHUGE_OK, ASAN_OK, test_fastmem_reliability);
+REGISTER_FAST_TEST(fastmem_reliability_autotest, true, true, test_fastmem_reliability);

@@ -582,15 +582,15 @@ check_lcore(const char *cmd, unsigned int lcore_id, bool shared)
 	char name[32];
 	int64_t next;
 
-	TEST_ASSERT_SUCCESS(shared ? rte_fastmem_stats_shared(&s) :
-		rte_fastmem_stats_lcore(lcore_id, &s), "stats");
+	TEST_ASSERT_SUCCESS((shared ? rte_fastmem_stats_shared(&s) :
+		rte_fastmem_stats_lcore(lcore_id, &s)), "stats");
 	if (check_fields(v, &s, lcore_fields, RTE_DIM(lcore_fields), cmd) != 0)
 		return TEST_FAILED;
 	TEST_ASSERT(member_i64(v, "next", &next) == 0 && next == -1, "one page: %s", v);
 	n = rte_fastmem_classes(sizes);
 	for (i = 0; i < n; i++) {
-		TEST_ASSERT_SUCCESS(shared ? rte_fastmem_stats_shared_class(sizes[i], &cs) :
-			rte_fastmem_stats_lcore_class(lcore_id, sizes[i], &cs), "class stats");
+		TEST_ASSERT_SUCCESS((shared ? rte_fastmem_stats_shared_class(sizes[i], &cs) :
+			rte_fastmem_stats_lcore_class(lcore_id, sizes[i], &cs)), "class stats");
 		snprintf(name, sizeof(name), "%zu", sizes[i]);
 		e = member(v, name);
 		if (CACHE_SUM(&cs) == 0) {

@@ -1019,7 +1019,7 @@ test_lcores(void)
 		}
 		/* The main lcore runs on CPU 0 with -l 0-1: node 0 (SNC2), 9 (noncontig). */
 		if (names[t] != NULL && CPU_COUNT(&main_cpus) == 1 && CPU_ISSET(0, &main_cpus))
-			TEST_ASSERT_EQUAL(rte_fastmem_lcore_node(0), t == 1 ? 0 : 9, "lcore 0");
+			TEST_ASSERT_EQUAL(rte_fastmem_lcore_node(0), (t == 1 ? 0 : 9), "lcore 0");
 	}
 	return TEST_SUCCESS;
 }

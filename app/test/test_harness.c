@@ -358,4 +358,4 @@ test_harness(void)
 	return unit_test_suite_runner(&harness_suite);
 }
 
-REGISTER_FAST_TEST(harness_autotest, NOHUGE_OK, ASAN_OK, test_harness);
+REGISTER_FAST_TEST(harness_autotest, true, true, test_harness);
