@@ -180,6 +180,7 @@ fastmem_backing_init(struct fastmem_state *st)
 }
 
 /* Set up a node's bins on first use. */
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_node_ready)
 int
 fastmem_node_ready(struct fastmem_state *st, int node)
 {

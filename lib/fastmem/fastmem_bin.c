@@ -274,6 +274,7 @@ claim_beside(struct fastmem_state *st, struct fastmem_bin *b, uint32_t slices)
 		fastmem_segment_claim_beside(st, b->node, near, n, slices);
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_bin_take)
 unsigned int
 fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, unsigned int n)
 {
@@ -347,6 +348,7 @@ page_give(struct fastmem_bin *b, void *obj, struct fastmem_page_head *released)
 	}
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_bin_give)
 void
 fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *objs,
 		unsigned int n)
@@ -382,6 +384,7 @@ fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *
 		fastmem_segment_give_pages(st, b->node, &released);
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_bin_drain)
 void
 fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_spare)
 {

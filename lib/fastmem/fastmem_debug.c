@@ -19,6 +19,7 @@
 
 #include "fastmem_debug.h"
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_dbg_mode)
 unsigned int
 fastmem_dbg_mode(void)
 {
@@ -26,6 +27,7 @@ fastmem_dbg_mode(void)
 		(FASTMEM_ASAN ? FASTMEM_DBG_MODE_ASAN : 0);
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_dbg_count)
 uint64_t
 fastmem_dbg_count(const struct fastmem_state *st, enum fastmem_dbg_kind kind)
 {

@@ -50,9 +50,11 @@ enum fastmem_dbg_kind {
 /* Checks this build has: bit 0 debug mode, bit 1 ASan. For tests. */
 #define FASTMEM_DBG_MODE_DEBUG 1u
 #define FASTMEM_DBG_MODE_ASAN 2u
+__rte_internal
 unsigned int fastmem_dbg_mode(void);
 
 /* Detections of each kind since init (always 0 without the checks). */
+__rte_internal
 uint64_t fastmem_dbg_count(const struct fastmem_state *st, enum fastmem_dbg_kind kind);
 
 /* Bytes debug mode adds to a request: the trailer, and at least one red-zone byte. */

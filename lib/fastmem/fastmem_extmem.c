@@ -153,6 +153,7 @@ known_nodes(void)
 	return mask;
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_extmem_usable)
 bool
 fastmem_extmem_usable(int node)
 {
@@ -172,6 +173,7 @@ fastmem_extmem_forced(int node)
 	return (__atomic_load_n(&forced, __ATOMIC_RELAXED) & (UINT64_C(1) << node)) != 0;
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_extmem_force)
 int
 fastmem_extmem_force(int node, bool on)
 {
@@ -189,6 +191,7 @@ fastmem_extmem_force(int node, bool on)
 	return 0;
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_extmem_set_hugedir)
 int
 fastmem_extmem_set_hugedir(const char *dir)
 {

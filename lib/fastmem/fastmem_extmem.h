@@ -36,6 +36,7 @@
  * fastmem_extmem_force(); never in a secondary process, nor before EAL is
  * initialized. Cheap: called on every allocation naming a node.
  */
+__rte_internal
 bool fastmem_extmem_usable(int node);
 
 /* Whether fastmem_extmem_force() sends the node's memzones to its external heap. */
@@ -79,6 +80,7 @@ void fastmem_extmem_free(int node, const struct rte_memzone *mz);
  * not. Memzones reserved before keep being freed where they came from.
  * Returns 0, or -EINVAL for a node id out of range.
  */
+__rte_internal
 int fastmem_extmem_force(int node, bool on);
 
 /*
@@ -86,6 +88,7 @@ int fastmem_extmem_force(int node, bool on);
  * the first 2 MiB hugetlbfs mount of /proc/mounts (dir NULL: back to it).
  * Returns 0, or -ENAMETOOLONG.
  */
+__rte_internal
 int fastmem_extmem_set_hugedir(const char *dir);
 
 #endif /* FASTMEM_EXTMEM_H */

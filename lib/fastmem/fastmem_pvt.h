@@ -436,6 +436,7 @@ fastmem_mz_used(const struct fastmem_state *st, int idx)
 extern struct fastmem_state *fastmem_st;
 
 /* rte_fastmem.c */
+__rte_internal
 struct fastmem_state *fastmem_state_get(void);
 
 /* fastmem_heap.c */
@@ -492,6 +493,7 @@ void fastmem_backing_fini(struct fastmem_state *st);
 void fastmem_backing_scan(void);
 size_t fastmem_backing_max_len(void);
 bool fastmem_node_valid(int node);
+__rte_internal
 int fastmem_node_ready(struct fastmem_state *st, int node);
 /*
  * Reserve a memzone of up to @p want_segs segments (at least one) under the
@@ -554,11 +556,14 @@ void fastmem_run_unlink_mz(struct fastmem_state *st, int idx);
 /* fastmem_bin.c: depots and the pages of a (node, class) */
 int fastmem_bin_init(struct fastmem_bin *b, int node, unsigned int cls);
 void fastmem_bin_fini(struct fastmem_bin *b);
+__rte_internal
 unsigned int fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs,
 		unsigned int n);
+__rte_internal
 void fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *objs,
 		unsigned int n);
 /* Return the depot's objects to their pages; with release_spare, the spare page and depot too. */
+__rte_internal
 void fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_spare);
 /* Drain a bin as trim does if it saw no refill or flush since @p before (timer cycles). */
 void fastmem_bin_decay(struct fastmem_state *st, struct fastmem_bin *b, uint64_t before);

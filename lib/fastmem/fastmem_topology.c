@@ -113,6 +113,7 @@ static uint32_t topo_gen = 1;       /* atomic; bumped on every snapshot change *
 
 static RTE_DEFINE_PER_LCORE(struct thread_cache, topo_tc);
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_tier_name)
 const char *
 fastmem_topo_tier_name(enum rte_fastmem_tier tier)
 {
@@ -132,6 +133,7 @@ fastmem_topo_tier_name(enum rte_fastmem_tier tier)
 	}
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_attr_name)
 const char *
 fastmem_topo_attr_name(enum rte_fastmem_attr attr)
 {
@@ -147,6 +149,7 @@ fastmem_topo_attr_name(enum rte_fastmem_attr attr)
 	}
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_parse_cpulist)
 int
 fastmem_topo_parse_cpulist(const char *s, rte_cpuset_t *cpus)
 {
@@ -182,6 +185,7 @@ fastmem_topo_parse_cpulist(const char *s, rte_cpuset_t *cpus)
 	return CPU_COUNT(cpus);
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_format_cpulist)
 int
 fastmem_topo_format_cpulist(const rte_cpuset_t *cpus, char *buf, size_t len)
 {
@@ -240,6 +244,7 @@ node_by_id(const struct topo *t, int id)
 	return NULL;
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_node_eal_usable)
 bool
 fastmem_topo_node_eal_usable(int node)
 {
@@ -1057,6 +1062,7 @@ topo_get(void)
 	return t;
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_init)
 int
 fastmem_topo_init(void)
 {
@@ -1068,6 +1074,7 @@ fastmem_topo_init(void)
 	return t != NULL ? 0 : -ENOMEM;
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_fini)
 void
 fastmem_topo_fini(void)
 {
@@ -1081,6 +1088,7 @@ fastmem_topo_fini(void)
 	topo_free(t);
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_force_eal)
 int
 fastmem_topo_force_eal(bool force)
 {
@@ -1102,6 +1110,7 @@ fastmem_topo_generation(void)
 	return __atomic_load_n(&topo_gen, __ATOMIC_ACQUIRE);
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_uses_hwloc)
 bool
 fastmem_topo_uses_hwloc(void)
 {
@@ -1115,6 +1124,7 @@ fastmem_topo_uses_hwloc(void)
 	return ret;
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_describe)
 void
 fastmem_topo_describe(char *buf, size_t len)
 {
@@ -1215,24 +1225,28 @@ query(const rte_cpuset_t *cpus, enum query q, enum rte_fastmem_attr attr, int *n
 	return ret;
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_cpuset_node)
 int
 fastmem_topo_cpuset_node(const rte_cpuset_t *cpus)
 {
 	return query(cpus, Q_NODE, RTE_FASTMEM_ATTR_LATENCY, NULL, 0);
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_cpuset_best_node)
 int
 fastmem_topo_cpuset_best_node(const rte_cpuset_t *cpus, enum rte_fastmem_attr attr)
 {
 	return query(cpus, Q_BEST, attr, NULL, 0);
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_cpuset_nodes)
 int
 fastmem_topo_cpuset_nodes(const rte_cpuset_t *cpus, int *nodes, unsigned int n)
 {
 	return query(cpus, Q_ORDER, RTE_FASTMEM_ATTR_LATENCY, nodes, n);
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_node_ids)
 int
 fastmem_topo_node_ids(int *ids, unsigned int n)
 {
@@ -1290,12 +1304,14 @@ copy_cpus(bool all, int node, rte_cpuset_t *cpus)
 	return ret;
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_cpus)
 int
 fastmem_topo_cpus(rte_cpuset_t *cpus)
 {
 	return copy_cpus(true, 0, cpus);
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_node_cpus)
 int
 fastmem_topo_node_cpus(int node, rte_cpuset_t *cpus)
 {
@@ -1463,6 +1479,7 @@ rte_fastmem_thread_node(void)
 	return thread_answers()->node;
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_thread_order)
 int
 fastmem_topo_thread_order(int *nodes, unsigned int n)
 {

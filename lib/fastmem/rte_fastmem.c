@@ -31,6 +31,7 @@ static const struct rte_memzone *state_mz;
  * The state, attaching a secondary process on its first call, and again
  * after the primary's deinit revoked the state it had.
  */
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_state_get)
 struct fastmem_state *
 fastmem_state_get(void)
 {
