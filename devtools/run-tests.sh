@@ -16,7 +16,12 @@
 # - fuzz:  build-asan/ too: the fuzz suite (libFuzzer);
 # - debug: build-debug/ (gcc, -Dfastmem_debug=true): the allocator's fast
 #          tests, which the debug mode's checks must pass too, and the
-#          interposer's contract test.
+#          interposer's contract test;
+# - dpdk:  build-dpdk/: fastmem in a DPDK 25.11 tree (devtools/dpdk-in-tree.sh),
+#          its tests run by DPDK's dpdk-test. The DPDK source is
+#          $FASTMEM_DPDK_SOURCE, else dpdk-25.11.2.tar.xz in ../shared/dpdk/
+#          beside the repository or in /work/shared/dpdk/; without one the
+#          stage is skipped, and says so.
 # Each stage is a function stage_<name> below: add a stage by writing one
 # and naming it in FASTMEM_STAGES_ALL. Every stage runs even if an earlier
 # one failed. Prints one line per stage and the test counts; exits non-zero
@@ -30,7 +35,7 @@ set -euo pipefail
 # shellcheck source=devtools/fastmem-setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/fastmem-setup.sh"
 
-FASTMEM_STAGES_ALL="gcc interpose clang asan fuzz debug"
+FASTMEM_STAGES_ALL="gcc interpose clang asan fuzz debug dpdk"
 results= # file of "passed failed skipped" lines, one per meson test run
 
 # Passed, failed and skipped counts of a meson testlog.json.
@@ -137,6 +142,37 @@ stage_debug() {
 		fastmem_mp_autotest fastmem_reliability_autotest fastmem_telemetry_autotest
 	# The interposer's contract too: debug objects carry a trailer, alignment must hold.
 	run_suites build-debug interpose-tests -- fastmem_malloc_contract
+}
+
+# The DPDK 25.11 source of the dpdk stage, or nothing.
+dpdk_source() {
+	local f
+
+	for f in ${FASTMEM_DPDK_SOURCE:+"$FASTMEM_DPDK_SOURCE"} \
+			"$FASTMEM_ROOT/../shared/dpdk/dpdk-25.11.2.tar.xz" \
+			/work/shared/dpdk/dpdk-25.11.2.tar.xz; do
+		if [ -e "$f" ]; then
+			echo "$f"
+			return
+		fi
+	done
+}
+
+stage_dpdk() {
+	local src log=$FASTMEM_ROOT/build-dpdk/build/meson-logs/testlog.json rc=0
+
+	src=$(dpdk_source)
+	if [ -z "$src" ]; then
+		fastmem_log "no DPDK 25.11 source (FASTMEM_DPDK_SOURCE): stage dpdk skipped"
+		echo "0 0 1" >> "$results"
+		return 0
+	fi
+	rm -f "$log"
+	"$FASTMEM_ROOT/devtools/dpdk-in-tree.sh" "$src" || rc=$?
+	if [ -f "$log" ]; then
+		count_tests "$log" >> "$results"
+	fi
+	return "$rc"
 }
 
 main() {
