@@ -55,6 +55,9 @@ def header_experimental(path, errors):
         marker = next((m for m in MARKERS if re.search(r'\b' + m + r'\b', line)), None)
         if marker is None:
             continue
+        # The body of a macro defined as a marker (a continuation line).
+        if i > 0 and lines[i - 1].rstrip().endswith('\\'):
+            continue
         if line.strip() != marker:
             code = line.strip()
             if not code.startswith(('#', '*', '/*', '//')):

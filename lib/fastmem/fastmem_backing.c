@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <eal_export.h>
 #include <rte_cycles.h>
 #include <rte_eal_memconfig.h>
 #include <rte_errno.h>
@@ -59,14 +60,15 @@ fastmem_backing_scan(void)
 	eal_nodes = 0;
 	eal_max_len = 0;
 	rte_memseg_list_walk(scan_memseg_list, NULL);
-	__atomic_store_n(&eal_scanned, true, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&eal_scanned, true, rte_memory_order_release);
 	fastmem_node_order_reset();
 }
 
 static void
 scan_once(void)
 {
-	if (!__atomic_load_n(&eal_scanned, __ATOMIC_ACQUIRE) && rte_lcore_count() > 0)
+	if (!rte_atomic_load_explicit(&eal_scanned,
+			rte_memory_order_acquire) && rte_lcore_count() > 0)
 		fastmem_backing_scan();
 }
 
@@ -105,14 +107,15 @@ static RTE_DEFINE_PER_LCORE(int, thread_order[FASTMEM_MAX_NODES]);
 void
 fastmem_node_order_reset(void)
 {
-	__atomic_fetch_add(&order_gen, 1, __ATOMIC_RELEASE);
+	rte_atomic_fetch_add_explicit(&order_gen, 1, rte_memory_order_release);
 }
 
 uint32_t
 fastmem_node_order_generation(void)
 {
 	/* Both only grow: the sum changes whenever either does. */
-	return __atomic_load_n(&order_gen, __ATOMIC_ACQUIRE) + fastmem_topo_generation();
+	return rte_atomic_load_explicit(&order_gen,
+			rte_memory_order_acquire) + fastmem_topo_generation();
 }
 
 static void
@@ -189,7 +192,7 @@ fastmem_node_ready(struct fastmem_state *st, int node)
 	unsigned int cls;
 	int rc = 0;
 
-	if (__atomic_load_n(&nd->ready, __ATOMIC_ACQUIRE))
+	if (rte_atomic_load_explicit(&nd->ready, rte_memory_order_acquire))
 		return 0;
 	rte_spinlock_lock(&nd->grow_lock);
 	if (!nd->ready) {
@@ -199,7 +202,7 @@ fastmem_node_ready(struct fastmem_state *st, int node)
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES && rc == 0; cls++)
 			rc = fastmem_bin_init(&nd->bins[cls], node, cls);
 		if (rc == 0) {
-			__atomic_store_n(&nd->ready, true, __ATOMIC_RELEASE);
+			rte_atomic_store_explicit(&nd->ready, true, rte_memory_order_release);
 		} else if (nd->bins != NULL) {
 			while (cls-- > 0)
 				fastmem_bin_fini(&nd->bins[cls]);
@@ -253,8 +256,9 @@ backing_charge(struct fastmem_node *nd, uint64_t bytes, uint64_t room)
 		limit = fastmem_read(&nd->limit);
 		if (room > limit || backing > limit - room)
 			return false;
-	} while (!__atomic_compare_exchange_n(&nd->backing, &backing, backing + bytes, false,
-			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE));
+	} while (!rte_atomic_compare_exchange_strong_explicit(&nd->backing, &backing,
+			backing + bytes,
+			rte_memory_order_acq_rel, rte_memory_order_acquire));
 	return true;
 }
 
@@ -262,7 +266,7 @@ backing_charge(struct fastmem_node *nd, uint64_t bytes, uint64_t room)
 static void
 backing_uncharge(struct fastmem_node *nd, uint64_t bytes)
 {
-	__atomic_fetch_sub(&nd->backing, bytes, __ATOMIC_ACQ_REL);
+	rte_atomic_fetch_sub_explicit(&nd->backing, bytes, rte_memory_order_acq_rel);
 }
 
 /* Reserve a 2 MiB-aligned memzone on a heap, IOVA-contiguous if EAL can. */
@@ -341,7 +345,7 @@ mz_record(struct fastmem_state *st, const struct rte_memzone *mz, int node, uint
 			if (*slot == NULL && chunk == NULL)
 				break;
 			if (*slot == NULL) {
-				__atomic_store_n(slot, chunk, __ATOMIC_RELEASE);
+				rte_atomic_store_explicit(slot, chunk, rte_memory_order_release);
 				chunk = NULL;
 			}
 			if (!(*slot)[i % FASTMEM_MZ_CHUNK].used) {
@@ -350,8 +354,8 @@ mz_record(struct fastmem_state *st, const struct rte_memzone *mz, int node, uint
 					.mz = mz, .node = node, .n_segs = n_segs,
 					.run_prev = -1, .run_next = -1,
 				};
-				__atomic_store_n(&(*slot)[i % FASTMEM_MZ_CHUNK].used, true,
-					__ATOMIC_RELEASE);
+				rte_atomic_store_explicit(&(*slot)[i % FASTMEM_MZ_CHUNK].used, true,
+					rte_memory_order_release);
 				idx = i;
 				break;
 			}
@@ -457,7 +461,8 @@ fastmem_large_alloc(struct fastmem_state *st, size_t size, size_t align, int nod
 	}
 	/* Free uncharges mz->len: should EAL have rounded differently, count what it took. */
 	if (mz->len != len)
-		__atomic_fetch_add(&nd->backing, mz->len - len, __ATOMIC_ACQ_REL);
+		rte_atomic_fetch_add_explicit(&nd->backing, mz->len - len,
+				rte_memory_order_acq_rel);
 	l = mz->addr;
 	*l = (struct fastmem_large){
 		.pub.iova = fastmem_backing_iova(mz->addr, len),

@@ -27,6 +27,7 @@
 
 #include <string.h>
 
+#include <eal_export.h>
 #include <rte_cycles.h>
 
 #include "fastmem_debug.h"
@@ -164,15 +165,15 @@ fastmem_bin_fini(struct fastmem_bin *b)
 static void
 depot_fit(struct fastmem_bin *b, unsigned int n)
 {
-	uint32_t cap = __atomic_load_n(&b->depot_cap, __ATOMIC_RELAXED);
-	uint32_t len = __atomic_load_n(&b->depot_len, __ATOMIC_RELAXED);
+	uint32_t cap = rte_atomic_load_explicit(&b->depot_cap, rte_memory_order_relaxed);
+	uint32_t len = rte_atomic_load_explicit(&b->depot_len, rte_memory_order_relaxed);
 	uint32_t size;
 	void **depot, **old = NULL;
 
 	if (cap == 0)
 		cap = fastmem_depot_capacity(b->cls);
 	size = RTE_MIN(cap, rte_align32pow2(RTE_MAX(len + n, DEPOT_MIN_ENTRIES)));
-	if (size <= __atomic_load_n(&b->depot_size, __ATOMIC_RELAXED))
+	if (size <= rte_atomic_load_explicit(&b->depot_size, rte_memory_order_relaxed))
 		return;
 	/* In shared memory: secondary processes use it too. */
 	depot = fastmem_heap_alloc("fastmem_depot", sizeof(void *) * size, false, b->node);
@@ -184,7 +185,7 @@ depot_fit(struct fastmem_bin *b, unsigned int n)
 			memcpy(depot, b->depot, sizeof(void *) * b->depot_len);
 		old = b->depot;
 		b->depot_size = size;
-		__atomic_store_n(&b->depot, depot, __ATOMIC_RELEASE);
+		rte_atomic_store_explicit(&b->depot, depot, rte_memory_order_release);
 		depot = NULL;
 	}
 	rte_spinlock_unlock(&b->lock);
@@ -411,7 +412,7 @@ fastmem_bin_drain(struct fastmem_state *st, struct fastmem_bin *b, bool release_
 		b->depot_emptied = false;
 		b->page_slices = fastmem_page_slices(b->cls);
 		b->pages_at_size = 0;
-		__atomic_store_n(&b->depot, NULL, __ATOMIC_RELEASE);
+		rte_atomic_store_explicit(&b->depot, NULL, rte_memory_order_release);
 	}
 	rte_spinlock_unlock(&b->lock);
 	fastmem_heap_free(depot);
@@ -423,9 +424,9 @@ void
 fastmem_bin_decay(struct fastmem_state *st, struct fastmem_bin *b, uint64_t before)
 {
 	/* Read without the lock: a refill racing with it only makes the drain early. */
-	if (__atomic_load_n(&b->last_use, __ATOMIC_RELAXED) > before ||
-			(__atomic_load_n(&b->depot, __ATOMIC_RELAXED) == NULL &&
-			__atomic_load_n(&b->spare, __ATOMIC_RELAXED) == NULL))
+	if (rte_atomic_load_explicit(&b->last_use, rte_memory_order_relaxed) > before ||
+			(rte_atomic_load_explicit(&b->depot, rte_memory_order_relaxed) == NULL &&
+			rte_atomic_load_explicit(&b->spare, rte_memory_order_relaxed) == NULL))
 		return;
 	fastmem_bin_drain(st, b, true);
 }
@@ -437,6 +438,6 @@ fastmem_bin_counts(const struct fastmem_bin *b, uint64_t *partial, uint64_t *ful
 	/* Lock-free: readers never delay a refill; each gauge is read whole. */
 	*partial = fastmem_read(&b->n_partial);
 	*full = fastmem_read(&b->n_full);
-	*empty = __atomic_load_n(&b->spare, __ATOMIC_RELAXED) != NULL;
-	*depot = __atomic_load_n(&b->depot_len, __ATOMIC_RELAXED);
+	*empty = rte_atomic_load_explicit(&b->spare, rte_memory_order_relaxed) != NULL;
+	*depot = rte_atomic_load_explicit(&b->depot_len, rte_memory_order_relaxed);
 }

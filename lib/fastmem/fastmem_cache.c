@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <eal_export.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -94,9 +95,9 @@ shared_count_alloc(struct fastmem_bin *b, unsigned int n, size_t size)
 static uint64_t
 budget_setting(unsigned int lcore_id)
 {
-	if (__atomic_load_n(&lcore_budget_set[lcore_id], __ATOMIC_ACQUIRE))
-		return __atomic_load_n(&lcore_budget[lcore_id], __ATOMIC_RELAXED);
-	return __atomic_load_n(&default_budget, __ATOMIC_RELAXED);
+	if (rte_atomic_load_explicit(&lcore_budget_set[lcore_id], rte_memory_order_acquire))
+		return rte_atomic_load_explicit(&lcore_budget[lcore_id], rte_memory_order_relaxed);
+	return rte_atomic_load_explicit(&default_budget, rte_memory_order_relaxed);
 }
 
 static struct fastmem_lcore *
@@ -114,10 +115,11 @@ lcore_row(struct fastmem_state *st, unsigned int lcore_id)
 		/* Set before readers can find the row, read again after (below). */
 		lc->budget = budget_setting(lcore_id);
 		fastmem_proc_set_row(st, lcore_id, lc);
-		__atomic_store_n(&lcores[lcore_id], lc, __ATOMIC_RELEASE);
+		rte_atomic_store_explicit(&lcores[lcore_id], lc, rte_memory_order_release);
 		/* Against a budget set meanwhile, which looked for the row: one sees the other. */
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		__atomic_store_n(&lc->budget, budget_setting(lcore_id), __ATOMIC_RELAXED);
+		rte_atomic_thread_fence(rte_memory_order_seq_cst);
+		rte_atomic_store_explicit(&lc->budget, budget_setting(lcore_id),
+				rte_memory_order_relaxed);
 	}
 	return lc;
 }
@@ -178,8 +180,8 @@ row_node_setup(struct fastmem_lcore *lc, int node)
 	lc->cap_bytes[node] = 0;
 	lc->nodes_setup |= UINT64_C(1) << node;
 	/* Statistics readers add up the counters of the nodes set here. */
-	__atomic_store_n(&lc->nodes_counted, lc->nodes_counted | UINT64_C(1) << node,
-		__ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&lc->nodes_counted, lc->nodes_counted | UINT64_C(1) << node,
+		rte_memory_order_release);
 }
 
 static bool
@@ -244,7 +246,7 @@ cache_cap_bytes(const struct fastmem_lcore *lc, int node, unsigned int cls)
 static uint64_t
 budget_left(const struct fastmem_lcore *lc, int node)
 {
-	uint64_t budget = __atomic_load_n(&lc->budget, __ATOMIC_RELAXED);
+	uint64_t budget = rte_atomic_load_explicit(&lc->budget, rte_memory_order_relaxed);
 
 	return budget > lc->cap_bytes[node] ? budget - lc->cap_bytes[node] : 0;
 }
@@ -270,7 +272,7 @@ cache_set_cap(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsi
 		fastmem_bin_give(st, &st->nodes[node].bins[cls], &c->objs[cap], len - cap);
 	}
 	lc->cap_bytes[node] = lc->cap_bytes[node] - c->cap * size + cap * size;
-	__atomic_store_n(&c->cap, cap, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&c->cap, cap, rte_memory_order_release);
 	/* An idle class gives its array back too. */
 	if (cap == 0)
 		cache_array_free(lc, idx);
@@ -290,7 +292,7 @@ static uint64_t
 budget_make_room(struct fastmem_state *st, struct fastmem_lcore *lc, int node,
 		unsigned int keep_cls, uint64_t need)
 {
-	uint64_t budget = __atomic_load_n(&lc->budget, __ATOMIC_RELAXED);
+	uint64_t budget = rte_atomic_load_explicit(&lc->budget, rte_memory_order_relaxed);
 	uint64_t mine = 0, most, bytes;
 	unsigned int cls, victim;
 	uint32_t idx;
@@ -351,7 +353,7 @@ cache_grow(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsigne
 	lc->last_miss[fastmem_cache_idx(node, cls)] = ++lc->misses;
 
 	/* Back within a budget lowered since: every class, this one too, may shrink. */
-	if (lc->cap_bytes[node] > __atomic_load_n(&lc->budget, __ATOMIC_RELAXED)) {
+	if (lc->cap_bytes[node] > rte_atomic_load_explicit(&lc->budget, rte_memory_order_relaxed)) {
 		budget_make_room(st, lc, node, FASTMEM_NUM_CLASSES, 0);
 		cap = c->cap;
 	}
@@ -578,7 +580,7 @@ row_drop_storage(struct fastmem_lcore *lc)
 	int node;
 
 	for (idx = 0; idx < __RTE_FASTMEM_LARGE_IDX; idx++) {
-		__atomic_store_n(&lc->caches[idx].cap, 0, __ATOMIC_RELEASE);
+		rte_atomic_store_explicit(&lc->caches[idx].cap, 0, rte_memory_order_release);
 		lc->caches[idx].len = 0;
 		cache_array_free(lc, idx);
 	}
@@ -599,7 +601,7 @@ row_zero_counts(struct fastmem_lcore *lc)
 		fastmem_set(&lc->caches[idx].n_bytes, 0);
 	}
 	memset(lc->miss, 0, sizeof(lc->miss));
-	__atomic_store_n(&lc->nodes_counted, 0, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&lc->nodes_counted, 0, rte_memory_order_release);
 }
 
 /* Add one row's counts of a class (one half, see fastmem_cache_counts()) to *cnt. */
@@ -607,7 +609,7 @@ static void
 row_counts(const struct fastmem_lcore *lc, unsigned int cls, int node, bool frees,
 		struct fastmem_lcore_counts *cnt)
 {
-	uint64_t counted = __atomic_load_n(&lc->nodes_counted, __ATOMIC_ACQUIRE);
+	uint64_t counted = rte_atomic_load_explicit(&lc->nodes_counted, rte_memory_order_acquire);
 	int n;
 
 	for (n = 0; n < FASTMEM_MAX_NODES; n++) {
@@ -776,7 +778,8 @@ fastmem_cache_fini(struct fastmem_state *st)
 	if (primary)
 		revoke_secondaries(st);
 	/* Budgets are settings of an initialized fastmem: the next init has the default. */
-	__atomic_store_n(&default_budget, FASTMEM_CACHE_BUDGET_DEFAULT, __ATOMIC_RELAXED);
+	rte_atomic_store_explicit(&default_budget, FASTMEM_CACHE_BUDGET_DEFAULT,
+			rte_memory_order_relaxed);
 	memset(lcore_budget_set, 0, sizeof(lcore_budget_set));
 	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++) {
 		struct fastmem_lcore *lc = lcores[lcore_id];
@@ -805,7 +808,8 @@ void
 fastmem_cache_counts(unsigned int lcore_id, unsigned int cls, int node, bool frees,
 		struct fastmem_lcore_counts *cnt)
 {
-	const struct fastmem_lcore *lc = __atomic_load_n(&lcores[lcore_id], __ATOMIC_ACQUIRE);
+	const struct fastmem_lcore *lc = rte_atomic_load_explicit(&lcores[lcore_id],
+			rte_memory_order_acquire);
 
 	if (lc != NULL)
 		row_counts(lc, cls, node, frees, cnt);
@@ -863,19 +867,19 @@ fastmem_cache_set_budget(struct fastmem_state *st, unsigned int lcore_id, uint64
 	if (lcore_id > RTE_MAX_LCORE)
 		return -EINVAL;
 	if (lcore_id == RTE_MAX_LCORE)
-		__atomic_store_n(&default_budget, bytes, __ATOMIC_RELAXED);
+		rte_atomic_store_explicit(&default_budget, bytes, rte_memory_order_relaxed);
 	for (id = 0; id < RTE_MAX_LCORE; id++) {
 		if (id != lcore_id && lcore_id != RTE_MAX_LCORE)
 			continue;
-		__atomic_store_n(&lcore_budget[id], bytes, __ATOMIC_RELAXED);
-		__atomic_store_n(&lcore_budget_set[id], lcore_id != RTE_MAX_LCORE,
-			__ATOMIC_RELEASE);
+		rte_atomic_store_explicit(&lcore_budget[id], bytes, rte_memory_order_relaxed);
+		rte_atomic_store_explicit(&lcore_budget_set[id], lcore_id != RTE_MAX_LCORE,
+			rte_memory_order_release);
 		/* See lcore_row(): a row published meanwhile reads this setting. */
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		lc = __atomic_load_n(&lcores[id], __ATOMIC_ACQUIRE);
+		rte_atomic_thread_fence(rte_memory_order_seq_cst);
+		lc = rte_atomic_load_explicit(&lcores[id], rte_memory_order_acquire);
 		if (lc == NULL)
 			continue;
-		__atomic_store_n(&lc->budget, bytes, __ATOMIC_RELAXED);
+		rte_atomic_store_explicit(&lc->budget, bytes, rte_memory_order_relaxed);
 		/* The calling thread's own caches follow now; others' at their next miss. */
 		if (id != self)
 			continue;
@@ -892,31 +896,33 @@ fastmem_cache_budget(unsigned int lcore_id)
 	const struct fastmem_lcore *lc;
 
 	if (lcore_id == RTE_MAX_LCORE)
-		return __atomic_load_n(&default_budget, __ATOMIC_RELAXED);
-	lc = __atomic_load_n(&lcores[lcore_id], __ATOMIC_ACQUIRE);
+		return rte_atomic_load_explicit(&default_budget, rte_memory_order_relaxed);
+	lc = rte_atomic_load_explicit(&lcores[lcore_id], rte_memory_order_acquire);
 	if (lc != NULL)
-		return __atomic_load_n(&lc->budget, __ATOMIC_RELAXED);
+		return rte_atomic_load_explicit(&lc->budget, rte_memory_order_relaxed);
 	return budget_setting(lcore_id);
 }
 
 uint64_t
 fastmem_cache_bytes(unsigned int lcore_id)
 {
-	const struct fastmem_lcore *lc = __atomic_load_n(&lcores[lcore_id], __ATOMIC_ACQUIRE);
+	const struct fastmem_lcore *lc = rte_atomic_load_explicit(&lcores[lcore_id],
+			rte_memory_order_acquire);
 	uint64_t counted, bytes = 0;
 	unsigned int cls;
 	int node;
 
 	if (lc == NULL)
 		return 0;
-	counted = __atomic_load_n(&lc->nodes_counted, __ATOMIC_ACQUIRE);
+	counted = rte_atomic_load_explicit(&lc->nodes_counted, rte_memory_order_acquire);
 	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
 		if ((counted & UINT64_C(1) << node) == 0)
 			continue;
 		/* Read while the owner moves them: each length is read whole. */
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
-			bytes += (uint64_t)__atomic_load_n(
-				&lc->caches[fastmem_cache_idx(node, cls)].len, __ATOMIC_RELAXED) *
+			bytes += (uint64_t)rte_atomic_load_explicit(
+				&lc->caches[fastmem_cache_idx(node, cls)].len,
+						rte_memory_order_relaxed) *
 				__rte_fastmem_class_size(cls);
 	}
 	return bytes;

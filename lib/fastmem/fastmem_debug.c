@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <eal_export.h>
 #include <rte_debug.h>
 #include <rte_eal.h>
 #include <rte_memory.h>
@@ -127,8 +128,11 @@ report(enum fastmem_dbg_kind kind, const void *obj, int cls, int node, const cha
 	FASTMEM_LOG(ERR, "debug: %s: object %p, class %d B, node %d%s%s", kind_text[kind], obj,
 		cls >= 0 ? (int)__rte_fastmem_class_size((unsigned int)cls) : -1, node,
 		detail != NULL ? ": " : "", detail != NULL ? detail : "");
-	if (mode != NULL && strcmp(mode, "panic") == 0)
-		rte_panic("fastmem debug: %s of %p\n", kind_text[kind], obj);
+	/* A developer's stop at the first detection, in debug builds only. */
+	if (mode != NULL && strcmp(mode, "panic") == 0) {
+		rte_dump_stack();
+		abort();
+	}
 }
 
 size_t

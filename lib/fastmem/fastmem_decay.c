@@ -16,6 +16,7 @@
 
 #include <errno.h>
 
+#include <eal_export.h>
 #include <rte_alarm.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -36,7 +37,7 @@ static void decay_tick(void *arg);
 static unsigned int
 decay_ms(const struct fastmem_state *st)
 {
-	return __atomic_load_n(&st->decay_ms, __ATOMIC_RELAXED);
+	return rte_atomic_load_explicit(&st->decay_ms, rte_memory_order_relaxed);
 }
 
 static int
@@ -50,7 +51,7 @@ decay_arm(const struct fastmem_state *st)
 static void
 decay_tick(void *arg __rte_unused)
 {
-	struct fastmem_state *st = __atomic_load_n(&fastmem_st, __ATOMIC_ACQUIRE);
+	struct fastmem_state *st = rte_atomic_load_explicit(&fastmem_st, rte_memory_order_acquire);
 	uint64_t now = rte_get_timer_cycles(), age, before;
 	unsigned int cls;
 	int node;
@@ -62,7 +63,8 @@ decay_tick(void *arg __rte_unused)
 	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
 		struct fastmem_node *nd = &st->nodes[node];
 
-		if (!__atomic_load_n(&nd->ready, __ATOMIC_ACQUIRE) || !fastmem_node_valid(node))
+		if (!rte_atomic_load_explicit(&nd->ready,
+				rte_memory_order_acquire) || !fastmem_node_valid(node))
 			continue;
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
 			fastmem_bin_decay(st, &nd->bins[cls], before);
@@ -93,12 +95,12 @@ rte_fastmem_set_decay(unsigned int ms)
 	if (ms > DECAY_MAX_MS)
 		return -EINVAL;
 	fastmem_decay_stop();
-	__atomic_store_n(&st->decay_ms, ms, __ATOMIC_RELAXED);
+	rte_atomic_store_explicit(&st->decay_ms, ms, rte_memory_order_relaxed);
 	if (ms == 0)
 		return 0;
 	rc = decay_arm(st);
 	if (rc != 0)
-		__atomic_store_n(&st->decay_ms, 0, __ATOMIC_RELAXED);
+		rte_atomic_store_explicit(&st->decay_ms, 0, rte_memory_order_relaxed);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include <eal_export.h>
 #include <rte_lcore.h>
 
 #include "fastmem_pvt.h"

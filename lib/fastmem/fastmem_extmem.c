@@ -36,6 +36,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <linux/magic.h>
 #include <linux/mempolicy.h>
@@ -50,6 +51,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <eal_export.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
@@ -104,18 +106,18 @@ heap_name(char *name, int node)
 }
 
 /* Free 2 MiB hugepages of a node, or -1 when it has no pool (no such node, or no memory). */
-static long
+static int64_t
 pool_free(int node)
 {
 	char path[128];
-	long n = -1;
+	int64_t n = -1;
 	FILE *f;
 
 	snprintf(path, sizeof(path), POOL_DIR "/free_hugepages", node);
 	f = fopen(path, "r");
 	if (f == NULL)
 		return -1;
-	if (fscanf(f, "%ld", &n) != 1)
+	if (fscanf(f, "%" SCNd64, &n) != 1)
 		n = -1;
 	fclose(f);
 	return n;
@@ -139,16 +141,16 @@ known_nodes(void)
 	uint64_t mask = 0;
 	int i, n;
 
-	if (__atomic_load_n(&known_tag, __ATOMIC_ACQUIRE) == tag)
-		return __atomic_load_n(&known_mask, __ATOMIC_RELAXED);
+	if (rte_atomic_load_explicit(&known_tag, rte_memory_order_acquire) == tag)
+		return rte_atomic_load_explicit(&known_mask, rte_memory_order_relaxed);
 	rte_spinlock_lock(&known_lock);
 	/* Ascending ids: the ones fastmem can hold come first. */
 	n = RTE_MIN(fastmem_topo_node_ids(ids, RTE_DIM(ids)), (int)RTE_DIM(ids));
 	for (i = 0; i < n; i++)
 		if (ids[i] < FASTMEM_MAX_NODES && has_pool(ids[i]))
 			mask |= UINT64_C(1) << ids[i];
-	__atomic_store_n(&known_mask, mask, __ATOMIC_RELAXED);
-	__atomic_store_n(&known_tag, tag, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&known_mask, mask, rte_memory_order_relaxed);
+	rte_atomic_store_explicit(&known_tag, tag, rte_memory_order_release);
 	rte_spinlock_unlock(&known_lock);
 	return mask;
 }
@@ -163,14 +165,15 @@ fastmem_extmem_usable(int node)
 			rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return false;
 	bit = UINT64_C(1) << node;
-	return (__atomic_load_n(&forced, __ATOMIC_RELAXED) & bit) != 0 ||
+	return (rte_atomic_load_explicit(&forced, rte_memory_order_relaxed) & bit) != 0 ||
 		(known_nodes() & bit) != 0;
 }
 
 bool
 fastmem_extmem_forced(int node)
 {
-	return (__atomic_load_n(&forced, __ATOMIC_RELAXED) & (UINT64_C(1) << node)) != 0;
+	return (rte_atomic_load_explicit(&forced,
+			rte_memory_order_relaxed) & (UINT64_C(1) << node)) != 0;
 }
 
 RTE_EXPORT_INTERNAL_SYMBOL(fastmem_extmem_force)
@@ -183,9 +186,9 @@ fastmem_extmem_force(int node, bool on)
 		return -EINVAL;
 	bit = UINT64_C(1) << node;
 	if (on)
-		__atomic_fetch_or(&forced, bit, __ATOMIC_RELAXED);
+		rte_atomic_fetch_or_explicit(&forced, bit, rte_memory_order_relaxed);
 	else
-		__atomic_fetch_and(&forced, ~bit, __ATOMIC_RELAXED);
+		rte_atomic_fetch_and_explicit(&forced, ~bit, rte_memory_order_relaxed);
 	/* The nodes fastmem can use may have changed: threads recompute their order. */
 	fastmem_node_order_reset();
 	return 0;
@@ -278,13 +281,13 @@ hugedir(struct ext_node *en, int node, char *dir, size_t len)
 }
 
 /* Index of the first page of [va, va + len) not on @node (its node in *where), or -1. */
-static long
+static int64_t
 stray_page(int node, void *va, size_t len, int *where)
 {
 	unsigned long i, n = len / PAGE_SZ;
 	void **pages = malloc(n * sizeof(*pages));
 	int *status = malloc(n * sizeof(*status));
-	long bad = -1;
+	int64_t bad = -1;
 
 	*where = -ENOMEM;
 	if (pages == NULL || status == NULL) {
@@ -316,14 +319,14 @@ map_pages(struct ext_node *en, int node, size_t len)
 {
 	unsigned long mask[FASTMEM_MAX_NODES / LONG_BITS + 1] = { 0 };
 	char dir[PATH_MAX], path[PATH_MAX + 64];
-	long bad;
+	int64_t bad;
 	void *va;
 	int fd, err, where;
 
 	if (hugedir(en, node, dir, sizeof(dir)) < 0)
 		return NULL;
 	snprintf(path, sizeof(path), "%s/fastmem_%d_n%d_%u", dir, (int)getpid(), node,
-		__atomic_fetch_add(&file_seq, 1, __ATOMIC_RELAXED));
+		rte_atomic_fetch_add_explicit(&file_seq, 1, rte_memory_order_relaxed));
 	fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		chunk_failed(en, node, "cannot create a file in %s: %s", dir, strerror(errno));
@@ -346,8 +349,8 @@ map_pages(struct ext_node *en, int node, size_t len)
 	}
 	if (madvise(va, len, MADV_POPULATE_WRITE) != 0) {
 		err = errno;
-		chunk_failed(en, node, "cannot fault %zu hugepages in: %s%s (%ld free on the node)",
-			len / PAGE_SZ, strerror(err),
+		chunk_failed(en, node, "cannot fault %zu hugepages in: %s%s (%" PRId64
+			" free on the node)", len / PAGE_SZ, strerror(err),
 			err == EINVAL ? ", kernel without MADV_POPULATE_WRITE (Linux < 5.14)" : "",
 			pool_free(node));
 		goto unmap;
@@ -358,7 +361,7 @@ map_pages(struct ext_node *en, int node, size_t len)
 			chunk_failed(en, node, "cannot tell where the pages are: %s",
 				strerror(-where));
 		else
-			chunk_failed(en, node, "page %ld of %zu is on node %d", bad,
+			chunk_failed(en, node, "page %" PRId64 " of %zu is on node %d", bad,
 				len / PAGE_SZ, where);
 		goto unmap;
 	}
@@ -382,7 +385,7 @@ add_chunk(struct ext_node *en, int node, size_t need, size_t want)
 	struct chunk *c = NULL;
 	unsigned int i, n;
 	size_t len = want;
-	long free_pages;
+	int64_t free_pages;
 	void *va;
 
 	free_pages = pool_free(node);
@@ -393,7 +396,7 @@ add_chunk(struct ext_node *en, int node, size_t need, size_t want)
 	if ((size_t)free_pages < len / PAGE_SZ)
 		len = need;
 	if ((size_t)free_pages < len / PAGE_SZ) {
-		chunk_failed(en, node, "%ld free 2 MiB hugepages, %zu needed", free_pages,
+		chunk_failed(en, node, "%" PRId64 " free 2 MiB hugepages, %zu needed", free_pages,
 			len / PAGE_SZ);
 		return -1;
 	}

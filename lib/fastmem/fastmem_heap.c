@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include <eal_export.h>
 #include <rte_malloc.h>
 
 #include "fastmem_pvt.h"

@@ -32,6 +32,7 @@
  * memory there later (and got it after the removal) sees a new epoch.
  */
 
+#include <eal_export.h>
 #include <rte_cycles.h>
 #include <rte_memory.h>
 #include <rte_memzone.h>
@@ -75,8 +76,9 @@ fastmem_owner_init(struct fastmem_state *st)
 void
 fastmem_owner_attach(const struct fastmem_state *st)
 {
-	__atomic_store_n(&__rte_fastmem_owner_epoch, st != NULL ? st->owner_epoch : &no_epoch,
-		__ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&__rte_fastmem_owner_epoch,
+			st != NULL ? st->owner_epoch : &no_epoch,
+		rte_memory_order_release);
 }
 
 static uint64_t
@@ -89,13 +91,13 @@ region_of(uintptr_t addr)
 static struct fastmem_owner_map *
 map_of(const struct fastmem_state *st, uintptr_t addr)
 {
-	uint32_t i, n = __atomic_load_n(&st->n_owner_maps, __ATOMIC_ACQUIRE);
+	uint32_t i, n = rte_atomic_load_explicit(&st->n_owner_maps, rte_memory_order_acquire);
 
 	for (i = 0; i < n; i++) {
 		struct fastmem_owner_map *m = (struct fastmem_owner_map *)(uintptr_t)
 			&st->owner_maps[i];
 
-		if (addr - m->base < __atomic_load_n(&m->len, __ATOMIC_ACQUIRE))
+		if (addr - m->base < rte_atomic_load_explicit(&m->len, rte_memory_order_acquire))
 			return m;
 	}
 	return NULL;
@@ -119,10 +121,10 @@ map_claim_locked(struct fastmem_state *st, uintptr_t base, uint64_t len)
 			continue;
 		}
 		if (m->len != 0 && m->base < base + len && base < m->base + m->len)
-			__atomic_store_n(&m->len, 0, __ATOMIC_RELEASE);
+			rte_atomic_store_explicit(&m->len, 0, rte_memory_order_release);
 	}
 	if (same != NULL)
-		__atomic_store_n(&same->len, len, __ATOMIC_RELEASE);
+		rte_atomic_store_explicit(&same->len, len, rte_memory_order_release);
 	return same;
 }
 
@@ -162,8 +164,9 @@ map_add(struct fastmem_state *st, const struct rte_memzone *mz)
 		m->size = len;
 		m->ends = ends;
 		ends = NULL;
-		__atomic_store_n(&m->len, len, __ATOMIC_RELEASE);
-		__atomic_store_n(&st->n_owner_maps, st->n_owner_maps + 1, __ATOMIC_RELEASE);
+		rte_atomic_store_explicit(&m->len, len, rte_memory_order_release);
+		rte_atomic_store_explicit(&st->n_owner_maps, st->n_owner_maps + 1,
+				rte_memory_order_release);
 	}
 	rte_spinlock_unlock(&st->mz_lock);
 	fastmem_heap_free(ends);
@@ -181,9 +184,9 @@ fastmem_owner_add(struct fastmem_state *st, const struct rte_memzone *mz)
 		return -ENOMEM;
 	for (r = region_of(addr); r <= region_of(end - 1); r++) {
 		r_base = r << REGION_SHIFT;
-		__atomic_store_n(&m->ends[r - region_of(m->base)],
+		rte_atomic_store_explicit(&m->ends[r - region_of(m->base)],
 			end - r_base >= REGION_SIZE ? END_FULL :
-			(uint16_t)((end - r_base) / END_UNIT), __ATOMIC_RELEASE);
+			(uint16_t)((end - r_base) / END_UNIT), rte_memory_order_release);
 	}
 	return 0;
 }
@@ -198,15 +201,16 @@ fastmem_owner_remove(struct fastmem_state *st, const struct rte_memzone *mz)
 	if (m == NULL)
 		return;
 	for (r = region_of(addr); r <= region_of(addr + mz->len - 1); r++)
-		__atomic_store_n(&m->ends[r - region_of(m->base)], 0, __ATOMIC_RELAXED);
-	__atomic_fetch_add(st->owner_epoch, 1, __ATOMIC_RELEASE);
+		rte_atomic_store_explicit(&m->ends[r - region_of(m->base)], 0,
+				rte_memory_order_relaxed);
+	rte_atomic_fetch_add_explicit(st->owner_epoch, 1, rte_memory_order_release);
 }
 
 /* Is @p ptr inside a memzone fastmem holds? */
 static inline bool
 owner_has(const struct fastmem_state *st, const void *ptr)
 {
-	uint64_t epoch = __atomic_load_n(st->owner_epoch, __ATOMIC_ACQUIRE);
+	uint64_t epoch = rte_atomic_load_explicit(st->owner_epoch, rte_memory_order_acquire);
 	struct __rte_fastmem_thread *t = &RTE_PER_LCORE(_fastmem_thread);
 	uintptr_t addr = (uintptr_t)ptr;
 	const struct fastmem_owner_map *m;
@@ -215,7 +219,8 @@ owner_has(const struct fastmem_state *st, const void *ptr)
 	m = map_of(st, addr);
 	if (m == NULL)
 		return false;
-	end = __atomic_load_n(&m->ends[region_of(addr) - region_of(m->base)], __ATOMIC_ACQUIRE);
+	end = rte_atomic_load_explicit(&m->ends[region_of(addr) - region_of(m->base)],
+			rte_memory_order_acquire);
 	if (end == END_FULL) {
 		t->owned_region = region_of(addr);
 		t->owned_epoch = epoch;

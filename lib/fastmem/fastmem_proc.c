@@ -120,7 +120,7 @@ table_add(struct fastmem_state *st, struct fastmem_proc *p)
 	if (free_slot < 0)
 		return -ENOSPC;
 	st->procs[free_slot] = p;
-	__atomic_store_n(&st->proc_ids[free_slot], p->id, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&st->proc_ids[free_slot], p->id, rte_memory_order_release);
 	if (!p->primary)
 		fastmem_set(&st->secondaries_seen, st->secondaries_seen + 1);
 	return 0;
@@ -189,7 +189,7 @@ fastmem_proc_attached(void)
 	/* The primary lists its kept records once its new state is published. */
 	n_kept = 0;
 	if (fastmem_self != NULL)
-		__atomic_store_n(&fastmem_self->revoked, false, __ATOMIC_RELEASE);
+		rte_atomic_store_explicit(&fastmem_self->revoked, false, rte_memory_order_release);
 }
 
 bool
@@ -197,7 +197,7 @@ fastmem_proc_revoked(void)
 {
 	const struct fastmem_proc *p = fastmem_self;
 
-	return p != NULL && __atomic_load_n(&p->revoked, __ATOMIC_ACQUIRE);
+	return p != NULL && rte_atomic_load_explicit(&p->revoked, rte_memory_order_acquire);
 }
 
 void
@@ -217,8 +217,8 @@ fastmem_proc_find_dead(struct fastmem_state *st, int *slot, uint64_t *id)
 
 	/* Slots and ids are read without the lock: the check makes syscalls. */
 	for (i = *slot; i < FASTMEM_MAX_PROCS; i++) {
-		p = __atomic_load_n(&st->procs[i], __ATOMIC_ACQUIRE);
-		pid = __atomic_load_n(&st->proc_ids[i], __ATOMIC_ACQUIRE);
+		p = rte_atomic_load_explicit(&st->procs[i], rte_memory_order_acquire);
+		pid = rte_atomic_load_explicit(&st->proc_ids[i], rte_memory_order_acquire);
 		/* The primary (id 0) is never found dead: its end is everybody's. */
 		if (p == NULL || p == fastmem_self || pid == 0 || !proc_dead(pid))
 			continue;
@@ -237,7 +237,7 @@ fastmem_proc_remove_locked(struct fastmem_state *st, int slot, struct fastmem_pr
 	if (st->procs[slot] != p || st->proc_ids[slot] != id)
 		return false;
 	st->procs[slot] = NULL;
-	__atomic_store_n(&st->proc_ids[slot], 0, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&st->proc_ids[slot], 0, rte_memory_order_release);
 	return true;
 }
 
@@ -253,7 +253,7 @@ fastmem_proc_forget(uint64_t id)
 void
 fastmem_proc_revoke(struct fastmem_proc *p)
 {
-	__atomic_store_n(&p->revoked, true, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&p->revoked, true, rte_memory_order_release);
 	if (n_kept < RTE_DIM(kept))
 		kept[n_kept++] = p;
 }

@@ -18,9 +18,9 @@
 #include <rte_log.h>
 #include <rte_memzone.h>
 #include <rte_spinlock.h>
+#include <rte_stdatomic.h>
 
 #include "rte_fastmem.h"
-#include "fastmem_compat.h"
 
 extern int fastmem_logtype;
 #define RTE_LOGTYPE_FASTMEM fastmem_logtype
@@ -45,25 +45,25 @@ extern int fastmem_logtype;
 static inline uint64_t
 fastmem_read(const uint64_t *counter)
 {
-	return __atomic_load_n(counter, __ATOMIC_ACQUIRE);
+	return rte_atomic_load_explicit(counter, rte_memory_order_acquire);
 }
 
 static inline void
 fastmem_count(uint64_t *counter, uint64_t n)
 {
-	__atomic_store_n(counter, *counter + n, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(counter, *counter + n, rte_memory_order_release);
 }
 
 static inline void
 fastmem_count_shared(uint64_t *counter, uint64_t n)
 {
-	__atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
+	rte_atomic_fetch_add_explicit(counter, n, rte_memory_order_relaxed);
 }
 
 static inline void
 fastmem_set(uint64_t *gauge, uint64_t value)
 {
-	__atomic_store_n(gauge, value, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(gauge, value, rte_memory_order_release);
 }
 
 /* Class of a cache index, and its node. */
@@ -409,7 +409,8 @@ fastmem_node_bin(const struct fastmem_state *st, int node, unsigned int cls)
 {
 	const struct fastmem_node *nd = &st->nodes[node];
 
-	return __atomic_load_n(&nd->ready, __ATOMIC_ACQUIRE) ? &nd->bins[cls] : NULL;
+	return rte_atomic_load_explicit(&nd->ready,
+			rte_memory_order_acquire) ? &nd->bins[cls] : NULL;
 }
 
 /* Memzone record @p idx, which a segment header or a run link names: its chunk exists. */
@@ -423,11 +424,11 @@ fastmem_mz(const struct fastmem_state *st, int idx)
 static inline struct fastmem_mz *
 fastmem_mz_used(const struct fastmem_state *st, int idx)
 {
-	struct fastmem_mz *chunk = __atomic_load_n(&st->mz_chunks[idx / FASTMEM_MZ_CHUNK],
-		__ATOMIC_ACQUIRE);
+	struct fastmem_mz *chunk = rte_atomic_load_explicit(&st->mz_chunks[idx / FASTMEM_MZ_CHUNK],
+		rte_memory_order_acquire);
 
-	if (chunk == NULL || !__atomic_load_n(&chunk[idx % FASTMEM_MZ_CHUNK].used,
-			__ATOMIC_ACQUIRE))
+	if (chunk == NULL || !rte_atomic_load_explicit(&chunk[idx % FASTMEM_MZ_CHUNK].used,
+			rte_memory_order_acquire))
 		return NULL;
 	return &chunk[idx % FASTMEM_MZ_CHUNK];
 }

@@ -132,7 +132,8 @@ run_rebuild(struct fastmem_state *st, void *p)
 		seg = fastmem_segment_of(q);
 		end = seg == last_seg ? fastmem_slice_idx(last) : FASTMEM_SEG_SLICES - 1;
 		for (i = fastmem_slice_idx(q); i <= end; i++)
-			__atomic_store_n(&seg->pub.slice[i].run, run, __ATOMIC_RELAXED);
+			rte_atomic_store_explicit(&seg->pub.slice[i].run, run,
+					rte_memory_order_relaxed);
 		if (seg == last_seg)
 			break;
 		q = fastmem_run_beside(st, RTE_PTR_ADD(seg, (size_t)end << FASTMEM_SLICE_SHIFT),
@@ -173,7 +174,8 @@ fastmem_run_leave(struct fastmem_state *st, int node, struct fastmem_page_head *
 			slice = RTE_PTR_ADD(addr, i * FASTMEM_SLICE_SIZE);
 			e = slice_entry(slice);
 			e->cache_idx = __RTE_FASTMEM_LARGE_IDX;
-			__atomic_store_n(&e->run, fastmem_run_word(slice, slice), __ATOMIC_RELAXED);
+			rte_atomic_store_explicit(&e->run, fastmem_run_word(slice, slice),
+					rte_memory_order_relaxed);
 		}
 		p = fastmem_run_beside(st, addr, false);
 		if (p != NULL && slice_entry(p)->cache_idx == idx)

@@ -24,6 +24,7 @@
 
 #include <string.h>
 
+#include <rte_bitops.h>
 #include <rte_cycles.h>
 
 #include "fastmem_pvt.h"
@@ -131,7 +132,7 @@ take_in_mz(struct fastmem_state *st, struct fastmem_node *nd, const struct fastm
 
 	for (i = 0; i < m->n_segs; i++) {
 		seg = mz_segment(m, i);
-		n_free = (unsigned int)__builtin_popcountll(seg->free_slices);
+		n_free = (unsigned int)rte_popcount64(seg->free_slices);
 		if (n_free < n || n_free >= best_free)
 			continue;
 		first = block_fit(seg->free_slices, n);

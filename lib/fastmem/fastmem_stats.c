@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <eal_export.h>
 #include <rte_lcore.h>
 #include <rte_spinlock.h>
 

@@ -502,7 +502,7 @@ mz_copy(struct fastmem_state *st, int idx, struct mz_copy *c)
 		c->node = m->node;
 		c->n_segs = m->n_segs;
 		/* Slices leave and join the free ones under the node lock, not this one. */
-		c->n_free = __atomic_load_n(&m->n_free, __ATOMIC_RELAXED);
+		c->n_free = rte_atomic_load_explicit(&m->n_free, rte_memory_order_relaxed);
 	}
 	rte_spinlock_unlock(&st->mz_lock);
 	return used;

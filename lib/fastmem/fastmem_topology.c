@@ -30,6 +30,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <eal_export.h>
 #include <rte_common.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
@@ -382,7 +383,7 @@ topo_build_eal(const char *why)
 		nd->locality = nd->n_cpus;
 	}
 	/* Once per process: snapshots are rebuilt, the reason does not change. */
-	if (!__atomic_exchange_n(&topo_logged, true, __ATOMIC_RELAXED))
+	if (!rte_atomic_exchange_explicit(&topo_logged, true, rte_memory_order_relaxed))
 		FASTMEM_LOG(NOTICE, "node resolver uses EAL socket ids: %s", why);
 	return t;
 }
@@ -610,13 +611,31 @@ dist_value(const struct topo *t, const struct topo_node *from, const struct topo
 	return 0;
 }
 
+/* Where hwloc's view came from, for the logs, dumps and dpdk-fastmem-info. */
+static void
+describe_source(struct topo *t, hwloc_topology_t hw, const char *xml)
+{
+	const char *fsroot = getenv("HWLOC_FSROOT");
+	const char *xmlfile = getenv("HWLOC_XMLFILE");
+
+	if (xml != NULL)
+		snprintf(t->desc, sizeof(t->desc), "hwloc, file %s", xml);
+	else if (hwloc_topology_is_thissystem(hw))
+		snprintf(t->desc, sizeof(t->desc), "hwloc, this system");
+	else if (fsroot != NULL)
+		snprintf(t->desc, sizeof(t->desc), "hwloc, HWLOC_FSROOT=%s", fsroot);
+	else if (xmlfile != NULL)
+		snprintf(t->desc, sizeof(t->desc), "hwloc, HWLOC_XMLFILE=%s", xmlfile);
+	else
+		snprintf(t->desc, sizeof(t->desc), "hwloc, not this system");
+}
+
 static struct topo *
 topo_build_hwloc(const char *xml, char *why, size_t why_len)
 {
 	struct topo_node **sorted = NULL;
 	hwloc_topology_t hw;
 	struct topo *t = NULL;
-	const char *env = NULL;
 	unsigned int i;
 	int n, cpu;
 
@@ -697,16 +716,7 @@ topo_build_hwloc(const char *xml, char *why, size_t why_len)
 		t->nodes[i].obj->userdata = &t->nodes[i];
 	free(sorted);
 
-	if (xml != NULL)
-		snprintf(t->desc, sizeof(t->desc), "hwloc, file %s", xml);
-	else if (hwloc_topology_is_thissystem(hw))
-		snprintf(t->desc, sizeof(t->desc), "hwloc, this system");
-	else if ((env = getenv("HWLOC_FSROOT")) != NULL)
-		snprintf(t->desc, sizeof(t->desc), "hwloc, HWLOC_FSROOT=%s", env);
-	else if ((env = getenv("HWLOC_XMLFILE")) != NULL)
-		snprintf(t->desc, sizeof(t->desc), "hwloc, HWLOC_XMLFILE=%s", env);
-	else
-		snprintf(t->desc, sizeof(t->desc), "hwloc, not this system");
+	describe_source(t, hw, xml);
 	FASTMEM_LOG(DEBUG, "node resolver: %s, %u nodes", t->desc, t->n_nodes);
 	return t;
 
@@ -1027,12 +1037,12 @@ topo_build(const char *xml, int *err)
 static void
 topo_bump_gen(void)
 {
-	uint32_t g = __atomic_load_n(&topo_gen, __ATOMIC_RELAXED) + 1;
+	uint32_t g = rte_atomic_load_explicit(&topo_gen, rte_memory_order_relaxed) + 1;
 
 	/* 0 marks an empty thread cache. */
 	if (g == 0)
 		g = 1;
-	__atomic_store_n(&topo_gen, g, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&topo_gen, g, rte_memory_order_release);
 }
 
 /*
@@ -1107,7 +1117,7 @@ fastmem_topo_force_eal(bool force)
 uint32_t
 fastmem_topo_generation(void)
 {
-	return __atomic_load_n(&topo_gen, __ATOMIC_ACQUIRE);
+	return rte_atomic_load_explicit(&topo_gen, rte_memory_order_acquire);
 }
 
 RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_uses_hwloc)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <eal_export.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
@@ -47,9 +48,10 @@ fastmem_state_get(void)
 	 * revocation, so a state read on both sides of it is current.
 	 */
 	for (attempt = 0; attempt < 3; attempt++) {
-		st = __atomic_load_n(&fastmem_st, __ATOMIC_ACQUIRE);
+		st = rte_atomic_load_explicit(&fastmem_st, rte_memory_order_acquire);
 		if (likely(st != NULL && !fastmem_proc_revoked() &&
-				__atomic_load_n(&fastmem_st, __ATOMIC_ACQUIRE) == st))
+				rte_atomic_load_explicit(&fastmem_st,
+						rte_memory_order_acquire) == st))
 			return st;
 		if (rte_eal_process_type() != RTE_PROC_SECONDARY)
 			return NULL;
@@ -103,7 +105,7 @@ static void
 detach_local(struct fastmem_state *st)
 {
 	fastmem_owner_attach(NULL);
-	__atomic_store_n(&fastmem_st, NULL, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&fastmem_st, NULL, rte_memory_order_release);
 	fastmem_cache_fini(st);
 	fastmem_stats_fini();
 	fastmem_topo_fini();
@@ -160,8 +162,8 @@ rte_fastmem_init(void)
 	}
 	if (rc == 0) {
 		fastmem_owner_attach(state_mz->addr);
-		__atomic_store_n(&fastmem_st, (struct fastmem_state *)state_mz->addr,
-			__ATOMIC_RELEASE);
+		rte_atomic_store_explicit(&fastmem_st, (struct fastmem_state *)state_mz->addr,
+			rte_memory_order_release);
 		fastmem_proc_attached();
 	}
 	rte_spinlock_unlock(&init_lock);
@@ -197,15 +199,15 @@ node_in_range(int node)
 	return node >= 0 && node < FASTMEM_MAX_NODES;
 }
 
-/* Check an explicit node id: 0, or the errno to fail with. */
+/* Check an explicit node id: 0, or -errno to fail with. */
 static int
 check_node(int socket_id)
 {
 	if (socket_id == SOCKET_ID_ANY)
 		return 0;
 	if (!node_in_range(socket_id))
-		return EINVAL;
-	return fastmem_node_valid(socket_id) ? 0 : ENXIO;
+		return -EINVAL;
+	return fastmem_node_valid(socket_id) ? 0 : -ENXIO;
 }
 
 /*
@@ -288,7 +290,7 @@ alloc_checked(struct fastmem_state *st, size_t size, size_t align, unsigned int 
 	}
 	rc = check_node(socket_id);
 	if (rc != 0) {
-		rte_errno = rc;
+		rte_errno = -rc;
 		return NULL;
 	}
 	n = fastmem_node_order(socket_id, nodes, RTE_DIM(nodes));
@@ -404,7 +406,8 @@ struct run_range {
 static struct run_range
 run_range_of(const void *obj)
 {
-	uint32_t run = __atomic_load_n(&__rte_fastmem_slice_of(obj)->run, __ATOMIC_RELAXED);
+	uint32_t run = rte_atomic_load_explicit(&__rte_fastmem_slice_of(obj)->run,
+			rte_memory_order_relaxed);
 
 	return (struct run_range){
 		.base = __rte_fastmem_run_base(obj, run),
@@ -500,9 +503,16 @@ __rte_fastmem_free_bulk_runs(struct __rte_fastmem_cache *c, uint32_t idx, void *
 	 * other one's, else that of the object below them (the cache's last
 	 * sorted burst, often).
 	 */
-	if (run_count(c, n, r) >= n ||
-			run_count(c, n, (r = run_range_of(top[first_out]))) >= n ||
-			(c->len > 0 && run_count(c, n, (r = run_range_of(top[-1]))) >= n)) {
+	in = run_count(c, n, r);
+	if (in < n) {
+		r = run_range_of(top[first_out]);
+		in = run_count(c, n, r);
+	}
+	if (in < n && c->len > 0) {
+		r = run_range_of(top[-1]);
+		in = run_count(c, n, r);
+	}
+	if (in >= n) {
 		sort_into_run(c, n, r);
 		__rte_fastmem_cache_pushed(c, n);
 		return;
@@ -571,7 +581,7 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
 		rc = cls;
 		goto fail;
 	}
-	rc = -check_node(socket_id);
+	rc = check_node(socket_id);
 	if (rc != 0 || n == 0)
 		goto fail;
 	if (cls == FASTMEM_NUM_CLASSES)
@@ -698,7 +708,7 @@ rte_fastmem_hlookup(size_t size, size_t align, int socket_id, rte_fastmem_handle
 		return -E2BIG;
 	rc = check_node(socket_id);
 	if (rc != 0)
-		return -rc;
+		return rc;
 	node = socket_id == SOCKET_ID_ANY ? thread_node() : socket_id;
 	if (node < 0)
 		return node;
@@ -830,7 +840,7 @@ rte_fastmem_reserve(size_t size, int socket_id)
 		return -ENODEV;
 	rc = check_node(socket_id);
 	if (rc != 0)
-		return -rc;
+		return rc;
 	n = fastmem_node_order(socket_id, nodes, RTE_DIM(nodes));
 	rc = -ENOMEM;
 	for (i = 0; i < n && rc != 0; i++) {
@@ -852,7 +862,7 @@ rte_fastmem_set_limit(int socket_id, size_t max_bytes)
 		return -ENODEV;
 	rc = check_node(socket_id);
 	if (rc != 0)
-		return -rc;
+		return rc;
 	for (node = 0; node < FASTMEM_MAX_NODES; node++)
 		if (socket_id == SOCKET_ID_ANY || node == socket_id)
 			fastmem_set(&st->nodes[node].limit, max_bytes);
@@ -938,7 +948,7 @@ rte_fastmem_trim(void)
 	fastmem_cache_reclaim_dead(st);
 	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
 		/* Not valid here: a secondary cannot reach external-heap nodes. */
-		if (!__atomic_load_n(&st->nodes[node].ready, __ATOMIC_ACQUIRE) ||
+		if (!rte_atomic_load_explicit(&st->nodes[node].ready, rte_memory_order_acquire) ||
 				!fastmem_node_valid(node))
 			continue;
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)

@@ -74,11 +74,12 @@ extern "C" {
 #endif
 
 /*
- * DPDK 22.11 has no __rte_malloc. There is no __rte_dealloc pairing either:
- * compilers ignore it when the deallocator is inline, as rte_fastmem_free() is.
+ * DPDK 22.11 has no __rte_malloc: there, the allocation calls go without
+ * it. There is no __rte_dealloc pairing either: compilers ignore it when
+ * the deallocator is inline, as rte_fastmem_free() is.
  */
 #ifndef __rte_malloc
-#define __rte_malloc __attribute__((__malloc__))
+#define __rte_malloc
 #endif
 
 /** Flag: zero the object (its whole class size) before returning it. */
@@ -545,7 +546,7 @@ rte_fastmem_free_bulk(void **ptrs, unsigned int n)
 		 * heavy.
 		 */
 		if (likely(c->cap - c->len >= n)) {
-			run = __atomic_load_n(&slice->run, __ATOMIC_RELAXED);
+			run = rte_atomic_load_explicit(&slice->run, rte_memory_order_relaxed);
 			if (likely(!__rte_fastmem_copy_objs(&c->objs[c->len], ptrs, n,
 					__RTE_FASTMEM_COPY_IN_RANGE,
 					__rte_fastmem_run_base(ptrs[0], run),
@@ -770,7 +771,8 @@ rte_fastmem_owns(const void *ptr)
 	const struct __rte_fastmem_thread *t = &RTE_PER_LCORE(_fastmem_thread);
 
 	if (likely(((uintptr_t)ptr >> RTE_FASTMEM_SLAB_SHIFT) == t->owned_region &&
-			__atomic_load_n(__rte_fastmem_owner_epoch, __ATOMIC_ACQUIRE) ==
+			rte_atomic_load_explicit(__rte_fastmem_owner_epoch,
+				rte_memory_order_acquire) ==
 			t->owned_epoch))
 		return true;
 	return __rte_fastmem_owns_slow(ptr);

@@ -21,9 +21,11 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <rte_atomic.h>
 #include <rte_common.h>
 #include <rte_memory.h>
 #include <rte_per_lcore.h>
+#include <rte_stdatomic.h>
 
 #include "rte_fastmem_config.h"
 
@@ -58,7 +60,8 @@ extern "C" {
  * the header itself compiles without the opt-in.
  */
 #ifdef ALLOW_EXPERIMENTAL_API
-#define __rte_fastmem_slow_path __rte_experimental
+#define __rte_fastmem_slow_path \
+__rte_experimental
 #else
 #define __rte_fastmem_slow_path
 #endif
@@ -322,10 +325,10 @@ static __rte_always_inline void
 __rte_fastmem_count(uint64_t *counter, uint64_t n)
 {
 #ifdef RTE_ARCH_X86_64
-	__atomic_signal_fence(__ATOMIC_RELEASE);
+	rte_compiler_barrier();
 	*counter += n;
 #else
-	__atomic_store_n(counter, *counter + n, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(counter, *counter + n, rte_memory_order_release);
 #endif
 }
 

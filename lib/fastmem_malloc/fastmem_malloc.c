@@ -113,16 +113,16 @@ peak_sample(void)
 	if (likely(!peak_wanted) || ++RTE_PER_LCORE(peak_calls) % PEAK_EVERY != 0)
 		return;
 	bytes = eal_heap_bytes();
-	old = __atomic_load_n(&peak_bytes, __ATOMIC_RELAXED);
-	while (bytes > old && !__atomic_compare_exchange_n(&peak_bytes, &old, bytes, false,
-			__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+	old = rte_atomic_load_explicit(&peak_bytes, rte_memory_order_relaxed);
+	while (bytes > old && !rte_atomic_compare_exchange_strong_explicit(&peak_bytes, &old, bytes,
+			rte_memory_order_relaxed, rte_memory_order_relaxed))
 		;
 }
 
 static bool
 is_serving(void)
 {
-	return __atomic_load_n(&serving, __ATOMIC_ACQUIRE);
+	return rte_atomic_load_explicit(&serving, rte_memory_order_acquire);
 }
 
 /* EAL's allocation, zeroed if asked; its answer for what fastmem did not serve. */
@@ -329,7 +329,7 @@ rte_eal_init(int argc, char **argv)
 			strerror(-ret));
 		return rc;
 	}
-	__atomic_store_n(&serving, true, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&serving, true, rte_memory_order_release);
 	MALLOC_LOG(NOTICE, "fastmem serves rte_malloc (FASTMEM_MALLOC=0 turns it off)");
 	return rc;
 }
@@ -362,9 +362,11 @@ rte_eal_cleanup(void)
 {
 	if (peak_wanted)
 		MALLOC_LOG(NOTICE, "peak EAL heap %" PRIu64 " bytes (sampled every %u allocations)",
-			RTE_MAX(__atomic_load_n(&peak_bytes, __ATOMIC_RELAXED), eal_heap_bytes()),
+			RTE_MAX(rte_atomic_load_explicit(&peak_bytes, rte_memory_order_relaxed),
+					eal_heap_bytes()),
 			PEAK_EVERY);
-	if (__atomic_exchange_n(&serving, false, __ATOMIC_ACQ_REL) && report("cleanup") == 0)
+	if (rte_atomic_exchange_explicit(&serving, false,
+			rte_memory_order_acq_rel) && report("cleanup") == 0)
 		rte_fastmem_deinit();
 	if (eal.eal_cleanup == NULL) {
 		rte_errno = ENOSYS;

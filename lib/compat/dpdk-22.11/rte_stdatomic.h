@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The fastmem authors
+ */
+
+#ifndef FASTMEM_COMPAT_RTE_STDATOMIC_H
+#define FASTMEM_COMPAT_RTE_STDATOMIC_H
+
+/*
+ * DPDK 23.11's rte_stdatomic.h, as DPDK builds it without C11 atomics:
+ * the names the sources use, over the compiler's builtins. Only on the
+ * include path against DPDK 22.11.
+ */
+
+#define RTE_ATOMIC(type) type
+
+typedef int rte_memory_order;
+
+#define rte_memory_order_relaxed __ATOMIC_RELAXED
+#define rte_memory_order_acquire __ATOMIC_ACQUIRE
+#define rte_memory_order_release __ATOMIC_RELEASE
+#define rte_memory_order_acq_rel __ATOMIC_ACQ_REL
+#define rte_memory_order_seq_cst __ATOMIC_SEQ_CST
+
+#define rte_atomic_load_explicit(ptr, memorder) \
+	__atomic_load_n(ptr, memorder)
+#define rte_atomic_store_explicit(ptr, val, memorder) \
+	__atomic_store_n(ptr, val, memorder)
+#define rte_atomic_exchange_explicit(ptr, val, memorder) \
+	__atomic_exchange_n(ptr, val, memorder)
+#define rte_atomic_compare_exchange_strong_explicit(ptr, expected, desired, succ, fail) \
+	__atomic_compare_exchange_n(ptr, expected, desired, 0, succ, fail)
+#define rte_atomic_compare_exchange_weak_explicit(ptr, expected, desired, succ, fail) \
+	__atomic_compare_exchange_n(ptr, expected, desired, 1, succ, fail)
+#define rte_atomic_fetch_add_explicit(ptr, val, memorder) \
+	__atomic_fetch_add(ptr, val, memorder)
+#define rte_atomic_fetch_sub_explicit(ptr, val, memorder) \
+	__atomic_fetch_sub(ptr, val, memorder)
+#define rte_atomic_fetch_and_explicit(ptr, val, memorder) \
+	__atomic_fetch_and(ptr, val, memorder)
+#define rte_atomic_fetch_or_explicit(ptr, val, memorder) \
+	__atomic_fetch_or(ptr, val, memorder)
+
+#endif /* FASTMEM_COMPAT_RTE_STDATOMIC_H */
