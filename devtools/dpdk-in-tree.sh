@@ -17,7 +17,8 @@
 # - patches/: the series as git format-patch files against that commit;
 # - build/: a reduced DPDK (the libraries and drivers fastmem, its tests
 #   and its applications need) built in developer mode (symbol checks) with
-#   -Werror and check_includes (every public header alone, in C and C++),
+#   -Werror and check_includes (every public header alone, in C and C++)
+#   and, when sphinx and doxygen are installed, its documentation,
 #   its applications linked to the shared libraries: they can only reach
 #   exported symbols;
 # and runs fastmem's tests of DPDK's fast, perf and stress suites through
@@ -129,6 +130,7 @@ overlay_doc() {
 
 	cp "$FASTMEM_ROOT"/doc/guides/prog_guide/fastmem_*.rst "$guides/prog_guide/"
 	list_insert "$guides/prog_guide/index.rst" "    mempool_lib" "    fastmem_lib"
+	list_insert "$guides/prog_guide/index.rst" "    fastmem_lib" "    fastmem_reliability"
 	cp "$FASTMEM_ROOT"/doc/guides/tools/testfastmem.rst \
 		"$FASTMEM_ROOT"/doc/guides/tools/fastmeminfo.rst "$guides/tools/"
 	cp "$FASTMEM_ROOT"/doc/guides/tools/img/* "$guides/tools/img/"
@@ -147,6 +149,9 @@ EOF
 overlay_lib() {
 	cp -r "$FASTMEM_ROOT/lib/fastmem" "$tree/lib/"
 	list_insert "$tree/lib/meson.build" "        'stack'," "        'fastmem',"
+	list_insert "$tree/doc/api/doxy-api.conf.in" \
+		"INPUT                   = @TOPDIR@/doc/api/doxy-api-index.md \\" \
+		"                          @TOPDIR@/lib/fastmem \\"
 	python3 - "$tree" << 'EOF'
 import sys
 
@@ -256,6 +261,11 @@ rm -rf "$patches"
 git_tree format-patch -q -o "$patches" pristine..fastmem
 fastmem_log "dpdk-in-tree: $(find "$patches" -name '*.patch' | wc -l) patches in $patches"
 
+# DPDK's documentation (doxygen, and sphinx for the guides) when it can.
+docs=false
+if command -v sphinx-build > /dev/null && command -v doxygen > /dev/null; then
+	docs=true
+fi
 if [ ! -f "$build/build.ninja" ]; then
 	fastmem_log "dpdk-in-tree: configuring $build"
 	meson setup "$build" "$tree" \
@@ -264,7 +274,7 @@ if [ ! -f "$build/build.ninja" ]; then
 		-Ddeveloper_mode=enabled \
 		-Dwerror=true \
 		-Dcheck_includes=true \
-		-Denable_docs=false \
+		-Denable_docs=$docs \
 		-Dexamples= \
 		-Denable_apps=test,test-fastmem,fastmem-info \
 		-Denable_libs=fastmem,mempool,ring \
@@ -275,6 +285,34 @@ else
 fi
 fastmem_log "dpdk-in-tree: building $build"
 ninja -C "$build" -j "$(nproc)"
+if [ "$docs" = true ]; then
+	fastmem_log "dpdk-in-tree: building the documentation (doxygen warnings are errors)"
+	ninja -C "$build" doc
+else
+	fastmem_log "dpdk-in-tree: no sphinx-build or doxygen: documentation not built"
+fi
+
+# DPDK's checkpatches.sh on the series, with the kernel's checkpatch.pl from
+# Debian's linux-source-6.1 when it is installed: its findings are printed,
+# not (yet) fatal.
+checkpatch_src=/usr/src/linux-source-6.1.tar.xz
+if [ -f "$checkpatch_src" ] && command -v gawk > /dev/null; then
+	if [ ! -f "$work/checkpatch/scripts/checkpatch.pl" ]; then
+		mkdir -p "$work/checkpatch"
+		tar -xJf "$checkpatch_src" -C "$work/checkpatch" --strip-components=1 \
+			linux-source-6.1/scripts/checkpatch.pl linux-source-6.1/scripts/spelling.txt \
+			linux-source-6.1/scripts/const_structs.checkpatch
+	fi
+	fastmem_log "dpdk-in-tree: devtools/checkpatches.sh on the series"
+	if (cd "$tree" && DPDK_CHECKPATCH_PATH=$work/checkpatch/scripts/checkpatch.pl \
+			./devtools/checkpatches.sh "$patches"/*.patch); then
+		fastmem_log "dpdk-in-tree: checkpatches: every patch valid"
+	else
+		fastmem_log "dpdk-in-tree: checkpatches: findings above"
+	fi
+else
+	fastmem_log "dpdk-in-tree: no $checkpatch_src or gawk: checkpatches.sh not run"
+fi
 
 mapfile -t tests < <(meson test -C "$build" --list 2> /dev/null |
 	sed -n 's/^DPDK:\(fast\|perf\|stress\)-tests \/ \([a-z_]*fastmem[a-z_]*\)$/\2/p')

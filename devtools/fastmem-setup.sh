@@ -18,6 +18,7 @@ FASTMEM_PACKAGES=(
 	clang
 	doxygen
 	dpdk-dev
+	gawk
 	gnuplot-nox
 	hwloc
 	libclang-rt-14-dev
@@ -27,12 +28,14 @@ FASTMEM_PACKAGES=(
 	libjemalloc-dev
 	libmimalloc-dev
 	libnuma-dev
+	linux-source-6.1
 	llvm
 	meson
 	ninja-build
 	pkg-config
 	python3
 	python3-pyelftools
+	python3-sphinx
 	valgrind
 )
 

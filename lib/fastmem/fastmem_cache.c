@@ -23,7 +23,6 @@
  * then comes here through the checking slow path.
  */
 
-#include <stdlib.h>
 #include <string.h>
 
 #include <eal_export.h>
@@ -31,6 +30,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 
+#include "fastmem_debug.h"
 #include "fastmem_pvt.h"
 #include "fastmem_topology.h"
 
@@ -426,6 +426,49 @@ fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls, size_t
 	return __rte_fastmem_cache_pop(c, size);
 }
 
+/* Objects a bin hands over per call while bin_take_all() gathers them. */
+#define TAKE_BATCH 64u
+
+/*
+ * Take @p n objects from bin @p b into @p objs, all or nothing: on failure
+ * they go back and @p objs is as it was. They are chained through their
+ * own (free) memory until all are there, so that nothing is allocated
+ * for them on the way.
+ */
+static int
+bin_take_all(struct fastmem_state *st, struct fastmem_bin *b, void **objs, unsigned int n)
+{
+	void *batch[TAKE_BATCH], *chain = NULL;
+	unsigned int got = 0, want, k, i;
+
+	while (got < n) {
+		want = RTE_MIN(n - got, TAKE_BATCH);
+		k = fastmem_bin_take(st, b, batch, want);
+		for (i = 0; i < k; i++) {
+			fastmem_dbg_link_set(batch[i], b->cls, chain);
+			chain = batch[i];
+		}
+		got += k;
+		if (k < want)
+			break;
+	}
+	if (got < n) {
+		while (chain != NULL) {
+			for (k = 0; k < TAKE_BATCH && chain != NULL; k++) {
+				batch[k] = chain;
+				chain = fastmem_dbg_link_get(chain, b->cls);
+			}
+			fastmem_bin_give(st, b, batch, k);
+		}
+		return -ENOMEM;
+	}
+	for (i = n; i-- > 0; ) {
+		objs[i] = chain;
+		chain = fastmem_dbg_link_get(chain, b->cls);
+	}
+	return 0;
+}
+
 int
 fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, void **objs,
 		unsigned int n, size_t size)
@@ -433,7 +476,6 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 	struct fastmem_bin *b = &st->nodes[node].bins[cls];
 	struct fastmem_lcore *lc = thread_row(st);
 	struct __rte_fastmem_cache *c = NULL;
-	unsigned int got;
 
 	if (lc != NULL) {
 		c = row_cache(lc, node, cls);
@@ -441,23 +483,9 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 			cache_grow(st, lc, node, cls, n);
 	}
 	if (c == NULL || n > c->cap) {
-		/*
-		 * Too many for the cache, or no cache: straight from the bin, all
-		 * or nothing, and the caller's array as it was on failure.
-		 */
-		void **saved = malloc(sizeof(void *) * n);
-
-		if (saved == NULL)
+		/* Too many for the cache, or no cache: straight from the bin. */
+		if (bin_take_all(st, b, objs, n) != 0)
 			return -ENOMEM;
-		memcpy(saved, objs, sizeof(void *) * n);
-		got = fastmem_bin_take(st, b, objs, n);
-		if (got < n) {
-			fastmem_bin_give(st, b, objs, got);
-			memcpy(objs, saved, sizeof(void *) * n);
-			free(saved);
-			return -ENOMEM;
-		}
-		free(saved);
 		if (lc != NULL) {
 			c = &lc->caches[fastmem_cache_idx(node, cls)];
 			fastmem_count(&lc->miss[cls].alloc_miss, n);

@@ -361,19 +361,19 @@ __rte_fastmem_cache_push(struct __rte_fastmem_cache *c, void *obj)
  * the cache. A bulk alloc reads what the last bulk free wrote, and a bulk
  * free often reads what a bulk alloc just wrote.
  */
-typedef uintptr_t __rte_fastmem_chunk_t
-	__attribute__((vector_size(16), aligned(sizeof(void *)), __may_alias__));
+typedef uintptr_t __attribute__((vector_size(16))) __rte_aligned(sizeof(void *)) __rte_may_alias
+	__rte_fastmem_chunk_t;
 /** @internal Object pointers in a chunk. */
 #define __RTE_FASTMEM_CHUNK_OBJS (sizeof(__rte_fastmem_chunk_t) / sizeof(void *))
 
 /** @internal A chunk's lanes as signed values, for comparisons. */
-typedef intptr_t __rte_fastmem_chunk_signed_t
-	__attribute__((vector_size(16), aligned(sizeof(void *)), __may_alias__));
+typedef intptr_t __attribute__((vector_size(16))) __rte_aligned(sizeof(void *)) __rte_may_alias
+	__rte_fastmem_chunk_signed_t;
 
 /** @internal Adding it maps unsigned order onto signed order (SSE4.2 compares signed only). */
 #define __RTE_FASTMEM_SIGN_BIT ((uintptr_t)1 << (sizeof(uintptr_t) * 8 - 1))
 
-/** @internal What a bulk copy checks of the pointers it copies. */
+/** What a bulk copy checks of the pointers it copies (internal to the inline functions). */
 enum __rte_fastmem_copy_check {
 	__RTE_FASTMEM_COPY_ANY,      /**< Nothing. */
 	__RTE_FASTMEM_COPY_NOT_NULL, /**< That none is NULL. */
