@@ -300,7 +300,8 @@ if [ -f "$checkpatch_src" ] && command -v gawk > /dev/null; then
 	if [ ! -f "$work/checkpatch/scripts/checkpatch.pl" ]; then
 		mkdir -p "$work/checkpatch"
 		tar -xJf "$checkpatch_src" -C "$work/checkpatch" --strip-components=1 \
-			linux-source-6.1/scripts/checkpatch.pl linux-source-6.1/scripts/spelling.txt \
+			linux-source-6.1/scripts/checkpatch.pl \
+			linux-source-6.1/scripts/spelling.txt \
 			linux-source-6.1/scripts/const_structs.checkpatch
 	fi
 	fastmem_log "dpdk-in-tree: devtools/checkpatches.sh on the series"
