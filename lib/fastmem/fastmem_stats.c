@@ -30,9 +30,9 @@
  * Baselines: per lcore and class, every process's threads per class, the
  * shared path per class, large objects.
  */
-static struct fastmem_lcore_counts base_lcore[RTE_MAX_LCORE][FASTMEM_NUM_CLASSES];
+/* By lcore id, and the shared path's at RTE_MAX_LCORE. */
+static struct fastmem_lcore_counts base_lcore[RTE_MAX_LCORE + 1][FASTMEM_NUM_CLASSES];
 static struct fastmem_lcore_counts base_threads[FASTMEM_NUM_CLASSES];
-static struct fastmem_lcore_counts base_shared[FASTMEM_NUM_CLASSES];
 static struct fastmem_lcore_counts base_large;
 static uint64_t base_slab_acquires[FASTMEM_NUM_CLASSES];
 static uint64_t base_slab_releases[FASTMEM_NUM_CLASSES];
@@ -190,7 +190,7 @@ class_raw(struct fastmem_state *st, unsigned int cls, struct fastmem_lcore_count
 		struct fastmem_lcore_counts *base)
 {
 	class_counts(st, cls, -1, total);
-	*base = base_shared[cls];
+	*base = base_lcore[RTE_MAX_LCORE][cls];
 	counts_add(base, &base_threads[cls]);
 }
 
@@ -325,87 +325,49 @@ rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats
 	return 0;
 }
 
-/* One lcore's rebased counts of one class. */
+/*
+ * The counts of a thread (lcore_id RTE_MAX_LCORE: the shared path) since
+ * the last reset, of class @p cls, or of them all (cls FASTMEM_NUM_CLASSES).
+ */
 static void
-lcore_class(const struct fastmem_state *st, unsigned int lcore_id, unsigned int cls,
-		struct fastmem_lcore_counts *c)
+thread_stats(const struct fastmem_state *st, unsigned int lcore_id, unsigned int cls,
+		struct fastmem_lcore_counts *total)
 {
-	thread_counts(st, lcore_id, cls, c);
-	counts_sub(c, &base_lcore[lcore_id][cls]);
-}
+	struct fastmem_lcore_counts c;
+	unsigned int i;
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore, 26.11)
-int
-rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *stats)
-{
-	struct fastmem_state *st = fastmem_state_get();
-	struct fastmem_lcore_counts total, c;
-	unsigned int cls;
-
-	if (st == NULL)
-		return -ENODEV;
-	if (stats == NULL || lcore_id >= RTE_MAX_LCORE)
-		return -EINVAL;
-	memset(&total, 0, sizeof(total));
+	memset(total, 0, sizeof(*total));
 	rte_spinlock_lock(&stats_lock);
-	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
-		lcore_class(st, lcore_id, cls, &c);
-		counts_add(&total, &c);
+	for (i = 0; i < FASTMEM_NUM_CLASSES; i++) {
+		if (cls != FASTMEM_NUM_CLASSES && i != cls)
+			continue;
+		thread_counts(st, lcore_id, i, &c);
+		counts_sub(&c, &base_lcore[lcore_id][i]);
+		counts_add(total, &c);
 	}
 	rte_spinlock_unlock(&stats_lock);
-	to_lcore_stats(&total, stats);
-	stats->cache_bytes = fastmem_cache_bytes(lcore_id);
-	stats->cache_budget = fastmem_cache_budget(lcore_id);
-	return 0;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore_class, 26.11)
-int
-rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
-		struct rte_fastmem_lcore_class_stats *stats)
+/* A thread's counts of every class; 0, or -errno as the API says. */
+static int
+thread_stats_all(unsigned int lcore_id, struct rte_fastmem_lcore_stats *stats)
 {
 	struct fastmem_state *st = fastmem_state_get();
-	struct fastmem_lcore_counts c;
-	int cls = class_of_size(class_size);
-
-	if (st == NULL)
-		return -ENODEV;
-	if (stats == NULL || lcore_id >= RTE_MAX_LCORE || cls < 0)
-		return -EINVAL;
-	rte_spinlock_lock(&stats_lock);
-	lcore_class(st, lcore_id, (unsigned int)cls, &c);
-	rte_spinlock_unlock(&stats_lock);
-	to_lcore_class_stats(&c, (unsigned int)cls, stats);
-	return 0;
-}
-
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_shared, 26.11)
-int
-rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats)
-{
-	struct fastmem_state *st = fastmem_state_get();
-	struct fastmem_lcore_counts total, c;
-	unsigned int cls;
+	struct fastmem_lcore_counts total;
 
 	if (st == NULL)
 		return -ENODEV;
 	if (stats == NULL)
 		return -EINVAL;
-	memset(&total, 0, sizeof(total));
-	rte_spinlock_lock(&stats_lock);
-	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
-		thread_counts(st, RTE_MAX_LCORE, cls, &c);
-		counts_sub(&c, &base_shared[cls]);
-		counts_add(&total, &c);
-	}
-	rte_spinlock_unlock(&stats_lock);
+	thread_stats(st, lcore_id, FASTMEM_NUM_CLASSES, &total);
 	to_lcore_stats(&total, stats);
 	return 0;
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_shared_class, 26.11)
-int
-rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class_stats *stats)
+/* A thread's counts of the class of @p class_size; 0, or -errno as the API says. */
+static int
+thread_stats_class(unsigned int lcore_id, size_t class_size,
+		struct rte_fastmem_lcore_class_stats *stats)
 {
 	struct fastmem_state *st = fastmem_state_get();
 	struct fastmem_lcore_counts c;
@@ -415,12 +377,49 @@ rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class
 		return -ENODEV;
 	if (stats == NULL || cls < 0)
 		return -EINVAL;
-	rte_spinlock_lock(&stats_lock);
-	thread_counts(st, RTE_MAX_LCORE, (unsigned int)cls, &c);
-	counts_sub(&c, &base_shared[cls]);
-	rte_spinlock_unlock(&stats_lock);
+	thread_stats(st, lcore_id, (unsigned int)cls, &c);
 	to_lcore_class_stats(&c, (unsigned int)cls, stats);
 	return 0;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore, 26.11)
+int
+rte_fastmem_stats_lcore(unsigned int lcore_id, struct rte_fastmem_lcore_stats *stats)
+{
+	int rc;
+
+	if (lcore_id >= RTE_MAX_LCORE)
+		return fastmem_state_get() == NULL ? -ENODEV : -EINVAL;
+	rc = thread_stats_all(lcore_id, stats);
+	if (rc == 0) {
+		stats->cache_bytes = fastmem_cache_bytes(lcore_id);
+		stats->cache_budget = fastmem_cache_budget(lcore_id);
+	}
+	return rc;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_lcore_class, 26.11)
+int
+rte_fastmem_stats_lcore_class(unsigned int lcore_id, size_t class_size,
+		struct rte_fastmem_lcore_class_stats *stats)
+{
+	if (lcore_id >= RTE_MAX_LCORE)
+		return fastmem_state_get() == NULL ? -ENODEV : -EINVAL;
+	return thread_stats_class(lcore_id, class_size, stats);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_shared, 26.11)
+int
+rte_fastmem_stats_shared(struct rte_fastmem_lcore_stats *stats)
+{
+	return thread_stats_all(RTE_MAX_LCORE, stats);
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_shared_class, 26.11)
+int
+rte_fastmem_stats_shared_class(size_t class_size, struct rte_fastmem_lcore_class_stats *stats)
+{
+	return thread_stats_class(RTE_MAX_LCORE, class_size, stats);
 }
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_reset, 26.11)
@@ -441,14 +440,13 @@ rte_fastmem_stats_reset(void)
 	 */
 	memset(base_lcore, 0, sizeof(base_lcore));
 	memset(base_threads, 0, sizeof(base_threads));
-	memset(base_shared, 0, sizeof(base_shared));
 	for (half = 0; half < 2; half++) {
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
 			for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++)
 				fastmem_cache_counts(lcore_id, cls, -1, half == 1,
 					&base_lcore[lcore_id][cls]);
 			fastmem_cache_counts_all(st, cls, -1, half == 1, &base_threads[cls]);
-			shared_counts(st, cls, -1, half == 1, &base_shared[cls]);
+			shared_counts(st, cls, -1, half == 1, &base_lcore[RTE_MAX_LCORE][cls]);
 		}
 	}
 	for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
@@ -474,7 +472,6 @@ fastmem_stats_fini(void)
 	rte_spinlock_lock(&stats_lock);
 	memset(base_lcore, 0, sizeof(base_lcore));
 	memset(base_threads, 0, sizeof(base_threads));
-	memset(base_shared, 0, sizeof(base_shared));
 	memset(&base_large, 0, sizeof(base_large));
 	memset(base_slab_acquires, 0, sizeof(base_slab_acquires));
 	memset(base_slab_releases, 0, sizeof(base_slab_releases));
