@@ -125,7 +125,7 @@ report(enum fastmem_dbg_kind kind, const void *obj, int cls, int node, const cha
 
 	if (st != NULL)
 		fastmem_count_shared(&st->dbg_errors[kind], 1);
-	FASTMEM_LOG(ERR, "debug: %s: object %p, class %d B, node %d%s%s", kind_text[kind], obj,
+	FASTMEM_LOG_DP(ERR, "debug: %s: object %p, class %d B, node %d%s%s", kind_text[kind], obj,
 		cls >= 0 ? (int)__rte_fastmem_class_size((unsigned int)cls) : -1, node,
 		detail != NULL ? ": " : "", detail != NULL ? detail : "");
 	/* A developer's stop at the first detection, in debug builds only. */

@@ -28,6 +28,18 @@ extern int fastmem_logtype;
 #define FASTMEM_LOG(level, ...) \
 	RTE_LOG_LINE_PREFIX(level, FASTMEM, "%s(): ", __func__, __VA_ARGS__)
 
+/* Whether a data-path line may be logged now (rte_fastmem.c): a few a second. */
+bool fastmem_log_dp_allowed(void);
+
+/*
+ * A line on a data path (a bad free, a debug-mode detection), which an
+ * application could trigger millions of times a second: rate-limited.
+ */
+#define FASTMEM_LOG_DP(level, ...) do { \
+	if (fastmem_log_dp_allowed()) \
+		FASTMEM_LOG(level, __VA_ARGS__); \
+} while (0)
+
 #define FASTMEM_NUM_CLASSES __RTE_FASTMEM_NUM_CLASSES
 #define FASTMEM_MAX_NODES __RTE_FASTMEM_MAX_NODES
 #define FASTMEM_SLAB_SIZE ((size_t)RTE_FASTMEM_SLAB_SIZE)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <eal_export.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
@@ -23,6 +24,31 @@
 #include "fastmem_topology.h"
 
 RTE_LOG_REGISTER_DEFAULT(fastmem_logtype, NOTICE);
+
+/* Data-path lines logged per second at most; the others are counted and reported. */
+#define LOG_DP_PER_SECOND 10u
+
+static RTE_ATOMIC(uint64_t) log_dp_second; /* timer cycles / hz of the current second */
+static RTE_ATOMIC(uint32_t) log_dp_lines;  /* lines asked for in that second */
+
+bool
+fastmem_log_dp_allowed(void)
+{
+	uint64_t now = rte_get_timer_cycles() / rte_get_timer_hz();
+	uint64_t second = rte_atomic_load_explicit(&log_dp_second, rte_memory_order_relaxed);
+	uint32_t lines;
+
+	if (now != second &&
+			rte_atomic_compare_exchange_strong_explicit(&log_dp_second, &second, now,
+				rte_memory_order_relaxed, rte_memory_order_relaxed)) {
+		lines = rte_atomic_exchange_explicit(&log_dp_lines, 0, rte_memory_order_relaxed);
+		if (lines > LOG_DP_PER_SECOND)
+			FASTMEM_LOG(WARNING, "%u more lines of errors were not logged",
+				lines - LOG_DP_PER_SECOND);
+	}
+	return rte_atomic_fetch_add_explicit(&log_dp_lines, 1, rte_memory_order_relaxed) <
+		LOG_DP_PER_SECOND;
+}
 
 struct fastmem_state *fastmem_st;
 
@@ -330,7 +356,7 @@ free_large(struct fastmem_state *st, void *ptr)
 	struct fastmem_large *l = fastmem_large_of(ptr);
 
 	if (l->magic != FASTMEM_LARGE_MAGIC || RTE_PTR_ADD(l, l->offset) != ptr) {
-		FASTMEM_LOG(ERR, "%p is not a live fastmem object, ignored", ptr);
+		FASTMEM_LOG_DP(ERR, "%p is not a live fastmem object, ignored", ptr);
 		return;
 	}
 	fastmem_large_free(st, l);
@@ -346,7 +372,7 @@ __rte_fastmem_free_slow(void *ptr)
 	if (ptr == NULL)
 		return;
 	if (st == NULL) {
-		FASTMEM_LOG(ERR, "free(%p) while fastmem is not initialized, ignored", ptr);
+		FASTMEM_LOG_DP(ERR, "free(%p) while fastmem is not initialized, ignored", ptr);
 		return;
 	}
 	if (FASTMEM_CHECKED && !fastmem_dbg_free(st, ptr, UINT32_MAX))
@@ -370,7 +396,7 @@ __rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n)
 		return;
 	st = fastmem_state_get();
 	if (st == NULL) {
-		FASTMEM_LOG(ERR, "free_bulk while fastmem is not initialized, ignored");
+		FASTMEM_LOG_DP(ERR, "free_bulk while fastmem is not initialized, ignored");
 		return;
 	}
 	if (FASTMEM_CHECKED) {
