@@ -6,8 +6,8 @@
 #define FASTMEM_INFO_H
 
 /*
- * dpdk-fastmem-info: one subcommand per source file, each registered with
- * FMI_REGISTER_COMMAND(); main.c parses "<command> [options] [-- <EAL
+ * dpdk-fastmem-info: one subcommand per source file, each listed below
+ * and in main.c's table; main.c parses "<command> [options] [-- <EAL
  * arguments>]" and runs it.
  */
 
@@ -34,16 +34,11 @@ struct fmi_command {
 	int (*run)(int argc, char **argv);
 	/* Print the command's full help. */
 	void (*help)(FILE *f);
-	struct fmi_command *next;
 };
 
-void fmi_register_command(struct fmi_command *cmd);
-
-#define FMI_REGISTER_COMMAND(cmd) \
-	RTE_INIT(fmi_register_##cmd) \
-	{ \
-		fmi_register_command(&cmd); \
-	}
+/* The commands: stats.c, topology.c. */
+extern const struct fmi_command fmi_cmd_stats;
+extern const struct fmi_command fmi_cmd_topology;
 
 /* Program name, for messages. */
 extern const char *fmi_prog;

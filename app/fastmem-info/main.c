@@ -24,30 +24,23 @@
 
 const char *fmi_prog = "dpdk-fastmem-info";
 
-static struct fmi_command *commands; /* sorted by name */
+/* Sorted by name, the order of the usage's list. */
+static const struct fmi_command *const commands[] = {
+	&fmi_cmd_stats,
+	&fmi_cmd_topology,
+};
 static int eal_argc;
 static char **eal_argv;
 static bool eal_done;
 
-void
-fmi_register_command(struct fmi_command *cmd)
-{
-	struct fmi_command **p = &commands;
-
-	while (*p != NULL && strcmp((*p)->name, cmd->name) < 0)
-		p = &(*p)->next;
-	cmd->next = *p;
-	*p = cmd;
-}
-
-static struct fmi_command *
+static const struct fmi_command *
 find_command(const char *name)
 {
-	struct fmi_command *c;
+	unsigned int i;
 
-	for (c = commands; c != NULL; c = c->next)
-		if (strcmp(c->name, name) == 0)
-			return c;
+	for (i = 0; i < RTE_DIM(commands); i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
 	return NULL;
 }
 
@@ -75,13 +68,13 @@ fmi_print_usage(FILE *f, const struct fmi_command *cmd)
 static void
 usage(FILE *f)
 {
-	const struct fmi_command *c;
+	unsigned int i;
 
 	fprintf(f, "Usage: %s <command> [options] [-- <EAL arguments>]\n"
 		"       %s help [<command>]\n\n"
 		"Commands:\n", fmi_prog, fmi_prog);
-	for (c = commands; c != NULL; c = c->next)
-		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	for (i = 0; i < RTE_DIM(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
 	fprintf(f, "\nEAL arguments after \"--\" make the command initialize EAL"
 		" (e.g. -- -l 0-1 --no-huge --no-pci).\n"
 		"\"%s help <command>\" or \"%s <command> --help\" describes a command.\n",
@@ -142,7 +135,7 @@ fmi_eal_init(void)
 int
 main(int argc, char **argv)
 {
-	struct fmi_command *cmd;
+	const struct fmi_command *cmd;
 	int i, cmd_argc, ret;
 	const char *name;
 	bool help;

@@ -31,7 +31,7 @@ struct options {
 	const char *prefix;
 	bool json;
 	double watch;          /* seconds between reports, 0: no watch */
-	unsigned long count;   /* reports to print, 0: until interrupted */
+	uint64_t count;        /* reports to print, 0: until interrupted */
 };
 
 /* A connection to an application's telemetry socket. */
@@ -39,15 +39,13 @@ struct conn {
 	int fd;
 	char *buf;     /* the last reply */
 	size_t len;    /* room in buf: the server's max_output_len, plus a NUL */
-	long pid;
+	int64_t pid;
 };
-
-static struct fmi_command cmd_stats;
 
 static void
 stats_help(FILE *f)
 {
-	fmi_print_usage(f, &cmd_stats);
+	fmi_print_usage(f, &fmi_cmd_stats);
 	fprintf(f,
 		"\n"
 		"Print fastmem's statistics in a running DPDK application: per size\n"
@@ -97,14 +95,14 @@ parse_options(int argc, char **argv, struct options *o)
 		switch (opt) {
 		case 'c':
 			errno = 0;
-			o->count = strtoul(optarg, &end, 10);
+			o->count = strtoull(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || optarg[0] < '1' || optarg[0] > '9')
-				return fmi_usage_error(&cmd_stats, "bad count \"%s\"", optarg);
+				return fmi_usage_error(&fmi_cmd_stats, "bad count \"%s\"", optarg);
 			has_count = true;
 			break;
 		case 'f':
 			if (optarg[0] == '\0' || strchr(optarg, '/') != NULL)
-				return fmi_usage_error(&cmd_stats, "bad file prefix \"%s\"",
+				return fmi_usage_error(&fmi_cmd_stats, "bad file prefix \"%s\"",
 					optarg);
 			o->prefix = optarg;
 			break;
@@ -119,17 +117,17 @@ parse_options(int argc, char **argv, struct options *o)
 			o->watch = strtod(optarg, &end);
 			if (errno != 0 || *end != '\0' || end == optarg || !(o->watch > 0) ||
 					o->watch > 86400)
-				return fmi_usage_error(&cmd_stats,
+				return fmi_usage_error(&fmi_cmd_stats,
 					"bad interval \"%s\" (seconds, up to a day)", optarg);
 			break;
 		default:
-			return fmi_option_error(&cmd_stats, opt, argv);
+			return fmi_option_error(&fmi_cmd_stats, opt, argv);
 		}
 	}
 	if (optind < argc)
-		return fmi_usage_error(&cmd_stats, "unexpected argument \"%s\"", argv[optind]);
+		return fmi_usage_error(&fmi_cmd_stats, "unexpected argument \"%s\"", argv[optind]);
 	if (fmi_has_eal_args())
-		return fmi_usage_error(&cmd_stats, "takes no EAL arguments (it needs no EAL)");
+		return fmi_usage_error(&fmi_cmd_stats, "takes no EAL arguments (it needs no EAL)");
 	if (!has_count && o->watch == 0)
 		o->count = 1;
 	return 0;
@@ -256,7 +254,10 @@ str(const char *obj, const char *name, char *buf, size_t len)
 {
 	const char *v = member(obj, name), *e;
 
-	if (v == NULL || *v != '"' || (e = skip_string(v)) == NULL)
+	if (v == NULL || *v != '"')
+		return "-";
+	e = skip_string(v);
+	if (e == NULL)
 		return "-";
 	snprintf(buf, len, "%.*s", (int)(e - v - 2), v + 1);
 	return buf;
@@ -304,7 +305,7 @@ conn_open(struct conn *c, const char *prefix)
 		goto fail;
 	}
 	hello[n] = '\0';
-	c->pid = (long)i64(hello, "pid");
+	c->pid = i64(hello, "pid");
 	c->len = u64(hello, "max_output_len") + 1;
 	c->buf = malloc(c->len);
 	if (c->len == 1 || c->buf == NULL) {
@@ -342,7 +343,8 @@ query(struct conn *c, const char *cmd, bool echo)
 	if (n >= 0)
 		n = recv(c->fd, c->buf, c->len - 1, 0);
 	if (n <= 0) {
-		fprintf(stderr, "%s stats: connection to process %ld lost\n", fmi_prog, c->pid);
+		fprintf(stderr, "%s stats: connection to process %" PRId64 " lost\n", fmi_prog,
+			c->pid);
 		return NULL;
 	}
 	c->buf[n] = '\0';
@@ -482,7 +484,7 @@ summary(struct conn *c, const char *stats, const char *prefix)
 	const char *mz;
 	char b[5][32], r[16];
 
-	printf("fastmem in process %ld (file prefix %s)\n"
+	printf("fastmem in process %" PRId64 " (file prefix %s)\n"
 		"Memory: %s backing, %s in use in %" PRIu64 " objects, %s in free slices\n"
 		"Rounding: %s wasted, fragmentation %s of the bytes in use\n"
 		"Calls: %" PRIu64 " allocations, %" PRIu64 " frees, %" PRIu64 " failed (ENOMEM)\n",
@@ -508,13 +510,13 @@ report(struct conn *c, const struct options *o)
 	if (stats == NULL)
 		return FMI_EXIT_FAIL;
 	if (*stats != '{') {
-		fprintf(stderr, "%s stats: process %ld has no fastmem telemetry\n", fmi_prog,
-			c->pid);
+		fprintf(stderr, "%s stats: process %" PRId64 " has no fastmem telemetry\n",
+			fmi_prog, c->pid);
 		return FMI_EXIT_FAIL;
 	}
 	if (u64(stats, "initialized") == 0) {
 		if (!o->json)
-			printf("fastmem in process %ld (file prefix %s): not initialized\n",
+			printf("fastmem in process %" PRId64 " (file prefix %s): not initialized\n",
 				c->pid, o->prefix);
 		return FMI_EXIT_OK;
 	}
@@ -550,7 +552,7 @@ static int
 stats_run(int argc, char **argv)
 {
 	struct timespec ts;
-	unsigned long n;
+	uint64_t n;
 	struct options o;
 	struct conn c;
 	bool tty;
@@ -568,7 +570,7 @@ stats_run(int argc, char **argv)
 		if (o.watch > 0 && !o.json) {
 			/* Redraw in place on a terminal; one report after another in a file. */
 			fputs(tty ? "\033[H\033[J" : (n > 1 ? "\n" : ""), stdout);
-			printf("Every %gs, report %lu\n", o.watch, n);
+			printf("Every %gs, report %" PRIu64 "\n", o.watch, n);
 		}
 		ret = report(&c, &o);
 		fflush(stdout);
@@ -580,12 +582,10 @@ stats_run(int argc, char **argv)
 	return ret;
 }
 
-static struct fmi_command cmd_stats = {
+const struct fmi_command fmi_cmd_stats = {
 	.name = "stats",
 	.synopsis = "[--file-prefix P] [--json] [--watch SECONDS] [--count N]",
 	.summary = "statistics of a running application, from its telemetry socket",
 	.run = stats_run,
 	.help = stats_help,
 };
-
-FMI_REGISTER_COMMAND(cmd_stats)

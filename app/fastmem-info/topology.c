@@ -49,12 +49,10 @@ struct options {
 	const char *input;
 };
 
-static struct fmi_command cmd_topology;
-
 static void
 topology_help(FILE *f)
 {
-	fmi_print_usage(f, &cmd_topology);
+	fmi_print_usage(f, &fmi_cmd_topology);
 	fprintf(f,
 		"\n"
 		"Print what fastmem's node resolver answers, without EAL: for each CPU\n"
@@ -304,7 +302,7 @@ parse_options(int argc, char **argv, struct options *o)
 		switch (opt) {
 		case 'c':
 			if (fastmem_topo_parse_cpulist(optarg, &o->cpus) <= 0)
-				return fmi_usage_error(&cmd_topology,
+				return fmi_usage_error(&fmi_cmd_topology,
 					"bad CPU list \"%s\" (expected e.g. 0-3,8)", optarg);
 			o->has_cpus = true;
 			break;
@@ -318,11 +316,12 @@ parse_options(int argc, char **argv, struct options *o)
 			o->json = true;
 			break;
 		default:
-			return fmi_option_error(&cmd_topology, opt, argv);
+			return fmi_option_error(&fmi_cmd_topology, opt, argv);
 		}
 	}
 	if (optind < argc)
-		return fmi_usage_error(&cmd_topology, "unexpected argument \"%s\"", argv[optind]);
+		return fmi_usage_error(&fmi_cmd_topology, "unexpected argument \"%s\"",
+			argv[optind]);
 	return 0;
 }
 
@@ -395,7 +394,7 @@ topology_run(int argc, char **argv)
 				static char list[LIST_LEN];
 
 				fastmem_topo_format_cpulist(&all, list, sizeof(list));
-				return fmi_usage_error(&cmd_topology,
+				return fmi_usage_error(&fmi_cmd_topology,
 					"--cpus: CPU %d is not in the topology (CPUs %s)",
 					cpu, list);
 			}
@@ -421,12 +420,10 @@ topology_run(int argc, char **argv)
 	return ret;
 }
 
-static struct fmi_command cmd_topology = {
+const struct fmi_command fmi_cmd_topology = {
 	.name = "topology",
 	.synopsis = "[--cpus LIST] [--input FILE.xml|DIR] [--json]",
 	.summary = "NUMA nodes, tiers and each CPU's nodes as fastmem's resolver sees them",
 	.run = topology_run,
 	.help = topology_help,
 };
-
-FMI_REGISTER_COMMAND(cmd_topology)

@@ -340,62 +340,77 @@ bench_free_mix(const enum alloc_kind kind, const struct mix_ctx *ctx, void *obj,
 }
 
 /*
- * Instantiate fn(KIND, SIZE, ...) for a runtime (kind, size): one copy per
+ * ret = fn(KIND, SIZE, ...) for a runtime (kind, size): one copy of fn per
  * allocator and per default size with both as constants, and one per
- * allocator for any other size. Used as the whole body of a function that
- * returns what fn returns.
+ * allocator for any other size. Statements, not an expression: an
+ * allocator out of the enum panics rather than yield a value.
  */
-#define BENCH_SIZES(fn, kind, size, ...) \
+#define BENCH_SIZES(ret, fn, kind, size, ...) \
 	do { \
 		switch (size) { \
 		case 8: \
-			return fn(kind, 8, __VA_ARGS__); \
+			ret = fn(kind, 8, __VA_ARGS__); \
+			break; \
 		case 64: \
-			return fn(kind, 64, __VA_ARGS__); \
+			ret = fn(kind, 64, __VA_ARGS__); \
+			break; \
 		case 256: \
-			return fn(kind, 256, __VA_ARGS__); \
+			ret = fn(kind, 256, __VA_ARGS__); \
+			break; \
 		case 1024: \
-			return fn(kind, 1024, __VA_ARGS__); \
+			ret = fn(kind, 1024, __VA_ARGS__); \
+			break; \
 		case 4096: \
-			return fn(kind, 4096, __VA_ARGS__); \
+			ret = fn(kind, 4096, __VA_ARGS__); \
+			break; \
 		default: \
-			return fn(kind, size, __VA_ARGS__); \
+			ret = fn(kind, size, __VA_ARGS__); \
+			break; \
 		} \
 	} while (0)
 
-#define BENCH_KINDS(each, fn, kind, ...) \
+#define BENCH_KINDS(each, ret, fn, kind, ...) \
 	do { \
 		switch (kind) { \
 		case ALLOC_FASTMEM: \
-			each(fn, ALLOC_FASTMEM, __VA_ARGS__); \
-		case ALLOC_FASTMEM_H: \
-			each(fn, ALLOC_FASTMEM_H, __VA_ARGS__); \
-		case ALLOC_MEMPOOL: \
-			each(fn, ALLOC_MEMPOOL, __VA_ARGS__); \
-		case ALLOC_RTE_MALLOC: \
-			each(fn, ALLOC_RTE_MALLOC, __VA_ARGS__); \
-		case ALLOC_RTE_MALLOC_FM: \
-			each(fn, ALLOC_RTE_MALLOC_FM, __VA_ARGS__); \
-		case ALLOC_GLIBC: \
-			each(fn, ALLOC_GLIBC, __VA_ARGS__); \
-		case ALLOC_JEMALLOC: \
-			each(fn, ALLOC_JEMALLOC, __VA_ARGS__); \
-		case ALLOC_MIMALLOC: \
-			each(fn, ALLOC_MIMALLOC, __VA_ARGS__); \
-		case ALLOC_TCMALLOC: \
-			each(fn, ALLOC_TCMALLOC, __VA_ARGS__); \
-		case ALLOC_NUM: \
+			each(ret, fn, ALLOC_FASTMEM, __VA_ARGS__); \
 			break; \
+		case ALLOC_FASTMEM_H: \
+			each(ret, fn, ALLOC_FASTMEM_H, __VA_ARGS__); \
+			break; \
+		case ALLOC_MEMPOOL: \
+			each(ret, fn, ALLOC_MEMPOOL, __VA_ARGS__); \
+			break; \
+		case ALLOC_RTE_MALLOC: \
+			each(ret, fn, ALLOC_RTE_MALLOC, __VA_ARGS__); \
+			break; \
+		case ALLOC_RTE_MALLOC_FM: \
+			each(ret, fn, ALLOC_RTE_MALLOC_FM, __VA_ARGS__); \
+			break; \
+		case ALLOC_GLIBC: \
+			each(ret, fn, ALLOC_GLIBC, __VA_ARGS__); \
+			break; \
+		case ALLOC_JEMALLOC: \
+			each(ret, fn, ALLOC_JEMALLOC, __VA_ARGS__); \
+			break; \
+		case ALLOC_MIMALLOC: \
+			each(ret, fn, ALLOC_MIMALLOC, __VA_ARGS__); \
+			break; \
+		case ALLOC_TCMALLOC: \
+			each(ret, fn, ALLOC_TCMALLOC, __VA_ARGS__); \
+			break; \
+		default: \
+			rte_panic("bad allocator %d\n", kind); \
 		} \
-		rte_panic("bad allocator %d\n", kind); \
 	} while (0)
 
 /* No size argument: mixed-size loops. */
-#define BENCH_ONE(fn, kind, ...) return fn(kind, __VA_ARGS__)
+#define BENCH_ONE(ret, fn, kind, ...) ((ret) = fn(kind, __VA_ARGS__))
 
-/* fn(KIND, SIZE, ...) with constant kind and, for the default sizes, constant size. */
-#define BENCH_DISPATCH(fn, kind, size, ...) BENCH_KINDS(BENCH_SIZES, fn, kind, size, __VA_ARGS__)
-/* fn(KIND, ...) with constant kind. */
-#define BENCH_DISPATCH_KIND(fn, kind, ...) BENCH_KINDS(BENCH_ONE, fn, kind, __VA_ARGS__)
+/* ret = fn(KIND, SIZE, ...) with constant kind and, for the default sizes, constant size. */
+#define BENCH_DISPATCH(ret, fn, kind, size, ...) \
+	BENCH_KINDS(BENCH_SIZES, ret, fn, kind, size, __VA_ARGS__)
+/* ret = fn(KIND, ...) with constant kind. */
+#define BENCH_DISPATCH_KIND(ret, fn, kind, ...) BENCH_KINDS(BENCH_ONE, ret, fn, kind, __VA_ARGS__)
 
 #endif /* FASTMEM_ALLOCATORS_H */

@@ -58,6 +58,14 @@ bench_alloc_enabled(const struct bench_env *env, enum alloc_kind kind)
 	return (env->opts->allocators & ALLOC_BIT(kind)) && allocators[kind].available;
 }
 
+enum alloc_kind
+bench_alloc_next(const struct bench_env *env, unsigned int kind)
+{
+	while (kind < ALLOC_NUM && !bench_alloc_enabled(env, kind))
+		kind++;
+	return (enum alloc_kind)kind;
+}
+
 /*
  * Involuntary context switches of lcores during launches: on a machine
  * where other processes compete for the cores, a measurement that spans
@@ -88,7 +96,8 @@ launched(void *arg)
 	int ret;
 
 	ret = l->fn(l->arg);
-	__atomic_fetch_add(&preemptions, thread_preemptions() - before, __ATOMIC_RELAXED);
+	rte_atomic_fetch_add_explicit(&preemptions, thread_preemptions() - before,
+			rte_memory_order_relaxed);
 	return ret;
 }
 
@@ -181,10 +190,10 @@ series_measure(struct bench_series *s, unsigned int r, bench_measure_t *measure)
 	if (s->failed)
 		return;
 	for (t = 1; t <= BENCH_ATTEMPTS; t++) {
-		before = __atomic_load_n(&preemptions, __ATOMIC_RELAXED);
+		before = rte_atomic_load_explicit(&preemptions, rte_memory_order_relaxed);
 		memset(m, 0, sizeof(m));
 		s->failed = measure(s->arg, s->n, m) != 0;
-		if (__atomic_load_n(&preemptions, __ATOMIC_RELAXED) == before)
+		if (rte_atomic_load_explicit(&preemptions, rte_memory_order_relaxed) == before)
 			break;
 	}
 	bench_measurements++;

@@ -76,9 +76,11 @@ void bench_stat(const double *v, unsigned int n, struct bench_stat *st);
 
 /* Allocators selected with --allocators and available, in enum order. */
 bool bench_alloc_enabled(const struct bench_env *env, enum alloc_kind kind);
+/* The first of them from @p kind on, or ALLOC_NUM. */
+enum alloc_kind bench_alloc_next(const struct bench_env *env, unsigned int kind);
 #define BENCH_FOREACH_ALLOC(env, kind) \
-	for (kind = 0; kind < ALLOC_NUM; kind++) \
-		if (bench_alloc_enabled(env, kind))
+	for (kind = bench_alloc_next(env, 0); kind < ALLOC_NUM; \
+			kind = bench_alloc_next(env, kind + 1))
 
 /*
  * Run fn on the first @p n lcores, worker i on env->lcores[i] with argument
@@ -108,8 +110,8 @@ static inline void
 bench_barrier_wait(struct bench_barrier *b)
 {
 	/* Release our set-up, acquire everyone else's before the clock starts. */
-	__atomic_add_fetch(&b->arrived, 1, __ATOMIC_ACQ_REL);
-	rte_wait_until_equal_32(&b->arrived, b->n, __ATOMIC_ACQUIRE);
+	rte_atomic_fetch_add_explicit(&b->arrived, 1, rte_memory_order_acq_rel);
+	rte_wait_until_equal_32(&b->arrived, b->n, rte_memory_order_acquire);
 }
 
 

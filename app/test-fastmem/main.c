@@ -14,6 +14,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,7 +72,7 @@ static bool
 hugepages_usable(void)
 {
 	char line[512];
-	unsigned long free_pages = 0, v;
+	uint64_t free_pages = 0, v;
 	bool mounted = false;
 	FILE *f;
 
@@ -84,7 +85,7 @@ hugepages_usable(void)
 	f = fopen("/proc/meminfo", "r");
 	if (f != NULL) {
 		while (fgets(line, sizeof(line), f) != NULL)
-			if (sscanf(line, "HugePages_Free: %lu", &v) == 1)
+			if (sscanf(line, "HugePages_Free: %" SCNu64, &v) == 1)
 				free_pages += v;
 		fclose(f);
 	}

@@ -768,7 +768,10 @@ cpu_model(void)
 	if (f == NULL)
 		return model;
 	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "model name", 10) != 0 || (p = strchr(line, ':')) == NULL)
+		if (strncmp(line, "model name", 10) != 0)
+			continue;
+		p = strchr(line, ':');
+		if (p == NULL)
 			continue;
 		p += strspn(p + 1, " \t") + 1;
 		p[strcspn(p, "\n")] = '\0';

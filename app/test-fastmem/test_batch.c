@@ -62,7 +62,10 @@ batch_loop(const enum alloc_kind kind, const size_t size, const struct batch_arg
 static __rte_noinline int
 batch_run(const struct batch_arg *a, uint64_t rounds, uint64_t *cycles)
 {
-	BENCH_DISPATCH(batch_loop, a->kind, a->ctx.size, a, rounds, cycles);
+	int ret;
+
+	BENCH_DISPATCH(ret, batch_loop, a->kind, a->ctx.size, a, rounds, cycles);
+	return ret;
 }
 
 /* m[0]: cycles per object, allocation and free; m[1]: allocation; m[2]: free. */
@@ -83,7 +86,7 @@ batch_measure(void *arg, uint64_t n, double *m)
 }
 
 static void
-batch(const struct bench_env *env, const struct bench_scenario *sc)
+run_batch(const struct bench_env *env, const struct bench_scenario *sc)
 {
 	/* What batch_measure() puts in m[]. */
 	static const char *const metrics[] = { "alloc+free", "alloc", "free" };
@@ -131,7 +134,7 @@ const struct bench_scenario scenario_batch_fifo = {
 	.name = "batch-fifo",
 	.title = "batch FIFO: allocate a batch, free it in allocation order (per object)",
 	.param_name = "batch",
-	.run = batch,
+	.run = run_batch,
 };
 
 const struct bench_scenario scenario_batch_lifo = {
@@ -139,5 +142,5 @@ const struct bench_scenario scenario_batch_lifo = {
 	.name = "batch-lifo",
 	.title = "batch LIFO: allocate a batch, free it in reverse order (per object)",
 	.param_name = "batch",
-	.run = batch,
+	.run = run_batch,
 };

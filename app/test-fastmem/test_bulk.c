@@ -39,30 +39,33 @@ bulk_loop(const enum alloc_kind kind, const unsigned int bulk, const struct allo
 	return 0;
 }
 
-#define BULK_COUNTS(fn, kind, bulk, ...) \
-	do { \
-		switch (bulk) { \
-		case 8: \
-			return fn(kind, 8, __VA_ARGS__); \
-		case 32: \
-			return fn(kind, 32, __VA_ARGS__); \
-		case 128: \
-			return fn(kind, 128, __VA_ARGS__); \
-		default: \
-			return fn(kind, bulk, __VA_ARGS__); \
-		} \
-	} while (0)
+/* bulk_loop() with the default counts as constants. */
+static __rte_always_inline int
+bulk_counts(const enum alloc_kind kind, const unsigned int bulk, const struct alloc_ctx *ctx,
+		uint64_t rounds)
+{
+	switch (bulk) {
+	case 8:
+		return bulk_loop(kind, 8, ctx, rounds);
+	case 32:
+		return bulk_loop(kind, 32, ctx, rounds);
+	case 128:
+		return bulk_loop(kind, 128, ctx, rounds);
+	default:
+		return bulk_loop(kind, bulk, ctx, rounds);
+	}
+}
 
 static __rte_noinline int
 bulk_run(const struct bulk_arg *a, uint64_t rounds)
 {
 	switch (a->kind) {
 	case ALLOC_FASTMEM:
-		BULK_COUNTS(bulk_loop, ALLOC_FASTMEM, a->bulk, &a->ctx, rounds);
+		return bulk_counts(ALLOC_FASTMEM, a->bulk, &a->ctx, rounds);
 	case ALLOC_FASTMEM_H:
-		BULK_COUNTS(bulk_loop, ALLOC_FASTMEM_H, a->bulk, &a->ctx, rounds);
+		return bulk_counts(ALLOC_FASTMEM_H, a->bulk, &a->ctx, rounds);
 	case ALLOC_MEMPOOL:
-		BULK_COUNTS(bulk_loop, ALLOC_MEMPOOL, a->bulk, &a->ctx, rounds);
+		return bulk_counts(ALLOC_MEMPOOL, a->bulk, &a->ctx, rounds);
 	default:
 		break;
 	}
@@ -85,7 +88,7 @@ bulk_measure(void *arg, uint64_t n, double *m)
 }
 
 static void
-bulk(const struct bench_env *env, const struct bench_scenario *sc)
+run_bulk(const struct bench_env *env, const struct bench_scenario *sc)
 {
 	const struct fastmem_opts *o = env->opts;
 	struct bench_series s[ALLOC_NUM] = { 0 };
@@ -132,5 +135,5 @@ const struct bench_scenario scenario_bulk = {
 	.name = "bulk",
 	.title = "bulk: get then put N objects per call (per object)",
 	.param_name = "bulk",
-	.run = bulk,
+	.run = run_bulk,
 };

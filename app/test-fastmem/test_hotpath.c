@@ -52,7 +52,10 @@ hot_loop(const enum alloc_kind kind, const size_t size, const struct alloc_ctx *
 static __rte_noinline uint64_t
 hot_run(enum alloc_kind kind, const struct alloc_ctx *ctx, size_t size, uint64_t n)
 {
-	BENCH_DISPATCH(hot_loop, kind, size, ctx, n);
+	uint64_t fails;
+
+	BENCH_DISPATCH(fails, hot_loop, kind, size, ctx, n);
+	return fails;
 }
 
 /*
@@ -184,7 +187,7 @@ hotpath_run(const struct bench_env *env, const struct bench_scenario *sc, size_t
 }
 
 static void
-hotpath(const struct bench_env *env, const struct bench_scenario *sc)
+run_hotpath(const struct bench_env *env, const struct bench_scenario *sc)
 {
 	const unsigned int one = 1;
 	unsigned int i;
@@ -197,5 +200,5 @@ const struct bench_scenario scenario_hotpath = {
 	.id = 1,
 	.name = "hotpath",
 	.title = "hot path, one alloc+free pair per iteration, 1 lcore",
-	.run = hotpath,
+	.run = run_hotpath,
 };

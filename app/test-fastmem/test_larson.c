@@ -185,7 +185,10 @@ larson_worker_run(const enum alloc_kind kind, struct larson_worker *w)
 static __rte_noinline int
 larson_run_kind(enum alloc_kind kind, struct larson_worker *w)
 {
-	BENCH_DISPATCH_KIND(larson_worker_run, kind, w);
+	int ret;
+
+	BENCH_DISPATCH_KIND(ret, larson_worker_run, kind, w);
+	return ret;
 }
 
 static int
@@ -315,7 +318,7 @@ larson_run(const struct bench_env *env, const struct bench_scenario *sc, unsigne
 }
 
 static void
-larson(const struct bench_env *env, const struct bench_scenario *sc)
+run_larson(const struct bench_env *env, const struct bench_scenario *sc)
 {
 	if (env->n_lcores == 1)
 		report_scenario_note(sc, "1 lcore: the sets come back to the same lcore, "
@@ -330,5 +333,5 @@ const struct bench_scenario scenario_larson = {
 	.id = 5,
 	.name = "larson",
 	.title = "larson-like server: random sizes, live set, objects freed by another lcore",
-	.run = larson,
+	.run = run_larson,
 };

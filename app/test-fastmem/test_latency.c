@@ -83,7 +83,10 @@ lat_loop(const enum alloc_kind kind, const size_t size, struct lat_arg *a, uint3
 static __rte_noinline int
 lat_run(struct lat_arg *a, uint32_t *al, uint32_t *fl)
 {
-	BENCH_DISPATCH(lat_loop, a->kind, a->ctx.size, a, al, fl);
+	int ret;
+
+	BENCH_DISPATCH(ret, lat_loop, a->kind, a->ctx.size, a, al, fl);
+	return ret;
 }
 
 static int
@@ -205,7 +208,7 @@ measure(const struct bench_env *env, const struct bench_scenario *sc, struct lat
 }
 
 static void
-latency(const struct bench_env *env, const struct bench_scenario *sc)
+run_latency(const struct bench_env *env, const struct bench_scenario *sc)
 {
 	const struct fastmem_opts *o = env->opts;
 	unsigned int z, v, max_n;
@@ -257,5 +260,5 @@ const struct bench_scenario scenario_latency = {
 	.id = 9,
 	.name = "latency",
 	.title = "latency of single allocations and frees (cycles, timer included)",
-	.run = latency,
+	.run = run_latency,
 };

@@ -181,13 +181,19 @@ free_all(const enum alloc_kind kind, struct churn_arg *a)
 static __rte_noinline int
 churn_run(enum alloc_kind kind, struct churn_arg *a)
 {
-	BENCH_DISPATCH_KIND(churn_loop, kind, a);
+	int ret;
+
+	BENCH_DISPATCH_KIND(ret, churn_loop, kind, a);
+	return ret;
 }
 
 static __rte_noinline unsigned int
 free_run(enum alloc_kind kind, struct churn_arg *a)
 {
-	BENCH_DISPATCH_KIND(free_all, kind, a);
+	unsigned int freed;
+
+	BENCH_DISPATCH_KIND(freed, free_all, kind, a);
+	return freed;
 }
 
 /* Give free memory back, for fastmem wherever it is cached. */
@@ -363,7 +369,7 @@ not_applicable(enum alloc_kind kind, bool handles)
 }
 
 static void
-memeff(const struct bench_env *env, const struct bench_scenario *sc)
+run_memeff(const struct bench_env *env, const struct bench_scenario *sc)
 {
 	static const struct mix_ctx no_mix;  /* Neither pools nor handles are measured here. */
 	const struct fastmem_opts *o = env->opts;
@@ -417,9 +423,11 @@ memeff(const struct bench_env *env, const struct bench_scenario *sc)
 					heaps[ALLOC_RTE_MALLOC].target, &fm_capped, "+cap");
 		}
 	}
-	BENCH_FOREACH_ALLOC(env, kind)
-		if ((why = not_applicable(kind, false)) != NULL)
+	BENCH_FOREACH_ALLOC(env, kind) {
+		why = not_applicable(kind, false);
+		if (why != NULL)
 			report_note(sc, kind, "%s", why);
+	}
 	free(a.slots);
 	reserve_again(env);
 }
@@ -429,7 +437,7 @@ const struct bench_scenario scenario_memeff = {
 	.name = "memeff",
 	.title = "memory efficiency: backing bytes per live byte after a mixed-size churn",
 	.param_name = "live MiB",
-	.run = memeff,
+	.run = run_memeff,
 };
 
 /* Scenario 10: one run of every lcore holding its set. */
@@ -441,12 +449,12 @@ struct set_run {
 	struct alloc_footprint fp;      /* alloc_footprint() then. */
 };
 
-struct set_lcore {
+struct __rte_cache_aligned set_lcore {
 	struct set_run *run;
 	struct churn_arg a;
 	uint64_t held;  /* Live bytes when the figures were taken. */
 	int ret;
-} __rte_cache_aligned;
+};
 
 static struct set_lcore set_lcores[RTE_MAX_LCORE];
 
@@ -535,7 +543,7 @@ sets_measure(const struct bench_env *env, const struct bench_scenario *sc, enum 
 }
 
 static void
-small_sets(const struct bench_env *env, const struct bench_scenario *sc)
+run_small_sets(const struct bench_env *env, const struct bench_scenario *sc)
 {
 	const unsigned int n_slots = churn_slots(SET_BYTES);
 	struct churn_slot *slots;
@@ -582,5 +590,5 @@ const struct bench_scenario scenario_small_sets = {
 	.id = 10,
 	.name = "small-sets",
 	.title = "N lcores, each holding a small live set, running: EAL bytes, caches not flushed",
-	.run = small_sets,
+	.run = run_small_sets,
 };

@@ -115,7 +115,8 @@ pipe_loop(const enum alloc_kind kind, const size_t size, struct pipe_worker *w)
 			done += m;
 			if (m != 0)
 				continue;
-			if (done >= __atomic_load_n(&w->pair->produced, __ATOMIC_ACQUIRE))
+			if (done >= rte_atomic_load_explicit(&w->pair->produced,
+					rte_memory_order_acquire))
 				break;
 			rte_pause();
 		}
@@ -136,14 +137,17 @@ pipe_loop(const enum alloc_kind kind, const size_t size, struct pipe_worker *w)
 		}
 	}
 	w->done = done;
-	__atomic_store_n(&w->pair->produced, done, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&w->pair->produced, done, rte_memory_order_release);
 	return ret;
 }
 
 static __rte_noinline int
 pipe_run(enum alloc_kind kind, size_t size, struct pipe_worker *w)
 {
-	BENCH_DISPATCH(pipe_loop, kind, size, w);
+	int ret;
+
+	BENCH_DISPATCH(ret, pipe_loop, kind, size, w);
+	return ret;
 }
 
 static int
@@ -266,7 +270,7 @@ pipeline_run(const struct bench_env *env, const struct bench_scenario *sc, size_
 }
 
 static void
-pipeline(const struct bench_env *env, const struct bench_scenario *sc)
+run_pipeline(const struct bench_env *env, const struct bench_scenario *sc)
 {
 	unsigned int k = RTE_MIN(env->n_lcores, 2u);
 	unsigned int i;
@@ -285,5 +289,5 @@ const struct bench_scenario scenario_pipeline = {
 	.id = 6,
 	.name = "pipeline",
 	.title = "pipeline: one lcore allocates, another frees, through an rte_ring",
-	.run = pipeline,
+	.run = run_pipeline,
 };

@@ -46,7 +46,7 @@ add_efficiency(const struct bench_scenario *sc)
 }
 
 static void
-scaling(const struct bench_env *env, const struct bench_scenario *sc)
+run_scaling(const struct bench_env *env, const struct bench_scenario *sc)
 {
 	unsigned int points[RTE_MAX_LCORE], n_points = 0, k, i;
 	size_t size = env->opts->sizes[0];
@@ -80,5 +80,5 @@ const struct bench_scenario scenario_scaling = {
 	.name = "scaling",
 	.title = "scaling: scenarios 1, 5 and 6 on 1..N lcores (cost per lcore)",
 	.param_name = "scenario",
-	.run = scaling,
+	.run = run_scaling,
 };

@@ -15,7 +15,6 @@
  */
 
 #include <errno.h>
-#include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -25,6 +24,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_pause.h>
+#include <rte_thread.h>
 
 #include <rte_fastmem.h>
 #include <rte_fastmem_topology.h>
@@ -82,14 +82,15 @@ fm_race_init(struct fm_race *race, const char *who)
 static inline void
 fm_race_barrier(struct fm_race *race)
 {
-	uint32_t gen = __atomic_load_n(&race->bar_gen, __ATOMIC_ACQUIRE);
+	uint32_t gen = rte_atomic_load_explicit(&race->bar_gen, rte_memory_order_acquire);
 
-	if (__atomic_add_fetch(&race->bar_count, 1, __ATOMIC_ACQ_REL) == 2) {
-		__atomic_store_n(&race->bar_count, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&race->bar_gen, gen + 1, __ATOMIC_RELEASE);
+	if ((rte_atomic_fetch_add_explicit(&race->bar_count, 1,
+			rte_memory_order_acq_rel) + 1) == 2) {
+		rte_atomic_store_explicit(&race->bar_count, 0, rte_memory_order_relaxed);
+		rte_atomic_store_explicit(&race->bar_gen, gen + 1, rte_memory_order_release);
 		return;
 	}
-	while (__atomic_load_n(&race->bar_gen, __ATOMIC_ACQUIRE) == gen)
+	while (rte_atomic_load_explicit(&race->bar_gen, rte_memory_order_acquire) == gen)
 		rte_pause();
 }
 
@@ -164,47 +165,46 @@ fm_race_trim_lcore(void *arg)
  * until told to stop, pausing between calls so that the lcore it preempts
  * gets its CPU back soon.
  */
-static inline void *
+static inline uint32_t
 fm_race_trimmer(void *arg)
 {
 	struct fm_race *race = arg;
 	uint64_t n = 0;
 
-	while (!__atomic_load_n(&race->trim_stop, __ATOMIC_ACQUIRE)) {
+	while (!rte_atomic_load_explicit(&race->trim_stop, rte_memory_order_acquire)) {
 		rte_fastmem_trim();
 		n++;
 		usleep(FM_RACE_TRIMMER_PAUSE_US);
 	}
-	__atomic_add_fetch(&race->trims, n, __ATOMIC_RELAXED);
-	return NULL;
+	rte_atomic_fetch_add_explicit(&race->trims, n, rte_memory_order_relaxed);
+	return 0;
 }
 
 /** Start the trimmer thread; 0 or an error number. */
 static inline int
-fm_race_start_trimmer(struct fm_race *race, pthread_t *t)
+fm_race_start_trimmer(struct fm_race *race, rte_thread_t *t)
 {
 	rte_cpuset_t cpus = rte_lcore_cpuset(rte_get_main_lcore());
 	rte_cpuset_t worker_cpus = rte_lcore_cpuset(race->worker);
-	pthread_attr_t attr;
+	rte_thread_attr_t attr;
 	int rc;
 
 	CPU_OR(&cpus, &cpus, &worker_cpus);
-	__atomic_store_n(&race->trim_stop, false, __ATOMIC_RELAXED);
-	if (pthread_attr_init(&attr) != 0)
+	rte_atomic_store_explicit(&race->trim_stop, false, rte_memory_order_relaxed);
+	if (rte_thread_attr_init(&attr) != 0)
 		return -1;
-	rc = pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
+	rc = rte_thread_attr_set_affinity(&attr, &cpus);
 	if (rc == 0)
-		rc = pthread_create(t, &attr, fm_race_trimmer, race);
-	pthread_attr_destroy(&attr);
+		rc = rte_thread_create(t, &attr, fm_race_trimmer, race);
 	return rc;
 }
 
 /** Stop the trimmer thread and wait for it. */
 static inline void
-fm_race_stop_trimmer(struct fm_race *race, pthread_t t)
+fm_race_stop_trimmer(struct fm_race *race, rte_thread_t t)
 {
-	__atomic_store_n(&race->trim_stop, true, __ATOMIC_RELEASE);
-	pthread_join(t, NULL);
+	rte_atomic_store_explicit(&race->trim_stop, true, rte_memory_order_release);
+	rte_thread_join(t, NULL);
 }
 
 #endif /* FASTMEM_RACE_H */

@@ -14,6 +14,8 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -38,11 +40,11 @@ fm_test_page_node(const void *p)
  * @return
  *   The count, or -1 when the node has no pool (no such node, no memory).
  */
-static inline long
+static inline int64_t
 fm_test_pool(int node, const char *what)
 {
 	char path[160];
-	long n = -1;
+	int64_t n = -1;
 	FILE *f;
 
 	snprintf(path, sizeof(path),
@@ -50,7 +52,7 @@ fm_test_pool(int node, const char *what)
 	f = fopen(path, "r");
 	if (f == NULL)
 		return -1;
-	if (fscanf(f, "%ld", &n) != 1)
+	if (fscanf(f, "%" SCNd64, &n) != 1)
 		n = -1;
 	fclose(f);
 	return n;

@@ -14,7 +14,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +24,7 @@
 #include <rte_lcore.h>
 #include <rte_memory.h>
 #include <rte_memzone.h>
+#include <rte_thread.h>
 
 #include <rte_fastmem.h>
 #include <rte_fastmem_topology.h>
@@ -550,7 +550,7 @@ same_class(void * const *objs, unsigned int n, const void *ref)
 static unsigned int
 class_of(size_t size)
 {
-	return __rte_fastmem_size_to_class(fastmem_dbg_request(size), 0);
+	return __rte_fastmem_size_to_class(size + fm_test_overhead(), 0);
 }
 
 /* Objects a first page of the class of @p size holds, if not at a segment's start. */
@@ -1427,7 +1427,7 @@ struct thread_result {
 	unsigned int lcore_id;
 };
 
-static void *
+static uint32_t
 thread_body(void *arg)
 {
 	struct thread_result *r = arg;
@@ -1438,25 +1438,25 @@ thread_body(void *arg)
 	for (i = 0; i < RTE_DIM(objs); i++) {
 		objs[i] = rte_fastmem_alloc(128, 0, 0);
 		if (objs[i] == NULL)
-			return NULL;
+			return 0;
 		stamp(objs[i], 128, i);
 	}
 	for (i = 0; i < RTE_DIM(objs); i++)
 		if (!stamp_ok(objs[i], 128, i))
-			return NULL;
+			return 0;
 	rte_fastmem_free_bulk(objs, RTE_DIM(objs));
 	if (rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, &h) != 0)
-		return NULL;
+		return 0;
 	rte_fastmem_hfree(h, rte_fastmem_halloc(h, 0));
 	r->unregistered_ok = 1;
 	if (rte_thread_register() != 0)
-		return NULL;
+		return 0;
 	r->lcore_id = rte_lcore_id();
 	for (i = 0; i < 1000; i++)
 		rte_fastmem_free(rte_fastmem_alloc(128, 0, 0));
 	r->registered_ok = 1;
 	rte_thread_unregister();
-	return NULL;
+	return 0;
 }
 
 static int
@@ -1464,11 +1464,11 @@ test_non_eal_thread(void)
 {
 	struct rte_fastmem_lcore_stats shared0, shared1, ls;
 	struct thread_result r = { 0, 0, 0 };
-	pthread_t t;
+	rte_thread_t t;
 
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_shared(&shared0), "shared stats");
-	TEST_ASSERT_SUCCESS(pthread_create(&t, NULL, thread_body, &r), "pthread_create");
-	TEST_ASSERT_SUCCESS(pthread_join(t, NULL), "join");
+	TEST_ASSERT_SUCCESS(rte_thread_create(&t, NULL, thread_body, &r), "rte_thread_create");
+	TEST_ASSERT_SUCCESS(rte_thread_join(t, NULL), "join");
 	TEST_ASSERT(r.unregistered_ok, "unregistered thread failed");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_shared(&shared1), "shared stats");
 	TEST_ASSERT(shared1.alloc_cache_misses >= shared0.alloc_cache_misses + 101,
@@ -1555,7 +1555,7 @@ worker_churn(void *arg __rte_unused)
 	void *objs[256];
 	unsigned int i, k = 0;
 
-	while (!__atomic_load_n(&mt_stop, __ATOMIC_RELAXED)) {
+	while (!rte_atomic_load_explicit(&mt_stop, rte_memory_order_relaxed)) {
 		for (i = 0; i < RTE_DIM(objs); i++) {
 			objs[i] = rte_fastmem_alloc(16 + ((k + i) % 97) * 16, 0, 0);
 			if (objs[i] == NULL)
@@ -1628,7 +1628,7 @@ test_stats_multi_lcore(void)
 			prev_alloc = 0;
 		}
 	}
-	__atomic_store_n(&mt_stop, 1, __ATOMIC_RELAXED);
+	rte_atomic_store_explicit(&mt_stop, 1, rte_memory_order_relaxed);
 	RTE_LCORE_FOREACH_WORKER(lcore)
 		rc |= rte_eal_wait_lcore(lcore);
 	TEST_ASSERT_SUCCESS(rc, "worker failed");
@@ -1928,7 +1928,7 @@ worker_churn_classes(void *arg)
 		}
 		rte_fastmem_free_bulk(objs, RTE_DIM(objs));
 	}
-	__atomic_store_n(done, 1, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(done, 1, rte_memory_order_release);
 	return 0;
 }
 
@@ -1946,9 +1946,9 @@ test_growth_does_not_block(void)
 	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(64 * MIB, node), "reserve");
 	rte_spinlock_lock(&st->nodes[node].grow_lock);
 	rte_eal_remote_launch(worker_churn_classes, &done, worker);
-	for (ms = 0; ms < 20000 && !__atomic_load_n(&done, __ATOMIC_ACQUIRE); ms++)
+	for (ms = 0; ms < 20000 && !rte_atomic_load_explicit(&done, rte_memory_order_acquire); ms++)
 		rte_delay_ms(1);
-	finished = __atomic_load_n(&done, __ATOMIC_ACQUIRE);
+	finished = rte_atomic_load_explicit(&done, rte_memory_order_acquire);
 	rte_spinlock_unlock(&st->nodes[node].grow_lock);
 	TEST_ASSERT_SUCCESS(rte_eal_wait_lcore(worker), "worker failed");
 	TEST_ASSERT(finished, "allocations waited for the grow lock");

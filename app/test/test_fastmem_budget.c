@@ -560,8 +560,8 @@ hit_ratio(const struct rte_fastmem_lcore_stats *a, const struct rte_fastmem_lcor
 #define MOVE_MIN_RATIO 0.95
 
 /*
- * @p rounds rounds of a set of classes; *ratio is the alloc hit ratio
- * over the second half (the only round if one).
+ * Run @p rounds churn rounds of a set of classes; *ratio is the alloc hit
+ * ratio over the second half (the only round if one).
  */
 static int
 move_phase(const size_t *sizes, const unsigned int *counts, unsigned int n,
@@ -957,7 +957,7 @@ worker_churn(void *arg __rte_unused)
 	void *p[64];
 
 	n = class_sizes(sizes, RTE_DIM(sizes), 16, MAX_OBJ_SIZE, 2);
-	while (!__atomic_load_n(&bud.wstop, __ATOMIC_ACQUIRE)) {
+	while (!rte_atomic_load_explicit(&bud.wstop, rte_memory_order_acquire)) {
 		for (i = 0; i < n; i++) {
 			k = 1 + (unsigned int)((bud.wrounds + i) % RTE_DIM(p));
 			if (rte_fastmem_alloc_bulk(p, k, sizes[i], 0, 0) != 0)
@@ -1016,7 +1016,7 @@ test_budget_conserve(void)
 		rc = churn_round(sizes, counts, n, round % 2 == 1, SIZE_MAX, round);
 	}
 	if (bud.worker < RTE_MAX_LCORE) {
-		__atomic_store_n(&bud.wstop, true, __ATOMIC_RELEASE);
+		rte_atomic_store_explicit(&bud.wstop, true, rte_memory_order_release);
 		wrc = rte_eal_wait_lcore(bud.worker);
 		printf("fastmem_budget: the worker churned %" PRIu64 " rounds meanwhile\n",
 			bud.wrounds);

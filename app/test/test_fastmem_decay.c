@@ -169,12 +169,14 @@ warm_worker(void *arg __rte_unused)
 	void *mine[256];
 	unsigned int i;
 
-	for (i = 0; i < RTE_DIM(mine); i++)
-		if ((mine[i] = rte_fastmem_alloc(256, 0, 0)) == NULL)
+	for (i = 0; i < RTE_DIM(mine); i++) {
+		mine[i] = rte_fastmem_alloc(256, 0, 0);
+		if (mine[i] == NULL)
 			return -1;
+	}
 	rte_fastmem_free_bulk(mine, RTE_DIM(mine));
-	__atomic_store_n(&warm_state, 1, __ATOMIC_RELEASE);
-	while (__atomic_load_n(&warm_state, __ATOMIC_ACQUIRE) != 2)
+	rte_atomic_store_explicit(&warm_state, 1, rte_memory_order_release);
+	while (rte_atomic_load_explicit(&warm_state, rte_memory_order_acquire) != 2)
 		rte_pause();
 	rte_fastmem_cache_flush();
 	return 0;
@@ -194,7 +196,7 @@ test_trim_with_warm_cache(void)
 	}
 	warm_state = 0;
 	TEST_ASSERT_SUCCESS(rte_eal_remote_launch(warm_worker, NULL, worker), "launch");
-	while (__atomic_load_n(&warm_state, __ATOMIC_ACQUIRE) != 1)
+	while (rte_atomic_load_explicit(&warm_state, rte_memory_order_acquire) != 1)
 		rte_pause();
 	with_worker = backing();
 	TEST_ASSERT_SUCCESS(churn(OBJ_SIZE), "churn");
@@ -204,7 +206,7 @@ test_trim_with_warm_cache(void)
 	TEST_ASSERT(backing() <= with_worker, "backing %" PRIu64 " B, %" PRIu64
 		" B before the churn", backing(), with_worker);
 	TEST_ASSERT(backing() > 0, "the worker's warm cache holds no backing");
-	__atomic_store_n(&warm_state, 2, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&warm_state, 2, rte_memory_order_release);
 	TEST_ASSERT_SUCCESS(rte_eal_wait_lcore(worker), "worker");
 	TEST_ASSERT(rte_fastmem_trim() >= 0, "trim");
 	TEST_ASSERT_EQUAL(backing(), 0, "backing left");

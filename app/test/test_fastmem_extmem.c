@@ -52,19 +52,19 @@
 #define NO_NODE (RTE_MAX_NUMA_NODES - 1)
 
 /* HugePages_Free of /proc/meminfo, if the default hugepage size is 2 MiB. */
-static long
+static int64_t
 meminfo_free_2m(void)
 {
 	char line[128];
-	long free_pages = -1, size_kb = 0, v;
+	int64_t free_pages = -1, size_kb = 0, v;
 	FILE *f = fopen("/proc/meminfo", "r");
 
 	if (f == NULL)
 		return -1;
 	while (fgets(line, sizeof(line), f) != NULL) {
-		if (sscanf(line, "HugePages_Free: %ld", &v) == 1)
+		if (sscanf(line, "HugePages_Free: %" SCNd64, &v) == 1)
 			free_pages = v;
-		else if (sscanf(line, "Hugepagesize: %ld kB", &v) == 1)
+		else if (sscanf(line, "Hugepagesize: %" SCNd64 " kB", &v) == 1)
 			size_kb = v;
 	}
 	fclose(f);
@@ -73,13 +73,14 @@ meminfo_free_2m(void)
 
 /* Whether node 0 has the hugepages a case maps; says why not. */
 static bool
-have_hugepages(long pages)
+have_hugepages(int64_t pages)
 {
-	long node_free = fm_test_pool(0, "free_hugepages");
+	int64_t node_free = fm_test_pool(0, "free_hugepages");
 
 	if (node_free >= pages && meminfo_free_2m() >= pages)
 		return true;
-	printf("needs %ld free 2 MiB hugepages on node 0, has %ld (/proc/meminfo: %ld); EAL %s\n",
+	printf("needs %" PRId64 " free 2 MiB hugepages on node 0, has %" PRId64
+		" (/proc/meminfo: %" PRId64 "); EAL %s\n",
 		pages, node_free, meminfo_free_2m(),
 		rte_eal_has_hugepages() ? "uses hugepages" : "runs with --no-huge");
 	return false;
@@ -91,14 +92,15 @@ mapped_bytes(int node)
 {
 	char line[512], tag[64];
 	uint64_t total = 0;
-	unsigned long lo, hi;
+	uint64_t lo, hi;
 	FILE *f = fopen("/proc/self/maps", "r");
 
 	if (f == NULL)
 		return UINT64_MAX;
 	snprintf(tag, sizeof(tag), "/fastmem_%d_n%d_", (int)getpid(), node);
 	while (fgets(line, sizeof(line), f) != NULL)
-		if (strstr(line, tag) != NULL && sscanf(line, "%lx-%lx", &lo, &hi) == 2)
+		if (strstr(line, tag) != NULL &&
+				sscanf(line, "%" SCNx64 "-%" SCNx64, &lo, &hi) == 2)
 			total += hi - lo;
 	fclose(f);
 	return total;
@@ -212,7 +214,7 @@ test_no_such_node(void)
 static int
 test_no_hugepages(void)
 {
-	long total = fm_test_pool(0, "nr_hugepages");
+	int64_t total = fm_test_pool(0, "nr_hugepages");
 	size_t size;
 
 	if (total < 0) {
@@ -222,8 +224,8 @@ test_no_hugepages(void)
 	/* Its memzone takes every page of the pool, its heap element header one more. */
 	size = (size_t)(total - 1) * PAGE + 1;
 	if (size > rte_fastmem_max_size()) {
-		printf("node 0 has %ld hugepages: more than the largest object (%zu bytes)\n",
-			total, rte_fastmem_max_size());
+		printf("node 0 has %" PRId64 " hugepages: more than the largest object"
+			" (%zu bytes)\n", total, rte_fastmem_max_size());
 		return TEST_SKIPPED;
 	}
 	return check_alloc_fails(size, 0, ENOMEM, "more than the pool");

@@ -62,7 +62,7 @@ ctl_lookup(void)
 static void
 step_set(struct mp_ctl *ctl, uint32_t step)
 {
-	__atomic_store_n(&ctl->step, step, __ATOMIC_RELEASE);
+	rte_atomic_store_explicit(&ctl->step, step, rte_memory_order_release);
 }
 
 /*
@@ -76,7 +76,7 @@ step_wait(struct mp_ctl *ctl, uint32_t step, pid_t pid, int *status)
 	int ws;
 
 	for (ms = 0; ms < STEP_TIMEOUT_MS; ms++) {
-		if (__atomic_load_n(&ctl->step, __ATOMIC_ACQUIRE) >= step)
+		if (rte_atomic_load_explicit(&ctl->step, rte_memory_order_acquire) >= step)
 			return true;
 		if (pid > 0 && waitpid(pid, &ws, WNOHANG) == pid) {
 			*status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
@@ -131,7 +131,7 @@ spawn(const char *role)
 	if (pid == 0) {
 		char proc[] = "--proc-type=secondary", pci[] = "--no-pci", lcores[] = "-l0";
 		char log[] = "--log-level=lib.eal:error";
-		char *argv[] = { exe, proc, prefix, pci, lcores, log, name, NULL };
+		char *const argv[] = { exe, proc, prefix, pci, lcores, log, name, NULL };
 
 		/*
 		 * The test is named on the command line: dpdk-test would run
@@ -434,7 +434,7 @@ child_spin(void)
 		if (obj == NULL)
 			return TEST_FAILED;
 		rte_fastmem_free(obj);
-		if (__atomic_load_n(&ctl->step, __ATOMIC_ACQUIRE) == 2) {
+		if (rte_atomic_load_explicit(&ctl->step, rte_memory_order_acquire) == 2) {
 			step_set(ctl, 3);
 			for (;;)
 				pause();

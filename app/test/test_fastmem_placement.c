@@ -62,7 +62,7 @@ static struct {
 	int ids[MAX_NODES];
 	int n;
 	struct rte_fastmem_node_info info[MAX_NODES];
-	long free_start[MAX_NODES];  /* free hugepages before the run */
+	int64_t free_start[MAX_NODES]; /* free hugepages before the run */
 	bool can_give[MAX_NODES];
 	uint64_t eal_nodes;
 	unsigned int checks, mismatches, hbm_best, hbm_best_ok;
@@ -237,7 +237,7 @@ collect_nodes(void)
 		pl.can_give[pl.n] = pl.info[pl.n].eal_usable &&
 			((pl.eal_nodes & (UINT64_C(1) << i)) != 0 ||
 			pl.free_start[pl.n] >= MIN_FREE_PAGES);
-		printf("node %d: %s, %u CPUs, %s, %ld free 2 MiB hugepages%s\n", i,
+		printf("node %d: %s, %u CPUs, %s, %" PRId64 " free 2 MiB hugepages%s\n", i,
 			fastmem_topo_tier_name(pl.info[pl.n].tier), pl.info[pl.n].n_cpus,
 			(pl.eal_nodes & (UINT64_C(1) << i)) ? "EAL memory" :
 			pl.info[pl.n].eal_usable ? "external heap" : "not usable",
@@ -251,7 +251,7 @@ static void
 check_released(void)
 {
 	char name[32];
-	long now;
+	int64_t now;
 	int i;
 
 	for (i = 0; i < pl.n; i++) {
@@ -264,13 +264,13 @@ check_released(void)
 		pl.checks++;
 		if (rte_malloc_heap_get_socket(name) >= 0 || now != pl.free_start[i]) {
 			pl.mismatches++;
-			printf("node %d after trim: heap %s %s, %ld free hugepages (%ld before)"
-				"  MISMATCH\n", node, name,
+			printf("node %d after trim: heap %s %s, %" PRId64
+				" free hugepages (%" PRId64 " before)  MISMATCH\n", node, name,
 				rte_malloc_heap_get_socket(name) >= 0 ? "left" : "gone", now,
 				pl.free_start[i]);
 		} else {
-			printf("node %d after trim: heap %s gone, %ld free hugepages as before\n",
-				node, name, now);
+			printf("node %d after trim: heap %s gone, %" PRId64
+				" free hugepages as before\n", node, name, now);
 		}
 	}
 }

@@ -55,7 +55,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -68,6 +67,7 @@
 #include <rte_lcore.h>
 #include <rte_pause.h>
 #include <rte_ring_elem.h>
+#include <rte_thread.h>
 
 #include <rte_fastmem.h>
 #include <rte_fastmem_topology.h>
@@ -198,14 +198,14 @@ max_class_size(void)
 static bool
 failed(void)
 {
-	return __atomic_load_n(&ctl.failed, __ATOMIC_RELAXED) != 0;
+	return rte_atomic_load_explicit(&ctl.failed, rte_memory_order_relaxed) != 0;
 }
 
 static void
 note(int rc)
 {
 	if (rc != 0)
-		__atomic_store_n(&ctl.failed, 1, __ATOMIC_RELAXED);
+		rte_atomic_store_explicit(&ctl.failed, 1, rte_memory_order_relaxed);
 }
 
 /* Sense-reversing barrier of the ctl.n lcores. */
@@ -213,12 +213,13 @@ static void
 barrier(struct lcore_ctx *lc)
 {
 	lc->sense = !lc->sense;
-	if (__atomic_add_fetch(&ctl.bar_count, 1, __ATOMIC_ACQ_REL) == ctl.n) {
-		__atomic_store_n(&ctl.bar_count, 0, __ATOMIC_RELAXED);
-		__atomic_store_n(&ctl.bar_sense, lc->sense, __ATOMIC_RELEASE);
+	if ((rte_atomic_fetch_add_explicit(&ctl.bar_count, 1,
+			rte_memory_order_acq_rel) + 1) == ctl.n) {
+		rte_atomic_store_explicit(&ctl.bar_count, 0, rte_memory_order_relaxed);
+		rte_atomic_store_explicit(&ctl.bar_sense, lc->sense, rte_memory_order_release);
 		return;
 	}
-	while (__atomic_load_n(&ctl.bar_sense, __ATOMIC_ACQUIRE) != lc->sense)
+	while (rte_atomic_load_explicit(&ctl.bar_sense, rte_memory_order_acquire) != lc->sense)
 		rte_pause();
 }
 
@@ -677,9 +678,9 @@ op_misc(struct lcore_ctx *lc)
 			return TEST_SUCCESS;
 		}
 		TEST_ASSERT_SUCCESS(rte_fastmem_reserve(size, SOCKET_ID_ANY), "reserve");
-		max = __atomic_load_n(&ctl.max_reserve, __ATOMIC_RELAXED);
-		while (size > max && !__atomic_compare_exchange_n(&ctl.max_reserve, &max, size,
-				false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		max = rte_atomic_load_explicit(&ctl.max_reserve, rte_memory_order_relaxed);
+		while (size > max && !rte_atomic_compare_exchange_strong_explicit(&ctl.max_reserve,
+				&max, size, rte_memory_order_relaxed, rte_memory_order_relaxed))
 			;
 	}
 	return TEST_SUCCESS;
@@ -1102,7 +1103,7 @@ set_decay(unsigned int ms)
 {
 	int rc = rte_fastmem_set_decay(ms);
 
-	TEST_ASSERT_EQUAL(rc, 0, "set_decay(%u): %d", ms, rc);
+	TEST_ASSERT_EQUAL(rc, 0, "rte_fastmem_set_decay(%u): %d", ms, rc);
 	TEST_ASSERT_EQUAL(rte_fastmem_get_decay(), (int)ms, "decay not set to %u ms", ms);
 	return TEST_SUCCESS;
 }
@@ -1136,7 +1137,7 @@ checkpoint(void)
 	ctl.checkpoints++;
 	if (ctl.decay_ms != 0)
 		TEST_ASSERT_SUCCESS(set_decay(0), "pause the decay");
-	TEST_ASSERT_SUCCESS(check_stats(), "checkpoint %u", ctl.checkpoints);
+	TEST_ASSERT_SUCCESS(check_stats(), "%s %u", __func__, ctl.checkpoints);
 	if (ctl.phase == PHASE_LIMIT || (!ctl.limit_done && now >= ctl.limit_at)) {
 		TEST_ASSERT_SUCCESS(limit_step(), "limit");
 	} else {
@@ -1305,6 +1306,17 @@ parse_env(const char *name, uint64_t *value)
 	return 0;
 }
 
+/* Bits set in @p v: rte_popcount64() is not in DPDK 22.11. */
+static unsigned int
+bits_set(uint64_t v)
+{
+	unsigned int n = 0;
+
+	for (; v != 0; v &= v - 1)
+		n++;
+	return n;
+}
+
 static int
 setup(uint64_t duration, uint64_t seed)
 {
@@ -1321,7 +1333,7 @@ setup(uint64_t duration, uint64_t seed)
 	TEST_ASSERT(ctl.n_classes <= MAX_CLASSES, "%u classes", ctl.n_classes);
 	rte_fastmem_classes(ctl.sizes);
 	ctl.nodes = fm_test_memory_nodes();
-	ctl.n_nodes = (unsigned int)__builtin_popcountll(ctl.nodes);
+	ctl.n_nodes = bits_set(ctl.nodes);
 	TEST_ASSERT(ctl.n_nodes > 0, "no node with memory");
 	ctl.epoch_cycles = hz * EPOCH_MS / 1000;
 	ctl.limit_at = now + hz * duration / 2;
@@ -1576,7 +1588,7 @@ race_trim_round(uint64_t round)
 	struct rte_fastmem_stats st;
 	struct fm_race_role *r;
 	unsigned int k;
-	pthread_t t;
+	rte_thread_t t;
 	int rc;
 
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "set_limit");

@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +32,7 @@
 
 #include <rte_eal.h>
 #include <rte_lcore.h>
+#include <rte_thread.h>
 
 #include <rte_fastmem.h>
 #include <rte_fastmem_topology.h>
@@ -70,15 +70,10 @@ struct field {
 
 #define FIELD(type, f) { #f, offsetof(type, f) }
 
-/* The cache counters, in every statistics structure but the global one. */
-#define CACHE_FIELDS(type) \
-	FIELD(type, alloc_cache_hits), \
-	FIELD(type, alloc_cache_misses), \
-	FIELD(type, alloc_nomem), \
-	FIELD(type, free_cache_hits), \
-	FIELD(type, free_cache_misses)
-
-/* Their sum: 0 when a thread (or a thread's class) has no activity. */
+/*
+ * The sum of the cache counters, which every statistics structure but the
+ * global one has: 0 when a thread (or a thread's class) has no activity.
+ */
 #define CACHE_SUM(s) ((s)->alloc_cache_hits + (s)->alloc_cache_misses + (s)->alloc_nomem + \
 	(s)->free_cache_hits + (s)->free_cache_misses)
 
@@ -96,7 +91,11 @@ static const struct field global_fields[] = {
 static const struct field class_fields[] = {
 	FIELD(struct rte_fastmem_class_stats, class_size),
 	FIELD(struct rte_fastmem_class_stats, in_use),
-	CACHE_FIELDS(struct rte_fastmem_class_stats),
+	FIELD(struct rte_fastmem_class_stats, alloc_cache_hits),
+	FIELD(struct rte_fastmem_class_stats, alloc_cache_misses),
+	FIELD(struct rte_fastmem_class_stats, alloc_nomem),
+	FIELD(struct rte_fastmem_class_stats, free_cache_hits),
+	FIELD(struct rte_fastmem_class_stats, free_cache_misses),
 	FIELD(struct rte_fastmem_class_stats, slab_acquires),
 	FIELD(struct rte_fastmem_class_stats, slab_releases),
 	FIELD(struct rte_fastmem_class_stats, slabs_partial),
@@ -107,11 +106,19 @@ static const struct field class_fields[] = {
 };
 
 static const struct field lcore_fields[] = {
-	CACHE_FIELDS(struct rte_fastmem_lcore_stats),
+	FIELD(struct rte_fastmem_lcore_stats, alloc_cache_hits),
+	FIELD(struct rte_fastmem_lcore_stats, alloc_cache_misses),
+	FIELD(struct rte_fastmem_lcore_stats, alloc_nomem),
+	FIELD(struct rte_fastmem_lcore_stats, free_cache_hits),
+	FIELD(struct rte_fastmem_lcore_stats, free_cache_misses),
 };
 
 static const struct field lcore_class_fields[] = {
-	CACHE_FIELDS(struct rte_fastmem_lcore_class_stats),
+	FIELD(struct rte_fastmem_lcore_class_stats, alloc_cache_hits),
+	FIELD(struct rte_fastmem_lcore_class_stats, alloc_cache_misses),
+	FIELD(struct rte_fastmem_lcore_class_stats, alloc_nomem),
+	FIELD(struct rte_fastmem_lcore_class_stats, free_cache_hits),
+	FIELD(struct rte_fastmem_lcore_class_stats, free_cache_misses),
 };
 
 /*
@@ -300,7 +307,7 @@ suite_teardown(void)
 }
 
 /* A thread without lcore id: its calls take the shared path. */
-static void *
+static uint32_t
 thread_body(void *arg)
 {
 	bool *ok = arg;
@@ -310,12 +317,12 @@ thread_body(void *arg)
 	for (i = 0; i < N_THREAD; i++) {
 		objs[i] = rte_fastmem_alloc(200, 0, 0);
 		if (objs[i] == NULL)
-			return NULL;
+			return 0;
 	}
 	for (i = 0; i < THREAD_FREED; i++)
 		rte_fastmem_free(objs[i]);
 	*ok = true;
-	return NULL;
+	return 0;
 }
 
 static int
@@ -324,7 +331,7 @@ alloc_known_set(void)
 	void *small[N_SMALL];
 	bool thread_ok = false;
 	unsigned int i;
-	pthread_t t;
+	rte_thread_t t;
 
 	for (i = 0; i < N_SMALL; i++) {
 		small[i] = rte_fastmem_alloc(24, 0, 0);
@@ -337,8 +344,9 @@ alloc_known_set(void)
 	for (i = 0; i < N_BIG; i++)
 		TEST_ASSERT_NOT_NULL(rte_fastmem_alloc(100000, 0, 0), "alloc 100000");
 	TEST_ASSERT_NOT_NULL(rte_fastmem_alloc(LARGE_SIZE, 0, 0), "alloc large");
-	TEST_ASSERT_SUCCESS(pthread_create(&t, NULL, thread_body, &thread_ok), "pthread_create");
-	TEST_ASSERT_SUCCESS(pthread_join(t, NULL), "pthread_join");
+	TEST_ASSERT_SUCCESS(rte_thread_create(&t, NULL, thread_body, &thread_ok),
+		"rte_thread_create");
+	TEST_ASSERT_SUCCESS(rte_thread_join(t, NULL), "rte_thread_join");
 	TEST_ASSERT(thread_ok, "allocation in the thread failed");
 	return TEST_SUCCESS;
 }

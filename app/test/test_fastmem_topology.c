@@ -176,7 +176,7 @@ parse_bitmap(const char *s, rte_cpuset_t *set)
 
 	CPU_ZERO(set);
 	while (*s != '\0' && *s != ' ' && *s != '\n' && n < (int)RTE_DIM(words)) {
-		size_t len = strcspn(s, ", \n");
+		size_t len = strcspn(s, ",\n ");
 
 		if (len >= sizeof(words[0]))
 			len = sizeof(words[0]) - 1;
@@ -993,10 +993,10 @@ test_lcores(void)
 	unsigned int lcore, j, t;
 
 	for (t = 0; t < RTE_DIM(names); t++) {
+		if (names[t] != NULL && !have_hwloc)
+			break; /* loading a file needs hwloc */
 		if (names[t] == NULL)
 			rte_fastmem_topology_load(NULL); /* this machine */
-		else if (!have_hwloc)
-			break;
 		else
 			TEST_ASSERT_SUCCESS(load_topology(find_file(names[t])), "load");
 		RTE_LCORE_FOREACH(lcore) {

@@ -59,6 +59,10 @@
 #include <rte_fastmem.h>
 #include <rte_fastmem_topology.h>
 
+/* No coverage instrumentation in the pattern loops (fastmem_test_util.h). */
+#ifdef __clang__
+#define FM_TEST_NO_COVERAGE __attribute__((no_sanitize("coverage")))
+#endif
 #include "../fastmem_test_util.h"
 #include "fuzz_fastmem.h"
 
