@@ -18,6 +18,11 @@
  * - test_nomem_first_use: a thread without an lcore id whose first
  *   allocation finds EAL's heap exhausted gets NULL and ENOMEM, counted,
  *   and allocates again once memory is back (it crashed instead).
+ * - test_bulk_beyond_cache: a bulk allocation larger than any cache, which
+ *   goes to the bin, is all or nothing under a limit: the caller's array
+ *   as it was and nothing held on failure, every object on success.
+ * - test_bad_free_log_limited: a burst of bad frees logs a few lines and
+ *   one line saying how many more there were, not one line each.
  *
  * Each concurrent case runs many short rounds from a clean allocator,
  * counts the rounds that broke the contract, prints the count and fails if
@@ -26,14 +31,16 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_thread.h>
 
 #include <rte_fastmem.h>
 
@@ -202,7 +209,7 @@ trim_race(size_t size, unsigned int min_count, unsigned int max_count, unsigned 
 	struct rte_fastmem_stats st;
 	bool dirty = false;
 	struct fm_race_role *r;
-	pthread_t t;
+	rte_thread_t t;
 	int rc;
 
 	rc = fm_race_init(&rel, "fastmem_reliability");
@@ -326,7 +333,7 @@ struct nomem_arg {
 };
 
 /* A thread without an lcore id: its first fastmem call. */
-static void *
+static uint32_t
 nomem_alloc(void *arg)
 {
 	struct nomem_arg *a = arg;
@@ -334,16 +341,16 @@ nomem_alloc(void *arg)
 	rte_errno = 0;
 	a->obj = rte_fastmem_alloc(64, 0, 0);
 	a->err = rte_errno;
-	return NULL;
+	return 0;
 }
 
 static int
 alloc_in_thread(struct nomem_arg *a)
 {
-	pthread_t t;
+	rte_thread_t t;
 
-	TEST_ASSERT_SUCCESS(pthread_create(&t, NULL, nomem_alloc, a), "thread");
-	TEST_ASSERT_SUCCESS(pthread_join(t, NULL), "join");
+	TEST_ASSERT_SUCCESS(rte_thread_create(&t, NULL, nomem_alloc, a), "thread");
+	TEST_ASSERT_SUCCESS(rte_thread_join(t, NULL), "join");
 	return TEST_SUCCESS;
 }
 
@@ -388,6 +395,90 @@ test_nomem_first_use(void)
 	return TEST_SUCCESS;
 }
 
+/* Objects of one bulk call: more than the largest cache of its class (1024 objects). */
+#define BULK_BEYOND 3000u
+#define BULK_SIZE 4096u
+
+static int
+test_bulk_beyond_cache(void)
+{
+	static void *objs[BULK_BEYOND];
+	struct rte_fastmem_stats st;
+	uint64_t live, backing;
+	unsigned int i, j;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	live = st.objs_in_use;
+	/* Room for a third of the request: 4 MiB of segments. */
+	backing = st.bytes_backing + 4 * MIB;
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, backing), "limit");
+	for (i = 0; i < BULK_BEYOND; i++)
+		objs[i] = &objs[i];
+	TEST_ASSERT_EQUAL(rte_fastmem_alloc_bulk(objs, BULK_BEYOND, BULK_SIZE, 0, 0), -ENOMEM,
+		"%u objects of %u B under a limit", BULK_BEYOND, BULK_SIZE);
+	for (i = 0; i < BULK_BEYOND; i++)
+		TEST_ASSERT(objs[i] == &objs[i], "a failed bulk wrote entry %u", i);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.objs_in_use, live, "a failed bulk holds %" PRIu64 " objects",
+		st.objs_in_use - live);
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "no limit");
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, BULK_BEYOND, BULK_SIZE, 0, 0),
+		"%u objects of %u B", BULK_BEYOND, BULK_SIZE);
+	for (i = 0; i < BULK_BEYOND; i++) {
+		TEST_ASSERT(objs[i] != &objs[i] && objs[i] != NULL, "entry %u not written", i);
+		memset(objs[i], (int)i, BULK_SIZE);
+	}
+	for (i = 0; i < BULK_BEYOND; i++)
+		for (j = 0; j < BULK_SIZE; j += 512)
+			TEST_ASSERT_EQUAL(((uint8_t *)objs[i])[j], (uint8_t)i,
+				"object %u overlaps another at byte %u", i, j);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.objs_in_use, live + BULK_BEYOND, "objects live");
+	rte_fastmem_free_bulk(objs, BULK_BEYOND);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&st), "stats");
+	TEST_ASSERT_EQUAL(st.objs_in_use, live, "objects live after the free");
+	return TEST_SUCCESS;
+}
+
+/* Bad frees of one burst: far more than a second's data-path log lines. */
+#define BAD_FREES 1000u
+
+static int
+test_bad_free_log_limited(void)
+{
+	FILE *saved = rte_log_get_stream(), *log;
+	unsigned int i, lines = 0;
+	char *text = NULL, *p;
+	char bad_text[32];
+	size_t len = 0;
+	void *large, *bad;
+
+	/* Inside a large object: not an object, and its header says so. */
+	large = rte_fastmem_alloc(MIB, 0, 0);
+	TEST_ASSERT_NOT_NULL(large, "large object");
+	bad = RTE_PTR_ADD(large, 64);
+	snprintf(bad_text, sizeof(bad_text), "%p", bad);
+	log = open_memstream(&text, &len);
+	TEST_ASSERT_NOT_NULL(log, "memstream");
+	TEST_ASSERT_SUCCESS(rte_openlog_stream(log), "log stream");
+	for (i = 0; i < BAD_FREES; i++)
+		rte_fastmem_free(bad);
+	/* The next second's first line says how many were left out. */
+	rte_delay_ms(1100);
+	rte_fastmem_free(bad);
+	rte_openlog_stream(saved);
+	fclose(log);
+	rte_fastmem_free(large);
+	for (p = text; p != NULL && (p = strstr(p, bad_text)) != NULL; p++)
+		lines++;
+	TEST_ASSERT(text != NULL && strstr(text, "more lines of errors were not logged") != NULL,
+		"no line about the lines left out:\n%s", text == NULL ? "" : text);
+	free(text);
+	TEST_ASSERT(lines >= 2 && lines <= 40, "%u of %u bad frees logged", lines, BAD_FREES + 1);
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite fastmem_reliability_suite = {
 	.suite_name = "fastmem reliability autotest",
 	.unit_test_cases = {
@@ -396,6 +487,8 @@ static struct unit_test_suite fastmem_reliability_suite = {
 		TEST_CASE_ST(rel_setup, rel_teardown, test_trim_race),
 		TEST_CASE_ST(rel_setup, rel_teardown, test_limit_node_without_memory),
 		TEST_CASE_ST(rel_setup, rel_teardown, test_nomem_first_use),
+		TEST_CASE_ST(rel_setup, rel_teardown, test_bulk_beyond_cache),
+		TEST_CASE_ST(rel_setup, rel_teardown, test_bad_free_log_limited),
 		TEST_CASES_END()
 	}
 };
