@@ -10,7 +10,9 @@
 #
 # DPDK_SOURCE is a DPDK release tarball (.tar.xz, .tar.gz) or a source
 # directory, which is left as it is. WORK_DIR (default: build-dpdk/ in the
-# fastmem tree) receives:
+# fastmem tree, or below ~/.cache/fastmem/ when the tree is below a
+# world-writable directory, from which EAL refuses to load drivers)
+# receives:
 # - dpdk/: a copy of the tree, as a git repository whose first commit is
 #   the pristine tree, followed by the series (doc, lib, tests, apps, as
 #   the RFC was split);
@@ -47,7 +49,7 @@ if [ ! -e "$source_arg" ]; then
 	fastmem_log "dpdk-in-tree: no DPDK source at $1" >&2
 	exit 1
 fi
-work=$(realpath -m "${2:-$FASTMEM_ROOT/build-dpdk}")
+work=$(realpath -m "${2:-$(fastmem_dpdk_work_dir)}")
 tree=$work/dpdk
 build=$work/build
 patches=$work/patches

@@ -118,6 +118,24 @@ fastmem_configure() {
 	ninja -C "$dir" -j "$(nproc)"
 }
 
+# The work directory of devtools/dpdk-in-tree.sh: build-dpdk/ in the
+# repository, unless a directory above it is world-writable (a clone in
+# /tmp): EAL refuses to load drivers (-d) from below such a directory, so
+# the work directory then goes to ~/.cache/fastmem/.
+fastmem_dpdk_work_dir() {
+	local d=$FASTMEM_ROOT
+
+	while [ "$d" != / ]; do
+		if [ -n "$(find "$d" -maxdepth 0 -perm -o+w 2> /dev/null)" ]; then
+			echo "${XDG_CACHE_HOME:-$HOME/.cache}/fastmem/build-dpdk-$(echo "$FASTMEM_ROOT" |
+				md5sum | cut -c1-8)"
+			return
+		fi
+		d=$(dirname "$d")
+	done
+	echo "$FASTMEM_ROOT/build-dpdk"
+}
+
 fastmem_setup() {
 	fastmem_install_packages
 	fastmem_setup_hugepages

@@ -17,7 +17,8 @@
 # - debug: build-debug/ (gcc, -Dfastmem_debug=true): the allocator's fast
 #          tests, which the debug mode's checks must pass too, and the
 #          interposer's contract test;
-# - dpdk:  build-dpdk/: fastmem in a DPDK 25.11 tree (devtools/dpdk-in-tree.sh),
+# - dpdk:  build-dpdk/ (see fastmem_dpdk_work_dir): fastmem in a DPDK 25.11
+#          tree (devtools/dpdk-in-tree.sh),
 #          its tests run by DPDK's dpdk-test. The DPDK source is
 #          $FASTMEM_DPDK_SOURCE, else dpdk-25.11.2.tar.xz in ../shared/dpdk/
 #          beside the repository or in /work/shared/dpdk/; without one the
@@ -159,7 +160,7 @@ dpdk_source() {
 }
 
 stage_dpdk() {
-	local src log=$FASTMEM_ROOT/build-dpdk/build/meson-logs/testlog.json rc=0
+	local src work log rc=0
 
 	src=$(dpdk_source)
 	if [ -z "$src" ]; then
@@ -167,8 +168,10 @@ stage_dpdk() {
 		echo "0 0 1" >> "$results"
 		return 0
 	fi
+	work=$(fastmem_dpdk_work_dir)
+	log=$work/build/meson-logs/testlog.json
 	rm -f "$log"
-	"$FASTMEM_ROOT/devtools/dpdk-in-tree.sh" "$src" || rc=$?
+	"$FASTMEM_ROOT/devtools/dpdk-in-tree.sh" "$src" "$work" || rc=$?
 	if [ -f "$log" ]; then
 		count_tests "$log" >> "$results"
 	fi
