@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include <rte_atomic.h>
+#include <rte_bitops.h>
 #include <rte_common.h>
 #include <rte_memory.h>
 #include <rte_per_lcore.h>
@@ -208,27 +209,11 @@ RTE_DECLARE_PER_LCORE(struct __rte_fastmem_thread, _fastmem_thread) __rte_fastme
  */
 extern const uint64_t *__rte_fastmem_owner_epoch;
 
-/**
- * @internal log2 of @p x > 0, rounded down.
- *
- * x86's bsr leaves its destination alone when the source is 0, so it waits
- * for whatever last wrote that register: in a loop of allocations that can
- * be the previous call's last instruction, and each size lookup then waits
- * for the previous call. A zeroed destination breaks that chain (lzcnt has
- * no such input). Constants still fold.
- */
+/** @internal log2 of @p x, rounded down; @p x > 0. */
 static inline unsigned int
 __rte_fastmem_log2(uint64_t x)
 {
-#if defined(RTE_ARCH_X86_64) && !defined(__LZCNT__)
-	uint64_t lg = 0;
-
-	if (!__builtin_constant_p(x)) {
-		__asm__("bsr %1, %0" : "+r" (lg) : "rm" (x));
-		return (unsigned int)lg;
-	}
-#endif
-	return 63 - __builtin_clzll(x);
+	return rte_fls_u64(x) - 1;
 }
 
 /** @internal Class index to size; arithmetic, so constant sizes fold. */
