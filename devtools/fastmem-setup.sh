@@ -123,12 +123,12 @@ fastmem_configure() {
 # /tmp): EAL refuses to load drivers (-d) from below such a directory, so
 # the work directory then goes to ~/.cache/fastmem/.
 fastmem_dpdk_work_dir() {
-	local d=$FASTMEM_ROOT
+	local d=$FASTMEM_ROOT id
 
 	while [ "$d" != / ]; do
 		if [ -n "$(find "$d" -maxdepth 0 -perm -o+w 2> /dev/null)" ]; then
-			echo "${XDG_CACHE_HOME:-$HOME/.cache}/fastmem/build-dpdk-$(echo "$FASTMEM_ROOT" |
-				md5sum | cut -c1-8)"
+			id=$(echo "$FASTMEM_ROOT" | md5sum | cut -c1-8)
+			echo "${XDG_CACHE_HOME:-$HOME/.cache}/fastmem/build-dpdk-$id"
 			return
 		fi
 		d=$(dirname "$d")
