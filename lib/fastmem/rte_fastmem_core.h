@@ -209,10 +209,28 @@ RTE_DECLARE_PER_LCORE(struct __rte_fastmem_thread, _fastmem_thread) __rte_fastme
  */
 extern const uint64_t *__rte_fastmem_owner_epoch;
 
-/** @internal log2 of @p x, rounded down; @p x > 0. */
+/**
+ * @internal log2 of @p x > 0, rounded down.
+ *
+ * x86's bsr leaves its destination alone when the source is 0, so it waits
+ * for whatever last wrote that register: in a loop of allocations that can
+ * be the previous call's last instruction, and each size lookup then waits
+ * for the previous call. A zeroed destination breaks that chain (lzcnt has
+ * no such input): in the benchmark's bulk scenario, 1 KiB objects in bulks
+ * of 8 cost 1.8-2.0 cycles each with it, 5.6-5.9 with rte_fls_u64().
+ * Constants still fold (DPDK 22.11 has no __rte_constant()).
+ */
 static inline unsigned int
 __rte_fastmem_log2(uint64_t x)
 {
+#if defined(RTE_ARCH_X86_64) && !defined(__LZCNT__)
+	uint64_t lg = 0;
+
+	if (!__builtin_constant_p(x)) {
+		__asm__("bsr %1, %0" : "+r" (lg) : "rm" (x));
+		return (unsigned int)lg;
+	}
+#endif
 	return rte_fls_u64(x) - 1;
 }
 
