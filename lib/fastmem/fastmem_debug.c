@@ -77,7 +77,6 @@ fastmem_dbg_sync(void)
 	poisoning();
 }
 
-#define NO_ASAN __attribute__((no_sanitize_address))
 #define POISON(addr, len) do { \
 	if (poisoning()) \
 		ASAN_POISON_MEMORY_REGION(addr, len); \
@@ -90,7 +89,6 @@ fastmem_dbg_sync(void)
 {
 }
 
-#define NO_ASAN
 #define POISON(addr, len) do { RTE_SET_USED(addr); RTE_SET_USED(len); } while (0)
 #define UNPOISON(addr, len) do { RTE_SET_USED(addr); RTE_SET_USED(len); } while (0)
 #define is_poisoned(addr) (RTE_SET_USED(addr), false)
@@ -149,13 +147,13 @@ trailer_of(void *obj, unsigned int cls)
 	return RTE_PTR_ADD(obj, __rte_fastmem_class_size(cls) - sizeof(struct trailer));
 }
 
-NO_ASAN void *
+__rte_no_asan void *
 fastmem_dbg_link_get(void *obj, unsigned int cls)
 {
 	return FASTMEM_DEBUG ? trailer_of(obj, cls)->link : *(void **)obj;
 }
 
-NO_ASAN void
+__rte_no_asan void
 fastmem_dbg_link_set(void *obj, unsigned int cls, void *next)
 {
 	if (FASTMEM_DEBUG)
@@ -339,7 +337,7 @@ fastmem_dbg_usable(void *obj, unsigned int cls)
 	return size;
 }
 
-NO_ASAN void
+__rte_no_asan void
 fastmem_dbg_copy(void *dst, const void *src, size_t n)
 {
 	/* Byte by byte: ASan intercepts memcpy() and would check the poisoned tail. */
