@@ -158,52 +158,42 @@ overlay_lib() {
 import sys
 
 tree = sys.argv[1]
+
+
+def insert(path, before, text, marker):
+    """Insert text into the file at path before the string before, unless marker is there."""
+    with open(tree + '/' + path, encoding='utf-8') as f:
+        content = f.read()
+    if marker not in content:
+        at = content.index(before)
+        content = content[:at] + text + content[at:]
+    with open(tree + '/' + path, 'w', encoding='utf-8') as f:
+        f.write(content)
+
+
 # The doxygen index, next to the mempool.
-path = tree + '/doc/api/doxy-api-index.md'
-with open(path, encoding='utf-8') as f:
-    text = f.read()
-mempool = '  [mempool](@ref rte_mempool.h),\n'
-if 'rte_fastmem.h' not in text:
-    text = text.replace(mempool, mempool +
-                        '  [fastmem](@ref rte_fastmem.h),\n'
-                        '  [fastmem topology](@ref rte_fastmem_topology.h),\n', 1)
-with open(path, 'w', encoding='utf-8') as f:
-    f.write(text)
+insert('doc/api/doxy-api-index.md', '  [mempool](@ref rte_mempool.h),\n',
+       '  [fastmem](@ref rte_fastmem.h),\n'
+       '  [fastmem topology](@ref rte_fastmem_topology.h),\n', 'rte_fastmem.h')
 # The maintainers, after the stack library.
-path = tree + '/MAINTAINERS'
-with open(path, encoding='utf-8') as f:
-    text = f.read()
-stack = 'F: doc/guides/prog_guide/stack_lib.rst\n'
-if 'lib/fastmem/' not in text:
-    text = text.replace(stack, stack + '\n'
-                        'Fast memory - EXPERIMENTAL\n'
-                        'M: The fastmem authors <fastmem@example.org>\n'
-                        'F: lib/fastmem/\n'
-                        'F: app/test/test_fastmem*\n'
-                        'F: app/test/fastmem_*\n'
-                        'F: app/test-fastmem/\n'
-                        'F: app/fastmem-info/\n'
-                        'F: doc/guides/prog_guide/fastmem_*.rst\n'
-                        'F: doc/guides/tools/*fastmem*\n'
-                        'F: doc/guides/tools/img/testfastmem_*\n', 1)
-with open(path, 'w', encoding='utf-8') as f:
-    f.write(text)
-# The release notes' new features.
-path = tree + '/doc/guides/rel_notes/release_25_11.rst'
-with open(path, encoding='utf-8') as f:
-    text = f.read()
-anchor = 'New Features\n------------\n'
-start = text.index(anchor) + len(anchor)
-end = text.index('\nRemoved Items\n', start)
-if 'fastmem' not in text:
-    note = ('\n* **Added the fastmem library.**\n\n'
-            '  Added an experimental object allocator for lcores: any size at run\n'
-            '  time, growing on demand from memzones, with per-lcore caches as fast as\n'
-            '  a mempool\'s, and an hwloc-backed NUMA node resolver.\n'
-            '  See the :doc:`../prog_guide/fastmem_lib` for details.\n')
-    text = text[:end] + note + text[end:]
-with open(path, 'w', encoding='utf-8') as f:
-    f.write(text)
+insert('MAINTAINERS', '\nPacket buffer\n',
+       '\nFast memory - EXPERIMENTAL\n'
+       'M: The fastmem authors <fastmem@example.org>\n'
+       'F: lib/fastmem/\n'
+       'F: app/test/test_fastmem*\n'
+       'F: app/test/fastmem_*\n'
+       'F: app/test-fastmem/\n'
+       'F: app/fastmem-info/\n'
+       'F: doc/guides/prog_guide/fastmem_*.rst\n'
+       'F: doc/guides/tools/*fastmem*\n'
+       'F: doc/guides/tools/img/testfastmem_*\n', 'lib/fastmem/')
+# The release notes' new features, last.
+insert('doc/guides/rel_notes/release_25_11.rst', '\nRemoved Items\n',
+       '\n* **Added the fastmem library.**\n\n'
+       '  Added an experimental object allocator for lcores: any size at run\n'
+       '  time, growing on demand from memzones, with per-lcore caches as fast as\n'
+       '  a mempool\'s, and an hwloc-backed NUMA node resolver.\n'
+       '  See the :doc:`../prog_guide/fastmem_lib` for details.\n', 'fastmem')
 EOF
 	commit << 'EOF'
 lib: add fastmem library
