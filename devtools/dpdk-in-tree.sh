@@ -99,8 +99,9 @@ prepare_tree() {
 	echo "$stamp" > "$work/source"
 }
 
-# Insert @line into @file (a DPDK meson list) before the first line of the
-# block after @after that sorts after it, keeping the list in order.
+# Insert @line into @file (a list of a DPDK file, an entry per line) before
+# the first line of the block after @after that sorts after it, keeping the
+# list in order.
 list_insert() {
 	python3 - "$@" << 'EOF'
 import sys
