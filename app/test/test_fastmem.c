@@ -563,6 +563,18 @@ page_slots_of(size_t size)
 		__rte_fastmem_class_size(cls));
 }
 
+/*
+ * Take the start of the segment the next pages come from: a page at slice
+ * 0 holds the segment header too, so fewer objects than page_slots_of()
+ * says. Tests that count objects per page start after it; they free the
+ * object this returns at the end.
+ */
+static void *
+segment_head_take(void)
+{
+	return rte_fastmem_alloc(UNDER(448 * 1024), 0, 0);
+}
+
 /* First byte of the page of @p obj. */
 static void *
 page_start(const void *obj)
@@ -833,7 +845,7 @@ test_page_runs(void)
 {
 	const size_t a_size = UNDER(40 * 1024), b_size = UNDER(56 * 1024);
 	const unsigned int per_a = page_slots_of(a_size), per_b = page_slots_of(b_size);
-	void *a[4 * 3], *b[3], *room[12], *page1;
+	void *a[4 * 3], *b[3], *room[12], *page1, *head;
 	unsigned int i;
 	int rc;
 
@@ -841,6 +853,8 @@ test_page_runs(void)
 		2 * fastmem_page_slices(class_of(b_size)) && per_a == 3 && per_b == 1,
 		"pages of %u / %u objects", per_a, per_b);
 	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(32 * MIB, SOCKET_ID_ANY), "reserve");
+	head = segment_head_take();
+	TEST_ASSERT_NOT_NULL(head, "segment start");
 	/* A: three neighbouring pages, one run. */
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(a, 3 * per_a, a_size, 0, 0), "A, 3 pages");
 	for (i = 1; i < 3 * per_a; i++)
@@ -889,6 +903,7 @@ test_page_runs(void)
 	rte_fastmem_free_bulk(a, 3 * per_a);
 	rte_fastmem_free_bulk(b, per_b + 2);
 	rte_fastmem_free_bulk(room, RTE_DIM(room));
+	rte_fastmem_free(head);
 	return TEST_SUCCESS;
 }
 
@@ -1666,11 +1681,13 @@ test_page_policy(void)
 	int node = rte_fastmem_lcore_node(rte_lcore_id());
 	unsigned int cls = class_of(UNDER(40 * 1024)), slots, i, round;
 	struct fastmem_bin *b;
-	void *objs[64], *one;
+	void *objs[64], *one, *head;
 	uint64_t acquires;
 
 	TEST_ASSERT_NOT_NULL(st, "state");
 	TEST_ASSERT_SUCCESS(fastmem_node_ready(st, node), "node");
+	head = segment_head_take();
+	TEST_ASSERT_NOT_NULL(head, "segment start");
 	b = &st->nodes[node].bins[cls];
 	slots = page_slots_of(UNDER(40 * 1024));
 	TEST_ASSERT(slots >= 2 && 3 * slots + 1 <= RTE_DIM(objs), "slots %u", slots);
@@ -1703,6 +1720,7 @@ test_page_policy(void)
 	for (i = 0; i < FASTMEM_FILL_BUCKETS; i++)
 		TEST_ASSERT(TAILQ_EMPTY(&b->partial[i]), "partial pages left");
 	TEST_ASSERT(TAILQ_EMPTY(&b->full) && b->spare == NULL, "pages left");
+	rte_fastmem_free(head);
 	return TEST_SUCCESS;
 }
 
@@ -1822,7 +1840,7 @@ test_bulk_unsorted(void)
 	const size_t a_size = UNDER(40 * 1024), b_size = UNDER(56 * 1024);
 	const unsigned int per_a = page_slots_of(a_size);
 	const size_t class_size = __rte_fastmem_class_size(class_of(a_size));
-	void *a[4 * 3], *other, *burst[4], *got[4], *warm[8], *drained[1024];
+	void *a[4 * 3], *other, *head, *burst[4], *got[4], *warm[8], *drained[1024];
 	struct rte_fastmem_class_stats before, after;
 	const struct __rte_fastmem_cache *c;
 	unsigned int i, k;
@@ -1831,6 +1849,8 @@ test_bulk_unsorted(void)
 		return TEST_SKIPPED;
 	TEST_ASSERT_EQUAL(per_a, 3, "%u objects per page", per_a);
 	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(32 * MIB, SOCKET_ID_ANY), "reserve");
+	head = segment_head_take();
+	TEST_ASSERT_NOT_NULL(head, "segment start");
 	/* Two runs of A, B's page between them (see test_page_runs). */
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(a, 3 * per_a, a_size, 0, 0), "A");
 	other = rte_fastmem_alloc(b_size, 0, 0);
@@ -1872,6 +1892,7 @@ test_bulk_unsorted(void)
 	rte_fastmem_free_bulk(got, RTE_DIM(got));
 	rte_fastmem_free_bulk(drained, k);
 	rte_fastmem_free(other);
+	rte_fastmem_free(head);
 	rte_fastmem_free_bulk(&a[2], 3 * per_a - 2);
 	rte_fastmem_free_bulk(&a[3 * per_a + 2], per_a - 2);
 	return TEST_SUCCESS;

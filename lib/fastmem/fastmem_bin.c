@@ -272,7 +272,7 @@ claim_beside(struct fastmem_state *st, struct fastmem_bin *b, uint32_t slices)
 		}
 	}
 	return n == 0 ? NULL :
-		fastmem_segment_claim_beside(st, b->node, near, n, slices);
+		fastmem_segment_claim_beside(st, b->node, near, n, slices, b->cls);
 }
 
 RTE_EXPORT_INTERNAL_SYMBOL(fastmem_bin_take)

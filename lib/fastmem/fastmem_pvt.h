@@ -136,9 +136,11 @@ fastmem_depot_capacity(unsigned int cls)
 }
 
 /*
- * Segments and pages. A segment is 2 MiB, aligned, of 64 slices of
- * 32 KiB; its header (struct fastmem_segment) fills the start of slice 0.
- * A class takes pages of 1 to 64 slices (a power of 2, aligned to its
+ * Segments and pages. A segment is 2 MiB, aligned, of 256 slices of
+ * 8 KiB; its header (struct fastmem_segment) fills the start of the page
+ * at slice 0, which only a page that keeps at least half its objects
+ * beside it takes.
+ * A class takes pages of 1 to 256 slices (a power of 2, aligned to its
  * size) from its node's segments: free slices of a segment are any
  * class's.
  */
@@ -146,6 +148,8 @@ fastmem_depot_capacity(unsigned int cls)
 #define FASTMEM_SLICE_SHIFT __RTE_FASTMEM_SLICE_SHIFT
 #define FASTMEM_SLICE_SIZE ((size_t)1 << FASTMEM_SLICE_SHIFT)
 #define FASTMEM_SEG_SLICES __RTE_FASTMEM_SEG_SLICES
+/* Words of a segment's bitmap of free slices. */
+#define FASTMEM_SEG_WORDS (FASTMEM_SEG_SLICES / 64)
 
 /* Which bin list a page is on. */
 enum fastmem_page_list {
@@ -168,14 +172,14 @@ struct fastmem_page {
 	uint32_t n_slots;
 	uint32_t bump;      /* slots [bump, n_slots) were never handed out */
 	uint8_t list;       /* enum fastmem_page_list */
-	uint8_t n_slices;
+	uint16_t n_slices;
 	TAILQ_ENTRY(fastmem_page) link;
 };
 
 /* The header at the start of every segment. */
 struct fastmem_segment {
 	struct __rte_fastmem_segment_pub pub; /* read by the inline free path */
-	uint64_t free_slices; /* bit per slice in no page, under the node lock */
+	uint64_t free_slices[FASTMEM_SEG_WORDS]; /* bit per slice in no page, node lock */
 	uint16_t mz_idx;      /* backing memzone record */
 	uint8_t page_first[FASTMEM_SEG_SLICES]; /* first slice of each slice's page */
 	struct fastmem_page pages[FASTMEM_SEG_SLICES]; /* by first slice */
@@ -201,17 +205,44 @@ static inline unsigned int
 fastmem_page_slices(unsigned int cls)
 {
 	size_t size = __rte_fastmem_class_size(cls);
-	size_t head = RTE_ALIGN_CEIL(sizeof(struct fastmem_segment),
-		(size_t)__RTE_FASTMEM_MAX_CLASS_ALIGN);
 	unsigned int n;
 
 	for (n = 1; n < FASTMEM_SEG_SLICES; n *= 2) {
 		size_t len = n * FASTMEM_SLICE_SIZE;
 
-		if ((len - head) / size >= 1 && (len % size) * 8 <= len)
+		if (len >= size && (len % size) * 8 <= len)
 			break;
 	}
 	return n;
+}
+
+/* Bytes of a page at slice 0 the header takes, for objects aligned to @p cls_align. */
+static inline size_t
+fastmem_seg_head_size(size_t cls_align)
+{
+	return RTE_ALIGN_CEIL(sizeof(struct fastmem_segment),
+		RTE_MAX((size_t)RTE_CACHE_LINE_SIZE, cls_align));
+}
+
+/* Slices the segment header lies in: only the page at slice 0 may hold them. */
+#define FASTMEM_SEG_HEAD_SLICES \
+	((unsigned int)((sizeof(struct fastmem_segment) + FASTMEM_SLICE_SIZE - 1) >> \
+		FASTMEM_SLICE_SHIFT))
+
+/*
+ * May a page of @p n slices of class @p cls start at slice @p first? Not
+ * inside the header; at slice 0 only if it holds the header and at least
+ * half the objects it holds elsewhere.
+ */
+static inline bool
+fastmem_page_may_start(unsigned int first, unsigned int n, unsigned int cls)
+{
+	size_t len = n * FASTMEM_SLICE_SIZE, size = __rte_fastmem_class_size(cls);
+	size_t head = fastmem_seg_head_size(__rte_fastmem_class_align(cls));
+
+	if (first != 0)
+		return first >= FASTMEM_SEG_HEAD_SLICES;
+	return len > head && (len - head) / size * 2 >= len / size;
 }
 
 /* The page of @p obj (of a class: in a page). */
@@ -238,8 +269,7 @@ fastmem_page_data_offset(const struct fastmem_page *pg, unsigned int cls)
 {
 	if (pg != &fastmem_segment_of(pg)->pages[0])
 		return 0;
-	return RTE_ALIGN_CEIL(sizeof(struct fastmem_segment),
-		RTE_MAX((size_t)RTE_CACHE_LINE_SIZE, (size_t)__rte_fastmem_class_align(cls)));
+	return fastmem_seg_head_size(__rte_fastmem_class_align(cls));
 }
 
 /* Objects page @p pg holds, for class @p cls. */
@@ -532,7 +562,8 @@ uint32_t fastmem_node_order_generation(void);
  * them), tried in order, off the free slices; or NULL.
  */
 struct fastmem_page *fastmem_segment_claim_beside(struct fastmem_state *st, int node,
-		const struct fastmem_page * const *near, unsigned int n_near, unsigned int n);
+		const struct fastmem_page * const *near, unsigned int n_near, unsigned int n,
+		unsigned int cls);
 /*
  * Page @p claimed (from claim_beside), or else a page of @p n slices from
  * the fullest segment of the lowest memzone with room, or from a new

@@ -4,7 +4,7 @@
 
 /*
  * Segments: the 2 MiB-aligned pieces of a node's backing memzones, each
- * cut into 64 slices of 32 KiB. A bin takes a page (1 to 64 slices, a
+ * cut into 256 slices of 8 KiB. A bin takes a page (1 to 256 slices, a
  * power of 2, aligned to its size) from the free slices of the node's
  * segments and gives it back as soon as it is empty (after the one spare
  * it keeps), so any class can take it next.
@@ -39,34 +39,91 @@
 #define GROW_MAX_SEGS 64u
 #define GROW_FRACTION 64u
 
-#define ALL_SLICES UINT64_MAX
-
 static struct fastmem_segment *
 mz_segment(const struct fastmem_mz *m, uint32_t i)
 {
 	return RTE_PTR_ADD(m->mz->addr, (size_t)i * FASTMEM_SEG_SIZE);
 }
 
-/* Slices [first, first + n) of a segment, as a bitmap. */
+/*
+ * Bits of block [first, first + n) in each bitmap word it covers: blocks
+ * are aligned to their size, a power of 2, so a block below 64 slices
+ * lies in one word and a larger one covers whole words.
+ */
 static uint64_t
-slice_mask(unsigned int first, unsigned int n)
+block_word_mask(unsigned int first, unsigned int n)
 {
-	return (n == FASTMEM_SEG_SLICES ? ALL_SLICES : ((UINT64_C(1) << n) - 1)) << first;
+	return n >= 64 ? UINT64_MAX : ((UINT64_C(1) << n) - 1) << (first % 64);
 }
 
-/* First slice of the lowest free block of @p n slices (aligned to n) in @p free, or -1. */
-static int
-block_fit(uint64_t free, unsigned int n)
+static bool
+block_is_free(const struct fastmem_segment *seg, unsigned int first, unsigned int n)
 {
-	uint64_t starts = 0;
+	uint64_t mask = block_word_mask(first, n);
 	unsigned int w;
 
-	for (w = 1; w < n; w *= 2)
-		free &= free >> w;
-	for (w = 0; w < FASTMEM_SEG_SLICES; w += n)
-		starts |= UINT64_C(1) << w;
-	free &= starts;
-	return free == 0 ? -1 : (int)rte_bsf64(free);
+	for (w = first / 64; w * 64 < first + n; w++)
+		if ((seg->free_slices[w] & mask) != mask)
+			return false;
+	return true;
+}
+
+static void
+block_mark(struct fastmem_segment *seg, unsigned int first, unsigned int n, bool free)
+{
+	uint64_t mask = block_word_mask(first, n);
+	unsigned int w;
+
+	for (w = first / 64; w * 64 < first + n; w++) {
+		if (free)
+			seg->free_slices[w] |= mask;
+		else
+			seg->free_slices[w] &= ~mask;
+	}
+}
+
+/*
+ * First slice of the lowest free block of @p n slices (aligned to n) of
+ * @p seg for class @p cls, or -1: a block at slice 0 holds the header too.
+ */
+static int
+block_fit(const struct fastmem_segment *seg, unsigned int n, unsigned int cls)
+{
+	uint64_t free, starts = 0;
+	unsigned int w, k;
+
+	if (n >= 64) {
+		for (w = 0; w < FASTMEM_SEG_SLICES; w += n)
+			if (fastmem_page_may_start(w, n, cls) && block_is_free(seg, w, n))
+				return (int)w;
+		return -1;
+	}
+	for (k = 0; k < 64; k += n)
+		starts |= UINT64_C(1) << k;
+	for (w = 0; w < FASTMEM_SEG_WORDS; w++) {
+		/* Bit i stays set when slices i to i + n - 1 are all free. */
+		free = seg->free_slices[w];
+		for (k = 1; k < n; k *= 2)
+			free &= free >> k;
+		free &= starts;
+		/* Blocks starting in the header, as its page allows. */
+		for (k = 0; w == 0 && k < FASTMEM_SEG_HEAD_SLICES; k += n)
+			if (!fastmem_page_may_start(k, n, cls))
+				free &= ~(UINT64_C(1) << k);
+		if (free != 0)
+			return (int)(w * 64 + rte_bsf64(free));
+	}
+	return -1;
+}
+
+static unsigned int
+seg_free_count(const struct fastmem_segment *seg)
+{
+	unsigned int w, n = 0;
+
+	for (w = 0; w < FASTMEM_SEG_WORDS; w++)
+		n += (unsigned int)rte_popcount64(seg->free_slices[w]);
+	return n;
 }
 
 /* Take slices [first, first + n) of segment @p seg off the free ones; node lock held. */
@@ -77,14 +134,14 @@ take_block(struct fastmem_state *st, struct fastmem_node *nd, struct fastmem_seg
 	struct fastmem_mz *m = fastmem_mz(st, seg->mz_idx);
 	struct fastmem_page *pg = &seg->pages[first];
 
-	seg->free_slices &= ~slice_mask(first, n);
+	block_mark(seg, first, n, false);
 	memset(&seg->page_first[first], (int)first, n);
 	m->n_free -= n;
 	if (m->n_free == 0)
 		nd->mz_with_free[seg->mz_idx / 64] &= ~(UINT64_C(1) << (seg->mz_idx % 64));
 	fastmem_set(&nd->n_free_slices, nd->n_free_slices - n);
 	memset(pg, 0, sizeof(*pg));
-	pg->n_slices = (uint8_t)n;
+	pg->n_slices = (uint16_t)n;
 	return pg;
 }
 
@@ -95,7 +152,7 @@ take_block(struct fastmem_state *st, struct fastmem_node *nd, struct fastmem_seg
  */
 static struct fastmem_page *
 take_beside(struct fastmem_state *st, struct fastmem_node *nd, const struct fastmem_page *near,
-		unsigned int n, bool after)
+		unsigned int n, unsigned int cls, bool after)
 {
 	void *addr = fastmem_page_addr(near);
 	struct fastmem_segment *seg;
@@ -116,7 +173,8 @@ take_beside(struct fastmem_state *st, struct fastmem_node *nd, const struct fast
 			return NULL;
 		first -= n - 1;
 	}
-	if (first % n != 0 || (seg->free_slices & slice_mask(first, n)) != slice_mask(first, n))
+	if (first % n != 0 || !fastmem_page_may_start(first, n, cls) ||
+			!block_is_free(seg, first, n))
 		return NULL;
 	return take_block(st, nd, seg, first, n);
 }
@@ -124,7 +182,7 @@ take_beside(struct fastmem_state *st, struct fastmem_node *nd, const struct fast
 /* A free block of @p n slices in the fullest segment of memzone @p m that has one, or NULL. */
 static struct fastmem_page *
 take_in_mz(struct fastmem_state *st, struct fastmem_node *nd, const struct fastmem_mz *m,
-		unsigned int n)
+		unsigned int n, unsigned int cls)
 {
 	struct fastmem_segment *seg, *best = NULL;
 	unsigned int i, best_free = FASTMEM_SEG_SLICES + 1, n_free;
@@ -132,10 +190,10 @@ take_in_mz(struct fastmem_state *st, struct fastmem_node *nd, const struct fastm
 
 	for (i = 0; i < m->n_segs; i++) {
 		seg = mz_segment(m, i);
-		n_free = (unsigned int)rte_popcount64(seg->free_slices);
+		n_free = seg_free_count(seg);
 		if (n_free < n || n_free >= best_free)
 			continue;
-		first = block_fit(seg->free_slices, n);
+		first = block_fit(seg, n, cls);
 		if (first < 0)
 			continue;
 		best = seg;
@@ -147,7 +205,8 @@ take_in_mz(struct fastmem_state *st, struct fastmem_node *nd, const struct fastm
 
 /* A page of @p n slices in the lowest memzone with room; node lock held. */
 static struct fastmem_page *
-take_locked(struct fastmem_state *st, struct fastmem_node *nd, unsigned int n)
+take_locked(struct fastmem_state *st, struct fastmem_node *nd, unsigned int n,
+		unsigned int cls)
 {
 	struct fastmem_page *pg = NULL;
 	unsigned int w;
@@ -159,7 +218,7 @@ take_locked(struct fastmem_state *st, struct fastmem_node *nd, unsigned int n)
 				fastmem_mz(st, (int)(w * 64 + rte_bsf64(bits)));
 
 			if (m->n_free >= n)
-				pg = take_in_mz(st, nd, m, n);
+				pg = take_in_mz(st, nd, m, n, cls);
 		}
 	}
 	return pg;
@@ -183,7 +242,7 @@ segments_init(struct fastmem_state *st, int idx)
 			seg->pub.slice[j].run = fastmem_run_word(slice, slice);
 		}
 		seg->pub.iova = fastmem_backing_iova(seg, FASTMEM_SEG_SIZE);
-		seg->free_slices = ALL_SLICES;
+		memset(seg->free_slices, 0xff, sizeof(seg->free_slices));
 		seg->mz_idx = (uint16_t)idx;
 	}
 }
@@ -220,7 +279,8 @@ grow(struct fastmem_state *st, int node, uint32_t want_segs)
 
 struct fastmem_page *
 fastmem_segment_claim_beside(struct fastmem_state *st, int node,
-		const struct fastmem_page * const *near, unsigned int n_near, unsigned int n)
+		const struct fastmem_page * const *near, unsigned int n_near, unsigned int n,
+		unsigned int cls)
 {
 	struct fastmem_node *nd = &st->nodes[node];
 	struct fastmem_page *pg = NULL;
@@ -228,9 +288,9 @@ fastmem_segment_claim_beside(struct fastmem_state *st, int node,
 
 	rte_spinlock_lock(&nd->lock);
 	for (i = 0; i < n_near && pg == NULL; i++) {
-		pg = take_beside(st, nd, near[i], n, true);
+		pg = take_beside(st, nd, near[i], n, cls, true);
 		if (pg == NULL)
-			pg = take_beside(st, nd, near[i], n, false);
+			pg = take_beside(st, nd, near[i], n, cls, false);
 	}
 	rte_spinlock_unlock(&nd->lock);
 	return pg;
@@ -244,7 +304,7 @@ fastmem_segment_claim_beside(struct fastmem_state *st, int node,
  */
 static struct fastmem_page *
 take_in_new_mz(struct fastmem_state *st, struct fastmem_node *nd, int idx, uintptr_t near,
-		unsigned int n)
+		unsigned int n, unsigned int cls)
 {
 	const struct fastmem_mz *m = fastmem_mz(st, idx), *o;
 	struct fastmem_segment *last = mz_segment(m, m->n_segs - 1);
@@ -253,7 +313,7 @@ take_in_new_mz(struct fastmem_state *st, struct fastmem_node *nd, int idx, uintp
 	for (side = 0; side < 2 && near != 0; side++) {
 		int link = side == 0 ? m->run_prev : m->run_next;
 
-		if (link < 0)
+		if (link < 0 || (side == 0 && !fastmem_page_may_start(0, n, cls)))
 			continue;
 		o = fastmem_mz(st, link);
 		if (near - (uintptr_t)o->mz->addr >= (size_t)o->n_segs * FASTMEM_SEG_SIZE)
@@ -262,7 +322,7 @@ take_in_new_mz(struct fastmem_state *st, struct fastmem_node *nd, int idx, uintp
 		return side == 0 ? take_block(st, nd, mz_segment(m, 0), 0, n) :
 			take_block(st, nd, last, FASTMEM_SEG_SLICES - n, n);
 	}
-	return take_in_mz(st, nd, m, n);
+	return take_in_mz(st, nd, m, n, cls);
 }
 
 struct fastmem_page *
@@ -276,14 +336,14 @@ fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls, 
 
 	if (pg == NULL) {
 		rte_spinlock_lock(&nd->lock);
-		pg = take_locked(st, nd, n);
+		pg = take_locked(st, nd, n, cls);
 		rte_spinlock_unlock(&nd->lock);
 	}
 	if (pg == NULL) {
 		rte_spinlock_lock(&nd->grow_lock);
 		/* Another grower may have been faster. */
 		rte_spinlock_lock(&nd->lock);
-		pg = take_locked(st, nd, n);
+		pg = take_locked(st, nd, n, cls);
 		rte_spinlock_unlock(&nd->lock);
 		if (pg == NULL) {
 			want = (uint32_t)(fastmem_read(&nd->seg_backing) / FASTMEM_SEG_SIZE /
@@ -293,7 +353,7 @@ fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls, 
 				/* Others take free slices without the grow lock: ours first. */
 				rte_spinlock_lock(&nd->lock);
 				publish_locked(st, nd, idx);
-				pg = take_in_new_mz(st, nd, idx, (uintptr_t)near, n);
+				pg = take_in_new_mz(st, nd, idx, (uintptr_t)near, n, cls);
 				rte_spinlock_unlock(&nd->lock);
 			}
 		}
@@ -323,7 +383,7 @@ fastmem_segment_give_pages(struct fastmem_state *st, int node, struct fastmem_pa
 		seg = fastmem_segment_of(pg);
 		m = fastmem_mz(st, seg->mz_idx);
 		n = pg->n_slices;
-		seg->free_slices |= slice_mask((unsigned int)(pg - seg->pages), n);
+		block_mark(seg, (unsigned int)(pg - seg->pages), n, true);
 		m->n_free += n;
 		if (m->n_free == m->n_segs * FASTMEM_SEG_SLICES)
 			m->free_since = now;

@@ -159,9 +159,9 @@ rte_fastmem_init(void)
 	int rc;
 
 	RTE_BUILD_BUG_ON(FASTMEM_MAX_NODES > 64);
-	/* A page of one slice starting a segment keeps most of it for objects. */
-	RTE_BUILD_BUG_ON(sizeof(struct fastmem_segment) > __RTE_FASTMEM_MAX_CLASS_ALIGN);
-	RTE_BUILD_BUG_ON(FASTMEM_SEG_SLICES > 64);
+	/* Whole bitmap words of slices; page_first holds 8 bits; the header in word 0. */
+	RTE_BUILD_BUG_ON(FASTMEM_SEG_SLICES > 256 || FASTMEM_SEG_SLICES % 64 != 0);
+	RTE_BUILD_BUG_ON(FASTMEM_SEG_HEAD_SLICES >= 64);
 	RTE_BUILD_BUG_ON(__RTE_FASTMEM_LARGE_IDX > UINT16_MAX);
 
 	if (rte_lcore_count() == 0)

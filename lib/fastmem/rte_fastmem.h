@@ -18,7 +18,7 @@
  * a lock or an atomic read-modify-write, like a mempool's per-lcore cache.
  *
  * - Objects up to 448 KiB come from size classes (16 B steps up to 64 B,
- *   then four classes per doubling) carved from pages of 32 KiB to 2 MiB
+ *   then four classes per doubling) carved from pages of 8 KiB to 1 MiB
  *   inside 2 MiB-aligned segments; an object's class and NUMA node are
  *   found from its address (a mask, a shift and one load of its segment's
  *   header), so objects carry no metadata. Larger objects get a memzone of

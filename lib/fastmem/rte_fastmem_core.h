@@ -70,13 +70,13 @@ __rte_experimental
 /**
  * log2 of the segment size. Objects live in 2 MiB-aligned segments (and
  * large objects in memzones starting at such a boundary), whose header,
- * found by masking an object pointer, maps each 32 KiB slice to its cache.
+ * found by masking an object pointer, maps each 8 KiB slice to its cache.
  */
 #define RTE_FASTMEM_SLAB_SHIFT 21
 /** Segment size in bytes (the name is the RFC's). */
 #define RTE_FASTMEM_SLAB_SIZE (UINT64_C(1) << RTE_FASTMEM_SLAB_SHIFT)
-/** @internal log2 of a slice: pages of a class are 1 to 64 slices of a segment. */
-#define __RTE_FASTMEM_SLICE_SHIFT 15
+/** @internal log2 of a slice: pages of a class are 1 to 128 slices of a segment. */
+#define __RTE_FASTMEM_SLICE_SHIFT 13
 /** @internal Slices in a segment. */
 #define __RTE_FASTMEM_SEG_SLICES (1u << (RTE_FASTMEM_SLAB_SHIFT - __RTE_FASTMEM_SLICE_SHIFT))
 
@@ -143,7 +143,7 @@ struct __rte_fastmem_segment_pub {
 	rte_iova_t iova;     /**< IOVA of the segment's first byte, RTE_BAD_IOVA if unknown. */
 };
 
-/** @internal Runs stay inside aligned regions of this size (1024 slices). */
+/** @internal Runs stay inside aligned regions of this size (4096 slices). */
 #define __RTE_FASTMEM_RUN_REGION (UINT64_C(32) << 20)
 
 /** @internal First byte of the run @p run of the slice of @p obj. */
