@@ -22,6 +22,9 @@
  * - test_budget_conserve: objects survive budgets changing under the
  *   caches, including another lcore's while it churns: once all is freed
  *   and the caches flushed, trim leaves nothing live and no backing.
+ * - test_budget_growth: a class allocated in a long run grows its cache;
+ *   classes allocated in turn keep their first capacity (4 KiB of
+ *   objects), so their caches hold little beyond what was asked for.
  *
  * The cases that churn end with the same conservation check. The other
  * lcore's parts need two lcores (-l 0-1) and are skipped with one.
@@ -1045,8 +1048,8 @@ use_classes(unsigned int n)
 
 /*
  * A cache's object array follows its capacity, in EAL's heap: each class
- * an lcore starts using takes at most its first cache's array (16 KiB of
- * objects: 8 KiB of pointers for the smallest class), and a budget of 0
+ * an lcore starts using takes at most its first cache's array (4 KiB of
+ * objects: 2 KiB of pointers for the smallest class), and a budget of 0
  * gives them all back. Measured with the node reserved and the bins'
  * depots set up before, so that nothing else comes or goes.
  */
@@ -1076,6 +1079,66 @@ test_budget_arrays(void)
 	return TEST_SUCCESS;
 }
 
+/* Allocations of the calling lcore that refilled a cache or bypassed it, so far. */
+static uint64_t
+alloc_misses(void)
+{
+	struct rte_fastmem_lcore_stats s;
+
+	if (rte_fastmem_stats_lcore(rte_lcore_id(), &s) != 0)
+		return UINT64_MAX;
+	return s.alloc_cache_misses;
+}
+
+#define GROWTH_CLASSES 12
+#define GROWTH_PER_CLASS 64
+/* A cache's first capacity, as documented: 4 KiB of objects. */
+#define START_BYTES (4 * KIB)
+
+/*
+ * What a cache grows on. One class allocated 512 times in a row misses
+ * about once per doubling of its capacity (9 times from 4 KiB of 1 KiB
+ * objects), not once per refill of its first capacity (170 times). Twelve
+ * classes of 512 B to 4 KiB allocated in turn, 64 objects each, keep
+ * their first capacity: their caches end holding at most START_BYTES
+ * each, where doubling at each miss would leave up to half of what was
+ * allocated (about 400 KiB) in them.
+ */
+static int
+test_budget_growth(void)
+{
+	static void *objs[GROWTH_CLASSES * GROWTH_PER_CLASS];
+	size_t sizes[GROWTH_CLASSES];
+	unsigned int n_sizes, i, k, n = 0;
+	uint64_t misses, held;
+
+	misses = alloc_misses();
+	for (i = 0; i < 512; i++) {
+		objs[i] = rte_fastmem_alloc(KIB, 0, 0);
+		TEST_ASSERT_NOT_NULL(objs[i], "alloc 1 KiB: %s", rte_strerror(rte_errno));
+	}
+	misses = alloc_misses() - misses;
+	TEST_ASSERT(misses <= 16, "a run of 512 allocations missed %" PRIu64 " times", misses);
+	rte_fastmem_free_bulk(objs, 512);
+	rte_fastmem_cache_flush();
+
+	n_sizes = class_sizes(sizes, GROWTH_CLASSES, 512, 4 * KIB, 1);
+	TEST_ASSERT_EQUAL(n_sizes, GROWTH_CLASSES, "%u classes of 512 B to 4 KiB", n_sizes);
+	for (k = 0; k < GROWTH_PER_CLASS; k++) {
+		for (i = 0; i < n_sizes; i++) {
+			objs[n] = rte_fastmem_alloc(sizes[i], 0, 0);
+			TEST_ASSERT_NOT_NULL(objs[n], "alloc %zu: %s", sizes[i],
+				rte_strerror(rte_errno));
+			n++;
+		}
+	}
+	held = cache_bytes(rte_lcore_id());
+	TEST_ASSERT(held <= n_sizes * START_BYTES, "classes allocated in turn: their caches"
+		" hold %" PRIu64 " B", held);
+	rte_fastmem_free_bulk(objs, n);
+	return check_conserved();
+}
+
 static struct unit_test_suite fastmem_budget_suite = {
 	.suite_name = "fastmem cache budget autotest",
 	.unit_test_cases = {
@@ -1088,6 +1151,7 @@ static struct unit_test_suite fastmem_budget_suite = {
 		TEST_CASE_ST(bud_setup, bud_teardown, test_budget_zero),
 		TEST_CASE_ST(bud_setup, bud_teardown, test_budget_conserve),
 		TEST_CASE_ST(bud_setup, bud_teardown, test_budget_arrays),
+		TEST_CASE_ST(bud_setup, bud_teardown, test_budget_growth),
 		TEST_CASES_END()
 	}
 };

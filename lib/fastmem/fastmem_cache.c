@@ -62,8 +62,11 @@ static uint64_t default_budget = FASTMEM_CACHE_BUDGET_DEFAULT;
 static uint64_t lcore_budget[RTE_MAX_LCORE];
 static bool lcore_budget_set[RTE_MAX_LCORE];
 
-/* Capacity a cache starts with: 16 KiB of objects, at least one. */
-#define CACHE_START_BYTES (16u << 10)
+/* Capacity a cache starts with: 4 KiB of objects, at least one. */
+#define CACHE_START_BYTES (4u << 10)
+
+/* An allocation miss grows a cache only if at most this many other caches missed since. */
+#define CACHE_HOT_MISSES 4u
 
 /* A cache is idle when the lcore's other caches missed that often since it last did. */
 #define CACHE_IDLE_MISSES 1024u
@@ -338,25 +341,36 @@ cache_start(uint64_t size)
 }
 
 /*
- * A cache missed, needing a capacity of @p need objects: double its capacity
- * (start it at CACHE_START_BYTES of objects), at least to @p need, within
- * its array and the node's budget, taking budget from other classes.
+ * A cache missed (@p alloc: it was empty), needing a capacity of @p need
+ * objects: double its capacity (start it at CACHE_START_BYTES of objects),
+ * at least to @p need, within its array and the node's budget, taking
+ * budget from other classes.
+ *
+ * An empty cache whose lcore's other caches missed more than
+ * CACHE_HOT_MISSES times since its own last miss keeps its capacity: its
+ * class is one of many allocated in turn (a mix of sizes), and a larger
+ * cache would only hold more objects pulled from pages. A class the lcore
+ * streams (a pipeline's producer) misses with few others in between, and a
+ * full cache (frees coming back in bursts) grows either way.
  */
 static void
 cache_grow(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsigned int cls,
-		unsigned int need)
+		unsigned int need, bool alloc)
 {
-	struct __rte_fastmem_cache *c = &lc->caches[fastmem_cache_idx(node, cls)];
+	uint32_t idx = fastmem_cache_idx(node, cls);
+	struct __rte_fastmem_cache *c = &lc->caches[idx];
 	uint64_t size = __rte_fastmem_class_size(cls), room;
-	uint32_t cap = c->cap, want;
+	uint32_t cap = c->cap, want, others = lc->misses - lc->last_miss[idx];
 
-	lc->last_miss[fastmem_cache_idx(node, cls)] = ++lc->misses;
+	lc->last_miss[idx] = ++lc->misses;
 
 	/* Back within a budget lowered since: every class, this one too, may shrink. */
 	if (lc->cap_bytes[node] > rte_atomic_load_explicit(&lc->budget, rte_memory_order_relaxed)) {
 		budget_make_room(st, lc, node, FASTMEM_NUM_CLASSES, 0);
 		cap = c->cap;
 	}
+	if (alloc && cap != 0 && need <= cap && others > CACHE_HOT_MISSES)
+		return;
 	want = cap == 0 ? cache_start(size) : 2 * cap;
 	want = RTE_MIN(RTE_MAX(want, need), fastmem_cache_capacity(cls));
 	room = budget_make_room(st, lc, node, cls, want > cap ? (want - cap) * size : 0);
@@ -409,7 +423,7 @@ fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls, size_t
 	}
 	c = row_cache(lc, node, cls);
 	if (c->len == 0) {
-		cache_grow(st, lc, node, cls, 1);
+		cache_grow(st, lc, node, cls, 1, true);
 		/* No budget left for this class: straight from the bin. */
 		if (c->cap == 0) {
 			if (fastmem_bin_take(st, b, &obj, 1) != 1)
@@ -480,7 +494,7 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 	if (lc != NULL) {
 		c = row_cache(lc, node, cls);
 		if (c->len < n)
-			cache_grow(st, lc, node, cls, n);
+			cache_grow(st, lc, node, cls, n, true);
 	}
 	if (c == NULL || n > c->cap) {
 		/* Too many for the cache, or no cache: straight from the bin. */
@@ -530,7 +544,7 @@ fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void * con
 	if (lc != NULL) {
 		c = row_cache(lc, node, cls);
 		if (c->len + n > c->cap)
-			cache_grow(st, lc, node, cls, c->len + n);
+			cache_grow(st, lc, node, cls, c->len + n, false);
 	}
 	if (c == NULL || n > c->cap) {
 		fastmem_bin_give(st, b, objs, n);
@@ -567,7 +581,7 @@ fastmem_cache_free_unsorted(struct fastmem_state *st, uint32_t cache_idx, void *
 	/* They lie above the cache's top: to the bin before its array may move. */
 	fastmem_bin_give(st, &st->nodes[node].bins[cls], objs, n);
 	/* Room for four bursts below the next one, as far as the budget allows. */
-	cache_grow(st, lc, node, cls, 5 * n);
+	cache_grow(st, lc, node, cls, 5 * n, false);
 	fastmem_count(&lc->miss[cls].free_miss, n);
 	fastmem_count(&lc->caches[cache_idx].n_free, n);
 }

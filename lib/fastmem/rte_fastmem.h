@@ -821,9 +821,10 @@ rte_fastmem_cache_flush(void);
  *
  * An lcore's caches of one node hold at most @p bytes of free objects
  * together (each cache's capacity times its class size), shared among the
- * classes the lcore uses: a cache gets 16 KiB of objects (at least one)
- * when its class first misses and doubles on each
- * later miss, taking budget from the lcore's other classes: all of it
+ * classes the lcore uses: a cache gets 4 KiB of objects (at least one)
+ * when its class first misses and doubles on later misses (a refill only
+ * when the lcore streams the class: few other caches missed since its
+ * last), taking budget from the lcore's other classes: all of it
  * from classes that stopped missing, else half of the largest cache's, as
  * long as it is larger (the objects above a smaller capacity go back to
  * the shared bins). So idle classes give way to busy ones. A class's
