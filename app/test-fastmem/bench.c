@@ -134,6 +134,28 @@ bench_flush_all_lcores(const struct bench_env *env)
 	bench_launch(env, env->n_lcores, flush_lcore, NULL, 0);
 }
 
+uint64_t
+bench_grows_inline(void)
+{
+	struct rte_fastmem_node_stats s;
+	uint64_t n = 0;
+	int node;
+
+	for (node = 0; node < RTE_MAX_NUMA_NODES; node++)
+		if (rte_fastmem_stats_node(node, &s) == 0)
+			n += s.grows_inline;
+	return n;
+}
+
+int
+bench_cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a;
+	uint32_t y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 /* Iterations of the first run: the warm-up, or with --duration a short pilot. */
 static uint64_t
 pilot_iterations(const struct bench_env *env)

@@ -45,6 +45,7 @@ extern const struct bench_scenario scenario_scaling;
 extern const struct bench_scenario scenario_memeff;
 extern const struct bench_scenario scenario_latency;
 extern const struct bench_scenario scenario_small_sets;
+extern const struct bench_scenario scenario_ramp;
 
 /* All scenarios by id - 1 (main.c). */
 extern const struct bench_scenario *const bench_scenarios[FASTMEM_NUM_SCENARIOS];
@@ -92,6 +93,26 @@ void bench_launch(const struct bench_env *env, unsigned int n, lcore_function_t 
 
 /* Give every lcore's fastmem caches back, so that trim can release everything free. */
 void bench_flush_all_lcores(const struct bench_env *env);
+
+/* Growths fastmem's allocations waited for, on every node (rte_fastmem_stats_node()). */
+uint64_t bench_grows_inline(void);
+
+/* qsort() comparison of uint32_t values, ascending. */
+int bench_cmp_u32(const void *a, const void *b);
+
+/* fastmem itself, through pointers or handles. */
+static inline bool
+bench_is_fastmem(enum alloc_kind kind)
+{
+	return kind == ALLOC_FASTMEM || kind == ALLOC_FASTMEM_H;
+}
+
+/* Allocators whose memory is fastmem's: its caches, trim, reserve and headroom apply. */
+static inline bool
+bench_fastmem_backed(enum alloc_kind kind)
+{
+	return bench_is_fastmem(kind) || kind == ALLOC_RTE_MALLOC_FM;
+}
 
 /* A one-shot start (or stop) line for @p n lcores. */
 struct bench_barrier {

@@ -27,7 +27,7 @@ import tempfile
 CSV_COLUMNS = ['scenario', 'scenario_name', 'allocator', 'metric', 'unit', 'size', 'param',
                'lcores', 'median', 'min', 'max', 'ns', 'mops', 'ratio_mempool', 'quantile',
                'note']
-SCENARIOS = range(1, 11)
+SCENARIOS = range(1, 12)
 # --live of the run: scenario 8 has a row per size (param, in MiB).
 LIVE_MIB = (1, 8)
 # The figures of scenario 10 for the allocators EAL serves (fastmem's also in scenario 8).
@@ -35,7 +35,9 @@ S10_METRICS = ('EAL/live', 'backing/live', 'EAL MiB', 'backing MiB', 'live MiB')
 GOALS = ['=== Goals (issue 5;', '=== Goals (issue 17;', 'lcores x ~1 MiB live: fastmem EAL bytes',
          'S8: fastmem EAL/live at 8/64/256 MiB', 'S8: fastmem backing/live <= jemalloc',
          'S8: fastmem within 10% of tcmalloc', '=== Goals (issue 18;',
-         'S1: rte_malloc_fm >= 10x faster than rte_malloc', 'S8: rte_malloc_fm EAL bytes']
+         'S1: rte_malloc_fm >= 10x faster than rte_malloc', 'S8: rte_malloc_fm EAL bytes',
+         '=== Goals (issue 21;', 'S9: fastmem+headroom: no allocation waits',
+         'S11: fastmem+paced+hr: no allocation waits']
 
 
 def fail(msg):
@@ -73,7 +75,7 @@ BAD_OPTIONS = [
     (['--sizes', '0'], "invalid --sizes '0'"),
     # Read twice (before EAL, for jemalloc's re-execution, then parsed): reported once.
     (['--allocators', 'mempool,foo'], "unknown allocator 'foo'"),
-    (['--scenarios', '11'], "unknown scenario '11'"),
+    (['--scenarios', '12'], "unknown scenario '12'"),
     # Scenario 8 names its sets in MiB.
     (['--live', '1536K'], "invalid --live '1536K'"),
 ]

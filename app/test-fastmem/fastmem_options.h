@@ -25,7 +25,7 @@
 #define FASTMEM_OPT_JSON        "json"
 #define FASTMEM_OPT_HELP        "help"
 
-#define FASTMEM_NUM_SCENARIOS 10
+#define FASTMEM_NUM_SCENARIOS 11
 #define FASTMEM_MAX_SIZES 16
 #define FASTMEM_MAX_BULKS 8
 #define FASTMEM_MAX_LIVES 8

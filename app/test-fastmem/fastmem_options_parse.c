@@ -390,7 +390,7 @@ struct long_opt_parser {
 };
 
 static const struct long_opt_parser parsermap[] = {
-	{ FASTMEM_OPT_SCENARIOS, parse_scenarios, "numbers 1-10, names or \"all\"" },
+	{ FASTMEM_OPT_SCENARIOS, parse_scenarios, "numbers 1-11, names or \"all\"" },
 	{ FASTMEM_OPT_SIZES, parse_sizes, "up to 16 sizes, 1 to 458752 (448K)" },
 	{ FASTMEM_OPT_ALLOCATORS, parse_allocators, "allocator names or \"all\"" },
 	{ FASTMEM_OPT_ITERATIONS, parse_iterations, "a count of at least 100" },

@@ -45,13 +45,16 @@ const struct bench_scenario *const bench_scenarios[FASTMEM_NUM_SCENARIOS] = {
 	&scenario_memeff,
 	&scenario_latency,
 	&scenario_small_sets,
+	&scenario_ramp,
 };
 
 /*
  * Memory first: every allocator's heap is still fresh for scenario 8, and
  * EAL's heaps hold nothing of the other scenarios' pools for scenario 10.
  */
-static const unsigned int run_order[FASTMEM_NUM_SCENARIOS] = { 8, 10, 1, 2, 3, 4, 5, 6, 7, 9 };
+static const unsigned int run_order[FASTMEM_NUM_SCENARIOS] = {
+	8, 10, 1, 2, 3, 4, 5, 6, 7, 9, 11,
+};
 
 static bool
 has_arg(int argc, char **argv, const char *const *names)

@@ -582,7 +582,9 @@ report_goals(void)
 	static const unsigned int hot[] = { 1 };
 	static const char *const fm[] = { "fastmem", "fastmem_h" };
 	static const char *const other[] = { "glibc", "jemalloc", "mimalloc", "tcmalloc" };
-	static const unsigned int issues[] = { 5, 17, 18 };
+	static const unsigned int issues[] = { 5, 17, 18, 21 };
+	static const char *const hr[] = { "fastmem+headroom", "fastmem_h+headroom" };
+	static const char *const ramp[] = { "fastmem+paced+hr", "fastmem_h+paced+hr" };
 	static const unsigned int eal_mib[] = { 8, 64, 256 };
 	static const double eal_limit[] = { 1.5, 1.2, 1.15 };
 	static const unsigned int big[] = { 64, 256 };
@@ -653,6 +655,24 @@ report_goals(void)
 		"rte_malloc_fm", "rte_malloc", 10);
 	goal_fm_eal("S8: rte_malloc_fm EAL bytes <= rte_malloc's, at equal live bytes");
 	goal_why(first, ALLOC_RTE_MALLOC_FM);
+
+	/* Growth ahead of demand: the headroom's thread. */
+	goal_issue = 21;
+	for (i = 0; i < RTE_DIM(hr); i++) {
+		snprintf(text, sizeof(text), "S9: %s alloc p99.9 <= 2x mempool's, every size",
+			hr[i]);
+		n = worst(9, hr[i], "alloc p99.9", true, &hi);
+		goal_add(text, n != 0, hi <= 2, "worst %.2fx mempool over %u sizes", hi, n);
+		snprintf(text, sizeof(text), "S9: %s: no allocation waits for a growth", hr[i]);
+		n = worst(9, hr[i], "grows inline", false, &hi);
+		goal_add(text, n != 0, hi == 0, "at most %.0f per size over %u sizes", hi, n);
+	}
+	for (i = 0; i < RTE_DIM(ramp); i++) {
+		snprintf(text, sizeof(text), "S11: %s: no allocation waits for a growth",
+			ramp[i]);
+		n = worst(11, ramp[i], "grows inline", false, &hi);
+		goal_add(text, n != 0, hi == 0, "%.0f growths waited for", hi);
+	}
 
 	for (issue = 0; issue < RTE_DIM(issues); issue++) {
 		printf("\n=== Goals (issue %u; measured in this run, not asserted) ===\n",

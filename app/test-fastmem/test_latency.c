@@ -9,7 +9,10 @@
  * so the tail includes cache refills and flushes, page carving and, for
  * fastmem without a reserve, backing growth: fastmem is trimmed before
  * every repetition (also for rte_malloc_fm, whose memory is fastmem's).
- * "+reserve" rows call rte_fastmem_reserve() for the whole set first. The
+ * "+reserve" rows call rte_fastmem_reserve() for the whole set first;
+ * "+headroom" rows set a headroom of as much instead (the thread keeps it
+ * through the repetitions, trim keeps it) and count the growths an
+ * allocation still waited for ("grows inline", all repetitions). The
  * timer's own cost is in every figure and printed; it is not subtracted (a
  * noisy baseline would make figures up).
  *
@@ -42,9 +45,22 @@ static const double cdf_points[] = {
 	0.999, 0.9995, 0.9999, 1,
 };
 
+/* How fastmem's backing is ready for a set: grown by the set, reserved, or a headroom. */
+enum lat_backing {
+	LAT_GROW,
+	LAT_RESERVE,
+	LAT_HEADROOM,
+};
+
+static const char *const backing_suffix[] = {
+	[LAT_GROW] = "",
+	[LAT_RESERVE] = "+reserve",
+	[LAT_HEADROOM] = "+headroom",
+};
+
 struct lat_arg {
 	enum alloc_kind kind;
-	bool reserve;
+	enum lat_backing backing;
 	unsigned int n;  /* Objects in the set. */
 	void **objs;
 	uint32_t *alloc_lat;
@@ -89,15 +105,6 @@ lat_run(struct lat_arg *a, uint32_t *al, uint32_t *fl)
 	return ret;
 }
 
-static int
-cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a;
-	uint32_t y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 static double
 quantile(const uint32_t *sorted, size_t n, double q)
 {
@@ -112,7 +119,7 @@ percentiles(uint32_t *v, unsigned int n, double *m)
 {
 	unsigned int i;
 
-	qsort(v, n, sizeof(v[0]), cmp_u32);
+	qsort(v, n, sizeof(v[0]), bench_cmp_u32);
 	for (i = 0; i < RTE_DIM(pcts); i++)
 		m[i] = quantile(v, n, pcts[i]);
 }
@@ -133,13 +140,13 @@ timer_overhead(uint32_t *buf, unsigned int n, uint32_t *cost, uint32_t *step)
 		t0 = rte_rdtsc_precise();
 		buf[i] = clamp_cycles(rte_rdtsc_precise() - t0);
 	}
-	qsort(buf, n, sizeof(buf[0]), cmp_u32);
+	qsort(buf, n, sizeof(buf[0]), bench_cmp_u32);
 	*cost = buf[n / 2];
 	for (i = 0; i < n; i++) {
 		t0 = rte_rdtsc();
 		buf[i] = clamp_cycles(rte_rdtsc() - t0);
 	}
-	qsort(buf, n, sizeof(buf[0]), cmp_u32);
+	qsort(buf, n, sizeof(buf[0]), bench_cmp_u32);
 	*step = buf[n / 2];
 }
 
@@ -150,15 +157,21 @@ cdf(const struct bench_scenario *sc, const struct lat_arg *a, const char *metric
 	struct result r;
 	unsigned int i;
 
-	qsort(v, n, sizeof(v[0]), cmp_u32);
+	qsort(v, n, sizeof(v[0]), bench_cmp_u32);
 	for (i = 0; i < RTE_DIM(cdf_points); i++) {
 		result_init(&r, sc, a->kind, metric, "cycles", size, 0, 1);
-		if (a->reserve)
-			strlcat(r.alloc, "+reserve", sizeof(r.alloc));
+		strlcat(r.alloc, backing_suffix[a->backing], sizeof(r.alloc));
 		r.quantile = cdf_points[i];
 		r.median = quantile(v, n, cdf_points[i]);
 		report_add(&r);
 	}
+}
+
+/* Backing the set may need: twice its objects (pages of other sizes), and a segment. */
+static size_t
+set_backing(const struct lat_arg *a)
+{
+	return (size_t)a->n * a->ctx.size * 2 + RTE_FASTMEM_SLAB_SIZE;
 }
 
 static void
@@ -171,23 +184,27 @@ measure(const struct bench_env *env, const struct bench_scenario *sc, struct lat
 	struct result r;
 	unsigned int rep, j;
 	double m[RTE_DIM(metrics)];
+	uint64_t grows = bench_grows_inline();
 
+	if (a->backing == LAT_HEADROOM && rte_fastmem_set_headroom(SOCKET_ID_ANY,
+			set_backing(a)) != 0) {
+		report_note(sc, a->kind, "FAILED: rte_fastmem_set_headroom(%zu)", set_backing(a));
+		return;
+	}
 	for (rep = 0; rep < reps; rep++) {
 		uint32_t *al = a->alloc_lat + (size_t)rep * a->n;
 		uint32_t *fl = a->free_lat + (size_t)rep * a->n;
 
-		/* fastmem starts each repetition from no free backing, or from a reserve. */
-		if (a->kind == ALLOC_FASTMEM || a->kind == ALLOC_FASTMEM_H ||
-				a->kind == ALLOC_RTE_MALLOC_FM) {
+		/* fastmem starts each repetition from no free backing, a reserve or a headroom. */
+		if (bench_fastmem_backed(a->kind)) {
 			bench_flush_all_lcores(env);
 			rte_fastmem_trim();
-			if (a->reserve)
-				rte_fastmem_reserve((size_t)a->n * size * 2 + RTE_FASTMEM_SLAB_SIZE,
-					SOCKET_ID_ANY);
+			if (a->backing == LAT_RESERVE)
+				rte_fastmem_reserve(set_backing(a), SOCKET_ID_ANY);
 		}
 		if (lat_run(a, al, fl) != 0) {
 			report_note(sc, a->kind, "FAILED: an allocation returned NULL");
-			return;
+			break;
 		}
 		/* Sorting in place is fine: the CDF pools values, not their order. */
 		percentiles(al, a->n, m);
@@ -195,12 +212,23 @@ measure(const struct bench_env *env, const struct bench_scenario *sc, struct lat
 		for (j = 0; j < RTE_DIM(metrics); j++)
 			v[j][rep] = m[j];
 	}
+	if (a->backing == LAT_HEADROOM) {
+		rte_fastmem_set_headroom(SOCKET_ID_ANY, 0);
+		rte_fastmem_trim();
+	}
+	if (rep < reps)
+		return;
 	for (j = 0; j < RTE_DIM(metrics); j++) {
 		result_init(&r, sc, a->kind, metrics[j], "cycles", size, 0, 1);
-		if (a->reserve)
-			strlcat(r.alloc, "+reserve", sizeof(r.alloc));
+		strlcat(r.alloc, backing_suffix[a->backing], sizeof(r.alloc));
 		bench_stat(v[j], reps, &st);
 		result_set_stat(&r, &st);
+		report_add(&r);
+	}
+	if (bench_fastmem_backed(a->kind)) {
+		result_init(&r, sc, a->kind, "grows inline", "count", size, 0, 1);
+		strlcat(r.alloc, backing_suffix[a->backing], sizeof(r.alloc));
+		r.median = (double)(bench_grows_inline() - grows);
 		report_add(&r);
 	}
 	cdf(sc, a, "alloc cdf", a->alloc_lat, (size_t)reps * a->n, size);
@@ -228,17 +256,19 @@ run_latency(const struct bench_env *env, const struct bench_scenario *sc)
 		" figure (not subtracted); back-to-back TSC reads differ by %u cycles here (its"
 		" step)", cost, step);
 	report_scenario_note(sc, "set: min(%u, 32 MiB / size) objects; fastmem (rte_malloc_fm's "
-		"too) trimmed before each repetition; +reserve: rte_fastmem_reserve() of the set "
-		"first; mempool pools are populated at creation", max_n);
+		"too) trimmed before each repetition; +reserve: rte_fastmem_reserve() of twice the "
+		"set first; +headroom: rte_fastmem_set_headroom() of as much instead; grows inline:"
+		" growths an allocation waited for, all repetitions; mempool pools are populated at"
+		" creation", max_n);
 	for (z = 0; z < o->n_sizes; z++) {
 		size_t size = o->sizes[z];
 
 		BENCH_FOREACH_ALLOC(env, kind) {
-			bool fm = kind == ALLOC_FASTMEM || kind == ALLOC_FASTMEM_H;
+			bool fm = bench_is_fastmem(kind);
 
-			for (v = 0; v < (fm ? 2u : 1u); v++) {
+			for (v = 0; v < (fm ? RTE_DIM(backing_suffix) : 1u); v++) {
 				a.kind = kind;
-				a.reserve = v == 1;
+				a.backing = (enum lat_backing)v;
 				a.n = RTE_MAX(RTE_MIN(max_n, SET_BYTES / size), 1ul);
 				if (alloc_ctx_init(&a.ctx, kind, size, a.n, 1) != 0) {
 					report_note(sc, kind, "FAILED: set-up for %zu B", size);

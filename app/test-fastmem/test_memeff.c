@@ -94,19 +94,6 @@ struct churn_arg {
  */
 static bool heap_used[ALLOC_NUM];
 
-static bool
-is_fastmem(enum alloc_kind kind)
-{
-	return kind == ALLOC_FASTMEM || kind == ALLOC_FASTMEM_H;
-}
-
-/* Allocators whose memory is fastmem's: its caches and trim apply. */
-static bool
-fastmem_backed(enum alloc_kind kind)
-{
-	return is_fastmem(kind) || kind == ALLOC_RTE_MALLOC_FM;
-}
-
 /* Slots for @p bytes of mixed sizes, even when the sizes drawn run small. */
 static unsigned int
 churn_slots(uint64_t bytes)
@@ -200,7 +187,7 @@ free_run(enum alloc_kind kind, struct churn_arg *a)
 static int
 trim(const struct bench_env *env, enum alloc_kind kind)
 {
-	if (fastmem_backed(kind))
+	if (bench_fastmem_backed(kind))
 		bench_flush_all_lcores(env);
 	return alloc_trim(kind);
 }
@@ -244,7 +231,7 @@ add(struct result *row, const char *metric, const char *unit, double v)
 static bool
 eal_served(enum alloc_kind kind)
 {
-	return fastmem_backed(kind) || kind == ALLOC_RTE_MALLOC;
+	return bench_fastmem_backed(kind) || kind == ALLOC_RTE_MALLOC;
 }
 
 /*
@@ -255,7 +242,7 @@ eal_served(enum alloc_kind kind)
 static double
 eal_bytes(enum alloc_kind kind, const struct alloc_footprint *base, uint64_t heap)
 {
-	if (is_fastmem(kind))
+	if (bench_is_fastmem(kind))
 		return (double)heap - alloc_eal_heap_before_fastmem();
 	return (double)heap - base->backing;
 }
@@ -309,7 +296,7 @@ measure(const struct bench_env *env, const struct bench_scenario *sc, enum alloc
 	 * fastmem is measured absolute, from as little as it can hold; the
 	 * others by growth, rte_malloc_fm from as little as fastmem can hold.
 	 */
-	if (fastmem_backed(kind))
+	if (bench_fastmem_backed(kind))
 		trim(env, kind);
 	if (!h->have_base) {
 		if (alloc_footprint(kind, &h->base) != 0) {
@@ -317,7 +304,7 @@ measure(const struct bench_env *env, const struct bench_scenario *sc, enum alloc
 			add(&row, NULL, NULL, NAN);
 			return;
 		}
-		if (is_fastmem(kind))
+		if (bench_is_fastmem(kind))
 			memset(&h->base, 0, sizeof(h->base));
 		h->have_base = true;
 	}
@@ -498,14 +485,14 @@ sets_measure(const struct bench_env *env, const struct bench_scenario *sc, enum 
 		add(&row, NULL, NULL, NAN);
 		return;
 	}
-	if (fastmem_backed(kind))
+	if (bench_fastmem_backed(kind))
 		trim(env, kind);
 	if (alloc_footprint(kind, &base) != 0) {
 		snprintf(row.note, sizeof(row.note), "n/a (no statistics)");
 		add(&row, NULL, NULL, NAN);
 		return;
 	}
-	if (is_fastmem(kind))
+	if (bench_is_fastmem(kind))
 		memset(&base, 0, sizeof(base));
 	bench_barrier_init(&run.held, n);
 	bench_barrier_init(&run.measured, n);
@@ -525,7 +512,7 @@ sets_measure(const struct bench_env *env, const struct bench_scenario *sc, enum 
 		ret |= set_lcores[i].ret;
 		live += set_lcores[i].held;
 	}
-	if (fastmem_backed(kind))
+	if (bench_fastmem_backed(kind))
 		trim(env, kind);
 	if (ret != 0) {
 		snprintf(row.note, sizeof(row.note), "FAILED: an allocation returned NULL");
@@ -534,7 +521,7 @@ sets_measure(const struct bench_env *env, const struct bench_scenario *sc, enum 
 	}
 	/* rte_malloc's and rte_malloc_fm's backing is the EAL figure. */
 	held = eal ? eal_bytes(kind, &base, run.heap) : NAN;
-	backing = eal && !is_fastmem(kind) ? NAN : (double)run.fp.backing - base.backing;
+	backing = eal && !bench_is_fastmem(kind) ? NAN : (double)run.fp.backing - base.backing;
 	add(&row, "EAL/live", "x live", held / live);
 	add(&row, "backing/live", "x live", backing / live);
 	add(&row, "EAL MiB", "MiB", held / mib);

@@ -13,6 +13,8 @@
  *   back at the primary's next trim.
  * - The primary deinits and inits again while a secondary is attached:
  *   the secondary never hands out objects of the old instance.
+ * - A secondary cannot set a headroom, reads the primary's, and its
+ *   allocations below it make the primary's thread grow the node back.
  *
  * A secondary is this program run again with --proc-type=secondary and a
  * child command; a control block in a memzone carries objects and steps
@@ -31,10 +33,12 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_memzone.h>
 
 #include <rte_fastmem.h>
+#include <rte_fastmem_topology.h>
 
 #include "fastmem_test_util.h"
 #include "test.h"
@@ -559,6 +563,62 @@ test_primary_reinit(struct mp_ctl *ctl)
 	return TEST_SUCCESS;
 }
 
+/* Headroom of the primary's home node in the headroom case, and what the secondary takes. */
+#define HR_BYTES (8 * FM_TEST_MIB)
+#define HR_OBJ 4096
+
+/*
+ * Secondary: cannot set the headroom, reads the primary's, then takes
+ * 1.5 times it in objects for the primary to free (a page at a time, as
+ * a burst would), and exits without waiting for anything.
+ */
+static int
+child_headroom(void)
+{
+	struct mp_ctl *ctl = ctl_lookup();
+	unsigned int i, n = HR_BYTES * 3 / 2 / HR_OBJ;
+	int node = rte_fastmem_lcore_node(rte_lcore_id());
+
+	if (ctl == NULL || n > CTL_OBJS)
+		return TEST_FAILED;
+	if (rte_fastmem_set_headroom(node, HR_BYTES) != -E_RTE_SECONDARY ||
+			rte_fastmem_get_headroom(node) != HR_BYTES)
+		return TEST_FAILED;
+	for (i = 0; i < n; i++) {
+		ctl->objs[i] = rte_fastmem_alloc(HR_OBJ, 0, 0);
+		if (ctl->objs[i] == NULL)
+			return TEST_FAILED;
+	}
+	ctl->n = n;
+	return TEST_SUCCESS;
+}
+
+/* A secondary's allocations wake the primary's headroom thread through shared memory. */
+static int
+test_headroom(struct mp_ctl *ctl)
+{
+	int node = rte_fastmem_lcore_node(rte_lcore_id());
+	struct rte_fastmem_node_stats before, s;
+	unsigned int ms, i;
+	int rc;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_headroom(node, HR_BYTES), "set");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_node(node, &before), "stats");
+	rc = run_secondary(ctl, "headroom");
+	TEST_ASSERT_SUCCESS(rc, "secondary exited with %d", rc);
+	for (ms = 0; ms < STEP_TIMEOUT_MS; ms++) {
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_node(node, &s), "stats");
+		if (s.bytes_free_slabs >= HR_BYTES && s.grows_ahead > before.grows_ahead)
+			break;
+		rte_delay_ms(1);
+	}
+	for (i = 0; i < ctl->n; i++)
+		rte_fastmem_free(ctl->objs[i]);
+	TEST_ASSERT(ms < STEP_TIMEOUT_MS, "the headroom was not grown back: %" PRIu64
+		" B free, %" PRIu64 " growths ahead", s.bytes_free_slabs, s.grows_ahead);
+	return TEST_SUCCESS;
+}
+
 typedef int (*mp_case_t)(struct mp_ctl *ctl);
 
 /* A case with a fresh allocator and control block. */
@@ -596,6 +656,7 @@ run_child(const char *role)
 		{ "alloc", child_alloc },
 		{ "spin", child_spin },
 		{ "reinit", child_reinit },
+		{ "headroom", child_headroom },
 	};
 	unsigned int i;
 
@@ -619,6 +680,7 @@ test_fastmem_mp(void)
 		{ "objs_in_use across processes", test_objs_in_use },
 		{ "killed secondary's caches come back", test_killed_secondary },
 		{ "primary re-init with a secondary attached", test_primary_reinit },
+		{ "a secondary's allocations wake the headroom thread", test_headroom },
 	};
 	unsigned int i, failed = 0;
 

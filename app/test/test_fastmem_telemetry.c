@@ -649,6 +649,7 @@ test_nodes(void)
 {
 	uint64_t backing = 0, in_use = 0, objs = 0, free_slabs = 0, x;
 	struct rte_fastmem_node_info info;
+	struct rte_fastmem_node_stats ns;
 	struct rte_fastmem_stats s;
 	char name[16], tier[64];
 	const char *v, *e;
@@ -688,6 +689,11 @@ test_nodes(void)
 		objs += x;
 		TEST_ASSERT(member_u64(e, "bytes_free_slabs", &x) == 0, "node %d: %s", node, e);
 		free_slabs += x;
+		TEST_ASSERT_SUCCESS(rte_fastmem_stats_node(node, &ns), "stats_node %d", node);
+		TEST_ASSERT(member_u64(e, "headroom", &x) == 0 && x == ns.headroom &&
+			member_u64(e, "grows_inline", &x) == 0 && x == ns.grows_inline &&
+			member_u64(e, "grows_ahead", &x) == 0 && x == ns.grows_ahead,
+			"node %d: growth counts: %s", node, e);
 	}
 	TEST_ASSERT(first >= 0, "no node: %s", v);
 	TEST_ASSERT_EQUAL(backing, s.bytes_backing, "backing bytes of the nodes");

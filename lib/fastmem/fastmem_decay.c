@@ -9,9 +9,10 @@
  * no refill or flush for the decay time (their depots' objects back to
  * their slabs, their spare slabs to the node) and frees the memzones whose
  * slabs all stayed free that long, down to what rte_fastmem_reserve()
- * asked for. Hugepage memory goes back to EAL a whole memzone at a time,
- * so a delay (as mimalloc's and jemalloc's purge delays) keeps a working
- * set that breathes from reserving and freeing memzones in turn.
+ * asked for and the headroom (fastmem_headroom.c). Hugepage memory goes
+ * back to EAL a whole memzone at a time, so a delay (as mimalloc's and
+ * jemalloc's purge delays) keeps a working set that breathes from
+ * reserving and freeing memzones in turn.
  */
 
 #include <errno.h>
@@ -68,7 +69,8 @@ decay_tick(void *arg __rte_unused)
 			continue;
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
 			fastmem_bin_decay(st, &nd->bins[cls], before);
-		fastmem_node_trim(st, node, before, fastmem_read(&nd->reserved));
+		fastmem_node_trim(st, node, before, RTE_MAX(fastmem_read(&nd->reserved),
+			fastmem_headroom_keep(st, node)));
 	}
 	if (decay_arm(st) != 0)
 		FASTMEM_LOG(ERR, "decay: cannot set an EAL alarm, it stops");

@@ -88,9 +88,12 @@ dump_nodes(FILE *f, struct fastmem_state *st)
 		fastmem_stats_node_usage(st, node, &objs, &bytes);
 		fprintf(f, " bytes_in_use=%" PRIu64 " objs_in_use=%" PRIu64 "\n"
 			"  bytes_free_slabs=%" PRIu64 " large_objs=%" PRIu64
-			" large_bytes=%" PRIu64 "\n",
+			" large_bytes=%" PRIu64 "\n"
+			"  headroom=%" PRIu64 " grows_inline=%" PRIu64 " grows_ahead=%" PRIu64 "\n",
 			bytes, objs, fastmem_read(&nd->n_free_slices) * FASTMEM_SLICE_SIZE,
-			fastmem_read(&nd->large_live), fastmem_read(&nd->large_bytes));
+			fastmem_read(&nd->large_live), fastmem_read(&nd->large_bytes),
+			fastmem_read(&nd->headroom), fastmem_read(&nd->grows_inline),
+			fastmem_read(&nd->grows_ahead));
 	}
 }
 

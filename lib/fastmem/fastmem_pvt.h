@@ -374,6 +374,9 @@ struct __rte_cache_aligned fastmem_node {
 	uint64_t backing;    /* bytes of memzones (segments, large objects), counted ahead */
 	uint64_t limit;
 	uint64_t reserved;   /* largest rte_fastmem_reserve(): the decay keeps that much */
+	uint64_t headroom;   /* free segment bytes to keep ready (fastmem_headroom.c) */
+	uint64_t grows_inline; /* growths on an allocating thread, under grow_lock */
+	uint64_t grows_ahead;  /* growths by reserve and the headroom thread, under grow_lock */
 	uint64_t seg_backing; /* bytes of segment memzones */
 	uint64_t large_live;
 	uint64_t large_bytes; /* requested bytes of live large objects */
@@ -442,6 +445,7 @@ struct fastmem_state {
 	uint64_t proc_ids[FASTMEM_MAX_PROCS]; /* id of each listed record, read without it */
 	uint64_t secondaries_seen; /* secondaries ever listed, under proc_lock */
 	uint32_t decay_ms;         /* the primary's decay time, 0: off */
+	bool headroom_low;         /* a node fell below its headroom: set by any process */
 	struct fastmem_lcore_counts retired_miss[FASTMEM_NUM_CLASSES]; /* misses are per class */
 };
 
@@ -481,6 +485,8 @@ extern struct fastmem_state *fastmem_st;
 /* rte_fastmem.c */
 __rte_internal
 struct fastmem_state *fastmem_state_get(void);
+/* Check a node id of the API (SOCKET_ID_ANY passes): 0, -EINVAL or -ENXIO. */
+int fastmem_check_node(int socket_id);
 
 /* fastmem_heap.c */
 /*
@@ -576,6 +582,8 @@ struct fastmem_page *fastmem_segment_take_page(struct fastmem_state *st, int nod
 void fastmem_segment_give_pages(struct fastmem_state *st, int node,
 		struct fastmem_page_head *pages);
 int fastmem_node_reserve(struct fastmem_state *st, int node, size_t size);
+/* Grow the node until its free segment slices hold @p bytes: 0, or -ENOMEM. */
+int fastmem_node_keep_free(struct fastmem_state *st, int node, uint64_t bytes);
 /*
  * Release memzones with no page in use since @p freed_before (timer
  * cycles; UINT64_MAX: any), while @p keep bytes of segments remain.
@@ -617,6 +625,25 @@ void fastmem_bin_counts(const struct fastmem_bin *b, uint64_t *partial, uint64_t
 /* fastmem_decay.c */
 /* Stop the decay (before the state goes). */
 void fastmem_decay_stop(void);
+
+/* fastmem_headroom.c */
+/* Stop the headroom thread (before the state goes); the primary process only. */
+void fastmem_headroom_stop(void);
+/* Segment bytes trim and decay keep on @p node for its headroom: in pages, plus it. */
+uint64_t fastmem_headroom_keep(const struct fastmem_state *st, int node);
+
+/*
+ * A page was taken from @p nd: below its headroom, tell the headroom
+ * thread (a store to shared memory, which it polls).
+ */
+static inline void
+fastmem_headroom_check(struct fastmem_state *st, const struct fastmem_node *nd)
+{
+	uint64_t headroom = fastmem_read(&nd->headroom);
+
+	if (headroom != 0 && fastmem_read(&nd->n_free_slices) * FASTMEM_SLICE_SIZE < headroom)
+		rte_atomic_store_explicit(&st->headroom_low, true, rte_memory_order_relaxed);
+}
 
 /* fastmem_cache.c */
 void *fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls, size_t size);

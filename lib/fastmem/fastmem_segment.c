@@ -341,6 +341,8 @@ fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls, 
 	}
 	if (pg == NULL) {
 		rte_spinlock_lock(&nd->grow_lock);
+		/* The allocation waited for a growth, its own or another's: no headroom left. */
+		fastmem_set(&nd->grows_inline, nd->grows_inline + 1);
 		/* Another grower may have been faster. */
 		rte_spinlock_lock(&nd->lock);
 		pg = take_locked(st, nd, n, cls);
@@ -359,8 +361,10 @@ fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls, 
 		}
 		rte_spinlock_unlock(&nd->grow_lock);
 	}
-	if (pg != NULL)
+	if (pg != NULL) {
 		fastmem_run_join(st, node, pg, cls);
+		fastmem_headroom_check(st, nd);
+	}
 	return pg;
 }
 
@@ -393,35 +397,80 @@ fastmem_segment_give_pages(struct fastmem_state *st, int node, struct fastmem_pa
 	rte_spinlock_unlock(&nd->lock);
 }
 
-int
-fastmem_node_reserve(struct fastmem_state *st, int node, size_t size)
+/* Grow the node's segments to @p size bytes ahead of demand; grow lock held. */
+static int
+grow_to_locked(struct fastmem_state *st, struct fastmem_node *nd, int node, uint64_t size)
 {
-	struct fastmem_node *nd = &st->nodes[node];
 	uint64_t have;
 	uint32_t need;
-	int rc = 0, idx;
+	int idx;
 
-	rte_spinlock_lock(&nd->grow_lock);
 	for (;;) {
 		have = fastmem_read(&nd->seg_backing);
 		if (have >= size)
-			break;
+			return 0;
 		need = (uint32_t)RTE_MIN((size - have + FASTMEM_SEG_SIZE - 1) / FASTMEM_SEG_SIZE,
 				(uint64_t)GROW_MAX_SEGS);
 		idx = grow(st, node, need);
-		if (idx < 0) {
-			rc = idx;
-			break;
-		}
+		if (idx < 0)
+			return idx;
+		fastmem_set(&nd->grows_ahead, nd->grows_ahead + 1);
 		rte_spinlock_lock(&nd->lock);
 		publish_locked(st, nd, idx);
 		rte_spinlock_unlock(&nd->lock);
 	}
+}
+
+int
+fastmem_node_reserve(struct fastmem_state *st, int node, size_t size)
+{
+	struct fastmem_node *nd = &st->nodes[node];
+	int rc;
+
+	rte_spinlock_lock(&nd->grow_lock);
+	rc = grow_to_locked(st, nd, node, size);
 	/* The decay keeps what a reserve got; a failed one asked for more than there is. */
 	if (rc == 0 && size > nd->reserved)
 		fastmem_set(&nd->reserved, size);
 	rte_spinlock_unlock(&nd->grow_lock);
 	return rc;
+}
+
+/*
+ * Memzones that keep a headroom free are at most this many segments, and
+ * the grow lock is free between them: an allocation that finds no free
+ * slice waits for one of them, not for the whole headroom.
+ */
+#define KEEP_FREE_SEGS 4u
+
+int
+fastmem_node_keep_free(struct fastmem_state *st, int node, uint64_t bytes)
+{
+	struct fastmem_node *nd = &st->nodes[node];
+	uint64_t free;
+	uint32_t need;
+	int idx;
+
+	for (;;) {
+		rte_spinlock_lock(&nd->grow_lock);
+		free = fastmem_read(&nd->n_free_slices) * FASTMEM_SLICE_SIZE;
+		if (free >= bytes) {
+			rte_spinlock_unlock(&nd->grow_lock);
+			return 0;
+		}
+		need = (uint32_t)RTE_MIN((bytes - free + FASTMEM_SEG_SIZE - 1) / FASTMEM_SEG_SIZE,
+				(uint64_t)KEEP_FREE_SEGS);
+		idx = grow(st, node, need);
+		if (idx >= 0) {
+			fastmem_set(&nd->grows_ahead, nd->grows_ahead + 1);
+			rte_spinlock_lock(&nd->lock);
+			publish_locked(st, nd, idx);
+			rte_spinlock_unlock(&nd->lock);
+		}
+		rte_spinlock_unlock(&nd->grow_lock);
+		if (idx < 0)
+			return idx;
+	}
 }
 
 int64_t

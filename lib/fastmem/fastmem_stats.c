@@ -277,6 +277,26 @@ rte_fastmem_stats(struct rte_fastmem_stats *stats)
 	return 0;
 }
 
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_node, 26.11)
+int
+rte_fastmem_stats_node(int socket_id, struct rte_fastmem_node_stats *stats)
+{
+	struct fastmem_state *st = fastmem_state_get();
+	const struct fastmem_node *nd;
+
+	if (st == NULL)
+		return -ENODEV;
+	if (stats == NULL || socket_id < 0 || socket_id >= FASTMEM_MAX_NODES)
+		return -EINVAL;
+	nd = &st->nodes[socket_id];
+	stats->bytes_backing = fastmem_read(&nd->backing);
+	stats->bytes_free_slabs = fastmem_read(&nd->n_free_slices) * FASTMEM_SLICE_SIZE;
+	stats->headroom = fastmem_read(&nd->headroom);
+	stats->grows_inline = fastmem_read(&nd->grows_inline);
+	stats->grows_ahead = fastmem_read(&nd->grows_ahead);
+	return 0;
+}
+
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_stats_class, 26.11)
 int
 rte_fastmem_stats_class(size_t class_size, struct rte_fastmem_class_stats *stats)

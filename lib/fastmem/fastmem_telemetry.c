@@ -427,6 +427,9 @@ tel_nodes(const char *cmd __rte_unused, const char *params, struct rte_tel_data 
 		dict_u64(&entry, "objs_in_use", objs);
 		dict_u64(&entry, "bytes_free_slabs",
 			fastmem_read(&nd->n_free_slices) * FASTMEM_SLICE_SIZE);
+		dict_u64(&entry, "headroom", fastmem_read(&nd->headroom));
+		dict_u64(&entry, "grows_inline", fastmem_read(&nd->grows_inline));
+		dict_u64(&entry, "grows_ahead", fastmem_read(&nd->grows_ahead));
 		if (known) {
 			dict_string(&entry, "tier", fastmem_topo_tier_name(info.tier));
 			dict_u64(&entry, "capacity", info.capacity);

@@ -210,6 +210,8 @@ rte_fastmem_deinit(void)
 		return;
 	}
 	fastmem_decay_stop();
+	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
+		fastmem_headroom_stop();
 	detach_local(st);
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY) {
 		fastmem_backing_fini(st);
@@ -225,9 +227,8 @@ node_in_range(int node)
 	return node >= 0 && node < FASTMEM_MAX_NODES;
 }
 
-/* Check an explicit node id: 0, or -errno to fail with. */
-static int
-check_node(int socket_id)
+int
+fastmem_check_node(int socket_id)
 {
 	if (socket_id == SOCKET_ID_ANY)
 		return 0;
@@ -314,7 +315,7 @@ alloc_checked(struct fastmem_state *st, size_t size, size_t align, unsigned int 
 		rte_errno = -cls;
 		return NULL;
 	}
-	rc = check_node(socket_id);
+	rc = fastmem_check_node(socket_id);
 	if (rc != 0) {
 		rte_errno = -rc;
 		return NULL;
@@ -607,7 +608,7 @@ rte_fastmem_alloc_bulk_socket(void **ptrs, unsigned int n, size_t size, size_t a
 		rc = cls;
 		goto fail;
 	}
-	rc = check_node(socket_id);
+	rc = fastmem_check_node(socket_id);
 	if (rc != 0 || n == 0)
 		goto fail;
 	if (cls == FASTMEM_NUM_CLASSES)
@@ -732,7 +733,7 @@ rte_fastmem_hlookup(size_t size, size_t align, int socket_id, rte_fastmem_handle
 		return cls;
 	if (cls == FASTMEM_NUM_CLASSES)
 		return -E2BIG;
-	rc = check_node(socket_id);
+	rc = fastmem_check_node(socket_id);
 	if (rc != 0)
 		return rc;
 	node = socket_id == SOCKET_ID_ANY ? thread_node() : socket_id;
@@ -864,7 +865,7 @@ rte_fastmem_reserve(size_t size, int socket_id)
 
 	if (st == NULL)
 		return -ENODEV;
-	rc = check_node(socket_id);
+	rc = fastmem_check_node(socket_id);
 	if (rc != 0)
 		return rc;
 	n = fastmem_node_order(socket_id, nodes, RTE_DIM(nodes));
@@ -886,7 +887,7 @@ rte_fastmem_set_limit(int socket_id, size_t max_bytes)
 
 	if (st == NULL)
 		return -ENODEV;
-	rc = check_node(socket_id);
+	rc = fastmem_check_node(socket_id);
 	if (rc != 0)
 		return rc;
 	for (node = 0; node < FASTMEM_MAX_NODES; node++)
@@ -979,7 +980,8 @@ rte_fastmem_trim(void)
 			continue;
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
 			fastmem_bin_drain(st, &st->nodes[node].bins[cls], true);
-		released += fastmem_node_trim(st, node, UINT64_MAX, 0);
+		released += fastmem_node_trim(st, node, UINT64_MAX,
+			fastmem_headroom_keep(st, node));
 	}
 	return released;
 }

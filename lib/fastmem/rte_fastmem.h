@@ -104,6 +104,17 @@ struct rte_fastmem_stats {
 	uint64_t bytes_wasted;   /**< Estimate of bytes_in_use lost to class rounding. */
 };
 
+/** Statistics of one NUMA node, of every process. */
+struct rte_fastmem_node_stats {
+	uint64_t bytes_backing;    /**< Bytes of the node's memzones (segments, large objects). */
+	uint64_t bytes_free_slabs; /**< Bytes of its segments in no class's page. */
+	uint64_t headroom;         /**< Free bytes kept ready (rte_fastmem_set_headroom()). */
+	/** Growths an allocating thread waited for (none while the headroom keeps up). */
+	uint64_t grows_inline;
+	/** Growths ahead of demand: rte_fastmem_reserve() and the headroom's thread. */
+	uint64_t grows_ahead;
+};
+
 /** Statistics of one size class, over all nodes and the threads of every process. */
 struct rte_fastmem_class_stats {
 	uint64_t class_size;          /**< Size of the class in bytes. */
@@ -230,6 +241,61 @@ rte_fastmem_reserve(size_t size, int socket_id);
 __rte_experimental
 int
 rte_fastmem_set_limit(int socket_id, size_t max_bytes);
+
+/**
+ * Keep free memory ready on a node, ahead of demand.
+ *
+ * fastmem keeps at least @p bytes of the node's segments free (in no
+ * class's page), so that allocations take pages without waiting for a
+ * memzone reserve, which takes about a millisecond. The call grows the
+ * node to that before it returns; then a control thread of the primary
+ * process ("dpdk-fastmem-hr") grows it again whenever allocations leave
+ * less free, within a fraction of a millisecond: lcores tell it with a
+ * store to shared memory and never wait for it. An allocation that finds
+ * no free memory (a burst faster than the thread) grows the node itself,
+ * as without a headroom, and counts in grows_inline of
+ * rte_fastmem_stats_node(): a headroom large enough for the allocations
+ * of about a millisecond keeps it at 0. The node's limit wins: the
+ * thread never grows the node above it. rte_fastmem_trim() and the decay
+ * keep the headroom free; set it to 0 to give it back with them. The
+ * thread runs while some node has a headroom; rte_fastmem_deinit() stops
+ * it. Large objects (above 448 KiB) get memzones of their own and take
+ * nothing from the headroom.
+ *
+ * @param socket_id
+ *   NUMA node id, or SOCKET_ID_ANY for every node EAL can allocate on.
+ * @param bytes
+ *   Free bytes to keep, rounded up to 2 MiB segments when the node grows;
+ *   0 turns it off (the default).
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: Bad node id.
+ *   - -ENXIO: A node EAL cannot allocate on.
+ *   - -ERANGE: @p bytes above the limit of a node (rte_fastmem_set_limit()).
+ *   - -ENOMEM: The node could not grow that much now; its headroom stays
+ *     as it was, and what it got stays, counted in bytes_backing, until
+ *     rte_fastmem_trim() releases it.
+ *   - -E_RTE_SECONDARY: Called from a secondary process.
+ *   - -ENODEV: Not initialized.
+ *   - Another negative errno: the thread could not be created.
+ *   Nothing changes on an error, other than what -ENOMEM says.
+ */
+__rte_experimental
+int
+rte_fastmem_set_headroom(int socket_id, size_t bytes);
+
+/**
+ * Read the headroom of a node, in any process.
+ *
+ * @param socket_id
+ *   NUMA node id.
+ * @return
+ *   The headroom in bytes (0: off), or 0 with rte_errno set to EINVAL (bad
+ *   node id, SOCKET_ID_ANY) or ENODEV (not initialized).
+ */
+__rte_experimental
+size_t
+rte_fastmem_get_headroom(int socket_id);
 
 /**
  * Read the backing-memory cap of a node.
@@ -873,7 +939,8 @@ rte_fastmem_get_cache_budget(unsigned int lcore_id);
  * shared bins that saw no cache refill or flush for @p ms are drained as
  * rte_fastmem_trim() drains them, and the backing memzones whose pages all
  * stayed free for @p ms are freed, as long as the node keeps what
- * rte_fastmem_reserve() asked for. Objects in threads' caches stay there
+ * rte_fastmem_reserve() asked for and its headroom (see
+ * rte_fastmem_set_headroom()). Objects in threads' caches stay there
  * (see rte_fastmem_set_cache_budget() for their bound). rte_fastmem_deinit()
  * stops it.
  *
@@ -904,7 +971,8 @@ rte_fastmem_get_decay(void);
  *
  * Gives what the caches of ended secondary processes held back to the
  * shared bins, moves the free objects held in the shared bins back to
- * their pages, and frees every backing memzone none of whose pages is in use.
+ * their pages, and frees every backing memzone none of whose pages is in
+ * use, as long as each node keeps its headroom (rte_fastmem_set_headroom()).
  * Objects in other live threads' caches stay there: have those threads
  * call rte_fastmem_cache_flush() first.
  *
@@ -929,6 +997,23 @@ rte_fastmem_trim(void);
 __rte_experimental
 int
 rte_fastmem_stats(struct rte_fastmem_stats *stats);
+
+/**
+ * Read the statistics of one NUMA node.
+ *
+ * Safe while other threads allocate; takes no lock the allocation paths
+ * need. The counts are not reset by rte_fastmem_stats_reset().
+ *
+ * @param socket_id
+ *   NUMA node id.
+ * @param stats
+ *   Filled on success.
+ * @return
+ *   0, -EINVAL (bad node id, SOCKET_ID_ANY, NULL @p stats) or -ENODEV.
+ */
+__rte_experimental
+int
+rte_fastmem_stats_node(int socket_id, struct rte_fastmem_node_stats *stats);
 
 /**
  * Read the statistics of one size class.
