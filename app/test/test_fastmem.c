@@ -951,6 +951,36 @@ test_page_run_links(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * A node that cannot grow serves objects as long as it has free slices:
+ * with 8 MiB reserved and the limit at that, 4 KiB objects allocated one
+ * at a time fill its segments to 90 %, although their cache's refills
+ * ask for pages of a whole segment once it has grown (about 2 MiB of
+ * objects), which no segment has free by then.
+ */
+static int
+test_fill_under_limit(void)
+{
+	enum { N = 8 * MIB / 4096 * 9 / 10 };
+	int node = rte_fastmem_lcore_node(rte_lcore_id());
+	void **objs = calloc(N, sizeof(void *));
+	unsigned int i;
+
+	TEST_ASSERT_NOT_NULL(objs, "calloc");
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(8 * MIB, node), "reserve");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(node, 8 * MIB), "limit");
+	for (i = 0; i < N; i++) {
+		objs[i] = rte_fastmem_alloc_socket(UNDER(4096), 0, 0, node);
+		if (objs[i] == NULL)
+			break;
+	}
+	rte_fastmem_free_bulk(objs, i);
+	free(objs);
+	rte_fastmem_set_limit(node, SIZE_MAX);
+	TEST_ASSERT_EQUAL(i, N, "ENOMEM after %u of %u objects, with free slices left", i, N);
+	return TEST_SUCCESS;
+}
+
 /* All or nothing under a limit, and the allocator recovers. */
 static int
 test_bulk_limit(void)
@@ -1996,6 +2026,7 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_run_links),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_limit),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_limits),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_fill_under_limit),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_oom_recovery),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_reserve),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_trim),

@@ -280,7 +280,7 @@ unsigned int
 fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, unsigned int n)
 {
 	struct fastmem_page *s, *near;
-	uint32_t slices;
+	uint32_t slices, min_slices;
 	unsigned int k;
 
 	rte_spinlock_lock(&b->lock);
@@ -304,10 +304,11 @@ fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, u
 		 */
 		near = b->newest;
 		slices = page_slices_for(b, n - k);
+		min_slices = b->page_slices;
 		s = claim_beside(st, b, slices);
 		rte_spinlock_unlock(&b->lock);
 		/* A new memzone still starts next to the newest page's, if it can. */
-		s = fastmem_segment_take_page(st, b->node, b->cls, slices, s, near);
+		s = fastmem_segment_take_page(st, b->node, b->cls, slices, min_slices, s, near);
 		if (s == NULL)
 			return k;
 		page_carve(b, s);

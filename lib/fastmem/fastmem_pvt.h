@@ -572,12 +572,14 @@ struct fastmem_page *fastmem_segment_claim_beside(struct fastmem_state *st, int 
 		unsigned int cls);
 /*
  * Page @p claimed (from claim_beside), or else a page of @p n slices from
- * the fullest segment of the lowest memzone with room, or from a new
- * memzone (at its end next to the memzone holding @p near, if any); joined
- * to (node, cls). NULL if the node cannot grow.
+ * the fullest segment of the lowest memzone with room, else one of
+ * @p min_n (at most @p n), or from a new memzone (at its end next to the
+ * memzone holding @p near, if any); joined to (node, cls). NULL if the
+ * node cannot grow.
  */
 struct fastmem_page *fastmem_segment_take_page(struct fastmem_state *st, int node,
-		unsigned int cls, unsigned int n, struct fastmem_page *claimed, const void *near);
+		unsigned int cls, unsigned int n, unsigned int min_n, struct fastmem_page *claimed,
+		const void *near);
 /* Empty pages, off every bin list, go back to their segments. */
 void fastmem_segment_give_pages(struct fastmem_state *st, int node,
 		struct fastmem_page_head *pages);

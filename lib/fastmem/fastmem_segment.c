@@ -325,9 +325,25 @@ take_in_new_mz(struct fastmem_state *st, struct fastmem_node *nd, int idx, uintp
 	return take_in_mz(st, nd, m, n, cls);
 }
 
+/*
+ * A page of @p n slices, else of @p min_n; node lock held. A page for a
+ * whole refill saves page takes, but where the free slices are scattered
+ * smaller ones do rather than growing the node.
+ */
+static struct fastmem_page *
+take_fitting(struct fastmem_state *st, struct fastmem_node *nd, unsigned int n,
+		unsigned int min_n, unsigned int cls)
+{
+	struct fastmem_page *pg = take_locked(st, nd, n, cls);
+
+	if (pg == NULL && min_n < n)
+		pg = take_locked(st, nd, min_n, cls);
+	return pg;
+}
+
 struct fastmem_page *
 fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls, unsigned int n,
-		struct fastmem_page *claimed, const void *near)
+		unsigned int min_n, struct fastmem_page *claimed, const void *near)
 {
 	struct fastmem_node *nd = &st->nodes[node];
 	struct fastmem_page *pg = claimed;
@@ -336,7 +352,7 @@ fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls, 
 
 	if (pg == NULL) {
 		rte_spinlock_lock(&nd->lock);
-		pg = take_locked(st, nd, n, cls);
+		pg = take_fitting(st, nd, n, min_n, cls);
 		rte_spinlock_unlock(&nd->lock);
 	}
 	if (pg == NULL) {
@@ -345,7 +361,7 @@ fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls, 
 		fastmem_set(&nd->grows_inline, nd->grows_inline + 1);
 		/* Another grower may have been faster. */
 		rte_spinlock_lock(&nd->lock);
-		pg = take_locked(st, nd, n, cls);
+		pg = take_fitting(st, nd, n, min_n, cls);
 		rte_spinlock_unlock(&nd->lock);
 		if (pg == NULL) {
 			want = (uint32_t)(fastmem_read(&nd->seg_backing) / FASTMEM_SEG_SIZE /
