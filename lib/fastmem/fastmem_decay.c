@@ -69,8 +69,7 @@ decay_tick(void *arg __rte_unused)
 			continue;
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
 			fastmem_bin_decay(st, &nd->bins[cls], before);
-		fastmem_node_trim(st, node, before, RTE_MAX(fastmem_read(&nd->reserved),
-			fastmem_headroom_keep(st, node)));
+		fastmem_node_trim(st, node, before, true);
 	}
 	if (decay_arm(st) != 0)
 		FASTMEM_LOG(ERR, "decay: cannot set an EAL alarm, it stops");

@@ -81,19 +81,6 @@ fastmem_headroom_stop(void)
 	headroom_stopping = false;
 }
 
-uint64_t
-fastmem_headroom_keep(const struct fastmem_state *st, int node)
-{
-	const struct fastmem_node *nd = &st->nodes[node];
-	uint64_t headroom = fastmem_read(&nd->headroom);
-	uint64_t free = fastmem_read(&nd->n_free_slices) * FASTMEM_SLICE_SIZE;
-	uint64_t backing = fastmem_read(&nd->seg_backing);
-
-	if (headroom == 0)
-		return 0;
-	return (backing > free ? backing - free : 0) + headroom;
-}
-
 /* Nodes @p socket_id names that can hold a headroom, in @p nodes; -errno if none. */
 static int
 headroom_nodes(struct fastmem_state *st, int socket_id, size_t bytes, int *nodes)

@@ -588,10 +588,11 @@ int fastmem_node_reserve(struct fastmem_state *st, int node, size_t size);
 int fastmem_node_keep_free(struct fastmem_state *st, int node, uint64_t bytes);
 /*
  * Release memzones with no page in use since @p freed_before (timer
- * cycles; UINT64_MAX: any), while @p keep bytes of segments remain.
+ * cycles; UINT64_MAX: any), keeping the headroom free and, with
+ * @p keep_reserve, what rte_fastmem_reserve() asked for.
  */
 int64_t fastmem_node_trim(struct fastmem_state *st, int node, uint64_t freed_before,
-		uint64_t keep);
+		bool keep_reserve);
 
 /* fastmem_run.c */
 /* Run word of the run from the slice at @p first to the one at @p last (in one region). */
@@ -631,8 +632,6 @@ void fastmem_decay_stop(void);
 /* fastmem_headroom.c */
 /* Stop the headroom thread (before the state goes); the primary process only. */
 void fastmem_headroom_stop(void);
-/* Segment bytes trim and decay keep on @p node for its headroom: in pages, plus it. */
-uint64_t fastmem_headroom_keep(const struct fastmem_state *st, int node);
 
 /*
  * A page was taken from @p nd: below its headroom, tell the headroom

@@ -489,17 +489,34 @@ fastmem_node_keep_free(struct fastmem_state *st, int node, uint64_t bytes)
 	}
 }
 
+/* Segment bytes the headroom keeps: those in pages, plus it (none without one). */
+static uint64_t
+headroom_keep(const struct fastmem_node *nd)
+{
+	uint64_t headroom = fastmem_read(&nd->headroom);
+	uint64_t free = fastmem_read(&nd->n_free_slices) * FASTMEM_SLICE_SIZE;
+	uint64_t backing = fastmem_read(&nd->seg_backing);
+
+	if (headroom == 0)
+		return 0;
+	return (backing > free ? backing - free : 0) + headroom;
+}
+
 int64_t
-fastmem_node_trim(struct fastmem_state *st, int node, uint64_t freed_before, uint64_t keep)
+fastmem_node_trim(struct fastmem_state *st, int node, uint64_t freed_before, bool keep_reserve)
 {
 	struct fastmem_node *nd = &st->nodes[node];
 	int victims[64];
 	unsigned int n_victims, i;
 	int64_t released = 0;
-	uint64_t len, have;
+	uint64_t len, have, keep;
 	int idx;
 
 	rte_spinlock_lock(&nd->grow_lock);
+	/* Read under the grow lock: a reserve in progress has set what it keeps. */
+	keep = headroom_keep(nd);
+	if (keep_reserve)
+		keep = RTE_MAX(keep, fastmem_read(&nd->reserved));
 	have = fastmem_read(&nd->seg_backing);
 	do {
 		n_victims = 0;

@@ -980,8 +980,7 @@ rte_fastmem_trim(void)
 			continue;
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
 			fastmem_bin_drain(st, &st->nodes[node].bins[cls], true);
-		released += fastmem_node_trim(st, node, UINT64_MAX,
-			fastmem_headroom_keep(st, node));
+		released += fastmem_node_trim(st, node, UINT64_MAX, false);
 	}
 	return released;
 }
