@@ -1995,12 +1995,12 @@ test_growth_does_not_block(void)
 	node = rte_fastmem_lcore_node(worker);
 	/* Enough free slabs for every class the worker uses. */
 	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(64 * MIB, node), "reserve");
-	rte_spinlock_lock(&st->nodes[node].grow_lock);
+	rte_ticketlock_lock(&st->nodes[node].grow_lock);
 	rte_eal_remote_launch(worker_churn_classes, &done, worker);
 	for (ms = 0; ms < 20000 && !rte_atomic_load_explicit(&done, rte_memory_order_acquire); ms++)
 		rte_delay_ms(1);
 	finished = rte_atomic_load_explicit(&done, rte_memory_order_acquire);
-	rte_spinlock_unlock(&st->nodes[node].grow_lock);
+	rte_ticketlock_unlock(&st->nodes[node].grow_lock);
 	TEST_ASSERT_SUCCESS(rte_eal_wait_lcore(worker), "worker failed");
 	TEST_ASSERT(finished, "allocations waited for the grow lock");
 	return TEST_SUCCESS;

@@ -174,7 +174,7 @@ fastmem_backing_init(struct fastmem_state *st)
 		struct fastmem_node *nd = &st->nodes[i];
 
 		rte_spinlock_init(&nd->lock);
-		rte_spinlock_init(&nd->grow_lock);
+		rte_ticketlock_init(&nd->grow_lock);
 		rte_spinlock_init(&nd->run_lock);
 		TAILQ_INIT(&nd->large);
 		nd->limit = SIZE_MAX;
@@ -194,7 +194,7 @@ fastmem_node_ready(struct fastmem_state *st, int node)
 
 	if (rte_atomic_load_explicit(&nd->ready, rte_memory_order_acquire))
 		return 0;
-	rte_spinlock_lock(&nd->grow_lock);
+	rte_ticketlock_lock(&nd->grow_lock);
 	if (!nd->ready) {
 		/* In shared memory, as the state: secondaries use the bins too. */
 		nd->bins = fastmem_heap_alloc("fastmem_bins", len, false, node);
@@ -210,7 +210,7 @@ fastmem_node_ready(struct fastmem_state *st, int node)
 			nd->bins = NULL;
 		}
 	}
-	rte_spinlock_unlock(&nd->grow_lock);
+	rte_ticketlock_unlock(&nd->grow_lock);
 	return rc;
 }
 

@@ -19,6 +19,7 @@
 #include <rte_memzone.h>
 #include <rte_spinlock.h>
 #include <rte_stdatomic.h>
+#include <rte_ticketlock.h>
 
 #include "rte_fastmem.h"
 
@@ -365,9 +366,11 @@ struct __rte_cache_aligned fastmem_node {
 	uint64_t n_free_slices;
 	/*
 	 * Held by one grower at a time, over the memzone reservation; refills
-	 * that find free slices never take it.
+	 * that find free slices never take it. Fair: an allocation waiting
+	 * for it gets it after the headroom thread's current memzone, not
+	 * after the thread's whole fill.
 	 */
-	rte_spinlock_t grow_lock;
+	rte_ticketlock_t grow_lock;
 	/* Runs and memzone neighbours (fastmem_run.c); inside the node lock if both. */
 	rte_spinlock_t run_lock;
 	bool ready;          /* bins set up */

@@ -266,6 +266,15 @@ publish_locked(struct fastmem_state *st, struct fastmem_node *nd, int idx)
 	fastmem_set(&nd->n_free_slices, nd->n_free_slices + n);
 }
 
+/* Segments of the next memzone of a node: a 64th of what it has, 1 to @p max. */
+static uint32_t
+grow_segs(const struct fastmem_node *nd, uint32_t max)
+{
+	uint64_t segs = fastmem_read(&nd->seg_backing) / FASTMEM_SEG_SIZE / GROW_FRACTION;
+
+	return (uint32_t)RTE_MAX(RTE_MIN(segs, (uint64_t)max), (uint64_t)GROW_MIN_SEGS);
+}
+
 /* Grow the node by a memzone; grow lock held. Its record, or a negative errno. */
 static int
 grow(struct fastmem_state *st, int node, uint32_t want_segs)
@@ -347,7 +356,6 @@ fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls, 
 {
 	struct fastmem_node *nd = &st->nodes[node];
 	struct fastmem_page *pg = claimed;
-	uint32_t want;
 	int idx;
 
 	if (pg == NULL) {
@@ -356,7 +364,7 @@ fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls, 
 		rte_spinlock_unlock(&nd->lock);
 	}
 	if (pg == NULL) {
-		rte_spinlock_lock(&nd->grow_lock);
+		rte_ticketlock_lock(&nd->grow_lock);
 		/* The allocation waited for a growth, its own or another's: no headroom left. */
 		fastmem_set(&nd->grows_inline, nd->grows_inline + 1);
 		/* Another grower may have been faster. */
@@ -364,9 +372,7 @@ fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls, 
 		pg = take_fitting(st, nd, n, min_n, cls);
 		rte_spinlock_unlock(&nd->lock);
 		if (pg == NULL) {
-			want = (uint32_t)(fastmem_read(&nd->seg_backing) / FASTMEM_SEG_SIZE /
-				GROW_FRACTION);
-			idx = grow(st, node, RTE_MAX(RTE_MIN(want, GROW_MAX_SEGS), GROW_MIN_SEGS));
+			idx = grow(st, node, grow_segs(nd, GROW_MAX_SEGS));
 			if (idx >= 0) {
 				/* Others take free slices without the grow lock: ours first. */
 				rte_spinlock_lock(&nd->lock);
@@ -375,7 +381,7 @@ fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls, 
 				rte_spinlock_unlock(&nd->lock);
 			}
 		}
-		rte_spinlock_unlock(&nd->grow_lock);
+		rte_ticketlock_unlock(&nd->grow_lock);
 	}
 	if (pg != NULL) {
 		fastmem_run_join(st, node, pg, cls);
@@ -443,21 +449,22 @@ fastmem_node_reserve(struct fastmem_state *st, int node, size_t size)
 	struct fastmem_node *nd = &st->nodes[node];
 	int rc;
 
-	rte_spinlock_lock(&nd->grow_lock);
+	rte_ticketlock_lock(&nd->grow_lock);
 	rc = grow_to_locked(st, nd, node, size);
 	/* The decay keeps what a reserve got; a failed one asked for more than there is. */
 	if (rc == 0 && size > nd->reserved)
 		fastmem_set(&nd->reserved, size);
-	rte_spinlock_unlock(&nd->grow_lock);
+	rte_ticketlock_unlock(&nd->grow_lock);
 	return rc;
 }
 
 /*
- * Memzones that keep a headroom free are at most this many segments, and
- * the grow lock is free between them: an allocation that finds no free
- * slice waits for one of them, not for the whole headroom.
+ * Memzones that keep a headroom free are sized as growth sizes them, up
+ * to this many segments, and the grow lock (fair) is free between them:
+ * an allocation that finds no free slice waits for one of them, not for
+ * the whole headroom.
  */
-#define KEEP_FREE_SEGS 4u
+#define KEEP_FREE_MAX_SEGS 8u
 
 int
 fastmem_node_keep_free(struct fastmem_state *st, int node, uint64_t bytes)
@@ -468,14 +475,14 @@ fastmem_node_keep_free(struct fastmem_state *st, int node, uint64_t bytes)
 	int idx;
 
 	for (;;) {
-		rte_spinlock_lock(&nd->grow_lock);
+		rte_ticketlock_lock(&nd->grow_lock);
 		free = fastmem_read(&nd->n_free_slices) * FASTMEM_SLICE_SIZE;
 		if (free >= bytes) {
-			rte_spinlock_unlock(&nd->grow_lock);
+			rte_ticketlock_unlock(&nd->grow_lock);
 			return 0;
 		}
 		need = (uint32_t)RTE_MIN((bytes - free + FASTMEM_SEG_SIZE - 1) / FASTMEM_SEG_SIZE,
-				(uint64_t)KEEP_FREE_SEGS);
+				(uint64_t)grow_segs(nd, KEEP_FREE_MAX_SEGS));
 		idx = grow(st, node, need);
 		if (idx >= 0) {
 			fastmem_set(&nd->grows_ahead, nd->grows_ahead + 1);
@@ -483,7 +490,7 @@ fastmem_node_keep_free(struct fastmem_state *st, int node, uint64_t bytes)
 			publish_locked(st, nd, idx);
 			rte_spinlock_unlock(&nd->lock);
 		}
-		rte_spinlock_unlock(&nd->grow_lock);
+		rte_ticketlock_unlock(&nd->grow_lock);
 		if (idx < 0)
 			return idx;
 	}
@@ -512,7 +519,7 @@ fastmem_node_trim(struct fastmem_state *st, int node, uint64_t freed_before, boo
 	uint64_t len, have, keep;
 	int idx;
 
-	rte_spinlock_lock(&nd->grow_lock);
+	rte_ticketlock_lock(&nd->grow_lock);
 	/* Read under the grow lock: a reserve in progress has set what it keeps. */
 	keep = headroom_keep(nd);
 	if (keep_reserve)
@@ -545,6 +552,6 @@ fastmem_node_trim(struct fastmem_state *st, int node, uint64_t freed_before, boo
 		for (i = 0; i < n_victims; i++)
 			fastmem_backing_release(st, victims[i]);
 	} while (n_victims == RTE_DIM(victims));
-	rte_spinlock_unlock(&nd->grow_lock);
+	rte_ticketlock_unlock(&nd->grow_lock);
 	return released;
 }
