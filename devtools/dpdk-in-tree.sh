@@ -26,6 +26,9 @@
 # and runs fastmem's tests of DPDK's fast, perf and stress suites through
 # meson test in build/, as DPDK runs them (fast tests with --no-huge -m
 # 2048, or with hugepages for those that need them, skipped without).
+# Last, dpdk-test-fastmem's hot path and bulk scenarios (1 and 4) compare
+# fastmem with this tree's mempool in one run (figures printed, not
+# checked: the debugoptimized build is not the benchmark's -O3).
 #
 # Environment: FASTMEM_DPDK_TIMEOUT_MULTIPLIER (default 3): DPDK gives a
 # fast test 10 s, which a loaded machine can exceed.
@@ -319,3 +322,9 @@ fastmem_log "dpdk-in-tree: running ${tests[*]}"
 # DPDK's fast tests are, its perf and stress tests and our app are not.
 DPDK_TEST_PARAMS="-d $build/drivers" meson test -C "$build" --print-errorlogs \
 	--timeout-multiplier "${FASTMEM_DPDK_TIMEOUT_MULTIPLIER:-3}" "${tests[@]}"
+
+fastmem_log "dpdk-in-tree: dpdk-test-fastmem, scenarios 1 and 4, against this tree's mempool"
+"$build/app/dpdk-test-fastmem" -l 0-1 --no-pci -d "$build/drivers" \
+	--file-prefix="fastmem_in_tree_$$" --log-level=lib.eal:error -- \
+	--scenarios 1,4 --allocators fastmem,fastmem_h,mempool |
+	sed -n '/^# machine/p;/^=== Scenario/,/^(scenario/p'
