@@ -97,6 +97,13 @@ void bench_flush_all_lcores(const struct bench_env *env);
 /* Growths fastmem's allocations waited for, on every node (rte_fastmem_stats_node()). */
 uint64_t bench_grows_inline(void);
 
+/* A cycle count in 32 bits, saturated. */
+static inline uint32_t
+bench_clamp_u32(uint64_t cycles)
+{
+	return cycles > UINT32_MAX ? UINT32_MAX : (uint32_t)cycles;
+}
+
 /* qsort() comparison of uint32_t values, ascending. */
 int bench_cmp_u32(const void *a, const void *b);
 

@@ -68,12 +68,6 @@ struct lat_arg {
 	struct alloc_ctx ctx;
 };
 
-static __rte_always_inline uint32_t
-clamp_cycles(uint64_t c)
-{
-	return c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
-}
-
 static __rte_always_inline int
 lat_loop(const enum alloc_kind kind, const size_t size, struct lat_arg *a, uint32_t *al,
 		uint32_t *fl)
@@ -84,14 +78,14 @@ lat_loop(const enum alloc_kind kind, const size_t size, struct lat_arg *a, uint3
 	for (i = 0; i < a->n; i++) {
 		t0 = rte_rdtsc_precise();
 		a->objs[i] = bench_alloc(kind, &a->ctx, size);
-		al[i] = clamp_cycles(rte_rdtsc_precise() - t0);
+		al[i] = bench_clamp_u32(rte_rdtsc_precise() - t0);
 		if (unlikely(a->objs[i] == NULL))
 			break;
 	}
 	for (j = 0; j < i; j++) {
 		t0 = rte_rdtsc_precise();
 		bench_free(kind, &a->ctx, a->objs[j]);
-		fl[j] = clamp_cycles(rte_rdtsc_precise() - t0);
+		fl[j] = bench_clamp_u32(rte_rdtsc_precise() - t0);
 	}
 	return i == a->n ? 0 : -1;
 }
@@ -138,13 +132,13 @@ timer_overhead(uint32_t *buf, unsigned int n, uint32_t *cost, uint32_t *step)
 
 	for (i = 0; i < n; i++) {
 		t0 = rte_rdtsc_precise();
-		buf[i] = clamp_cycles(rte_rdtsc_precise() - t0);
+		buf[i] = bench_clamp_u32(rte_rdtsc_precise() - t0);
 	}
 	qsort(buf, n, sizeof(buf[0]), bench_cmp_u32);
 	*cost = buf[n / 2];
 	for (i = 0; i < n; i++) {
 		t0 = rte_rdtsc();
-		buf[i] = clamp_cycles(rte_rdtsc() - t0);
+		buf[i] = bench_clamp_u32(rte_rdtsc() - t0);
 	}
 	qsort(buf, n, sizeof(buf[0]), bench_cmp_u32);
 	*step = buf[n / 2];

@@ -45,14 +45,13 @@ static __rte_always_inline int
 ramp_loop(const enum alloc_kind kind, const size_t size, struct ramp_arg *a)
 {
 	const uint64_t step = rte_get_tsc_hz() / 1000;
-	uint64_t t0, next = rte_rdtsc() + step, c;
+	uint64_t t0, next = rte_rdtsc() + step;
 	unsigned int i;
 
 	for (i = 0; i < RAMP_OBJS; i++) {
 		t0 = rte_rdtsc_precise();
 		a->objs[i] = bench_alloc(kind, &a->ctx, size);
-		c = rte_rdtsc_precise() - t0;
-		a->lat[i] = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+		a->lat[i] = bench_clamp_u32(rte_rdtsc_precise() - t0);
 		if (unlikely(a->objs[i] == NULL))
 			return -1;
 		memset(a->objs[i], (int)i, RTE_CACHE_LINE_SIZE);

@@ -46,7 +46,7 @@ static bool eal_scanned;
 static int
 scan_memseg_list(const struct rte_memseg_list *msl, void *arg __rte_unused)
 {
-	if (msl->external || msl->socket_id < 0 || msl->socket_id >= FASTMEM_MAX_NODES)
+	if (msl->external || !fastmem_node_in_range(msl->socket_id))
 		return 0;
 	eal_nodes |= UINT64_C(1) << msl->socket_id;
 	/* A memzone cannot span memseg lists. */
@@ -83,8 +83,7 @@ bool
 fastmem_node_valid(int node)
 {
 	scan_once();
-	return node >= 0 && node < FASTMEM_MAX_NODES &&
-		(eal_node(node) || fastmem_extmem_usable(node));
+	return fastmem_node_in_range(node) && (eal_node(node) || fastmem_extmem_usable(node));
 }
 
 size_t

@@ -161,7 +161,7 @@ fastmem_extmem_usable(int node)
 {
 	uint64_t bit;
 
-	if (node < 0 || node >= FASTMEM_MAX_NODES || rte_lcore_count() == 0 ||
+	if (!fastmem_node_in_range(node) || rte_lcore_count() == 0 ||
 			rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return false;
 	bit = UINT64_C(1) << node;
@@ -182,7 +182,7 @@ fastmem_extmem_force(int node, bool on)
 {
 	uint64_t bit;
 
-	if (node < 0 || node >= FASTMEM_MAX_NODES)
+	if (!fastmem_node_in_range(node))
 		return -EINVAL;
 	bit = UINT64_C(1) << node;
 	if (on)

@@ -152,7 +152,7 @@ rte_fastmem_get_headroom(int socket_id)
 		rte_errno = ENODEV;
 		return 0;
 	}
-	if (socket_id < 0 || socket_id >= FASTMEM_MAX_NODES) {
+	if (!fastmem_node_in_range(socket_id)) {
 		rte_errno = EINVAL;
 		return 0;
 	}

@@ -378,7 +378,7 @@ struct __rte_cache_aligned fastmem_node {
 	uint64_t limit;
 	uint64_t reserved;   /* largest rte_fastmem_reserve(): the decay keeps that much */
 	uint64_t headroom;   /* free segment bytes to keep ready (fastmem_headroom.c) */
-	uint64_t grows_inline; /* growths on an allocating thread, under grow_lock */
+	uint64_t grows_inline; /* allocations that waited for a growth, under grow_lock */
 	uint64_t grows_ahead;  /* growths by reserve and the headroom thread, under grow_lock */
 	uint64_t seg_backing; /* bytes of segment memzones */
 	uint64_t large_live;
@@ -488,6 +488,13 @@ extern struct fastmem_state *fastmem_st;
 /* rte_fastmem.c */
 __rte_internal
 struct fastmem_state *fastmem_state_get(void);
+/* Is @p node a node id fastmem has state for (SOCKET_ID_ANY is not)? */
+static inline bool
+fastmem_node_in_range(int node)
+{
+	return node >= 0 && node < FASTMEM_MAX_NODES;
+}
+
 /* Check a node id of the API (SOCKET_ID_ANY passes): 0, -EINVAL or -ENXIO. */
 int fastmem_check_node(int socket_id);
 

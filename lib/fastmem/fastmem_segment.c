@@ -419,27 +419,42 @@ fastmem_segment_give_pages(struct fastmem_state *st, int node, struct fastmem_pa
 	rte_spinlock_unlock(&nd->lock);
 }
 
+/* Grow the node by a memzone of @p segs ahead of demand, offered to all; grow lock held. */
+static int
+grow_ahead(struct fastmem_state *st, struct fastmem_node *nd, int node, uint32_t segs)
+{
+	int idx = grow(st, node, segs);
+
+	if (idx < 0)
+		return idx;
+	fastmem_set(&nd->grows_ahead, nd->grows_ahead + 1);
+	rte_spinlock_lock(&nd->lock);
+	publish_locked(st, nd, idx);
+	rte_spinlock_unlock(&nd->lock);
+	return 0;
+}
+
+/* Segments that hold @p bytes, at most @p max. */
+static uint32_t
+segs_for(uint64_t bytes, uint32_t max)
+{
+	return (uint32_t)RTE_MIN((bytes + FASTMEM_SEG_SIZE - 1) / FASTMEM_SEG_SIZE, (uint64_t)max);
+}
+
 /* Grow the node's segments to @p size bytes ahead of demand; grow lock held. */
 static int
 grow_to_locked(struct fastmem_state *st, struct fastmem_node *nd, int node, uint64_t size)
 {
 	uint64_t have;
-	uint32_t need;
-	int idx;
+	int rc;
 
 	for (;;) {
 		have = fastmem_read(&nd->seg_backing);
 		if (have >= size)
 			return 0;
-		need = (uint32_t)RTE_MIN((size - have + FASTMEM_SEG_SIZE - 1) / FASTMEM_SEG_SIZE,
-				(uint64_t)GROW_MAX_SEGS);
-		idx = grow(st, node, need);
-		if (idx < 0)
-			return idx;
-		fastmem_set(&nd->grows_ahead, nd->grows_ahead + 1);
-		rte_spinlock_lock(&nd->lock);
-		publish_locked(st, nd, idx);
-		rte_spinlock_unlock(&nd->lock);
+		rc = grow_ahead(st, nd, node, segs_for(size - have, GROW_MAX_SEGS));
+		if (rc < 0)
+			return rc;
 	}
 }
 
@@ -471,28 +486,16 @@ fastmem_node_keep_free(struct fastmem_state *st, int node, uint64_t bytes)
 {
 	struct fastmem_node *nd = &st->nodes[node];
 	uint64_t free;
-	uint32_t need;
-	int idx;
+	int rc;
 
 	for (;;) {
 		rte_ticketlock_lock(&nd->grow_lock);
 		free = fastmem_read(&nd->n_free_slices) * FASTMEM_SLICE_SIZE;
-		if (free >= bytes) {
-			rte_ticketlock_unlock(&nd->grow_lock);
-			return 0;
-		}
-		need = (uint32_t)RTE_MIN((bytes - free + FASTMEM_SEG_SIZE - 1) / FASTMEM_SEG_SIZE,
-				(uint64_t)grow_segs(nd, KEEP_FREE_MAX_SEGS));
-		idx = grow(st, node, need);
-		if (idx >= 0) {
-			fastmem_set(&nd->grows_ahead, nd->grows_ahead + 1);
-			rte_spinlock_lock(&nd->lock);
-			publish_locked(st, nd, idx);
-			rte_spinlock_unlock(&nd->lock);
-		}
+		rc = free >= bytes ? 0 : grow_ahead(st, nd, node,
+			segs_for(bytes - free, grow_segs(nd, KEEP_FREE_MAX_SEGS)));
 		rte_ticketlock_unlock(&nd->grow_lock);
-		if (idx < 0)
-			return idx;
+		if (free >= bytes || rc < 0)
+			return rc;
 	}
 }
 

@@ -286,7 +286,7 @@ rte_fastmem_stats_node(int socket_id, struct rte_fastmem_node_stats *stats)
 
 	if (st == NULL)
 		return -ENODEV;
-	if (stats == NULL || socket_id < 0 || socket_id >= FASTMEM_MAX_NODES)
+	if (stats == NULL || !fastmem_node_in_range(socket_id))
 		return -EINVAL;
 	nd = &st->nodes[socket_id];
 	stats->bytes_backing = fastmem_read(&nd->backing);

@@ -221,18 +221,12 @@ rte_fastmem_deinit(void)
 	state_mz = NULL;
 }
 
-static bool
-node_in_range(int node)
-{
-	return node >= 0 && node < FASTMEM_MAX_NODES;
-}
-
 int
 fastmem_check_node(int socket_id)
 {
 	if (socket_id == SOCKET_ID_ANY)
 		return 0;
-	if (!node_in_range(socket_id))
+	if (!fastmem_node_in_range(socket_id))
 		return -EINVAL;
 	return fastmem_node_valid(socket_id) ? 0 : -ENXIO;
 }
@@ -906,7 +900,7 @@ rte_fastmem_get_limit(int socket_id)
 		rte_errno = ENODEV;
 		return 0;
 	}
-	if (!node_in_range(socket_id)) {
+	if (!fastmem_node_in_range(socket_id)) {
 		rte_errno = EINVAL;
 		return 0;
 	}
