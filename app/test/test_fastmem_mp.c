@@ -304,9 +304,9 @@ test_exchange(struct mp_ctl *ctl)
 	return TEST_SUCCESS;
 }
 
-/* Secondary: churns a mix of classes, flushes its cache and exits. */
+/* Churn a mix of classes: the objects stay in the calling thread's caches. */
 static int
-child_flush(void)
+churn(void)
 {
 	void *objs[1000];
 	unsigned int i;
@@ -317,21 +317,28 @@ child_flush(void)
 			return TEST_FAILED;
 	}
 	rte_fastmem_free_bulk(objs, RTE_DIM(objs));
-	rte_fastmem_cache_flush();
 	return TEST_SUCCESS;
 }
 
+/* Secondary: churns, flushes its cache and exits. */
+static int
+child_flush(void)
+{
+	int rc = churn();
 
-/* The same, then rte_fastmem_deinit(): a secondary detaches. */
+	rte_fastmem_cache_flush();
+	return rc;
+}
+
+/* Secondary: churns and calls rte_fastmem_deinit(), which must give its caches back. */
 static int
 child_deinit(void)
 {
-	int rc = child_flush();
+	int rc = churn();
 
 	rte_fastmem_deinit();
 	return rc;
 }
-
 
 /*
  * Secondaries that come and go leave nothing behind in EAL's heap once
@@ -355,6 +362,7 @@ test_exit_returns_heap(struct mp_ctl *ctl)
 		rc = run_secondary(ctl, children[i]);
 		TEST_ASSERT_SUCCESS(rc, "secondary %s exited with %d", children[i], rc);
 	}
+	TEST_ASSERT_EQUAL(objs_in_use(), 0, "objects in use after the secondaries");
 	TEST_ASSERT(rte_fastmem_trim() >= 0, "trim");
 	after = fm_test_heap_used();
 	TEST_ASSERT_EQUAL(after, before, "EAL heap: %" PRIu64 " bytes before the secondaries, %"

@@ -813,10 +813,6 @@ fastmem_cache_fini(struct fastmem_state *st)
 	bool primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
 	unsigned int lcore_id;
 
-	if (lcore_cb != NULL) {
-		rte_lcore_callback_unregister(lcore_cb);
-		lcore_cb = NULL;
-	}
 	if (primary)
 		revoke_secondaries(st);
 	/* Budgets are settings of an initialized fastmem: the next init has the default. */
@@ -843,6 +839,14 @@ fastmem_cache_fini(struct fastmem_state *st)
 		row_drop_storage(lc);
 		row_zero_counts(lc);
 		lc->home = -1;
+	}
+	/*
+	 * Last: unregistering runs lcore_uninit() for the calling thread,
+	 * which, without a state, drops its caches without giving them back.
+	 */
+	if (lcore_cb != NULL) {
+		rte_lcore_callback_unregister(lcore_cb);
+		lcore_cb = NULL;
 	}
 }
 
