@@ -1640,6 +1640,90 @@ worker_fill(void)
 	return rte_eal_wait_lcore(worker);
 }
 
+/* Allocations and frees of class @p cls by lcore @p lcore, or -1 on error. */
+static int
+lcore_class_counts(unsigned int lcore, size_t cls, uint64_t *allocs, uint64_t *frees)
+{
+	struct rte_fastmem_lcore_class_stats s;
+
+	if (rte_fastmem_stats_lcore_class(lcore, cls, &s) != 0)
+		return -1;
+	*allocs = s.alloc_cache_hits + s.alloc_cache_misses;
+	*frees = s.free_cache_hits + s.free_cache_misses;
+	return 0;
+}
+
+#define COUNTS_ARE(n_alloc, n_free, n_live, what) do { \
+	TEST_ASSERT_SUCCESS(lcore_class_counts(lcore, cls, &a, &f), "%s: stats", what); \
+	TEST_ASSERT(a == (n_alloc) && f == (n_free), "%s: %" PRIu64 " allocs, %" PRIu64 \
+		" frees, expected %u and %u", what, a, f, (n_alloc), (n_free)); \
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_class(cls, &cs), "%s: class stats", what); \
+	TEST_ASSERT_EQUAL(cs.in_use, (n_live), "%s: %" PRIu64 " in use", what, cs.in_use); \
+} while (0)
+
+/*
+ * A cache hit counts frees only; allocations follow from what the slow
+ * path moves. Every way objects move between a cache and its bin keeps
+ * the counts exact: refills, flushes of a full cache, capacity given back
+ * to the budget, allocations and frees past a cache of capacity 0, unsorted
+ * bulk frees, handles and rte_fastmem_cache_flush().
+ */
+static int
+test_stats_slow_moves(void)
+{
+	unsigned int lcore = rte_lcore_id(), i, k;
+	struct rte_fastmem_lcore_stats ls;
+	struct rte_fastmem_class_stats cs;
+	static void *objs[3000];
+	void *strided[64];
+	rte_fastmem_handle_t h;
+	uint64_t budget, a, f;
+	size_t cls;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore(lcore, &ls), "lcore stats");
+	budget = ls.cache_budget;
+	for (i = 0; i < RTE_DIM(objs); i++) {
+		objs[i] = rte_fastmem_alloc(64, 0, 0);
+		TEST_ASSERT_NOT_NULL(objs[i], "alloc %u", i);
+	}
+	cls = obj_class_size(objs[0]);
+	COUNTS_ARE(3000u, 0u, 3000u, "refills");
+	/* Frees one by one fill the cache and flush it. */
+	for (i = 0; i < 2000; i++)
+		rte_fastmem_free(objs[i]);
+	COUNTS_ARE(3000u, 2000u, 1000u, "flushes");
+	/* Capacity 0: the cached objects go back, then every call passes the cache. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_cache_budget(lcore, 0), "budget 0");
+	COUNTS_ARE(3000u, 2000u, 1000u, "capacity given back");
+	for (i = 0; i < 100; i++)
+		objs[i] = rte_fastmem_alloc(64, 0, 0);
+	COUNTS_ARE(3100u, 2000u, 1100u, "allocations past the cache");
+	rte_fastmem_free_bulk(objs, 100);
+	COUNTS_ARE(3100u, 2100u, 1000u, "frees past the cache");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_cache_budget(lcore, budget), "budget back");
+	/* Handles count in the same cache. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(64, 0, rte_fastmem_lcore_node(lcore), &h),
+		"hlookup");
+	for (i = 0; i < 100; i++)
+		objs[i] = rte_fastmem_halloc(h, 0);
+	COUNTS_ARE(3200u, 2100u, 1100u, "handle allocations");
+	rte_fastmem_cache_flush();
+	COUNTS_ARE(3200u, 2100u, 1100u, "cache flushed");
+	for (i = 0; i < 100; i++)
+		rte_fastmem_hfree(h, objs[i]);
+	COUNTS_ARE(3200u, 2200u, 1000u, "handle frees");
+	/* Bursts of objects 15 apart (objs[2000 ... 2959]): sorted into runs or to the bin. */
+	for (k = 0; k < 15; k++) {
+		for (i = 0; i < RTE_DIM(strided); i++)
+			strided[i] = objs[2000 + i * 15 + k];
+		rte_fastmem_free_bulk(strided, RTE_DIM(strided));
+	}
+	COUNTS_ARE(3200u, 3160u, 40u, "strided bursts");
+	rte_fastmem_free_bulk(&objs[2960], 40);
+	COUNTS_ARE(3200u, 3200u, 0u, "all freed");
+	return TEST_SUCCESS;
+}
+
 static int
 test_stats_multi_lcore(void)
 {
@@ -2038,6 +2122,7 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_cross_lcore),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_non_eal_thread),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_stats),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_stats_slow_moves),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_stats_multi_lcore),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_policy),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_sharing),

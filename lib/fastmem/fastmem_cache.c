@@ -37,6 +37,7 @@
 /* Misses and failures per (lcore, class), counted on slow paths only. */
 struct fastmem_miss {
 	uint64_t alloc_miss;
+	uint64_t miss_bytes; /* bytes the missing allocations asked for */
 	uint64_t free_miss;
 	uint64_t nomem;
 };
@@ -91,6 +92,39 @@ shared_count_alloc(struct fastmem_bin *b, unsigned int n, size_t size)
 	fastmem_count(&b->shared_alloc_miss, n);
 	fastmem_count(&b->shared_bytes, (uint64_t)n * size);
 	rte_spinlock_unlock(&b->lock);
+}
+
+/* @p n allocations of @p size bytes missed the calling thread's cache of class @p cls. */
+static void
+count_alloc_miss(struct fastmem_lcore *lc, unsigned int cls, unsigned int n, size_t size)
+{
+	fastmem_count(&lc->miss[cls].alloc_miss, n);
+	fastmem_count(&lc->miss[cls].miss_bytes, (uint64_t)n * size);
+}
+
+/* @p n objects were freed past the calling thread's cache @p idx, to its bin. */
+static void
+count_free_past(struct fastmem_lcore *lc, uint32_t idx, unsigned int n)
+{
+	struct __rte_fastmem_cache *c = &lc->caches[idx];
+
+	fastmem_count(&lc->miss[fastmem_idx_class(idx)].free_miss, n);
+	fastmem_count(&c->n_free, n);
+	fastmem_count(&c->n_filled, -(uint64_t)n);
+}
+
+/*
+ * Allocations through a cache: every object the slow path put in and the
+ * frees put in, less what is still there. Read while the owner moves
+ * objects, it may be off by those in flight; exact when the owner is not
+ * in a call.
+ */
+static uint64_t
+cache_allocs(const struct __rte_fastmem_cache *c)
+{
+	uint32_t len = rte_atomic_load_explicit(&c->len, rte_memory_order_acquire);
+
+	return fastmem_read(&c->n_free) + fastmem_read(&c->n_filled) - len;
 }
 
 
@@ -178,7 +212,6 @@ row_node_setup(struct fastmem_lcore *lc, int node)
 
 		c->objs = NULL;
 		c->len = 0;
-		c->obj_size = __rte_fastmem_class_size(cls);
 	}
 	lc->cap_bytes[node] = 0;
 	lc->nodes_setup |= UINT64_C(1) << node;
@@ -272,6 +305,7 @@ cache_set_cap(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsi
 		return;
 	if (len > cap) {
 		c->len = cap;
+		fastmem_count(&c->n_filled, -(uint64_t)(len - cap));
 		fastmem_bin_give(st, &st->nodes[node].bins[cls], &c->objs[cap], len - cap);
 	}
 	lc->cap_bytes[node] = lc->cap_bytes[node] - c->cap * size + cap * size;
@@ -388,8 +422,10 @@ cache_refill(struct fastmem_state *st, struct __rte_fastmem_cache *c, struct fas
 		unsigned int n)
 {
 	unsigned int want = RTE_MIN(c->cap, n + c->cap * 3 / 4) - c->len;
+	unsigned int got = fastmem_bin_take(st, b, &c->objs[c->len], want);
 
-	c->len += fastmem_bin_take(st, b, &c->objs[c->len], want);
+	fastmem_count(&c->n_filled, got);
+	c->len += got;
 	return c->len >= n;
 }
 
@@ -402,6 +438,7 @@ cache_make_room(struct fastmem_state *st, struct __rte_fastmem_cache *c, struct 
 
 	if (len > keep) {
 		c->len = keep;
+		fastmem_count(&c->n_filled, -(uint64_t)(len - keep));
 		fastmem_bin_give(st, b, &c->objs[keep], len - keep);
 	}
 }
@@ -428,16 +465,15 @@ fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls, size_t
 		if (c->cap == 0) {
 			if (fastmem_bin_take(st, b, &obj, 1) != 1)
 				return NULL;
-			fastmem_count(&lc->miss[cls].alloc_miss, 1);
-			fastmem_count(&c->n_bytes, size);
-			fastmem_count(&c->n_alloc, 1);
+			count_alloc_miss(lc, cls, 1, size);
+			fastmem_count(&c->n_filled, 1);
 			return obj;
 		}
 		if (!cache_refill(st, c, b, 1))
 			return NULL;
-		fastmem_count(&lc->miss[cls].alloc_miss, 1);
+		count_alloc_miss(lc, cls, 1, size);
 	}
-	return __rte_fastmem_cache_pop(c, size);
+	return __rte_fastmem_cache_pop(c);
 }
 
 /* Objects a bin hands over per call while bin_take_all() gathers them. */
@@ -501,10 +537,8 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 		if (bin_take_all(st, b, objs, n) != 0)
 			return -ENOMEM;
 		if (lc != NULL) {
-			c = &lc->caches[fastmem_cache_idx(node, cls)];
-			fastmem_count(&lc->miss[cls].alloc_miss, n);
-			fastmem_count(&c->n_bytes, (uint64_t)n * size);
-			fastmem_count(&c->n_alloc, n);
+			count_alloc_miss(lc, cls, n, size);
+			fastmem_count(&lc->caches[fastmem_cache_idx(node, cls)].n_filled, n);
 		} else {
 			shared_count_alloc(b, n, size);
 		}
@@ -513,9 +547,9 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 	if (c->len < n) {
 		if (!cache_refill(st, c, b, n))
 			return -ENOMEM;
-		fastmem_count(&lc->miss[cls].alloc_miss, n);
+		count_alloc_miss(lc, cls, n, size);
 	}
-	__rte_fastmem_cache_pop_bulk(c, objs, n, size);
+	__rte_fastmem_cache_pop_bulk(c, objs, n);
 	return 0;
 }
 
@@ -549,8 +583,7 @@ fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void * con
 	if (c == NULL || n > c->cap) {
 		fastmem_bin_give(st, b, objs, n);
 		if (lc != NULL) {
-			fastmem_count(&lc->miss[cls].free_miss, n);
-			fastmem_count(&lc->caches[cache_idx].n_free, n);
+			count_free_past(lc, cache_idx, n);
 		} else {
 			rte_spinlock_lock(&b->lock);
 			fastmem_count(&b->shared_free, n);
@@ -582,8 +615,7 @@ fastmem_cache_free_unsorted(struct fastmem_state *st, uint32_t cache_idx, void *
 	fastmem_bin_give(st, &st->nodes[node].bins[cls], objs, n);
 	/* Room for four bursts below the next one, as far as the budget allows. */
 	cache_grow(st, lc, node, cls, 5 * n, false);
-	fastmem_count(&lc->miss[cls].free_miss, n);
-	fastmem_count(&lc->caches[cache_idx].n_free, n);
+	count_free_past(lc, cache_idx, n);
 }
 
 void
@@ -606,6 +638,7 @@ row_flush(struct fastmem_state *st, struct fastmem_lcore *lc)
 			continue;
 		/* Out of the cache first: a process that dies here loses them, never twice. */
 		c->len = 0;
+		fastmem_count(&c->n_filled, -(uint64_t)n);
 		fastmem_bin_give(st, &st->nodes[fastmem_idx_node(idx)].bins[fastmem_idx_class(idx)],
 			c->objs, n);
 	}
@@ -631,16 +664,15 @@ row_drop_storage(struct fastmem_lcore *lc)
 	lc->nodes_setup = 0;
 }
 
-/* Zero a row's counters; its caches hold nothing. */
+/* Zero a row's counters: what its caches hold counts as neither allocated nor freed. */
 static void
 row_zero_counts(struct fastmem_lcore *lc)
 {
 	unsigned int idx;
 
 	for (idx = 0; idx < __RTE_FASTMEM_NUM_CACHES; idx++) {
-		fastmem_set(&lc->caches[idx].n_alloc, 0);
 		fastmem_set(&lc->caches[idx].n_free, 0);
-		fastmem_set(&lc->caches[idx].n_bytes, 0);
+		fastmem_set(&lc->caches[idx].n_filled, lc->caches[idx].len);
 	}
 	memset(lc->miss, 0, sizeof(lc->miss));
 	rte_atomic_store_explicit(&lc->nodes_counted, 0, rte_memory_order_release);
@@ -659,12 +691,10 @@ row_counts(const struct fastmem_lcore *lc, unsigned int cls, int node, bool free
 
 		if ((node >= 0 && n != node) || (counted & UINT64_C(1) << n) == 0)
 			continue;
-		if (frees) {
+		if (frees)
 			cnt->n_free += fastmem_read(&c->n_free);
-		} else {
-			cnt->n_bytes += fastmem_read(&c->n_bytes);
-			cnt->n_alloc += fastmem_read(&c->n_alloc);
-		}
+		else
+			cnt->n_alloc += cache_allocs(c);
 	}
 	/* Misses are per class: only the all-nodes view has them. */
 	if (node >= 0)
@@ -673,6 +703,7 @@ row_counts(const struct fastmem_lcore *lc, unsigned int cls, int node, bool free
 		cnt->free_miss += fastmem_read(&lc->miss[cls].free_miss);
 	} else {
 		cnt->alloc_miss += fastmem_read(&lc->miss[cls].alloc_miss);
+		cnt->miss_bytes += fastmem_read(&lc->miss[cls].miss_bytes);
 		cnt->nomem += fastmem_read(&lc->miss[cls].nomem);
 	}
 }
@@ -700,6 +731,7 @@ row_retire_locked(struct fastmem_state *st, struct fastmem_lcore *lc)
 		}
 		r = &st->retired_miss[cls];
 		fastmem_count(&r->alloc_miss, lc->miss[cls].alloc_miss);
+		fastmem_count(&r->miss_bytes, lc->miss[cls].miss_bytes);
 		fastmem_count(&r->free_miss, lc->miss[cls].free_miss);
 		fastmem_count(&r->nomem, lc->miss[cls].nomem);
 	}
@@ -885,12 +917,10 @@ fastmem_cache_counts_all(struct fastmem_state *st, unsigned int cls, int node, b
 		if ((node >= 0 && n != node) || b == NULL)
 			continue;
 		r = &b->retired;
-		if (frees) {
+		if (frees)
 			cnt->n_free += fastmem_read(&r->n_free);
-		} else {
-			cnt->n_bytes += fastmem_read(&r->n_bytes);
+		else
 			cnt->n_alloc += fastmem_read(&r->n_alloc);
-		}
 	}
 	/* Misses are per class: only the all-nodes view has them. */
 	r = &st->retired_miss[cls];
@@ -898,6 +928,7 @@ fastmem_cache_counts_all(struct fastmem_state *st, unsigned int cls, int node, b
 		cnt->free_miss += fastmem_read(&r->free_miss);
 	} else if (node < 0) {
 		cnt->alloc_miss += fastmem_read(&r->alloc_miss);
+		cnt->miss_bytes += fastmem_read(&r->miss_bytes);
 		cnt->nomem += fastmem_read(&r->nomem);
 	}
 	rte_spinlock_unlock(&st->proc_lock);

@@ -284,10 +284,10 @@ fastmem_page_slots(const struct fastmem_page *pg, unsigned int cls)
 /* One (node, class) bin: the depot of free objects and the class's pages. */
 /* Counts of allocations and frees through a thread cache, or of the shared path. */
 struct fastmem_lcore_counts {
-	uint64_t n_bytes;   /* requested bytes of the allocations */
 	uint64_t n_alloc;
 	uint64_t n_free;
 	uint64_t alloc_miss;
+	uint64_t miss_bytes; /* bytes the missing allocations asked for */
 	uint64_t free_miss;
 	uint64_t nomem;
 };
@@ -317,7 +317,7 @@ struct __rte_cache_aligned fastmem_bin {
 	uint64_t shared_alloc_miss;
 	uint64_t shared_free;
 	uint64_t shared_free_miss;
-	uint64_t shared_bytes;
+	uint64_t shared_bytes; /* bytes its allocations asked for */
 	uint64_t last_use;  /* timer cycles of the last refill or flush, for the decay */
 	/* Counts of cache rows that are gone, misses aside: fastmem_state.retired_miss. */
 	struct fastmem_lcore_counts retired;

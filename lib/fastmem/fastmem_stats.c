@@ -5,10 +5,13 @@
 /*
  * Statistics. Counters live where they are bumped (thread caches, bins,
  * nodes) and have one writer each; readers sum them with acquire loads,
- * frees before allocations, so allocs - frees never goes negative. A reset
- * records a baseline that readers subtract: no counter is ever written by
- * anybody but its owner, so a reset needs no quiescence. Live objects and
- * bytes are gauges and are not reset.
+ * frees before allocations. A cache hit counts frees only: a cache's
+ * allocations are derived from what its slow path moved (see
+ * struct __rte_fastmem_cache), and a reader racing with the owner may be
+ * off by the objects in flight, so class views clamp live objects at 0.
+ * A reset records a baseline that readers subtract: no counter is ever
+ * written by anybody but its owner, so a reset needs no quiescence. Live
+ * objects and bytes are gauges and are not reset.
  *
  * Lcore ids are per process: the per-lcore views cover this process's
  * threads. The global, class and node views add up the threads of every
@@ -42,7 +45,7 @@ static rte_spinlock_t stats_lock = RTE_SPINLOCK_INITIALIZER;
 static void
 counts_sub(struct fastmem_lcore_counts *a, const struct fastmem_lcore_counts *b)
 {
-	a->n_bytes -= b->n_bytes;
+	a->miss_bytes -= b->miss_bytes;
 	a->n_alloc -= b->n_alloc;
 	a->n_free -= b->n_free;
 	a->alloc_miss -= b->alloc_miss;
@@ -53,7 +56,7 @@ counts_sub(struct fastmem_lcore_counts *a, const struct fastmem_lcore_counts *b)
 static void
 counts_add(struct fastmem_lcore_counts *a, const struct fastmem_lcore_counts *b)
 {
-	a->n_bytes += b->n_bytes;
+	a->miss_bytes += b->miss_bytes;
 	a->n_alloc += b->n_alloc;
 	a->n_free += b->n_free;
 	a->alloc_miss += b->alloc_miss;
@@ -86,7 +89,7 @@ shared_counts(const struct fastmem_state *st, unsigned int cls, int node, bool f
 			c->n_free += fastmem_read(&b->shared_free);
 			c->free_miss += fastmem_read(&b->shared_free_miss);
 		} else {
-			c->n_bytes += fastmem_read(&b->shared_bytes);
+			c->miss_bytes += fastmem_read(&b->shared_bytes);
 			c->n_alloc += fastmem_read(&b->shared_alloc);
 			c->alloc_miss += fastmem_read(&b->shared_alloc_miss);
 		}
@@ -195,8 +198,10 @@ class_raw(struct fastmem_state *st, unsigned int cls, struct fastmem_lcore_count
 }
 
 /*
- * Bytes lost to rounding by the live objects of a class: the mean request
- * size is known from the allocations (sizes are not kept per object).
+ * Bytes lost to rounding by the live objects of a class. Sizes are not
+ * kept per object, and a cache hit does not count its size: the mean
+ * request size is that of the allocations that missed, a sample taken
+ * each time a cache runs empty.
  */
 static uint64_t
 class_waste(unsigned int cls, const struct fastmem_lcore_counts *raw)
@@ -205,9 +210,9 @@ class_waste(unsigned int cls, const struct fastmem_lcore_counts *raw)
 	uint64_t live = raw->n_alloc > raw->n_free ? raw->n_alloc - raw->n_free : 0;
 	uint64_t mean;
 
-	if (raw->n_alloc == 0)
+	if (raw->alloc_miss == 0)
 		return 0;
-	mean = raw->n_bytes / raw->n_alloc;
+	mean = raw->miss_bytes / raw->alloc_miss;
 	return mean < size ? live * (size - mean) : 0;
 }
 

@@ -130,7 +130,11 @@ struct rte_fastmem_class_stats {
 	uint64_t slabs_full;          /**< Pages with no free object. */
 	uint64_t slabs_empty;         /**< Empty pages the class keeps (hysteresis). */
 	uint64_t objs_cached;         /**< Free objects in depots (thread caches not included). */
-	uint64_t bytes_wasted;        /**< Estimate: in_use x (class_size - mean requested size). */
+	/**
+	 * Estimate: in_use x (class_size - mean size asked for by the
+	 * allocations that missed a cache, a sample of them all).
+	 */
+	uint64_t bytes_wasted;
 };
 
 /** Per-thread statistics (one lcore of the calling process, or the shared path). */
@@ -425,7 +429,7 @@ __rte_fastmem_alloc_on(size_t size, size_t align, unsigned int flags, int socket
 			home - t->caches == (ptrdiff_t)socket_id * __RTE_FASTMEM_NUM_CLASSES))) {
 		c = home + cls;
 		if (likely(c->len > 0 && (flags & ~RTE_FASTMEM_F_ZERO) == 0)) {
-			obj = __rte_fastmem_cache_pop(c, size);
+			obj = __rte_fastmem_cache_pop(c);
 			if (flags != 0)
 				memset(obj, 0, __rte_fastmem_class_size(cls));
 			return obj;
@@ -553,7 +557,7 @@ rte_fastmem_alloc_bulk(void **ptrs, unsigned int n, size_t size, size_t align,
 		c = RTE_PER_LCORE(_fastmem_thread).home + cls;
 		/* 0 < n <= len: an idle cache (len 0, no stack) never gets here. */
 		if (likely(n - 1 < c->len)) {
-			__rte_fastmem_cache_pop_bulk(c, ptrs, n, size);
+			__rte_fastmem_cache_pop_bulk(c, ptrs, n);
 			return 0;
 		}
 	}
@@ -667,14 +671,11 @@ static inline void *
 rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
 {
 	struct __rte_fastmem_cache *c;
-	void *obj;
 
 	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && flags == 0 && !__RTE_FASTMEM_CHECKED)) {
 		c = RTE_PER_LCORE(_fastmem_thread).caches + handle;
-		if (likely(c->len > 0)) {
-			obj = __rte_fastmem_cache_pop(c, c->obj_size);
-			return obj;
-		}
+		if (likely(c->len > 0))
+			return __rte_fastmem_cache_pop(c);
 	}
 	return __rte_fastmem_halloc_slow(handle, flags);
 }
@@ -743,7 +744,7 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
 			!__RTE_FASTMEM_CHECKED)) {
 		c = RTE_PER_LCORE(_fastmem_thread).caches + handle;
 		if (likely(n - 1 < c->len)) {
-			__rte_fastmem_cache_pop_bulk(c, ptrs, n, c->obj_size);
+			__rte_fastmem_cache_pop_bulk(c, ptrs, n);
 			return 0;
 		}
 	}

@@ -102,18 +102,23 @@ __rte_experimental
 /**
  * @internal A per-thread LIFO cache of free objects of one (node, class).
  *
- * Only its owner thread writes it. The counters are written with plain
- * (release) stores and read by statistics readers with acquire loads, so
- * they are never torn and never need a lock or an atomic read-modify-write.
+ * Only its owner thread writes it. A hit counts nothing but the frees:
+ * the slow path counts the objects it moves in and out, and the
+ * allocations through the cache are n_free + n_filled - len. Statistics
+ * readers load each field whole (acquire), without a lock or an atomic
+ * read-modify-write on the owner's side.
  */
 struct __rte_cache_aligned __rte_fastmem_cache {
 	uint32_t len;      /**< Objects in objs[]. */
 	uint32_t cap;      /**< Capacity; 0 sends every call to the slow path. */
 	void **objs;       /**< Object stack, objs[len - 1] the top (see free_bulk). */
-	uint64_t n_alloc;  /**< Objects handed out through this cache. */
 	uint64_t n_free;   /**< Objects given back through this cache. */
-	uint64_t n_bytes;  /**< Bytes requested by those allocations (class size for handles). */
-	uint32_t obj_size; /**< Class size. */
+	/**
+	 * Objects the slow path put in (refills, allocations past the
+	 * cache) minus those it took out (flushes, frees past the cache),
+	 * modulo 2^64.
+	 */
+	uint64_t n_filled;
 };
 
 /**
@@ -321,8 +326,7 @@ __rte_fastmem_slice_of(const void *ptr)
  *
  * On x86-64 an aligned 8-byte store never tears and stores are not
  * reordered with earlier ones, so a compiler barrier and a plain add do:
- * one add to memory, where an atomic store is a load, an add and a store
- * (three instructions of the 30 or so of an alloc and free pair).
+ * one add to memory, where an atomic store is a load, an add and a store.
  */
 static __rte_always_inline void
 __rte_fastmem_count(uint64_t *counter, uint64_t n)
@@ -335,15 +339,11 @@ __rte_fastmem_count(uint64_t *counter, uint64_t n)
 #endif
 }
 
-/** @internal Pop one object of @p size requested bytes; the caller checked len > 0. */
+/** @internal Pop one object; the caller checked len > 0. */
 static inline void *
-__rte_fastmem_cache_pop(struct __rte_fastmem_cache *c, size_t size)
+__rte_fastmem_cache_pop(struct __rte_fastmem_cache *c)
 {
-	void *obj = c->objs[--c->len];
-
-	__rte_fastmem_count(&c->n_bytes, size);
-	__rte_fastmem_count(&c->n_alloc, 1);
-	return obj;
+	return c->objs[--c->len];
 }
 
 /** @internal Push one object on a cache; the caller checked len < cap. */
@@ -448,15 +448,12 @@ __rte_fastmem_copy_objs(void **__rte_restrict dst, void * const *__rte_restrict 
 	return failed;
 }
 
-/** @internal Pop the @p n newest objects of @p size bytes, in stack order; 0 < n <= len. */
+/** @internal Pop the @p n newest objects, in stack order; 0 < n <= len. */
 static inline void
-__rte_fastmem_cache_pop_bulk(struct __rte_fastmem_cache *c, void **objs, unsigned int n,
-		size_t size)
+__rte_fastmem_cache_pop_bulk(struct __rte_fastmem_cache *c, void **objs, unsigned int n)
 {
 	__rte_fastmem_copy_objs(objs, &c->objs[c->len - n], n, __RTE_FASTMEM_COPY_ANY, 0, 0);
 	c->len -= n;
-	__rte_fastmem_count(&c->n_bytes, (uint64_t)n * size);
-	__rte_fastmem_count(&c->n_alloc, n);
 }
 
 /** @internal Account for @p n objects copied above the top of the stack. */
