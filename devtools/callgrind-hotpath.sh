@@ -8,11 +8,17 @@
 # under callgrind and divides each loop function's inclusive instruction
 # count by the operations it ran.
 #
-# Usage: devtools/callgrind-hotpath.sh [BUILD_DIR]   (default: build)
+# The mempool is that of the DPDK the build uses (Debian's 22.11 out of
+# tree, the tree's own in a DPDK tree): the first line says which.
+#
+# Usage: devtools/callgrind-hotpath.sh [BUILD_DIR [EAL_ARG...]]
+#   BUILD_DIR  default: build; EAL_ARGs are added to dpdk-test's (say,
+#              -d DRIVER_DIR for a DPDK tree's shared drivers)
 
 set -euo pipefail
 
 build=${1:-build}
+shift || true
 iters=${FASTMEM_PERF_ITERS:-20000}
 test_bin=$build/app/dpdk-test
 out=$(mktemp -d)
@@ -27,17 +33,22 @@ command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1
 echo "[fastmem] callgrind: fastmem_perf_autotest, $iters iterations per repetition"
 FASTMEM_PERF_ITERS=$iters valgrind --tool=callgrind --callgrind-out-file="$out/cg" \
 	"$test_bin" --no-huge -m 512 --no-pci -l 0 --file-prefix="callgrind_$$" \
-	--log-level=lib.eal:error fastmem_perf_autotest >"$out/log" 2>&1 || {
+	--log-level=lib.eal:error "$@" fastmem_perf_autotest >"$out/log" 2>&1 || {
 	tail -20 "$out/log" >&2
 	exit 1
 }
+dpdk=$(sed -n 's/^fastmem_perf: \(DPDK [^,]*\),.*/\1/p' "$out/log")
+echo "[fastmem] callgrind: rte_mempool and rte_malloc of ${dpdk:-an unknown DPDK}"
 
 # The loops run, per size (5 sizes), a warm-up of n/10+1 and 7 repetitions of n.
+# A loop's own line names its object file; with debug information it also
+# has lines per file its inlined code comes from ("rte_mempool.h:pair_mempool"),
+# parts of the first, and callers' lines ("=> ...").
 callgrind_annotate --inclusive=yes --threshold=100 "$out/cg" | awk -v iters="$iters" '
 	function runs(n) { return 5 * (int(n / 10) + 1 + 7 * n) }
-	/(pair|bulk)_(fastmem_h|fastmem|mempool|rte_malloc) / {
+	/:(pair|bulk)_(fastmem_h|fastmem|mempool|rte_malloc) \[/ && !/=>/ {
 		gsub(",", "", $1)
-		name = $0; sub(/.*\?\?\?:/, "", name); sub(/ .*/, "", name)
+		name = $0; sub(/^[^:]*:/, "", name); sub(/.*:/, "", name); sub(/ .*/, "", name)
 		# rte_malloc runs a tenth of the iterations; bulk loops move 32
 		# objects each way per iteration
 		if (name == "pair_rte_malloc")

@@ -29,6 +29,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mempool.h>
+#include <rte_version.h>
 
 #include <rte_fastmem.h>
 
@@ -288,8 +289,9 @@ test_fastmem_perf(void)
 		rte_fastmem_deinit();
 		TEST_ASSERT(0, "reserve failed");
 	}
-	printf("fastmem_perf: TSC %" PRIu64 " Hz, %s, lcore %u, %u iterations x %d repetitions\n",
-		rte_get_tsc_hz(), rte_eal_has_hugepages() ? "hugepages" : "no hugepages",
+	printf("fastmem_perf: %s, TSC %" PRIu64 " Hz, %s, lcore %u, %u iterations x %d "
+		"repetitions\n", rte_version(), rte_get_tsc_hz(),
+		rte_eal_has_hugepages() ? "hugepages" : "no hugepages",
 		rte_lcore_id(), iters, REPS);
 	for (s = 0; s < RTE_DIM(sizes) && rc == TEST_SUCCESS; s++) {
 		snprintf(name, sizeof(name), "fmperf_%zu", sizes[s]);
