@@ -163,6 +163,8 @@ rte_fastmem_init(void)
 	RTE_BUILD_BUG_ON(FASTMEM_SEG_SLICES > 256 || FASTMEM_SEG_SLICES % 64 != 0);
 	RTE_BUILD_BUG_ON(FASTMEM_SEG_HEAD_SLICES >= 64);
 	RTE_BUILD_BUG_ON(__RTE_FASTMEM_LARGE_IDX > UINT16_MAX);
+	/* Two to a cache line: see struct __rte_fastmem_cache. */
+	RTE_BUILD_BUG_ON(sizeof(struct __rte_fastmem_cache) != 32);
 
 	if (rte_lcore_count() == 0)
 		return -ENODEV;

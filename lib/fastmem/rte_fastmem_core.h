@@ -107,8 +107,12 @@ __rte_experimental
  * allocations through the cache are n_free + n_filled - len. Statistics
  * readers load each field whole (acquire), without a lock or an atomic
  * read-modify-write on the owner's side.
+ *
+ * Two caches share a cache line, both written by the same thread only: a
+ * thread's row of a cache per (node, class) takes 55 KiB, where a line
+ * each took 110 KiB.
  */
-struct __rte_cache_aligned __rte_fastmem_cache {
+struct __rte_aligned(32) __rte_fastmem_cache {
 	uint32_t len;      /**< Objects in objs[]. */
 	uint32_t cap;      /**< Capacity; 0 sends every call to the slow path. */
 	void **objs;       /**< Object stack, objs[len - 1] the top (see free_bulk). */
