@@ -93,17 +93,24 @@ static unsigned int
 page_take(struct fastmem_bin *b, struct fastmem_page *s, void **objs, unsigned int n)
 {
 	uint8_t *data = (uint8_t *)fastmem_page_addr(s) + fastmem_page_data_offset(s, b->cls);
-	uint32_t size = s->obj_size;
+	uint32_t size = s->obj_size, bump = s->bump, end;
+	void *head = s->free_head;
 	unsigned int k = 0;
 
+	/*
+	 * In locals: stores to objs[] may alias the page's fields for the
+	 * compiler (-fno-strict-aliasing), which would reload them per object.
+	 */
 	page_unlink(b, s);
-	while (k < n && s->free_head != NULL) {
-		objs[k] = s->free_head;
-		s->free_head = fastmem_dbg_link_get(s->free_head, b->cls);
-		k++;
+	while (k < n && head != NULL) {
+		objs[k++] = head;
+		head = fastmem_dbg_link_get(head, b->cls);
 	}
-	while (k < n && s->bump < s->n_slots)
-		objs[k++] = data + (size_t)size * s->bump++;
+	end = RTE_MIN(s->n_slots, bump + (n - k));
+	while (bump < end)
+		objs[k++] = data + (size_t)size * bump++;
+	s->free_head = head;
+	s->bump = bump;
 	s->n_used += k;
 	page_link(b, s);
 	return k;
