@@ -27,6 +27,7 @@
 #include <rte_memory.h>
 #include <rte_per_lcore.h>
 #include <rte_stdatomic.h>
+#include <rte_vect.h>
 
 #include "rte_fastmem_config.h"
 
@@ -227,7 +228,7 @@ extern const uint64_t *__rte_fastmem_owner_epoch;
  * for the previous call. A zeroed destination breaks that chain (lzcnt has
  * no such input): in the benchmark's bulk scenario, 1 KiB objects in bulks
  * of 8 cost 1.8-2.0 cycles each with it, 5.6-5.9 with rte_fls_u64().
- * Constants still fold (DPDK 22.11 has no __rte_constant()).
+ * Constants still fold.
  */
 static inline unsigned int
 __rte_fastmem_log2(uint64_t x)
@@ -235,7 +236,7 @@ __rte_fastmem_log2(uint64_t x)
 #if defined(RTE_ARCH_X86_64) && !defined(__LZCNT__)
 	uint64_t lg = 0;
 
-	if (!__builtin_constant_p(x)) {
+	if (!__rte_constant(x)) {
 		__asm__("bsr %1, %0" : "+r" (lg) : "rm" (x));
 		return (unsigned int)lg;
 	}
@@ -370,12 +371,18 @@ __rte_fastmem_cache_push(struct __rte_fastmem_cache *c, void *obj)
  * of pointers, bulks of 32 and 128 objects cost half as much (scenario 4:
  * 64 B objects, 0.85 and 0.66 cycles each against 1.75 and 1.52).
  */
-typedef uintptr_t __rte_fastmem_chunk_t __attribute__((vector_size(16)));
+#ifdef RTE_ARCH_64
+typedef rte_v128u64_t __rte_fastmem_chunk_t;
+/** @internal A chunk's lanes as signed values, for comparisons. */
+typedef rte_v128s64_t __rte_fastmem_chunk_signed_t;
+#else
+/** @internal 16 bytes of an object array (see above). */
+typedef rte_v128u32_t __rte_fastmem_chunk_t;
+/** @internal A chunk's lanes as signed values, for comparisons. */
+typedef rte_v128s32_t __rte_fastmem_chunk_signed_t;
+#endif
 /** @internal Object pointers in a chunk. */
 #define __RTE_FASTMEM_CHUNK_OBJS (sizeof(__rte_fastmem_chunk_t) / sizeof(void *))
-
-/** @internal A chunk's lanes as signed values, for comparisons. */
-typedef intptr_t __rte_fastmem_chunk_signed_t __attribute__((vector_size(16)));
 
 /** @internal Adding it maps unsigned order onto signed order (SSE4.2 compares signed only). */
 #define __RTE_FASTMEM_SIGN_BIT ((uintptr_t)1 << (sizeof(uintptr_t) * 8 - 1))

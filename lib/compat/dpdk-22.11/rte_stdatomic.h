@@ -8,8 +8,13 @@
 /*
  * DPDK 23.11's rte_stdatomic.h, as DPDK builds it without C11 atomics:
  * the names the sources use, over the compiler's builtins. Only on the
- * include path against DPDK 22.11.
+ * include path against DPDK 22.11, for the library and its users: the
+ * other names of later DPDK that fastmem's public headers use are here
+ * too, as this is the one compat header they include.
  */
+
+/* Whether an expression is a compile-time constant (rte_common.h, 24.07). */
+#define __rte_constant(e) __extension__(__builtin_constant_p(e))
 
 #define RTE_ATOMIC(type) type
 
