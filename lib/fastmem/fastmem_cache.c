@@ -236,28 +236,27 @@ row_cache(struct fastmem_lcore *lc, int node, unsigned int cls)
 
 /*
  * Give cache @p idx of the calling thread's row an object array for
- * @p cap objects (a power of 2, up to the class's largest cache), moving
- * its objects; false without memory for it.
+ * @p cap objects (up to the class's largest cache), moving its objects;
+ * false without memory for it. Capacities double, so an array rounded
+ * up to a power of 2 would only hold unused entries.
  */
 static bool
 cache_array_fit(struct fastmem_lcore *lc, uint32_t idx, uint32_t cap)
 {
 	struct __rte_fastmem_cache *c = &lc->caches[idx];
-	uint32_t size = RTE_MIN(rte_align32pow2(cap),
-		fastmem_cache_capacity(fastmem_idx_class(idx)));
 	void **objs;
 
 	if (cap <= lc->objs_size[idx])
 		return true;
 	/* Shared memory: another process gives back what a dead one's caches held. */
-	objs = fastmem_heap_alloc("fastmem_cache", sizeof(void *) * size, false, lc->home);
+	objs = fastmem_heap_alloc("fastmem_cache", sizeof(void *) * cap, false, lc->home);
 	if (objs == NULL)
 		return false;
 	if (c->len > 0)
 		memcpy(objs, c->objs, sizeof(void *) * c->len);
 	fastmem_heap_free(c->objs);
 	c->objs = objs;
-	lc->objs_size[idx] = (uint16_t)size;
+	lc->objs_size[idx] = (uint16_t)cap;
 	return true;
 }
 
