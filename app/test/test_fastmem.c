@@ -499,9 +499,22 @@ test_bulk(void)
 			TEST_ASSERT(stamp_ok(objs[k], 200, k), "bulk obj %u corrupted", k);
 		rte_fastmem_free_bulk(objs, i);
 	}
-	/* Large objects in bulk. */
+	/* Large objects in bulk; zeroed ones zero where the bulk chained them too. */
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, 8, MIB, 0, 0), "large bulk");
 	TEST_ASSERT(no_overlap(objs, 8, MIB), "large bulk overlaps");
+	for (i = 0; i < 8; i++)
+		memset(objs[i], 0xa5, 64);
+	rte_fastmem_free_bulk(objs, 8);
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, 8, MIB, 0, RTE_FASTMEM_F_ZERO),
+		"zeroed large bulk");
+	for (i = 0; i < 8; i++) {
+		unsigned int k;
+
+		for (k = 0; k < 64; k++)
+			TEST_ASSERT_EQUAL(((uint8_t *)objs[i])[k], 0, "large object %u byte %u",
+				i, k);
+	}
+	TEST_ASSERT(no_overlap(objs, 8, MIB), "zeroed large bulk overlaps");
 	rte_fastmem_free_bulk(objs, 8);
 	/* free_bulk: mixed classes and kinds, NULL entries skipped. */
 	mixed[0] = rte_fastmem_alloc(16, 0, 0);
@@ -987,6 +1000,7 @@ test_bulk_limit(void)
 {
 	enum { N = 4096 };
 	void **objs = calloc(N, sizeof(void *));
+	struct rte_fastmem_stats before, after;
 	unsigned int i;
 	uint64_t live;
 	int rc;
@@ -1003,6 +1017,24 @@ test_bulk_limit(void)
 	for (i = 0; i < N; i++)
 		TEST_ASSERT_EQUAL(objs[i], (void *)(uintptr_t)0xdead, "ptrs touched at %u", i);
 	TEST_ASSERT_EQUAL(live_objects(), live, "partial bulk leaked");
+	/*
+	 * Large objects, one memzone each: 8 x 1 MiB cannot fit either. The
+	 * first fits, so the failure gives back what the call took.
+	 */
+	rte_fastmem_cache_flush();
+	TEST_ASSERT(rte_fastmem_trim() >= 0, "trim");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&before), "stats");
+	rc = rte_fastmem_alloc_bulk(objs, 8, MIB, 0, 0);
+	TEST_ASSERT_EQUAL(rc, -ENOMEM, "large bulk under limit: %d", rc);
+	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "large errno %d", rte_errno);
+	for (i = 0; i < 8; i++)
+		TEST_ASSERT_EQUAL(objs[i], (void *)(uintptr_t)0xdead, "ptrs touched at %u", i);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&after), "stats");
+	TEST_ASSERT(after.alloc_total > before.alloc_total,
+		"no large object was allocated before the failure");
+	TEST_ASSERT_EQUAL(after.alloc_total - before.alloc_total,
+		after.free_total - before.free_total, "partial large bulk kept objects");
+	TEST_ASSERT_EQUAL(live_objects(), live, "partial large bulk leaked");
 	/* What fits still works. */
 	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, 256, 4096, 0, 0), "small bulk");
 	rte_fastmem_free_bulk(objs, 256);

@@ -9,7 +9,6 @@
  */
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <eal_export.h>
@@ -553,31 +552,41 @@ __rte_fastmem_free_bulk_runs(struct __rte_fastmem_cache *c, uint32_t idx, void *
 	fastmem_cache_free_unsorted(st, idx, top, n);
 }
 
-/* Large objects, one memzone each: all or nothing, ptrs untouched on failure. */
+/*
+ * Large objects, one memzone each: all or nothing, ptrs untouched on
+ * failure. Until all are there they are chained through their first bytes
+ * (every one holds more than a pointer): nothing is allocated for them on
+ * the way.
+ */
 static int
 alloc_bulk_large(struct fastmem_state *st, void **ptrs, unsigned int n, size_t size,
 		size_t align, unsigned int flags, int socket_id)
 {
-	void **objs = malloc(sizeof(void *) * n);
+	void *chain = NULL, *obj;
 	unsigned int j;
+	int rc;
 
-	if (objs == NULL) {
-		rte_errno = ENOMEM;
-		return -ENOMEM;
-	}
 	for (j = 0; j < n; j++) {
-		objs[j] = alloc_checked(st, size, align, flags, socket_id);
-		if (objs[j] == NULL) {
-			int rc = rte_errno;
-
-			__rte_fastmem_free_bulk_slow(objs, j);
-			free(objs);
+		obj = alloc_checked(st, size, align, flags, socket_id);
+		if (obj == NULL) {
+			rc = rte_errno;
+			while (chain != NULL) {
+				obj = chain;
+				chain = *(void **)obj;
+				__rte_fastmem_free_slow(obj);
+			}
 			rte_errno = rc;
 			return -rc;
 		}
+		*(void **)obj = chain;
+		chain = obj;
 	}
-	memcpy(ptrs, objs, sizeof(void *) * n);
-	free(objs);
+	for (j = n; j-- > 0; ) {
+		ptrs[j] = chain;
+		chain = *(void **)chain;
+		if (flags & RTE_FASTMEM_F_ZERO)
+			*(void **)ptrs[j] = NULL;
+	}
 	return 0;
 }
 
