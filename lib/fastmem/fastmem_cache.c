@@ -113,6 +113,32 @@ count_free_past(struct fastmem_lcore *lc, uint32_t idx, unsigned int n)
 	fastmem_count(&c->n_filled, -(uint64_t)n);
 }
 
+/* @p n allocations of @p size bytes took objects past the calling thread's cache @p idx. */
+static void
+count_alloc_past(struct fastmem_lcore *lc, uint32_t idx, unsigned int n, size_t size)
+{
+	count_alloc_miss(lc, fastmem_idx_class(idx), n, size);
+	fastmem_count(&lc->caches[idx].n_filled, n);
+}
+
+/*
+ * Give the objects of cache @p c above its first @p keep to bin @p b:
+ * out of the cache first, so that a process dying here loses them, never
+ * gives them twice.
+ */
+static void
+cache_give_above(struct fastmem_state *st, struct __rte_fastmem_cache *c, struct fastmem_bin *b,
+		uint32_t keep)
+{
+	uint32_t len = c->len;
+
+	if (len <= keep)
+		return;
+	c->len = keep;
+	fastmem_count(&c->n_filled, -(uint64_t)(len - keep));
+	fastmem_bin_give(st, b, &c->objs[keep], len - keep);
+}
+
 /*
  * Allocations through a cache: every object the slow path put in and the
  * frees put in, less what is still there. Read while the owner moves
@@ -298,15 +324,10 @@ cache_set_cap(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsi
 	uint32_t idx = fastmem_cache_idx(node, cls);
 	struct __rte_fastmem_cache *c = &lc->caches[idx];
 	uint64_t size = __rte_fastmem_class_size(cls);
-	uint32_t len = c->len;
 
 	if (!cache_array_fit(lc, idx, cap))
 		return;
-	if (len > cap) {
-		c->len = cap;
-		fastmem_count(&c->n_filled, -(uint64_t)(len - cap));
-		fastmem_bin_give(st, &st->nodes[node].bins[cls], &c->objs[cap], len - cap);
-	}
+	cache_give_above(st, c, &st->nodes[node].bins[cls], cap);
 	lc->cap_bytes[node] = lc->cap_bytes[node] - c->cap * size + cap * size;
 	rte_atomic_store_explicit(&c->cap, cap, rte_memory_order_release);
 	/* An idle class gives its array back too. */
@@ -433,13 +454,7 @@ static void
 cache_make_room(struct fastmem_state *st, struct __rte_fastmem_cache *c, struct fastmem_bin *b,
 		unsigned int n)
 {
-	unsigned int keep = RTE_MIN(c->cap / 2, c->cap - n), len = c->len;
-
-	if (len > keep) {
-		c->len = keep;
-		fastmem_count(&c->n_filled, -(uint64_t)(len - keep));
-		fastmem_bin_give(st, b, &c->objs[keep], len - keep);
-	}
+	cache_give_above(st, c, b, RTE_MIN(c->cap / 2, c->cap - n));
 }
 
 void *
@@ -464,8 +479,7 @@ fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls, size_t
 		if (c->cap == 0) {
 			if (fastmem_bin_take(st, b, &obj, 1) != 1)
 				return NULL;
-			count_alloc_miss(lc, cls, 1, size);
-			fastmem_count(&c->n_filled, 1);
+			count_alloc_past(lc, fastmem_cache_idx(node, cls), 1, size);
 			return obj;
 		}
 		if (!cache_refill(st, c, b, 1))
@@ -536,8 +550,7 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 		if (bin_take_all(st, b, objs, n) != 0)
 			return -ENOMEM;
 		if (lc != NULL) {
-			count_alloc_miss(lc, cls, n, size);
-			fastmem_count(&lc->caches[fastmem_cache_idx(node, cls)].n_filled, n);
+			count_alloc_past(lc, fastmem_cache_idx(node, cls), n, size);
 		} else {
 			shared_count_alloc(b, n, size);
 		}
@@ -627,20 +640,11 @@ fastmem_cache_free(struct fastmem_state *st, uint32_t cache_idx, void *obj)
 static void
 row_flush(struct fastmem_state *st, struct fastmem_lcore *lc)
 {
-	unsigned int idx, n;
+	unsigned int idx;
 
-	for (idx = 0; idx < __RTE_FASTMEM_LARGE_IDX; idx++) {
-		struct __rte_fastmem_cache *c = &lc->caches[idx];
-
-		n = c->len;
-		if (n == 0)
-			continue;
-		/* Out of the cache first: a process that dies here loses them, never twice. */
-		c->len = 0;
-		fastmem_count(&c->n_filled, -(uint64_t)n);
-		fastmem_bin_give(st, &st->nodes[fastmem_idx_node(idx)].bins[fastmem_idx_class(idx)],
-			c->objs, n);
-	}
+	for (idx = 0; idx < __RTE_FASTMEM_LARGE_IDX; idx++)
+		cache_give_above(st, &lc->caches[idx],
+			&st->nodes[fastmem_idx_node(idx)].bins[fastmem_idx_class(idx)], 0);
 }
 
 /*
