@@ -146,15 +146,7 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_get_headroom, 26.11)
 size_t
 rte_fastmem_get_headroom(int socket_id)
 {
-	struct fastmem_state *st = fastmem_state_get();
+	const struct fastmem_node *nd = fastmem_node_setting(socket_id);
 
-	if (st == NULL) {
-		rte_errno = ENODEV;
-		return 0;
-	}
-	if (!fastmem_node_in_range(socket_id)) {
-		rte_errno = EINVAL;
-		return 0;
-	}
-	return fastmem_read(&st->nodes[socket_id].headroom);
+	return nd == NULL ? 0 : fastmem_read(&nd->headroom);
 }

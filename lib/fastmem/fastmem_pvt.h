@@ -495,6 +495,12 @@ fastmem_node_in_range(int node)
 	return node >= 0 && node < FASTMEM_MAX_NODES;
 }
 
+/*
+ * The record of node @p socket_id, for reading one of its settings; NULL
+ * with rte_errno ENODEV (not initialized) or EINVAL (not a node id,
+ * SOCKET_ID_ANY included).
+ */
+const struct fastmem_node *fastmem_node_setting(int socket_id);
 /* Check a node id of the API (SOCKET_ID_ANY passes): 0, -EINVAL or -ENXIO. */
 int fastmem_check_node(int socket_id);
 

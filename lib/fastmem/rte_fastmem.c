@@ -222,6 +222,22 @@ rte_fastmem_deinit(void)
 	state_mz = NULL;
 }
 
+const struct fastmem_node *
+fastmem_node_setting(int socket_id)
+{
+	struct fastmem_state *st = fastmem_state_get();
+
+	if (st == NULL) {
+		rte_errno = ENODEV;
+		return NULL;
+	}
+	if (!fastmem_node_in_range(socket_id)) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	return &st->nodes[socket_id];
+}
+
 int
 fastmem_check_node(int socket_id)
 {
@@ -905,17 +921,9 @@ RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_get_limit, 26.11)
 size_t
 rte_fastmem_get_limit(int socket_id)
 {
-	struct fastmem_state *st = fastmem_state_get();
+	const struct fastmem_node *nd = fastmem_node_setting(socket_id);
 
-	if (st == NULL) {
-		rte_errno = ENODEV;
-		return 0;
-	}
-	if (!fastmem_node_in_range(socket_id)) {
-		rte_errno = EINVAL;
-		return 0;
-	}
-	return fastmem_read(&st->nodes[socket_id].limit);
+	return nd == NULL ? 0 : fastmem_read(&nd->limit);
 }
 
 RTE_EXPORT_INTERNAL_SYMBOL(rte_fastmem_usable_size)
