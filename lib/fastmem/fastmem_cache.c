@@ -642,9 +642,11 @@ row_flush(struct fastmem_state *st, struct fastmem_lcore *lc)
 {
 	unsigned int idx;
 
+	/* Only caches that hold objects: the bins of a node never used are not there. */
 	for (idx = 0; idx < __RTE_FASTMEM_LARGE_IDX; idx++)
-		cache_give_above(st, &lc->caches[idx],
-			&st->nodes[fastmem_idx_node(idx)].bins[fastmem_idx_class(idx)], 0);
+		if (lc->caches[idx].len > 0)
+			cache_give_above(st, &lc->caches[idx],
+				&st->nodes[fastmem_idx_node(idx)].bins[fastmem_idx_class(idx)], 0);
 }
 
 /*
