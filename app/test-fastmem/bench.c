@@ -71,7 +71,7 @@ bench_alloc_next(const struct bench_env *env, unsigned int kind)
  * where other processes compete for the cores, a measurement that spans
  * one counts their time too, and is taken again.
  */
-static uint64_t preemptions;
+static RTE_ATOMIC(uint64_t) preemptions;
 
 struct launch {
 	lcore_function_t *fn;

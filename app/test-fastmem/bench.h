@@ -123,14 +123,14 @@ bench_fastmem_backed(enum alloc_kind kind)
 
 /* A one-shot start (or stop) line for @p n lcores. */
 struct bench_barrier {
-	uint32_t arrived;
+	RTE_ATOMIC(uint32_t) arrived;
 	uint32_t n;
 };
 
 static inline void
 bench_barrier_init(struct bench_barrier *b, unsigned int n)
 {
-	b->arrived = 0;
+	rte_atomic_store_explicit(&b->arrived, 0, rte_memory_order_relaxed);
 	b->n = n;
 }
 
@@ -139,7 +139,8 @@ bench_barrier_wait(struct bench_barrier *b)
 {
 	/* Release our set-up, acquire everyone else's before the clock starts. */
 	rte_atomic_fetch_add_explicit(&b->arrived, 1, rte_memory_order_acq_rel);
-	rte_wait_until_equal_32(&b->arrived, b->n, rte_memory_order_acquire);
+	while (rte_atomic_load_explicit(&b->arrived, rte_memory_order_acquire) != b->n)
+		rte_pause();
 }
 
 

@@ -44,7 +44,8 @@ enum pipe_role {
 
 struct __rte_cache_aligned pipe_pair {
 	struct rte_ring *ring;
-	uint64_t produced;  /* Objects the producer sent, once it is done; UINT64_MAX before. */
+	/* Objects the producer sent, once it is done; UINT64_MAX before. */
+	RTE_ATOMIC(uint64_t) produced;
 };
 
 struct pipe_arg {

@@ -56,10 +56,10 @@ struct fm_race {
 	int node;                /**< Where both lcores allocate. */
 	unsigned int worker;     /**< The second lcore. */
 	struct fm_race_role roles[2]; /**< [0] main lcore, [1] worker. */
-	uint32_t bar_count;
-	uint32_t bar_gen;
-	bool trim_stop;
-	uint64_t trims;          /**< Calls the trimmer made. */
+	RTE_ATOMIC(uint32_t) bar_count;
+	RTE_ATOMIC(uint32_t) bar_gen;
+	RTE_ATOMIC(bool) trim_stop;
+	RTE_ATOMIC(uint64_t) trims;/**< Calls the trimmer made. */
 };
 
 /** Find the worker lcore and the node; TEST_SKIPPED with one lcore (@p who says). */

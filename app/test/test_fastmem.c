@@ -1624,7 +1624,7 @@ test_stats(void)
 }
 
 /* All lcores allocate and free while the main lcore reads and resets stats. */
-static volatile int mt_stop;
+static RTE_ATOMIC(int) mt_stop;
 
 static int
 worker_churn(void *arg __rte_unused)
@@ -1768,7 +1768,7 @@ test_stats_multi_lcore(void)
 
 	if (rte_lcore_count() < 2)
 		return TEST_SKIPPED;
-	mt_stop = 0;
+	rte_atomic_store_explicit(&mt_stop, 0, rte_memory_order_relaxed);
 	RTE_LCORE_FOREACH_WORKER(lcore)
 		rte_eal_remote_launch(worker_churn, NULL, lcore);
 	for (i = 0; i < 2000; i++) {
@@ -2084,7 +2084,8 @@ test_page_sharing(void)
 static int
 worker_churn_classes(void *arg)
 {
-	unsigned int *done = arg, i, k;
+	RTE_ATOMIC(unsigned int) *done = arg;
+	unsigned int i, k;
 	void *objs[64];
 
 	for (i = 0; i < 2000; i++) {
@@ -2102,7 +2103,8 @@ worker_churn_classes(void *arg)
 static int
 test_growth_does_not_block(void)
 {
-	unsigned int worker = rte_get_next_lcore(-1, 1, 0), done = 0, finished, ms;
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0), finished, ms;
+	RTE_ATOMIC(unsigned int) done = 0;
 	struct fastmem_state *st = fastmem_state_get();
 	int node;
 

@@ -78,7 +78,7 @@ static struct {
 	/* The worker's objects and churn */
 	struct obj wobjs[MAX_OBJS];
 	unsigned int n_wobjs;
-	bool wstop;
+	RTE_ATOMIC(bool) wstop;
 	uint64_t wrounds;
 } bud;
 

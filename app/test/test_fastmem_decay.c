@@ -160,7 +160,7 @@ test_decay_keeps_reserve(void)
 	return TEST_SUCCESS;
 }
 
-static volatile int warm_state; /* 1: the worker's cache is warm; 2: it may flush */
+static RTE_ATOMIC(int) warm_state;/* 1: the worker's cache is warm; 2: it may flush */
 
 /* Worker: keeps a warm cache of 256 B objects until told to flush. */
 static int
@@ -194,7 +194,7 @@ test_trim_with_warm_cache(void)
 		printf("fastmem_decay: needs a second lcore, skipped\n");
 		return TEST_SKIPPED;
 	}
-	warm_state = 0;
+	rte_atomic_store_explicit(&warm_state, 0, rte_memory_order_relaxed);
 	TEST_ASSERT_SUCCESS(rte_eal_remote_launch(warm_worker, NULL, worker), "launch");
 	while (rte_atomic_load_explicit(&warm_state, rte_memory_order_acquire) != 1)
 		rte_pause();

@@ -50,7 +50,7 @@
 
 /* Shared by the primary and its secondary. */
 struct mp_ctl {
-	uint32_t step;  /* the last step reached, by either side */
+	RTE_ATOMIC(uint32_t) step;/* the last step reached, by either side */
 	uint32_t n;     /* objects in objs[] */
 	void *objs[CTL_OBJS];
 };

@@ -170,16 +170,16 @@ static struct {
 	enum phase phase;        /* of the next epoch, set at checkpoints */
 	bool limit_done;
 	bool done;
-	int failed;
+	RTE_ATOMIC(int) failed;
 	size_t limit;
 	unsigned int held_cap;
 	unsigned int checkpoints;
 	uint64_t max_backing;
-	uint32_t bar_count;
-	bool bar_sense;
+	RTE_ATOMIC(uint32_t) bar_count;
+	RTE_ATOMIC(bool) bar_sense;
 	/* Budgets and decay. */
 	bool reserves;           /* rte_fastmem_reserve() calls allowed */
-	uint64_t max_reserve;    /* largest reserve that succeeded */
+	RTE_ATOMIC(uint64_t) max_reserve;/* largest reserve that succeeded */
 	uint64_t next_budget;    /* timer cycles: the main lcore's next budget change */
 	uint64_t budget_sets;    /* by the main lcore, for others or all */
 	unsigned int decay_ms;   /* of the current epoch, 0: off */

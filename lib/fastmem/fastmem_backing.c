@@ -41,7 +41,7 @@
  */
 static uint64_t eal_nodes;
 static size_t eal_max_len;
-static bool eal_scanned;
+static RTE_ATOMIC(bool) eal_scanned;
 
 static int
 scan_memseg_list(const struct rte_memseg_list *msl, void *arg __rte_unused)
@@ -98,7 +98,7 @@ fastmem_backing_max_len(void)
  * once per thread (the resolver may look at CPU affinity) and again when
  * the nodes EAL can use or the topology change.
  */
-static uint32_t order_gen = 1;
+static RTE_ATOMIC(uint32_t) order_gen = 1;
 static RTE_DEFINE_PER_LCORE(uint32_t, thread_order_gen);
 static RTE_DEFINE_PER_LCORE(int, thread_order_len);
 static RTE_DEFINE_PER_LCORE(int, thread_order[FASTMEM_MAX_NODES]);
@@ -334,7 +334,8 @@ release_memzone(struct fastmem_state *st, const struct rte_memzone *mz, int node
 static int
 mz_record(struct fastmem_state *st, const struct rte_memzone *mz, int node, uint32_t n_segs)
 {
-	struct fastmem_mz *chunk = NULL, **slot;
+	RTE_ATOMIC(struct fastmem_mz *) *slot;
+	struct fastmem_mz *chunk = NULL;
 	int i = 0, idx = -ENOSPC;
 
 	for (;;) {

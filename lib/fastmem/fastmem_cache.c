@@ -36,19 +36,19 @@
 
 /* Misses and failures per (lcore, class), counted on slow paths only. */
 struct fastmem_miss {
-	uint64_t alloc_miss;
-	uint64_t miss_bytes; /* bytes the missing allocations asked for */
-	uint64_t free_miss;
-	uint64_t nomem;
+	RTE_ATOMIC(uint64_t) alloc_miss;
+	RTE_ATOMIC(uint64_t) miss_bytes; /* bytes the missing allocations asked for */
+	RTE_ATOMIC(uint64_t) free_miss;
+	RTE_ATOMIC(uint64_t) nomem;
 };
 
 struct fastmem_lcore {
 	struct __rte_fastmem_cache caches[__RTE_FASTMEM_NUM_CACHES];
 	struct fastmem_miss miss[FASTMEM_NUM_CLASSES];
 	uint64_t nodes_setup;               /* bit per node whose caches are set up */
-	uint64_t nodes_counted;             /* bit per node whose caches have counts */
+	RTE_ATOMIC(uint64_t) nodes_counted; /* bit per node whose caches have counts */
 	/* Byte budget of each node's caches; any thread sets it, the owner applies it. */
-	uint64_t budget;
+	RTE_ATOMIC(uint64_t) budget;
 	uint64_t cap_bytes[FASTMEM_MAX_NODES]; /* sum of capacity x class size, per node */
 	uint32_t misses;                    /* the row's cache misses, a clock for idleness */
 	uint32_t last_miss[__RTE_FASTMEM_LARGE_IDX]; /* the clock at each cache's last miss */
@@ -58,10 +58,10 @@ struct fastmem_lcore {
 };
 
 /* Budget of the lcores no budget was set for. */
-static uint64_t default_budget = FASTMEM_CACHE_BUDGET_DEFAULT;
+static RTE_ATOMIC(uint64_t) default_budget = FASTMEM_CACHE_BUDGET_DEFAULT;
 /* Budgets set for one lcore, kept for an lcore whose row is not set up yet. */
-static uint64_t lcore_budget[RTE_MAX_LCORE];
-static bool lcore_budget_set[RTE_MAX_LCORE];
+static RTE_ATOMIC(uint64_t) lcore_budget[RTE_MAX_LCORE];
+static RTE_ATOMIC(bool) lcore_budget_set[RTE_MAX_LCORE];
 
 /* Capacity a cache starts with: 4 KiB of objects, at least one. */
 #define CACHE_START_BYTES (4u << 10)
@@ -81,7 +81,7 @@ RTE_DEFINE_PER_LCORE(struct __rte_fastmem_thread, _fastmem_thread) __rte_fastmem
 	.owned_region = UINTPTR_MAX,
 };
 
-static struct fastmem_lcore *lcores[RTE_MAX_LCORE];
+static RTE_ATOMIC(struct fastmem_lcore *) lcores[RTE_MAX_LCORE];
 
 /* The shared path counts under the bin lock: every shared call is a miss. */
 static void
@@ -109,8 +109,8 @@ count_free_past(struct fastmem_lcore *lc, uint32_t idx, unsigned int n)
 	struct __rte_fastmem_cache *c = &lc->caches[idx];
 
 	fastmem_count(&lc->miss[fastmem_idx_class(idx)].free_miss, n);
-	fastmem_count(&c->n_free, n);
-	fastmem_count(&c->n_filled, -(uint64_t)n);
+	__rte_fastmem_count(&c->n_free, n);
+	__rte_fastmem_count(&c->n_filled, -(uint64_t)n);
 }
 
 /* @p n allocations of @p size bytes took objects past the calling thread's cache @p idx. */
@@ -118,7 +118,7 @@ static void
 count_alloc_past(struct fastmem_lcore *lc, uint32_t idx, unsigned int n, size_t size)
 {
 	count_alloc_miss(lc, fastmem_idx_class(idx), n, size);
-	fastmem_count(&lc->caches[idx].n_filled, n);
+	__rte_fastmem_count(&lc->caches[idx].n_filled, n);
 }
 
 /*
@@ -135,7 +135,7 @@ cache_give_above(struct fastmem_state *st, struct __rte_fastmem_cache *c, struct
 	if (len <= keep)
 		return;
 	c->len = keep;
-	fastmem_count(&c->n_filled, -(uint64_t)(len - keep));
+	__rte_fastmem_count(&c->n_filled, -(uint64_t)(len - keep));
 	fastmem_bin_give(st, b, &c->objs[keep], len - keep);
 }
 
@@ -148,9 +148,9 @@ cache_give_above(struct fastmem_state *st, struct __rte_fastmem_cache *c, struct
 static uint64_t
 cache_allocs(const struct __rte_fastmem_cache *c)
 {
-	uint32_t len = rte_atomic_load_explicit(&c->len, rte_memory_order_acquire);
+	uint32_t len = FASTMEM_CACHE_LOAD(c->len);
 
-	return fastmem_read(&c->n_free) + fastmem_read(&c->n_filled) - len;
+	return FASTMEM_CACHE_LOAD(c->n_free) + FASTMEM_CACHE_LOAD(c->n_filled) - len;
 }
 
 
@@ -329,7 +329,7 @@ cache_set_cap(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsi
 		return;
 	cache_give_above(st, c, &st->nodes[node].bins[cls], cap);
 	lc->cap_bytes[node] = lc->cap_bytes[node] - c->cap * size + cap * size;
-	rte_atomic_store_explicit(&c->cap, cap, rte_memory_order_release);
+	FASTMEM_CACHE_STORE(c->cap, cap);
 	/* An idle class gives its array back too. */
 	if (cap == 0)
 		cache_array_free(lc, idx);
@@ -444,7 +444,7 @@ cache_refill(struct fastmem_state *st, struct __rte_fastmem_cache *c, struct fas
 	unsigned int want = RTE_MIN(c->cap, n + c->cap * 3 / 4) - c->len;
 	unsigned int got = fastmem_bin_take(st, b, &c->objs[c->len], want);
 
-	fastmem_count(&c->n_filled, got);
+	__rte_fastmem_count(&c->n_filled, got);
 	c->len += got;
 	return c->len >= n;
 }
@@ -660,7 +660,7 @@ row_drop_storage(struct fastmem_lcore *lc)
 	int node;
 
 	for (idx = 0; idx < __RTE_FASTMEM_LARGE_IDX; idx++) {
-		rte_atomic_store_explicit(&lc->caches[idx].cap, 0, rte_memory_order_release);
+		FASTMEM_CACHE_STORE(lc->caches[idx].cap, 0);
 		lc->caches[idx].len = 0;
 		cache_array_free(lc, idx);
 	}
@@ -676,8 +676,8 @@ row_zero_counts(struct fastmem_lcore *lc)
 	unsigned int idx;
 
 	for (idx = 0; idx < __RTE_FASTMEM_NUM_CACHES; idx++) {
-		fastmem_set(&lc->caches[idx].n_free, 0);
-		fastmem_set(&lc->caches[idx].n_filled, lc->caches[idx].len);
+		FASTMEM_CACHE_STORE(lc->caches[idx].n_free, 0);
+		FASTMEM_CACHE_STORE(lc->caches[idx].n_filled, lc->caches[idx].len);
 	}
 	memset(lc->miss, 0, sizeof(lc->miss));
 	rte_atomic_store_explicit(&lc->nodes_counted, 0, rte_memory_order_release);
@@ -697,7 +697,7 @@ row_counts(const struct fastmem_lcore *lc, unsigned int cls, int node, bool free
 		if ((node >= 0 && n != node) || (counted & UINT64_C(1) << n) == 0)
 			continue;
 		if (frees)
-			cnt->n_free += fastmem_read(&c->n_free);
+			cnt->n_free += FASTMEM_CACHE_LOAD(c->n_free);
 		else
 			cnt->n_alloc += cache_allocs(c);
 	}
@@ -1002,9 +1002,8 @@ fastmem_cache_bytes(unsigned int lcore_id)
 			continue;
 		/* Read while the owner moves them: each length is read whole. */
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
-			bytes += (uint64_t)rte_atomic_load_explicit(
-				&lc->caches[fastmem_cache_idx(node, cls)].len,
-						rte_memory_order_relaxed) *
+			bytes += (uint64_t)FASTMEM_CACHE_LOAD(
+				lc->caches[fastmem_cache_idx(node, cls)].len) *
 				__rte_fastmem_class_size(cls);
 	}
 	return bytes;

@@ -90,13 +90,13 @@ struct ext_node {
 };
 
 static struct ext_node ext[FASTMEM_MAX_NODES];
-static uint64_t forced;         /* bit per node, fastmem_extmem_force() */
-static uint32_t file_seq;
+static RTE_ATOMIC(uint64_t) forced;        /* bit per node, fastmem_extmem_force() */
+static RTE_ATOMIC(uint32_t) file_seq;
 static char hugedir_hook[PATH_MAX];
 
 /* Nodes with a pool that the resolver knows, and the topology generation they are of. */
-static uint64_t known_mask;
-static uint64_t known_tag;      /* (generation << 1) | 1, 0 before the first look */
+static RTE_ATOMIC(uint64_t) known_mask;
+static RTE_ATOMIC(uint64_t) known_tag;    /* (generation << 1) | 1, 0 before the first look */
 static rte_spinlock_t known_lock = RTE_SPINLOCK_INITIALIZER;
 
 static void

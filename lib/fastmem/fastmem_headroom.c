@@ -35,7 +35,7 @@
 static rte_spinlock_t headroom_lock = RTE_SPINLOCK_INITIALIZER; /* callers of the API */
 static rte_thread_t headroom_tid;
 static bool headroom_running;
-static bool headroom_stopping;
+static RTE_ATOMIC(bool) headroom_stopping;
 
 /* Top up the nodes with a headroom; all of them, or only if one said it ran low. */
 static void

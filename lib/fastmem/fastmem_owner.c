@@ -45,9 +45,9 @@
 #define END_FULL UINT16_MAX
 
 /* The epoch of a process without fastmem state: 0, below any real one. */
-static const uint64_t no_epoch;
+static const RTE_ATOMIC(uint64_t) no_epoch;
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_owner_epoch, 26.11)
-const uint64_t *__rte_fastmem_owner_epoch = &no_epoch;
+RTE_ATOMIC(const RTE_ATOMIC(uint64_t) *) __rte_fastmem_owner_epoch = &no_epoch;
 
 /*
  * The group's epoch lives in a memzone of its own, never freed: a
@@ -67,7 +67,8 @@ fastmem_owner_init(struct fastmem_state *st)
 		if (mz == NULL)
 			return -ENOMEM;
 		/* Not 0, and far from it. */
-		*(uint64_t *)mz->addr = rte_get_tsc_cycles() | 1;
+		rte_atomic_store_explicit((uint64_t __rte_atomic *)mz->addr,
+			rte_get_tsc_cycles() | 1, rte_memory_order_relaxed);
 	}
 	st->owner_epoch = mz->addr;
 	return 0;
@@ -140,7 +141,7 @@ map_add(struct fastmem_state *st, const struct rte_memzone *mz)
 	struct fastmem_owner_map *m;
 	uint64_t first, n_regions, len;
 	uintptr_t base;
-	uint16_t *ends;
+	RTE_ATOMIC(uint16_t) *ends;
 
 	if (msl == NULL)
 		return NULL;

@@ -56,28 +56,42 @@ bool fastmem_log_dp_allowed(void);
  * that several threads bump without a common lock (failure counts).
  */
 static inline uint64_t
-fastmem_read(const uint64_t *counter)
+fastmem_read(const RTE_ATOMIC(uint64_t) *counter)
 {
 	return rte_atomic_load_explicit(counter, rte_memory_order_acquire);
 }
 
 static inline void
-fastmem_count(uint64_t *counter, uint64_t n)
+fastmem_count(RTE_ATOMIC(uint64_t) *counter, uint64_t n)
 {
-	rte_atomic_store_explicit(counter, *counter + n, rte_memory_order_release);
+	rte_atomic_store_explicit(counter,
+		rte_atomic_load_explicit(counter, rte_memory_order_relaxed) + n,
+		rte_memory_order_release);
 }
 
 static inline void
-fastmem_count_shared(uint64_t *counter, uint64_t n)
+fastmem_count_shared(RTE_ATOMIC(uint64_t) *counter, uint64_t n)
 {
 	rte_atomic_fetch_add_explicit(counter, n, rte_memory_order_relaxed);
 }
 
 static inline void
-fastmem_set(uint64_t *gauge, uint64_t value)
+fastmem_set(RTE_ATOMIC(uint64_t) *gauge, uint64_t value)
 {
 	rte_atomic_store_explicit(gauge, value, rte_memory_order_release);
 }
+
+/*
+ * A field of a thread's cache (struct __rte_fastmem_cache), whole: the
+ * owner's inline functions access it plainly (rte_fastmem_core.h), the
+ * slow path and statistics readers through these.
+ */
+#define FASTMEM_CACHE_LOAD(field) \
+	rte_atomic_load_explicit((const __typeof__(field) __rte_atomic *)&(field), \
+		rte_memory_order_acquire)
+#define FASTMEM_CACHE_STORE(field, value) \
+	rte_atomic_store_explicit((__typeof__(field) __rte_atomic *)&(field), (value), \
+		rte_memory_order_release)
 
 /* Class of a cache index, and its node. */
 static inline unsigned int
@@ -284,12 +298,12 @@ fastmem_page_slots(const struct fastmem_page *pg, unsigned int cls)
 /* One (node, class) bin: the depot of free objects and the class's pages. */
 /* Counts of allocations and frees through a thread cache, or of the shared path. */
 struct fastmem_lcore_counts {
-	uint64_t n_alloc;
-	uint64_t n_free;
-	uint64_t alloc_miss;
-	uint64_t miss_bytes; /* bytes the missing allocations asked for */
-	uint64_t free_miss;
-	uint64_t nomem;
+	RTE_ATOMIC(uint64_t) n_alloc;
+	RTE_ATOMIC(uint64_t) n_free;
+	RTE_ATOMIC(uint64_t) alloc_miss;
+	RTE_ATOMIC(uint64_t) miss_bytes; /* bytes the missing allocations asked for */
+	RTE_ATOMIC(uint64_t) free_miss;
+	RTE_ATOMIC(uint64_t) nomem;
 };
 
 struct __rte_cache_aligned fastmem_bin {
@@ -298,27 +312,30 @@ struct __rte_cache_aligned fastmem_bin {
 	int node;
 	uint32_t page_slices; /* slices of the pages it takes now */
 	uint32_t pages_at_size; /* pages it took of that size */
-	uint32_t depot_len;
-	uint32_t depot_cap;  /* objects it may hold, up to fastmem_depot_max(); 0: unused */
-	uint32_t depot_size; /* entries of its array, up to depot_cap: what it held at most */
+	RTE_ATOMIC(uint32_t) depot_len;
+	/* objects it may hold, up to fastmem_depot_max(); 0: unused */
+	RTE_ATOMIC(uint32_t) depot_cap;
+	/* entries of its array, up to depot_cap: what it held at most */
+	RTE_ATOMIC(uint32_t) depot_size;
 	bool depot_emptied;  /* a refill emptied it since it last grew */
-	void **depot;
+	RTE_ATOMIC(void **) depot;
 	struct fastmem_page_head partial[FASTMEM_FILL_BUCKETS];
 	struct fastmem_page_head full;
-	struct fastmem_page *spare;
+	RTE_ATOMIC(struct fastmem_page *) spare;
 	struct fastmem_page *newest; /* page taken last, while the bin has it: runs grow from it */
-	uint64_t n_partial;
-	uint64_t n_full;
+	RTE_ATOMIC(uint64_t) n_partial;
+	RTE_ATOMIC(uint64_t) n_full;
 	/* Counters, written under lock. */
-	uint64_t page_acquires;
-	uint64_t page_releases;
+	RTE_ATOMIC(uint64_t) page_acquires;
+	RTE_ATOMIC(uint64_t) page_releases;
 	/* Shared path (threads without a private cache), written under lock. */
-	uint64_t shared_alloc;
-	uint64_t shared_alloc_miss;
-	uint64_t shared_free;
-	uint64_t shared_free_miss;
-	uint64_t shared_bytes; /* bytes its allocations asked for */
-	uint64_t last_use;  /* timer cycles of the last refill or flush, for the decay */
+	RTE_ATOMIC(uint64_t) shared_alloc;
+	RTE_ATOMIC(uint64_t) shared_alloc_miss;
+	RTE_ATOMIC(uint64_t) shared_free;
+	RTE_ATOMIC(uint64_t) shared_free_miss;
+	RTE_ATOMIC(uint64_t) shared_bytes; /* bytes its allocations asked for */
+	/* timer cycles of the last refill or flush, for the decay */
+	RTE_ATOMIC(uint64_t) last_use;
 	/* Counts of cache rows that are gone, misses aside: fastmem_state.retired_miss. */
 	struct fastmem_lcore_counts retired;
 };
@@ -328,10 +345,10 @@ struct fastmem_mz {
 	const struct rte_memzone *mz;
 	int node;
 	uint32_t n_segs;
-	uint32_t n_free;    /* slices in no page, under the node lock */
+	RTE_ATOMIC(uint32_t) n_free; /* slices in no page, under the node lock */
 	int16_t run_prev;   /* record of the memzone a run may extend into, or -1 */
 	int16_t run_next;
-	bool used;
+	RTE_ATOMIC(bool) used;
 	uint64_t free_since; /* timer cycles when its slices were last all free */
 };
 
@@ -363,7 +380,7 @@ struct __rte_cache_aligned fastmem_node {
 	 */
 	rte_spinlock_t lock;
 	uint64_t mz_with_free[FASTMEM_MAX_MZ / 64];
-	uint64_t n_free_slices;
+	RTE_ATOMIC(uint64_t) n_free_slices;
 	/*
 	 * Held by one grower at a time, over the memzone reservation; refills
 	 * that find free slices never take it. Fair: an allocation waiting
@@ -373,21 +390,26 @@ struct __rte_cache_aligned fastmem_node {
 	rte_ticketlock_t grow_lock;
 	/* Runs and memzone neighbours (fastmem_run.c); inside the node lock if both. */
 	rte_spinlock_t run_lock;
-	bool ready;          /* bins set up */
-	uint64_t backing;    /* bytes of memzones (segments, large objects), counted ahead */
-	uint64_t limit;
-	uint64_t reserved;   /* largest rte_fastmem_reserve(): the decay keeps that much */
-	uint64_t headroom;   /* free segment bytes to keep ready (fastmem_headroom.c) */
-	uint64_t grows_inline; /* allocations that waited for a growth, under grow_lock */
-	uint64_t grows_ahead;  /* growths by reserve and the headroom thread, under grow_lock */
-	uint64_t seg_backing; /* bytes of segment memzones */
-	uint64_t large_live;
-	uint64_t large_bytes; /* requested bytes of live large objects */
-	uint64_t large_alloc;
-	uint64_t large_free;
-	uint64_t large_nomem;
+	RTE_ATOMIC(bool) ready; /* bins set up */
+	/* bytes of memzones (segments, large objects), counted ahead */
+	RTE_ATOMIC(uint64_t) backing;
+	RTE_ATOMIC(uint64_t) limit;
+	/* largest rte_fastmem_reserve(): the decay keeps that much */
+	RTE_ATOMIC(uint64_t) reserved;
+	/* free segment bytes to keep ready (fastmem_headroom.c) */
+	RTE_ATOMIC(uint64_t) headroom;
+	/* allocations that waited for a growth, under grow_lock */
+	RTE_ATOMIC(uint64_t) grows_inline;
+	/* growths by reserve and the headroom thread, under grow_lock */
+	RTE_ATOMIC(uint64_t) grows_ahead;
+	RTE_ATOMIC(uint64_t) seg_backing; /* bytes of segment memzones */
+	RTE_ATOMIC(uint64_t) large_live;
+	RTE_ATOMIC(uint64_t) large_bytes; /* requested bytes of live large objects */
+	RTE_ATOMIC(uint64_t) large_alloc;
+	RTE_ATOMIC(uint64_t) large_free;
+	RTE_ATOMIC(uint64_t) large_nomem;
 	/* Allocation calls of threads without a cache row that failed with ENOMEM, per class. */
-	uint64_t shared_nomem[FASTMEM_NUM_CLASSES];
+	RTE_ATOMIC(uint64_t) shared_nomem[FASTMEM_NUM_CLASSES];
 	struct fastmem_large_head large;
 	struct fastmem_bin *bins; /* FASTMEM_NUM_CLASSES of them, once ready */
 };
@@ -405,7 +427,7 @@ struct fastmem_lcore;
 struct fastmem_proc {
 	int pid;
 	bool primary;
-	bool revoked;   /* the state it attached to is gone: attach again */
+	RTE_ATOMIC(bool) revoked; /* the state it attached to is gone: attach again */
 	uint64_t id;    /* names its lock file; 0 for the primary, which has none */
 	/* Its threads' cache rows by lcore id, set under the state's proc_lock. */
 	struct fastmem_lcore *rows[RTE_MAX_LCORE];
@@ -414,9 +436,9 @@ struct fastmem_proc {
 /* How much of each 2 MiB region of an EAL memseg list is fastmem's (fastmem_owner.c). */
 struct fastmem_owner_map {
 	uintptr_t base;  /* first region's address */
-	uint64_t len;    /* bytes of the regions; 0: retired */
+	RTE_ATOMIC(uint64_t) len; /* bytes of the regions; 0: retired */
 	uint64_t size;   /* bytes of the regions when made (a retired map keeps it) */
-	uint16_t *ends;  /* by region: end of fastmem's part, see fastmem_owner.c */
+	RTE_ATOMIC(uint16_t) *ends; /* by region: end of fastmem's part, see fastmem_owner.c */
 };
 
 /* Memseg lists fastmem can hold memzones in at once (EAL has at most RTE_MAX_MEMSEG_LISTS). */
@@ -428,14 +450,15 @@ struct fastmem_owner_map {
 /* Shared between processes: lives in the memzone FASTMEM_STATE_MZ. */
 struct fastmem_state {
 	uint32_t magic;
-	uint64_t dbg_errors[8];  /* debug-mode detections, by enum fastmem_dbg_kind */
+	RTE_ATOMIC(uint64_t) dbg_errors[8]; /* debug-mode detections, by enum fastmem_dbg_kind */
 	rte_spinlock_t mz_lock;  /* memzone records, memzone names */
 	uint32_t mz_seq;
 	/* Memzone records, FASTMEM_MZ_CHUNK per chunk: set once, under mz_lock. */
-	struct fastmem_mz *mz_chunks[FASTMEM_MAX_MZ / FASTMEM_MZ_CHUNK];
+	RTE_ATOMIC(struct fastmem_mz *) mz_chunks[FASTMEM_MAX_MZ / FASTMEM_MZ_CHUNK];
 	/* Which addresses are fastmem's: maps added under mz_lock, read without it. */
-	uint32_t n_owner_maps;
-	uint64_t *owner_epoch;  /* bumped when regions stop being fastmem's; outlives the state */
+	RTE_ATOMIC(uint32_t) n_owner_maps;
+	/* bumped when regions stop being fastmem's; outlives the state */
+	RTE_ATOMIC(uint64_t) *owner_epoch;
 	struct fastmem_owner_map owner_maps[FASTMEM_OWNER_MAPS];
 	struct fastmem_node nodes[FASTMEM_MAX_NODES];
 	/*
@@ -444,11 +467,13 @@ struct fastmem_state {
 	 * Allocation paths never take proc_lock; a thread's first one does.
 	 */
 	rte_spinlock_t proc_lock;
-	struct fastmem_proc *procs[FASTMEM_MAX_PROCS];
-	uint64_t proc_ids[FASTMEM_MAX_PROCS]; /* id of each listed record, read without it */
-	uint64_t secondaries_seen; /* secondaries ever listed, under proc_lock */
-	uint32_t decay_ms;         /* the primary's decay time, 0: off */
-	bool headroom_low;         /* a node fell below its headroom: set by any process */
+	RTE_ATOMIC(struct fastmem_proc *) procs[FASTMEM_MAX_PROCS];
+	/* id of each listed record, read without it */
+	RTE_ATOMIC(uint64_t) proc_ids[FASTMEM_MAX_PROCS];
+	RTE_ATOMIC(uint64_t) secondaries_seen; /* secondaries ever listed, under proc_lock */
+	RTE_ATOMIC(uint32_t) decay_ms;         /* the primary's decay time, 0: off */
+	/* a node fell below its headroom: set by any process */
+	RTE_ATOMIC(bool) headroom_low;
 	struct fastmem_lcore_counts retired_miss[FASTMEM_NUM_CLASSES]; /* misses are per class */
 };
 
@@ -483,7 +508,7 @@ fastmem_mz_used(const struct fastmem_state *st, int idx)
 }
 
 /* This process's view of the state; NULL when not initialized or attached. */
-extern struct fastmem_state *fastmem_st;
+extern RTE_ATOMIC(struct fastmem_state *) fastmem_st;
 
 /* rte_fastmem.c */
 __rte_internal

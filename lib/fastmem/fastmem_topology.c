@@ -109,8 +109,8 @@ static rte_spinlock_t topo_lock = RTE_SPINLOCK_INITIALIZER;
 static struct topo *topo_cur;       /* under topo_lock */
 static char *topo_xml;              /* file loaded by rte_fastmem_topology_load() */
 static bool topo_forced_eal;        /* fastmem_topo_force_eal() */
-static bool topo_logged;            /* atomic: the "EAL socket ids" line was logged */
-static uint32_t topo_gen = 1;       /* atomic; bumped on every snapshot change */
+static RTE_ATOMIC(bool) topo_logged; /* the "EAL socket ids" line was logged */
+static RTE_ATOMIC(uint32_t) topo_gen = 1; /* bumped on every snapshot change */
 
 static RTE_DEFINE_PER_LCORE(struct thread_cache, topo_tc);
 

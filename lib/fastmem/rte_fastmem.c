@@ -49,7 +49,7 @@ fastmem_log_dp_allowed(void)
 		LOG_DP_PER_SECOND;
 }
 
-struct fastmem_state *fastmem_st;
+RTE_ATOMIC(struct fastmem_state *) fastmem_st;
 
 static const struct rte_memzone *state_mz;
 

@@ -140,7 +140,7 @@ struct __rte_fastmem_slice {
 	 * number of slices (at least 1: a run holds its slice) in bits 16-31.
 	 * Read and written whole: see fastmem_run.c.
 	 */
-	uint32_t run;
+	RTE_ATOMIC(uint32_t) run;
 };
 
 /**
@@ -217,7 +217,7 @@ RTE_DECLARE_PER_LCORE(struct __rte_fastmem_thread, _fastmem_thread) __rte_fastme
  * bumped before each one does; a constant that no thread remembers
  * while this process has no fastmem state.
  */
-extern const uint64_t *__rte_fastmem_owner_epoch;
+extern RTE_ATOMIC(const RTE_ATOMIC(uint64_t) *) __rte_fastmem_owner_epoch;
 
 /**
  * @internal log2 of @p x > 0, rounded down.
@@ -340,7 +340,8 @@ __rte_fastmem_count(uint64_t *counter, uint64_t n)
 	rte_compiler_barrier();
 	*counter += n;
 #else
-	rte_atomic_store_explicit(counter, *counter + n, rte_memory_order_release);
+	rte_atomic_store_explicit((uint64_t __rte_atomic *)counter, *counter + n,
+		rte_memory_order_release);
 #endif
 }
 

@@ -59,7 +59,7 @@ static struct {
 } eal;
 
 /* fastmem serves allocations: set after rte_fastmem_init(), cleared at cleanup. */
-static bool serving;
+static RTE_ATOMIC(bool) serving;
 
 /*
  * FASTMEM_MALLOC_PEAK=1 (devtools/ab-malloc.sh): EAL's heap, sampled every
@@ -69,7 +69,7 @@ static bool serving;
  */
 #define PEAK_EVERY 64
 static bool peak_wanted;
-static uint64_t peak_bytes;
+static RTE_ATOMIC(uint64_t) peak_bytes;
 static RTE_DEFINE_PER_LCORE(unsigned int, peak_calls);
 
 static void *
