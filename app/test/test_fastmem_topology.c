@@ -512,7 +512,7 @@ suite_teardown(void)
 {
 	if (tmp_dir[0] != '\0')
 		run("rm -rf '%s'", tmp_dir);
-	fastmem_topo_force_eal(false);
+	unsetenv(FASTMEM_TOPO_ENV);
 	rte_fastmem_topology_load(NULL);
 }
 
@@ -521,7 +521,6 @@ static void
 case_teardown(void)
 {
 	unsetenv(FASTMEM_TOPO_ENV);
-	fastmem_topo_force_eal(false);
 	rte_fastmem_topology_load(NULL);
 }
 
@@ -1147,13 +1146,6 @@ check_eal_answers(void)
 static int
 test_eal_fallback(void)
 {
-	TEST_ASSERT_SUCCESS(fastmem_topo_force_eal(true), "force");
-	if (check_eal_answers() < 0)
-		return TEST_FAILED;
-	TEST_ASSERT_SUCCESS(fastmem_topo_force_eal(false), "unforce");
-	TEST_ASSERT_EQUAL(fastmem_topo_uses_hwloc(), have_hwloc, "back to hwloc");
-
-	/* The environment variable does the same. */
 	setenv(FASTMEM_TOPO_ENV, "eal", 1);
 	TEST_ASSERT_SUCCESS(rte_fastmem_topology_load(NULL), "reload");
 	if (check_eal_answers() < 0)

@@ -108,7 +108,6 @@ struct thread_cache {
 static rte_spinlock_t topo_lock = RTE_SPINLOCK_INITIALIZER;
 static struct topo *topo_cur;       /* under topo_lock */
 static char *topo_xml;              /* file loaded by rte_fastmem_topology_load() */
-static bool topo_forced_eal;        /* fastmem_topo_force_eal() */
 static RTE_ATOMIC(bool) topo_logged; /* the "EAL socket ids" line was logged */
 static RTE_ATOMIC(uint32_t) topo_gen = 1; /* bumped on every snapshot change */
 
@@ -1004,9 +1003,7 @@ topo_build(const char *xml, int *err)
 	char why[PATH_MAX + 128];
 
 	*err = -ENOMEM;
-	if (topo_forced_eal) {
-		snprintf(why, sizeof(why), "forced by the application");
-	} else if (env_wants_eal()) {
+	if (env_wants_eal()) {
 		snprintf(why, sizeof(why), FASTMEM_TOPO_ENV "=eal");
 	} else {
 #ifdef TOPO_HWLOC
@@ -1096,22 +1093,6 @@ fastmem_topo_fini(void)
 	topo_bump_gen();
 	rte_spinlock_unlock(&topo_lock);
 	topo_free(t);
-}
-
-RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_force_eal)
-int
-fastmem_topo_force_eal(bool force)
-{
-	struct topo *old;
-
-	rte_spinlock_lock(&topo_lock);
-	topo_forced_eal = force;
-	old = topo_cur;
-	topo_cur = NULL;
-	topo_bump_gen();
-	rte_spinlock_unlock(&topo_lock);
-	topo_free(old);
-	return 0;
 }
 
 uint32_t

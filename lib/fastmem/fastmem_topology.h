@@ -94,14 +94,6 @@ void fastmem_topo_describe(char *buf, size_t len);
 /* Incremented each time the topology is loaded or dropped, for caches. */
 uint32_t fastmem_topo_generation(void);
 
-/*
- * Make the resolver answer from EAL socket ids as if fastmem was built
- * without hwloc (true), or go back to hwloc (false); also set by
- * FASTMEM_TOPOLOGY=eal. For tests. Returns 0.
- */
-__rte_internal
-int fastmem_topo_force_eal(bool force);
-
 /* Parse a CPU list such as "0-3,8"; returns the number of CPUs or -EINVAL. */
 __rte_internal
 int fastmem_topo_parse_cpulist(const char *s, rte_cpuset_t *cpus);
