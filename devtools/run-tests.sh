@@ -11,8 +11,8 @@
 # - interpose: build/ too: interpose-tests, librte_fastmem_malloc.so under
 #          DPDK programs that do not know fastmem (its contract test,
 #          Debian's dpdk-test autotests and testpmd);
-# - clang: build-clang/ (clang, C11 atomics as DPDK's enable_stdatomic):
-#          fast-tests and perf-tests;
+# - clang: build-clang/ (clang, C11 atomics as DPDK's enable_stdatomic,
+#          and the API documentation): fast-tests and perf-tests;
 # - asan:  build-asan/ (clang, AddressSanitizer and UBSan): fast-tests;
 # - fuzz:  build-asan/ too: the fuzz suite (libFuzzer);
 # - debug: build-debug/ (gcc, -Dfastmem_debug=true): the allocator's fast
@@ -113,8 +113,9 @@ stage_interpose() {
 
 # clang with C11 atomics, as DPDK's CI builds with -Denable_stdatomic=true:
 # clang takes an atomic operation only on a field declared RTE_ATOMIC().
+# The API documentation too: any doxygen warning fails the build.
 stage_clang() {
-	CC=clang fastmem_configure build-clang -Denable_stdatomic=true
+	CC=clang fastmem_configure build-clang -Denable_stdatomic=true -Denable_docs=true
 	run_suites build-clang fast-tests perf-tests
 }
 
