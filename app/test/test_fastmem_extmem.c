@@ -7,8 +7,8 @@
  * external heaps of hugepages bound to the node (fastmem_extmem.c).
  *
  * A one-node machine has no such node, so the success path runs on node 0
- * with the private hook fastmem_extmem_force(), which sends its memzones
- * to an external heap as if EAL had none there: objects must land in an
+ * with rte_fastmem_set_external_heap(), which sends its memzones to an
+ * external heap as if EAL had none there: objects must land in an
  * external memseg list of heap "fastmem_node0", on node 0, with IOVAs that
  * agree with EAL's, and trim and deinit must give everything back, the
  * heap included. Error paths: a node that does not exist (as such, and
@@ -170,7 +170,7 @@ check_object(const void *p, size_t size, bool large)
 static int
 forced_setup(void)
 {
-	TEST_ASSERT_SUCCESS(fastmem_extmem_force(0, true), "force");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_external_heap(0, true), "force");
 	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
 	return TEST_SUCCESS;
 }
@@ -179,9 +179,9 @@ static void
 forced_teardown(void)
 {
 	rte_fastmem_deinit();
-	fastmem_extmem_force(0, false);
-	fastmem_extmem_force(NO_NODE, false);
-	fastmem_extmem_set_hugedir(NULL);
+	rte_fastmem_set_external_heap(0, false);
+	rte_fastmem_set_external_heap(NO_NODE, false);
+	rte_fastmem_set_hugepage_dir(NULL);
 }
 
 /* A node the machine does not have: not usable, unless forced, and then it fails cleanly. */
@@ -191,8 +191,10 @@ test_no_such_node(void)
 	struct rte_fastmem_node_info info;
 	rte_fastmem_handle_t h;
 
-	TEST_ASSERT_EQUAL(fastmem_extmem_force(-1, true), -EINVAL, "force -1");
-	TEST_ASSERT_EQUAL(fastmem_extmem_force(RTE_MAX_NUMA_NODES, true), -EINVAL, "force max");
+	TEST_ASSERT_EQUAL(rte_fastmem_set_external_heap(-1, true), -EINVAL, "force -1");
+	TEST_ASSERT_EQUAL(rte_fastmem_set_external_heap(SOCKET_ID_ANY, true), -EINVAL, "any");
+	TEST_ASSERT_EQUAL(rte_fastmem_set_external_heap(RTE_MAX_NUMA_NODES, true), -EINVAL,
+		"force max");
 	TEST_ASSERT(!fastmem_extmem_usable(NO_NODE), "node %d usable", NO_NODE);
 	TEST_ASSERT_EQUAL(rte_fastmem_node_info(NO_NODE, &info), -ENOENT, "node info");
 	TEST_ASSERT_EQUAL(check_alloc_fails(64, NO_NODE, ENXIO, "no such node"), TEST_SUCCESS,
@@ -200,7 +202,7 @@ test_no_such_node(void)
 	TEST_ASSERT_EQUAL(rte_fastmem_reserve(PAGE, NO_NODE), -ENXIO, "reserve");
 	TEST_ASSERT_EQUAL(rte_fastmem_hlookup(64, 0, NO_NODE, &h), -ENXIO, "hlookup");
 	/* Forced, it is tried: no hugepage pool in sysfs. */
-	TEST_ASSERT_SUCCESS(fastmem_extmem_force(NO_NODE, true), "force");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_external_heap(NO_NODE, true), "force");
 	TEST_ASSERT(fastmem_extmem_usable(NO_NODE), "forced node not usable");
 	TEST_ASSERT_EQUAL(check_alloc_fails(64, NO_NODE, ENOMEM, "forced, no such node"),
 		TEST_SUCCESS, "forced, no such node");
@@ -243,13 +245,17 @@ test_hugedir(void)
 	memset(name, 'x', sizeof(name) - 1);
 	name[0] = '/';
 	name[sizeof(name) - 1] = '\0';
-	TEST_ASSERT_EQUAL(fastmem_extmem_set_hugedir(name), -ENAMETOOLONG, "long name");
-	TEST_ASSERT_SUCCESS(fastmem_extmem_set_hugedir("/nonexistent/fastmem"), "set");
+	TEST_ASSERT_EQUAL(rte_fastmem_set_hugepage_dir(name), -ENAMETOOLONG, "long name");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_hugepage_dir("/nonexistent/fastmem"), "set");
 	TEST_ASSERT_EQUAL(check_alloc_fails(64, 0, ENOMEM, "missing dir"), TEST_SUCCESS, "missing");
-	TEST_ASSERT_SUCCESS(fastmem_extmem_set_hugedir("/proc"), "set");
+	/* A name too long changes nothing: the missing directory stays. */
+	TEST_ASSERT_EQUAL(rte_fastmem_set_hugepage_dir(name), -ENAMETOOLONG, "long name");
+	TEST_ASSERT_EQUAL(check_alloc_fails(64, 0, ENOMEM, "still missing"), TEST_SUCCESS,
+		"still missing");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_hugepage_dir("/proc"), "set");
 	TEST_ASSERT_EQUAL(check_alloc_fails(64, 0, ENOMEM, "not hugetlbfs"), TEST_SUCCESS,
 		"not hugetlbfs");
-	TEST_ASSERT_SUCCESS(fastmem_extmem_set_hugedir(NULL), "reset");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_hugepage_dir(NULL), "reset");
 	if (geteuid() != 0) {
 		printf("not root: the permission case is not run\n");
 		return TEST_SUCCESS;

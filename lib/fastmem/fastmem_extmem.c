@@ -90,9 +90,11 @@ struct ext_node {
 };
 
 static struct ext_node ext[FASTMEM_MAX_NODES];
-static RTE_ATOMIC(uint64_t) forced;        /* bit per node, fastmem_extmem_force() */
+static RTE_ATOMIC(uint64_t) forced; /* bit per node, rte_fastmem_set_external_heap() */
 static RTE_ATOMIC(uint32_t) file_seq;
-static char hugedir_hook[PATH_MAX];
+/* rte_fastmem_set_hugepage_dir(), "" for the first 2 MiB hugetlbfs mount. */
+static char hugepage_dir[PATH_MAX];
+static rte_spinlock_t hugepage_dir_lock = RTE_SPINLOCK_INITIALIZER;
 
 /* Nodes with a pool that the resolver knows, and the topology generation they are of. */
 static RTE_ATOMIC(uint64_t) known_mask;
@@ -176,11 +178,12 @@ fastmem_extmem_forced(int node)
 			rte_memory_order_relaxed) & (UINT64_C(1) << node)) != 0;
 }
 
-RTE_EXPORT_INTERNAL_SYMBOL(fastmem_extmem_force)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_set_external_heap, 26.11)
 int
-fastmem_extmem_force(int node, bool on)
+rte_fastmem_set_external_heap(int socket_id, bool on)
 {
 	uint64_t bit;
+	int node = socket_id;
 
 	if (!fastmem_node_in_range(node))
 		return -EINVAL;
@@ -194,18 +197,15 @@ fastmem_extmem_force(int node, bool on)
 	return 0;
 }
 
-RTE_EXPORT_INTERNAL_SYMBOL(fastmem_extmem_set_hugedir)
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_set_hugepage_dir, 26.11)
 int
-fastmem_extmem_set_hugedir(const char *dir)
+rte_fastmem_set_hugepage_dir(const char *dir)
 {
-	if (dir == NULL) {
-		hugedir_hook[0] = '\0';
-		return 0;
-	}
-	if (strlcpy(hugedir_hook, dir, sizeof(hugedir_hook)) >= sizeof(hugedir_hook)) {
-		hugedir_hook[0] = '\0';
+	if (dir != NULL && strnlen(dir, sizeof(hugepage_dir)) == sizeof(hugepage_dir))
 		return -ENAMETOOLONG;
-	}
+	rte_spinlock_lock(&hugepage_dir_lock);
+	strlcpy(hugepage_dir, dir != NULL ? dir : "", sizeof(hugepage_dir));
+	rte_spinlock_unlock(&hugepage_dir_lock);
 	return 0;
 }
 
@@ -243,7 +243,7 @@ check_hugetlbfs(const char *dir)
 		0 : -ENOTSUP;
 }
 
-/* The directory for hugepage files: the test hook's, else the first 2 MiB hugetlbfs mount. */
+/* The directory for hugepage files: the one set, else the first 2 MiB hugetlbfs mount. */
 static int
 hugedir(struct ext_node *en, int node, char *dir, size_t len)
 {
@@ -251,16 +251,17 @@ hugedir(struct ext_node *en, int node, char *dir, size_t len)
 	FILE *f;
 	int rc;
 
-	if (hugedir_hook[0] != '\0') {
-		rc = check_hugetlbfs(hugedir_hook);
-		if (rc == 0) {
-			strlcpy(dir, hugedir_hook, len);
+	rte_spinlock_lock(&hugepage_dir_lock);
+	strlcpy(dir, hugepage_dir, len);
+	rte_spinlock_unlock(&hugepage_dir_lock);
+	if (dir[0] != '\0') {
+		rc = check_hugetlbfs(dir);
+		if (rc == 0)
 			return 0;
-		}
 		if (rc == -ENOTSUP)
-			chunk_failed(en, node, "%s is not a 2 MiB hugetlbfs mount", hugedir_hook);
+			chunk_failed(en, node, "%s is not a 2 MiB hugetlbfs mount", dir);
 		else
-			chunk_failed(en, node, "%s: %s", hugedir_hook, strerror(-rc));
+			chunk_failed(en, node, "%s: %s", dir, strerror(-rc));
 		return -1;
 	}
 	f = setmntent("/proc/mounts", "r");

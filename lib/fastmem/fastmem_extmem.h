@@ -33,13 +33,13 @@
  * Whether fastmem can back a node with an external heap in this process:
  * a node of the running machine that the resolver knows and that has a
  * 2 MiB hugepage pool (free pages or not), or a node forced by
- * fastmem_extmem_force(); never in a secondary process, nor before EAL is
+ * rte_fastmem_set_external_heap(); never in a secondary process, nor before EAL is
  * initialized. Cheap: called on every allocation naming a node.
  */
 __rte_internal
 bool fastmem_extmem_usable(int node);
 
-/* Whether fastmem_extmem_force() sends the node's memzones to its external heap. */
+/* Whether rte_fastmem_set_external_heap() sends the node's memzones to its external heap. */
 bool fastmem_extmem_forced(int node);
 
 /* Whether a memzone lives on an external heap. */
@@ -72,23 +72,5 @@ const struct rte_memzone *fastmem_extmem_reserve(int node, const char *name, siz
  * chunk left.
  */
 void fastmem_extmem_free(int node, const struct rte_memzone *mz);
-
-/*
- * Test hook: make a node's memzones come from an external heap although
- * EAL has memory there (on = true), so that one-node machines run the
- * external-heap path on node 0; any node id may be forced, existing or
- * not. Memzones reserved before keep being freed where they came from.
- * Returns 0, or -EINVAL for a node id out of range.
- */
-__rte_internal
-int fastmem_extmem_force(int node, bool on);
-
-/*
- * Test hook: the directory the hugepage files are created in, instead of
- * the first 2 MiB hugetlbfs mount of /proc/mounts (dir NULL: back to it).
- * Returns 0, or -ENAMETOOLONG.
- */
-__rte_internal
-int fastmem_extmem_set_hugedir(const char *dir);
 
 #endif /* FASTMEM_EXTMEM_H */

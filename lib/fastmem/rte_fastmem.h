@@ -315,6 +315,55 @@ size_t
 rte_fastmem_get_limit(int socket_id);
 
 /**
+ * Back a node with hugepages fastmem maps itself, even where EAL has memory.
+ *
+ * fastmem backs a node EAL has no memory on (a CPU-less HBM or CXL node,
+ * say) with 2 MiB hugepages it maps from files in a hugetlbfs directory
+ * and binds to the node, registered as an external heap of EAL's (primary
+ * process only). This call makes it do so for a node EAL has memory on
+ * too: to keep fastmem out of the memory EAL was given (its -m or
+ * --socket-mem), or to test that path on a machine whose nodes all have
+ * EAL memory. Memory fastmem holds already stays where it is until
+ * released; what the node takes next comes from the new source. May be
+ * called before rte_fastmem_init(); the setting outlives
+ * rte_fastmem_deinit().
+ *
+ * @param socket_id
+ *   NUMA node id (not SOCKET_ID_ANY). A node the machine lacks may be
+ *   named: its growth then fails with ENOMEM.
+ * @param on
+ *   true: fastmem's own hugepages; false: EAL's memory where EAL has some
+ *   (the default).
+ * @return
+ *   - 0: Success.
+ *   - -EINVAL: Bad node id; nothing changes.
+ */
+__rte_experimental
+int
+rte_fastmem_set_external_heap(int socket_id, bool on);
+
+/**
+ * Choose the directory of the hugepage files behind external heaps.
+ *
+ * The files of the hugepages fastmem maps itself (see
+ * rte_fastmem_set_external_heap()) are created, and removed at once, in
+ * this directory, which must be on a hugetlbfs mount of 2 MiB pages; by
+ * default fastmem takes the first such mount of /proc/mounts. The
+ * directory is checked when fastmem next maps hugepages: a node that
+ * cannot grow from it logs why and fails the growth with ENOMEM. May be
+ * called before rte_fastmem_init().
+ *
+ * @param dir
+ *   The directory, or NULL for the default.
+ * @return
+ *   - 0: Success.
+ *   - -ENAMETOOLONG: @p dir is PATH_MAX bytes or longer; nothing changes.
+ */
+__rte_experimental
+int
+rte_fastmem_set_hugepage_dir(const char *dir);
+
+/**
  * Largest object size rte_fastmem_alloc() can serve.
  *
  * @return
