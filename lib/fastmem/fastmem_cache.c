@@ -28,6 +28,7 @@
 #include <eal_export.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
+#include <rte_lcore_var.h>
 #include <rte_malloc.h>
 
 #include "fastmem_debug.h"
@@ -59,9 +60,30 @@ struct fastmem_lcore {
 
 /* Budget of the lcores no budget was set for. */
 static RTE_ATOMIC(uint64_t) default_budget = FASTMEM_CACHE_BUDGET_DEFAULT;
-/* Budgets set for one lcore, kept for an lcore whose row is not set up yet. */
-static RTE_ATOMIC(uint64_t) lcore_budget[RTE_MAX_LCORE];
-static RTE_ATOMIC(bool) lcore_budget_set[RTE_MAX_LCORE];
+
+/* What this process keeps of each lcore id. */
+struct lcore_slot {
+	RTE_ATOMIC(struct fastmem_lcore *) row; /* set up by the thread's first slow path */
+	/* A budget set for the lcore, kept while its row is not set up yet. */
+	RTE_ATOMIC(uint64_t) budget;
+	RTE_ATOMIC(bool) budget_set;
+};
+
+static RTE_LCORE_VAR_HANDLE(struct lcore_slot, lcore_slots);
+RTE_LCORE_VAR_INIT(lcore_slots);
+
+static struct lcore_slot *
+slot_of(unsigned int lcore_id)
+{
+	return RTE_LCORE_VAR_LCORE(lcore_id, lcore_slots);
+}
+
+/* The row of an lcore id, or NULL. */
+static struct fastmem_lcore *
+row_of(unsigned int lcore_id)
+{
+	return rte_atomic_load_explicit(&slot_of(lcore_id)->row, rte_memory_order_acquire);
+}
 
 /* Capacity a cache starts with: 4 KiB of objects, at least one. */
 #define CACHE_START_BYTES (4u << 10)
@@ -80,8 +102,6 @@ RTE_DEFINE_PER_LCORE(struct __rte_fastmem_thread, _fastmem_thread) __rte_fastmem
 	.home = idle_row,
 	.owned_region = UINTPTR_MAX,
 };
-
-static RTE_ATOMIC(struct fastmem_lcore *) lcores[RTE_MAX_LCORE];
 
 /* The shared path counts under the bin lock: every shared call is a miss. */
 static void
@@ -158,15 +178,17 @@ cache_allocs(const struct __rte_fastmem_cache *c)
 static uint64_t
 budget_setting(unsigned int lcore_id)
 {
-	if (rte_atomic_load_explicit(&lcore_budget_set[lcore_id], rte_memory_order_acquire))
-		return rte_atomic_load_explicit(&lcore_budget[lcore_id], rte_memory_order_relaxed);
+	const struct lcore_slot *slot = slot_of(lcore_id);
+
+	if (rte_atomic_load_explicit(&slot->budget_set, rte_memory_order_acquire))
+		return rte_atomic_load_explicit(&slot->budget, rte_memory_order_relaxed);
 	return rte_atomic_load_explicit(&default_budget, rte_memory_order_relaxed);
 }
 
 static struct fastmem_lcore *
 lcore_row(struct fastmem_state *st, unsigned int lcore_id)
 {
-	struct fastmem_lcore *lc = lcores[lcore_id];
+	struct fastmem_lcore *lc = row_of(lcore_id);
 	unsigned int socket = rte_socket_id();
 
 	if (lc == NULL) {
@@ -178,7 +200,7 @@ lcore_row(struct fastmem_state *st, unsigned int lcore_id)
 		/* Set before readers can find the row, read again after (below). */
 		lc->budget = budget_setting(lcore_id);
 		fastmem_proc_set_row(st, lcore_id, lc);
-		rte_atomic_store_explicit(&lcores[lcore_id], lc, rte_memory_order_release);
+		rte_atomic_store_explicit(&slot_of(lcore_id)->row, lc, rte_memory_order_release);
 		/* Against a budget set meanwhile, which looked for the row: one sees the other. */
 		rte_atomic_thread_fence(rte_memory_order_seq_cst);
 		rte_atomic_store_explicit(&lc->budget, budget_setting(lcore_id),
@@ -569,10 +591,11 @@ void
 fastmem_cache_note_nomem(struct fastmem_state *st, int node, unsigned int cls)
 {
 	unsigned int lcore_id = rte_lcore_id();
+	struct fastmem_lcore *lc = lcore_id < RTE_MAX_LCORE ? row_of(lcore_id) : NULL;
 
 	/* An lcore whose row could not be set up failed on the shared path. */
-	if (lcore_id < RTE_MAX_LCORE && lcores[lcore_id] != NULL)
-		fastmem_count(&lcores[lcore_id]->miss[cls].nomem, 1);
+	if (lc != NULL)
+		fastmem_count(&lc->miss[cls].nomem, 1);
 	else
 		fastmem_count_shared(&st->nodes[node].shared_nomem[cls], 1);
 }
@@ -747,10 +770,11 @@ void
 fastmem_cache_flush_thread(struct fastmem_state *st)
 {
 	unsigned int lcore_id = rte_lcore_id();
+	struct fastmem_lcore *lc = lcore_id < RTE_MAX_LCORE ? row_of(lcore_id) : NULL;
 
-	if (lcore_id < RTE_MAX_LCORE && lcores[lcore_id] != NULL) {
-		row_flush(st, lcores[lcore_id]);
-		row_drop_storage(lcores[lcore_id]);
+	if (lc != NULL) {
+		row_flush(st, lc);
+		row_drop_storage(lc);
 	}
 }
 
@@ -794,16 +818,20 @@ static void
 lcore_uninit(unsigned int lcore_id, void *arg __rte_unused)
 {
 	struct fastmem_state *st = fastmem_st;
+	struct fastmem_lcore *lc;
 
 	/* Only in the lcore's own thread: anyone else would race with it. */
-	if (lcore_id != rte_lcore_id() || lcores[lcore_id] == NULL)
+	if (lcore_id != rte_lcore_id())
+		return;
+	lc = row_of(lcore_id);
+	if (lc == NULL)
 		return;
 	if (st != NULL)
-		row_flush(st, lcores[lcore_id]);
-	row_drop_storage(lcores[lcore_id]);
+		row_flush(st, lc);
+	row_drop_storage(lc);
 	RTE_PER_LCORE(_fastmem_thread).caches = idle_row;
 	RTE_PER_LCORE(_fastmem_thread).home = idle_row;
-	lcores[lcore_id]->home = -1;
+	lc->home = -1;
 }
 
 static int
@@ -855,10 +883,11 @@ fastmem_cache_fini(struct fastmem_state *st)
 	/* Budgets are settings of an initialized fastmem: the next init has the default. */
 	rte_atomic_store_explicit(&default_budget, FASTMEM_CACHE_BUDGET_DEFAULT,
 			rte_memory_order_relaxed);
-	memset(lcore_budget_set, 0, sizeof(lcore_budget_set));
 	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++) {
-		struct fastmem_lcore *lc = lcores[lcore_id];
+		struct fastmem_lcore *lc = row_of(lcore_id);
 
+		rte_atomic_store_explicit(&slot_of(lcore_id)->budget_set, false,
+				rte_memory_order_relaxed);
 		if (lc == NULL)
 			continue;
 		lc->budget = FASTMEM_CACHE_BUDGET_DEFAULT;
@@ -891,8 +920,7 @@ void
 fastmem_cache_counts(unsigned int lcore_id, unsigned int cls, int node, bool frees,
 		struct fastmem_lcore_counts *cnt)
 {
-	const struct fastmem_lcore *lc = rte_atomic_load_explicit(&lcores[lcore_id],
-			rte_memory_order_acquire);
+	const struct fastmem_lcore *lc = row_of(lcore_id);
 
 	if (lc != NULL)
 		row_counts(lc, cls, node, frees, cnt);
@@ -953,12 +981,12 @@ fastmem_cache_set_budget(struct fastmem_state *st, unsigned int lcore_id, uint64
 	for (id = 0; id < RTE_MAX_LCORE; id++) {
 		if (id != lcore_id && lcore_id != RTE_MAX_LCORE)
 			continue;
-		rte_atomic_store_explicit(&lcore_budget[id], bytes, rte_memory_order_relaxed);
-		rte_atomic_store_explicit(&lcore_budget_set[id], lcore_id != RTE_MAX_LCORE,
+		rte_atomic_store_explicit(&slot_of(id)->budget, bytes, rte_memory_order_relaxed);
+		rte_atomic_store_explicit(&slot_of(id)->budget_set, lcore_id != RTE_MAX_LCORE,
 			rte_memory_order_release);
 		/* See lcore_row(): a row published meanwhile reads this setting. */
 		rte_atomic_thread_fence(rte_memory_order_seq_cst);
-		lc = rte_atomic_load_explicit(&lcores[id], rte_memory_order_acquire);
+		lc = row_of(id);
 		if (lc == NULL)
 			continue;
 		rte_atomic_store_explicit(&lc->budget, bytes, rte_memory_order_relaxed);
@@ -979,7 +1007,7 @@ fastmem_cache_budget(unsigned int lcore_id)
 
 	if (lcore_id == RTE_MAX_LCORE)
 		return rte_atomic_load_explicit(&default_budget, rte_memory_order_relaxed);
-	lc = rte_atomic_load_explicit(&lcores[lcore_id], rte_memory_order_acquire);
+	lc = row_of(lcore_id);
 	if (lc != NULL)
 		return rte_atomic_load_explicit(&lc->budget, rte_memory_order_relaxed);
 	return budget_setting(lcore_id);
@@ -988,8 +1016,7 @@ fastmem_cache_budget(unsigned int lcore_id)
 uint64_t
 fastmem_cache_bytes(unsigned int lcore_id)
 {
-	const struct fastmem_lcore *lc = rte_atomic_load_explicit(&lcores[lcore_id],
-			rte_memory_order_acquire);
+	const struct fastmem_lcore *lc = row_of(lcore_id);
 	uint64_t counted, bytes = 0;
 	unsigned int cls;
 	int node;
