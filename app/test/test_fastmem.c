@@ -2084,7 +2084,7 @@ test_page_sharing(void)
 static int
 worker_churn_classes(void *arg)
 {
-	RTE_ATOMIC(unsigned int) *done = arg;
+	unsigned int __rte_atomic *done = arg;
 	unsigned int i, k;
 	void *objs[64];
 

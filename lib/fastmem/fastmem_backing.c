@@ -334,7 +334,7 @@ release_memzone(struct fastmem_state *st, const struct rte_memzone *mz, int node
 static int
 mz_record(struct fastmem_state *st, const struct rte_memzone *mz, int node, uint32_t n_segs)
 {
-	RTE_ATOMIC(struct fastmem_mz *) *slot;
+	struct fastmem_mz * __rte_atomic *slot;
 	struct fastmem_mz *chunk = NULL;
 	int i = 0, idx = -ENOSPC;
 

@@ -571,11 +571,10 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 		/* Too many for the cache, or no cache: straight from the bin. */
 		if (bin_take_all(st, b, objs, n) != 0)
 			return -ENOMEM;
-		if (lc != NULL) {
+		if (lc != NULL)
 			count_alloc_past(lc, fastmem_cache_idx(node, cls), n, size);
-		} else {
+		else
 			shared_count_alloc(b, n, size);
-		}
 		return 0;
 	}
 	if (c->len < n) {

@@ -47,7 +47,7 @@
 /* The epoch of a process without fastmem state: 0, below any real one. */
 static const RTE_ATOMIC(uint64_t) no_epoch;
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_owner_epoch, 26.11)
-RTE_ATOMIC(const RTE_ATOMIC(uint64_t) *) __rte_fastmem_owner_epoch = &no_epoch;
+RTE_ATOMIC(const uint64_t __rte_atomic *) __rte_fastmem_owner_epoch = &no_epoch;
 
 /*
  * The group's epoch lives in a memzone of its own, never freed: a
@@ -141,7 +141,7 @@ map_add(struct fastmem_state *st, const struct rte_memzone *mz)
 	struct fastmem_owner_map *m;
 	uint64_t first, n_regions, len;
 	uintptr_t base;
-	RTE_ATOMIC(uint16_t) *ends;
+	uint16_t __rte_atomic *ends;
 
 	if (msl == NULL)
 		return NULL;

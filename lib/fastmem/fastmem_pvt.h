@@ -56,13 +56,13 @@ bool fastmem_log_dp_allowed(void);
  * that several threads bump without a common lock (failure counts).
  */
 static inline uint64_t
-fastmem_read(const RTE_ATOMIC(uint64_t) *counter)
+fastmem_read(const uint64_t __rte_atomic *counter)
 {
 	return rte_atomic_load_explicit(counter, rte_memory_order_acquire);
 }
 
 static inline void
-fastmem_count(RTE_ATOMIC(uint64_t) *counter, uint64_t n)
+fastmem_count(uint64_t __rte_atomic *counter, uint64_t n)
 {
 	rte_atomic_store_explicit(counter,
 		rte_atomic_load_explicit(counter, rte_memory_order_relaxed) + n,
@@ -70,13 +70,13 @@ fastmem_count(RTE_ATOMIC(uint64_t) *counter, uint64_t n)
 }
 
 static inline void
-fastmem_count_shared(RTE_ATOMIC(uint64_t) *counter, uint64_t n)
+fastmem_count_shared(uint64_t __rte_atomic *counter, uint64_t n)
 {
 	rte_atomic_fetch_add_explicit(counter, n, rte_memory_order_relaxed);
 }
 
 static inline void
-fastmem_set(RTE_ATOMIC(uint64_t) *gauge, uint64_t value)
+fastmem_set(uint64_t __rte_atomic *gauge, uint64_t value)
 {
 	rte_atomic_store_explicit(gauge, value, rte_memory_order_release);
 }
@@ -87,10 +87,10 @@ fastmem_set(RTE_ATOMIC(uint64_t) *gauge, uint64_t value)
  * slow path and statistics readers through these.
  */
 #define FASTMEM_CACHE_LOAD(field) \
-	rte_atomic_load_explicit((const __typeof__(field) __rte_atomic *)&(field), \
+	rte_atomic_load_explicit((const typeof(field) __rte_atomic *)&(field), \
 		rte_memory_order_acquire)
 #define FASTMEM_CACHE_STORE(field, value) \
-	rte_atomic_store_explicit((__typeof__(field) __rte_atomic *)&(field), (value), \
+	rte_atomic_store_explicit((typeof(field) __rte_atomic *)&(field), (value), \
 		rte_memory_order_release)
 
 /* Class of a cache index, and its node. */
@@ -438,7 +438,7 @@ struct fastmem_owner_map {
 	uintptr_t base;  /* first region's address */
 	RTE_ATOMIC(uint64_t) len; /* bytes of the regions; 0: retired */
 	uint64_t size;   /* bytes of the regions when made (a retired map keeps it) */
-	RTE_ATOMIC(uint16_t) *ends; /* by region: end of fastmem's part, see fastmem_owner.c */
+	uint16_t __rte_atomic *ends; /* by region: end of fastmem's part, see fastmem_owner.c */
 };
 
 /* Memseg lists fastmem can hold memzones in at once (EAL has at most RTE_MAX_MEMSEG_LISTS). */
@@ -458,7 +458,7 @@ struct fastmem_state {
 	/* Which addresses are fastmem's: maps added under mz_lock, read without it. */
 	RTE_ATOMIC(uint32_t) n_owner_maps;
 	/* bumped when regions stop being fastmem's; outlives the state */
-	RTE_ATOMIC(uint64_t) *owner_epoch;
+	uint64_t __rte_atomic *owner_epoch;
 	struct fastmem_owner_map owner_maps[FASTMEM_OWNER_MAPS];
 	struct fastmem_node nodes[FASTMEM_MAX_NODES];
 	/*

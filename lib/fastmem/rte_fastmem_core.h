@@ -217,7 +217,7 @@ RTE_DECLARE_PER_LCORE(struct __rte_fastmem_thread, _fastmem_thread) __rte_fastme
  * bumped before each one does; a constant that no thread remembers
  * while this process has no fastmem state.
  */
-extern RTE_ATOMIC(const RTE_ATOMIC(uint64_t) *) __rte_fastmem_owner_epoch;
+extern RTE_ATOMIC(const uint64_t __rte_atomic *) __rte_fastmem_owner_epoch;
 
 /**
  * @internal log2 of @p x > 0, rounded down.
