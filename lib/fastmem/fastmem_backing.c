@@ -334,28 +334,30 @@ release_memzone(struct fastmem_state *st, const struct rte_memzone *mz, int node
 static int
 mz_record(struct fastmem_state *st, const struct rte_memzone *mz, int node, uint32_t n_segs)
 {
-	struct fastmem_mz * __rte_atomic *slot;
-	struct fastmem_mz *chunk = NULL;
+	struct fastmem_mz *chunk = NULL, *records, *m;
 	int i = 0, idx = -ENOSPC;
 
 	for (;;) {
 		rte_spinlock_lock(&st->mz_lock);
 		for (i = 0; i < FASTMEM_MAX_MZ; i++) {
-			slot = &st->mz_chunks[i / FASTMEM_MZ_CHUNK];
-			if (*slot == NULL && chunk == NULL)
+			/* Chunks are written under mz_lock only: a plain read will do. */
+			records = st->mz_chunks[i / FASTMEM_MZ_CHUNK];
+			if (records == NULL && chunk == NULL)
 				break;
-			if (*slot == NULL) {
-				rte_atomic_store_explicit(slot, chunk, rte_memory_order_release);
+			if (records == NULL) {
+				rte_atomic_store_explicit(&st->mz_chunks[i / FASTMEM_MZ_CHUNK],
+					chunk, rte_memory_order_release);
+				records = chunk;
 				chunk = NULL;
 			}
-			if (!(*slot)[i % FASTMEM_MZ_CHUNK].used) {
+			m = &records[i % FASTMEM_MZ_CHUNK];
+			if (!m->used) {
 				/* Readers without mz_lock see it used only once filled. */
-				(*slot)[i % FASTMEM_MZ_CHUNK] = (struct fastmem_mz){
+				*m = (struct fastmem_mz){
 					.mz = mz, .node = node, .n_segs = n_segs,
 					.run_prev = -1, .run_next = -1,
 				};
-				rte_atomic_store_explicit(&(*slot)[i % FASTMEM_MZ_CHUNK].used, true,
-					rte_memory_order_release);
+				rte_atomic_store_explicit(&m->used, true, rte_memory_order_release);
 				idx = i;
 				break;
 			}
