@@ -108,9 +108,9 @@ static void
 shared_count_alloc(struct fastmem_bin *b, unsigned int n, size_t size)
 {
 	rte_spinlock_lock(&b->lock);
-	fastmem_count(&b->shared_alloc, n);
-	fastmem_count(&b->shared_alloc_miss, n);
-	fastmem_count(&b->shared_bytes, (uint64_t)n * size);
+	fastmem_count(&b->shared.n_alloc, n);
+	fastmem_count(&b->shared.alloc_miss, n);
+	fastmem_count(&b->shared.miss_bytes, (uint64_t)n * size);
 	rte_spinlock_unlock(&b->lock);
 }
 
@@ -620,8 +620,8 @@ fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void * con
 			count_free_past(lc, cache_idx, n);
 		} else {
 			rte_spinlock_lock(&b->lock);
-			fastmem_count(&b->shared_free, n);
-			fastmem_count(&b->shared_free_miss, n);
+			fastmem_count(&b->shared.n_free, n);
+			fastmem_count(&b->shared.free_miss, n);
 			rte_spinlock_unlock(&b->lock);
 		}
 		return;

@@ -295,7 +295,6 @@ fastmem_page_slots(const struct fastmem_page *pg, unsigned int cls)
 		fastmem_page_data_offset(pg, cls)) / __rte_fastmem_class_size(cls));
 }
 
-/* One (node, class) bin: the depot of free objects and the class's pages. */
 /* Counts of allocations and frees through a thread cache, or of the shared path. */
 struct fastmem_lcore_counts {
 	RTE_ATOMIC(uint64_t) n_alloc;
@@ -306,6 +305,7 @@ struct fastmem_lcore_counts {
 	RTE_ATOMIC(uint64_t) nomem;
 };
 
+/* One (node, class) bin: the depot of free objects and the class's pages. */
 struct __rte_cache_aligned fastmem_bin {
 	rte_spinlock_t lock;
 	uint32_t cls;
@@ -328,12 +328,11 @@ struct __rte_cache_aligned fastmem_bin {
 	/* Counters, written under lock. */
 	RTE_ATOMIC(uint64_t) page_acquires;
 	RTE_ATOMIC(uint64_t) page_releases;
-	/* Shared path (threads without a private cache), written under lock. */
-	RTE_ATOMIC(uint64_t) shared_alloc;
-	RTE_ATOMIC(uint64_t) shared_alloc_miss;
-	RTE_ATOMIC(uint64_t) shared_free;
-	RTE_ATOMIC(uint64_t) shared_free_miss;
-	RTE_ATOMIC(uint64_t) shared_bytes; /* bytes its allocations asked for */
+	/*
+	 * Shared path (threads without a private cache), written under lock;
+	 * its failures are the node's shared_nomem, counted without bins too.
+	 */
+	struct fastmem_lcore_counts shared;
 	/* timer cycles of the last refill or flush, for the decay */
 	RTE_ATOMIC(uint64_t) last_use;
 	/* Counts of cache rows that are gone, misses aside: fastmem_state.retired_miss. */

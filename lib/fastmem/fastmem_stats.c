@@ -86,12 +86,12 @@ shared_counts(const struct fastmem_state *st, unsigned int cls, int node, bool f
 		if (b == NULL)
 			continue;
 		if (frees) {
-			c->n_free += fastmem_read(&b->shared_free);
-			c->free_miss += fastmem_read(&b->shared_free_miss);
+			c->n_free += fastmem_read(&b->shared.n_free);
+			c->free_miss += fastmem_read(&b->shared.free_miss);
 		} else {
-			c->miss_bytes += fastmem_read(&b->shared_bytes);
-			c->n_alloc += fastmem_read(&b->shared_alloc);
-			c->alloc_miss += fastmem_read(&b->shared_alloc_miss);
+			c->miss_bytes += fastmem_read(&b->shared.miss_bytes);
+			c->n_alloc += fastmem_read(&b->shared.n_alloc);
+			c->alloc_miss += fastmem_read(&b->shared.alloc_miss);
 		}
 	}
 }
