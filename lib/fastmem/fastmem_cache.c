@@ -85,6 +85,15 @@ row_of(unsigned int lcore_id)
 	return rte_atomic_load_explicit(&slot_of(lcore_id)->row, rte_memory_order_acquire);
 }
 
+/* The calling thread's row if it has one (never set up here), else NULL. */
+static struct fastmem_lcore *
+own_row(void)
+{
+	unsigned int lcore_id = rte_lcore_id();
+
+	return lcore_id < RTE_MAX_LCORE ? row_of(lcore_id) : NULL;
+}
+
 /* Capacity a cache starts with: 4 KiB of objects, at least one. */
 #define CACHE_START_BYTES (4u << 10)
 
@@ -589,8 +598,7 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 void
 fastmem_cache_note_nomem(struct fastmem_state *st, int node, unsigned int cls)
 {
-	unsigned int lcore_id = rte_lcore_id();
-	struct fastmem_lcore *lc = lcore_id < RTE_MAX_LCORE ? row_of(lcore_id) : NULL;
+	struct fastmem_lcore *lc = own_row();
 
 	/* An lcore whose row could not be set up failed on the shared path. */
 	if (lc != NULL)
@@ -768,8 +776,7 @@ row_retire_locked(struct fastmem_state *st, struct fastmem_lcore *lc)
 void
 fastmem_cache_flush_thread(struct fastmem_state *st)
 {
-	unsigned int lcore_id = rte_lcore_id();
-	struct fastmem_lcore *lc = lcore_id < RTE_MAX_LCORE ? row_of(lcore_id) : NULL;
+	struct fastmem_lcore *lc = own_row();
 
 	if (lc != NULL) {
 		row_flush(st, lc);
@@ -875,6 +882,7 @@ void
 fastmem_cache_fini(struct fastmem_state *st)
 {
 	bool primary = rte_eal_process_type() == RTE_PROC_PRIMARY;
+	struct lcore_slot *slot;
 	unsigned int lcore_id;
 
 	if (primary)
@@ -882,11 +890,11 @@ fastmem_cache_fini(struct fastmem_state *st)
 	/* Budgets are settings of an initialized fastmem: the next init has the default. */
 	rte_atomic_store_explicit(&default_budget, FASTMEM_CACHE_BUDGET_DEFAULT,
 			rte_memory_order_relaxed);
-	for (lcore_id = 0; lcore_id < RTE_MAX_LCORE; lcore_id++) {
-		struct fastmem_lcore *lc = row_of(lcore_id);
+	RTE_LCORE_VAR_FOREACH(lcore_id, slot, lcore_slots) {
+		struct fastmem_lcore *lc = rte_atomic_load_explicit(&slot->row,
+				rte_memory_order_acquire);
 
-		rte_atomic_store_explicit(&slot_of(lcore_id)->budget_set, false,
-				rte_memory_order_relaxed);
+		rte_atomic_store_explicit(&slot->budget_set, false, rte_memory_order_relaxed);
 		if (lc == NULL)
 			continue;
 		lc->budget = FASTMEM_CACHE_BUDGET_DEFAULT;

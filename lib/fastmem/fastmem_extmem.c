@@ -157,20 +157,6 @@ known_nodes(void)
 	return mask;
 }
 
-RTE_EXPORT_INTERNAL_SYMBOL(fastmem_extmem_usable)
-bool
-fastmem_extmem_usable(int node)
-{
-	uint64_t bit;
-
-	if (!fastmem_node_in_range(node) || rte_lcore_count() == 0 ||
-			rte_eal_process_type() != RTE_PROC_PRIMARY)
-		return false;
-	bit = UINT64_C(1) << node;
-	return (rte_atomic_load_explicit(&forced, rte_memory_order_relaxed) & bit) != 0 ||
-		(known_nodes() & bit) != 0;
-}
-
 bool
 fastmem_extmem_forced(int node)
 {
@@ -178,16 +164,25 @@ fastmem_extmem_forced(int node)
 			rte_memory_order_relaxed) & (UINT64_C(1) << node)) != 0;
 }
 
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_extmem_usable)
+bool
+fastmem_extmem_usable(int node)
+{
+	if (!fastmem_node_in_range(node) || rte_lcore_count() == 0 ||
+			rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return false;
+	return fastmem_extmem_forced(node) || (known_nodes() & (UINT64_C(1) << node)) != 0;
+}
+
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_set_external_heap, 26.11)
 int
 rte_fastmem_set_external_heap(int socket_id, bool on)
 {
 	uint64_t bit;
-	int node = socket_id;
 
-	if (!fastmem_node_in_range(node))
+	if (!fastmem_node_in_range(socket_id))
 		return -EINVAL;
-	bit = UINT64_C(1) << node;
+	bit = UINT64_C(1) << socket_id;
 	if (on)
 		rte_atomic_fetch_or_explicit(&forced, bit, rte_memory_order_relaxed);
 	else

@@ -58,8 +58,6 @@ rte_lcore_var_lcore(unsigned int lcore_id, void *handle)
 #define RTE_LCORE_VAR_LCORE(lcore_id, handle) \
 	((__typeof__(handle))rte_lcore_var_lcore(lcore_id, handle))
 
-#define RTE_LCORE_VAR(handle) RTE_LCORE_VAR_LCORE(rte_lcore_id(), handle)
-
 #define RTE_LCORE_VAR_FOREACH(lcore_id, value, handle) \
 	for ((lcore_id) = (((value) = RTE_LCORE_VAR_LCORE(0, handle)), 0); \
 			(lcore_id) < RTE_MAX_LCORE; \
