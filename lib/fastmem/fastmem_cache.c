@@ -387,6 +387,9 @@ budget_make_room(struct fastmem_state *st, struct fastmem_lcore *lc, int node,
 
 	if (keep_cls < FASTMEM_NUM_CLASSES)
 		mine = cache_cap_bytes(lc, node, keep_cls);
+	/* Nothing to take: a class allocated alone misses at every refill, at its cap. */
+	if (lc->cap_bytes[node] == mine)
+		return budget_left(lc, node);
 	/* First the classes that did not miss for a while: they give all back. */
 	for (cls = 0; cls < FASTMEM_NUM_CLASSES && lc->cap_bytes[node] + need > budget; cls++) {
 		idx = fastmem_cache_idx(node, cls);
