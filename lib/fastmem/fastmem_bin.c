@@ -88,6 +88,29 @@ page_carve(struct fastmem_bin *b, struct fastmem_page *s)
 	fastmem_dbg_carve(s, b->cls);
 }
 
+/*
+ * Write the addresses of @p n slots of @p size bytes from @p data to
+ * @p objs, a vector of them per store: a refill carves hundreds.
+ * Returns @p n.
+ */
+static unsigned int
+carve(void **objs, uint8_t *data, uint32_t size, unsigned int n)
+{
+	const unsigned int w = __RTE_FASTMEM_CHUNK_OBJS;
+	__rte_fastmem_chunk_t addr, step;
+	unsigned int i;
+
+	for (i = 0; i < w; i++) {
+		addr[i] = (uintptr_t)data + (uintptr_t)size * i;
+		step[i] = (uintptr_t)size * w;
+	}
+	for (i = 0; i + w <= n; i += w, addr += step)
+		memcpy(&objs[i], &addr, sizeof(addr));
+	for (; i < n; i++)
+		objs[i] = data + (size_t)size * i;
+	return n;
+}
+
 /* Hand out up to n slots of a linked page; returns how many. */
 static unsigned int
 page_take(struct fastmem_bin *b, struct fastmem_page *s, void **objs, unsigned int n)
@@ -107,10 +130,9 @@ page_take(struct fastmem_bin *b, struct fastmem_page *s, void **objs, unsigned i
 		head = fastmem_dbg_link_get(head, b->cls);
 	}
 	end = RTE_MIN(s->n_slots, bump + (n - k));
-	while (bump < end)
-		objs[k++] = data + (size_t)size * bump++;
+	k += carve(objs + k, data + (size_t)size * bump, size, end - bump);
 	s->free_head = head;
-	s->bump = bump;
+	s->bump = end;
 	s->n_used += k;
 	page_link(b, s);
 	return k;
