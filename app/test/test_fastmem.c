@@ -931,8 +931,10 @@ mz_before(const struct fastmem_mz *a, const struct fastmem_mz *b)
 /*
  * Runs across memzones: growth reserves small memzones, which EAL puts
  * one 2 MiB page (the next one's malloc header) apart; a class growing
- * in a burst gets one run across such neighbours. Checked for every pair
- * of consecutive pages of the burst whose memzones are neighbours.
+ * in a burst gets one run across such neighbours: each page's run holds
+ * the page before it (the earlier page keeps the part it had once the
+ * run is longer than a segment). Checked for every pair of consecutive
+ * pages of the burst whose memzones are neighbours.
  */
 static int
 test_page_run_links(void)
@@ -956,11 +958,65 @@ test_page_run_links(void)
 				(!mz_before(ms, mt) && !mz_before(mt, ms)))
 			continue;
 		linked++;
-		TEST_ASSERT(in_run_of(objs[i], objs[i - 1]) && in_run_of(objs[i - 1], objs[i]),
+		TEST_ASSERT(in_run_of(objs[i - 1], objs[i]),
 			"pages of neighbour memzones are not in one run");
 	}
 	printf("%u of %u page pairs crossed to a neighbour memzone\n", linked, n - 1);
 	rte_fastmem_free_bulk(objs, n);
+	return TEST_SUCCESS;
+}
+
+/*
+ * A page leaves a run longer than a segment, whose pages that joined later
+ * record runs over it and earlier ones a part: no entry may still hold it,
+ * and every object stays in its own slice's run.
+ */
+static int
+test_page_run_leave(void)
+{
+	const unsigned int n = 65536;
+	void **objs = calloc(n, sizeof(void *)), *gone = NULL;
+	unsigned int i, older = 0, bad = 0;
+	uint32_t run;
+
+	TEST_ASSERT_NOT_NULL(objs, "calloc");
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(16u << 20, SOCKET_ID_ANY), "reserve");
+	for (i = 0; i < n; i++) {
+		objs[i] = rte_fastmem_alloc(64, 0, 0);
+		TEST_ASSERT_NOT_NULL(objs[i], "object %u", i);
+	}
+	/* The newest page's run, and the older pages in it that record a part. */
+	run = __rte_fastmem_slice_of(objs[n - 1])->run;
+	TEST_ASSERT(__rte_fastmem_run_len(run) > FASTMEM_SEG_SIZE, "a run of %zu B",
+		(size_t)__rte_fastmem_run_len(run));
+	for (i = 0; i < n; i++)
+		older += in_run_of(objs[i], objs[n - 1]) &&
+			__rte_fastmem_slice_of(objs[i])->run != run;
+	TEST_ASSERT(older > 0, "no page of the run records a part of it");
+	/* The middle one of those objects' page leaves. */
+	older /= 2;
+	for (i = 0; i < n && gone == NULL; i++)
+		if (in_run_of(objs[i], objs[n - 1]) &&
+				__rte_fastmem_slice_of(objs[i])->run != run && older-- == 0)
+			gone = page_start(objs[i]);
+	for (i = 0; i < n; i++) {
+		if (page_start(objs[i]) == gone) {
+			rte_fastmem_free(objs[i]);
+			objs[i] = NULL;
+		}
+	}
+	rte_fastmem_cache_flush();
+	rte_fastmem_trim();
+	TEST_ASSERT_EQUAL(__rte_fastmem_slice_of(gone)->cache_idx, __RTE_FASTMEM_LARGE_IDX,
+		"the emptied page did not leave its class");
+	for (i = 0; i < n; i++) {
+		if (objs[i] != NULL)
+			bad += !in_run_of(objs[i], objs[i]) || in_run_of(gone, objs[i]);
+		rte_fastmem_free(objs[i]);
+	}
+	free(objs);
+	TEST_ASSERT_EQUAL(bad, 0, "%u objects outside their run, or with the free page in it",
+		bad);
 	return TEST_SUCCESS;
 }
 
@@ -2142,6 +2198,7 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_paths),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_runs),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_run_links),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_page_run_leave),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_limit),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_limits),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_fill_under_limit),
