@@ -971,32 +971,38 @@ test_page_run_links(void)
  * record runs over it and earlier ones a part: no entry may still hold it,
  * and every object stays in its own slice's run.
  */
+#define RUN_LEAVE_OBJS 65536u
+static void *run_leave_objs[RUN_LEAVE_OBJS];
+
 static int
 test_page_run_leave(void)
 {
-	const unsigned int n = 65536;
-	void **objs = calloc(n, sizeof(void *)), *gone = NULL;
-	unsigned int i, older = 0, bad = 0;
+	void **objs = run_leave_objs, *longest, *gone = NULL;
+	unsigned int i, n = RUN_LEAVE_OBJS, older = 0, bad = 0;
 	uint32_t run;
 
-	TEST_ASSERT_NOT_NULL(objs, "calloc");
 	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(16u << 20, SOCKET_ID_ANY), "reserve");
 	for (i = 0; i < n; i++) {
 		objs[i] = rte_fastmem_alloc(64, 0, 0);
 		TEST_ASSERT_NOT_NULL(objs[i], "object %u", i);
 	}
-	/* The newest page's run, and the older pages in it that record a part. */
-	run = __rte_fastmem_slice_of(objs[n - 1])->run;
-	TEST_ASSERT(__rte_fastmem_run_len(run) > FASTMEM_SEG_SIZE, "a run of %zu B",
+	/* The longest run an entry records, and the pages in it that record a part. */
+	longest = objs[0];
+	for (i = 1; i < n; i++)
+		if (__rte_fastmem_run_len(__rte_fastmem_slice_of(objs[i])->run) >
+				__rte_fastmem_run_len(__rte_fastmem_slice_of(longest)->run))
+			longest = objs[i];
+	run = __rte_fastmem_slice_of(longest)->run;
+	TEST_ASSERT(__rte_fastmem_run_len(run) > FASTMEM_SEG_SIZE, "runs of at most %zu B",
 		(size_t)__rte_fastmem_run_len(run));
 	for (i = 0; i < n; i++)
-		older += in_run_of(objs[i], objs[n - 1]) &&
+		older += in_run_of(objs[i], longest) &&
 			__rte_fastmem_slice_of(objs[i])->run != run;
 	TEST_ASSERT(older > 0, "no page of the run records a part of it");
 	/* The middle one of those objects' page leaves. */
 	older /= 2;
 	for (i = 0; i < n && gone == NULL; i++)
-		if (in_run_of(objs[i], objs[n - 1]) &&
+		if (in_run_of(objs[i], longest) &&
 				__rte_fastmem_slice_of(objs[i])->run != run && older-- == 0)
 			gone = page_start(objs[i]);
 	for (i = 0; i < n; i++) {
@@ -1014,7 +1020,6 @@ test_page_run_leave(void)
 			bad += !in_run_of(objs[i], objs[i]) || in_run_of(gone, objs[i]);
 		rte_fastmem_free(objs[i]);
 	}
-	free(objs);
 	TEST_ASSERT_EQUAL(bad, 0, "%u objects outside their run, or with the free page in it",
 		bad);
 	return TEST_SUCCESS;
