@@ -411,7 +411,10 @@ enum __rte_fastmem_copy_check {
 /**
  * @internal Move the chunk at @p i and fold its pointers into @p acc as
  * @p check says (see __rte_fastmem_copy_objs()). A pointer p is in the
- * range when p - base is below len, unsigned.
+ * range when p - base is at most len - 1, unsigned: @p base and @p last
+ * are base and len - 1, for the generic code with their sign bits flipped,
+ * which makes the unsigned order a signed one (SSE4.2 compares signed
+ * only): p - (base ^ sign) is (p - base) ^ sign.
  */
 static __rte_always_inline void
 __rte_fastmem_chunk_move(void **__rte_restrict dst, void * const *__rte_restrict src,
@@ -431,13 +434,11 @@ __rte_fastmem_chunk_move(void **__rte_restrict dst, void * const *__rte_restrict
 		*acc = (__rte_fastmem_chunk_t)_mm_max_epu32((__m128i)*acc,
 			(__m128i)(chunk - base));
 #else
-	/* Signed compares (SSE4.2 has no other) with the sign bits flipped. */
 	if (check == __RTE_FASTMEM_COPY_NOT_NULL)
 		*acc |= (__rte_fastmem_chunk_t)(chunk == 0);
 	else if (check == __RTE_FASTMEM_COPY_IN_RANGE)
-		*acc |= (__rte_fastmem_chunk_t)((__rte_fastmem_chunk_signed_t)
-			((chunk - base) ^ __RTE_FASTMEM_SIGN_BIT) >
-			(__rte_fastmem_chunk_signed_t)(last ^ __RTE_FASTMEM_SIGN_BIT));
+		*acc |= (__rte_fastmem_chunk_t)((__rte_fastmem_chunk_signed_t)(chunk - base) >
+			(__rte_fastmem_chunk_signed_t)last);
 #endif
 }
 
@@ -494,11 +495,13 @@ __rte_fastmem_copy_objs(void **__rte_restrict dst, void * const *__rte_restrict 
 
 	/* A minimum starts from all ones, a maximum or an OR from zeros. */
 	for (j = 0; j < k; j++) {
+#ifdef __RTE_FASTMEM_CHECK_MINMAX
 		vbase[j] = base;
 		vlast[j] = len - 1;
-#ifdef __RTE_FASTMEM_CHECK_MINMAX
 		acc[j] = check == __RTE_FASTMEM_COPY_NOT_NULL ? UINTPTR_MAX : 0;
 #else
+		vbase[j] = base ^ __RTE_FASTMEM_SIGN_BIT;
+		vlast[j] = (len - 1) ^ __RTE_FASTMEM_SIGN_BIT;
 		acc[j] = 0;
 #endif
 	}
