@@ -516,6 +516,21 @@ test_bulk(void)
 	}
 	TEST_ASSERT(no_overlap(objs, 8, MIB), "zeroed large bulk overlaps");
 	rte_fastmem_free_bulk(objs, 8);
+	/*
+	 * Requests smaller than a pointer, aligned above the classes: large
+	 * objects too, chained through memory the request does not cover
+	 * (ASan poisons it).
+	 */
+	TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, 4, 3, 2 * __RTE_FASTMEM_MAX_CLASS_ALIGN,
+		RTE_FASTMEM_F_ZERO), "tiny over-aligned bulk");
+	for (i = 0; i < 4; i++) {
+		TEST_ASSERT(rte_is_aligned(objs[i], 2 * __RTE_FASTMEM_MAX_CLASS_ALIGN),
+			"object %u misaligned", i);
+		TEST_ASSERT(((uint8_t *)objs[i])[0] == 0 && ((uint8_t *)objs[i])[2] == 0,
+			"object %u not zeroed", i);
+	}
+	TEST_ASSERT(no_overlap(objs, 4, 3), "tiny over-aligned bulk overlaps");
+	rte_fastmem_free_bulk(objs, 4);
 	/* free_bulk: mixed classes and kinds, NULL entries skipped. */
 	mixed[0] = rte_fastmem_alloc(16, 0, 0);
 	mixed[1] = NULL;

@@ -569,10 +569,26 @@ __rte_fastmem_free_bulk_runs(struct __rte_fastmem_cache *c, uint32_t idx, void *
 }
 
 /*
+ * The link of a chain of large objects, in an object's first bytes: its
+ * memory always holds a pointer, but a request smaller than one (with an
+ * alignment above the classes') leaves the rest poisoned under ASan.
+ */
+static __rte_no_asan void
+large_link_set(void *obj, void *next)
+{
+	*(void **)obj = next;
+}
+
+static __rte_no_asan void *
+large_link_get(void *obj)
+{
+	return *(void **)obj;
+}
+
+/*
  * Large objects, one memzone each: all or nothing, ptrs untouched on
- * failure. Until all are there they are chained through their first bytes
- * (every one holds more than a pointer): nothing is allocated for them on
- * the way.
+ * failure. Until all are there they are chained through their first bytes:
+ * nothing is allocated for them on the way.
  */
 static int
 alloc_bulk_large(struct fastmem_state *st, void **ptrs, unsigned int n, size_t size,
@@ -588,20 +604,20 @@ alloc_bulk_large(struct fastmem_state *st, void **ptrs, unsigned int n, size_t s
 			rc = rte_errno;
 			while (chain != NULL) {
 				obj = chain;
-				chain = *(void **)obj;
+				chain = large_link_get(obj);
 				__rte_fastmem_free_slow(obj);
 			}
 			rte_errno = rc;
 			return -rc;
 		}
-		*(void **)obj = chain;
+		large_link_set(obj, chain);
 		chain = obj;
 	}
 	for (j = n; j-- > 0; ) {
 		ptrs[j] = chain;
-		chain = *(void **)chain;
+		chain = large_link_get(chain);
 		if (flags & RTE_FASTMEM_F_ZERO)
-			*(void **)ptrs[j] = NULL;
+			large_link_set(ptrs[j], NULL);
 	}
 	return 0;
 }
