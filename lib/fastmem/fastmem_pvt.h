@@ -640,6 +640,8 @@ uint32_t fastmem_run_word(const void *first, const void *last);
 /* A page joins the cache of (node, cls): its slices and the runs around it. */
 void fastmem_run_join(struct fastmem_state *st, int node, struct fastmem_page *pg,
 		unsigned int cls);
+/* Free slices (@p n from @p first, in one segment): no cache, a run of their own each. */
+void fastmem_run_free_slices(void *first, unsigned int n);
 /* Pages leave their cache before they go back to their segments. */
 void fastmem_run_leave(struct fastmem_state *st, int node, struct fastmem_page_head *pages);
 /* The slice after (or before) slice @p p that a run through it would take in, or NULL. */

@@ -162,19 +162,25 @@ run_end(struct fastmem_state *st, void *p, uint32_t idx, bool after)
 }
 
 /*
- * Give the slices of page @p pg (in one segment) cache index @p idx and
+ * Give @p n slices from @p first, in one segment, cache index @p idx and
  * runs from @p run, @p step apart: 0 for one run, 1 for a run per slice.
  */
 static void
-page_store(struct fastmem_page *pg, uint32_t idx, uint32_t run, uint32_t step)
+slices_store(void *first, unsigned int n, uint32_t idx, uint32_t run, uint32_t step)
 {
-	struct __rte_fastmem_slice *e = slice_entry(fastmem_page_addr(pg));
+	struct __rte_fastmem_slice *e = slice_entry(first);
 	unsigned int i;
 
-	for (i = 0; i < pg->n_slices; i++, run += step) {
+	for (i = 0; i < n; i++, run += step) {
 		e[i].cache_idx = idx;
 		rte_atomic_store_explicit(&e[i].run, run, rte_memory_order_relaxed);
 	}
+}
+
+void
+fastmem_run_free_slices(void *first, unsigned int n)
+{
+	slices_store(first, n, __RTE_FASTMEM_LARGE_IDX, fastmem_run_word(first, first), 1);
 }
 
 /* Slices up to which a joining page gives the run's older slices the run too. */
@@ -187,18 +193,20 @@ fastmem_run_join(struct fastmem_state *st, int node, struct fastmem_page *pg, un
 	uint32_t idx = fastmem_cache_idx(node, cls), run;
 	void *addr = fastmem_page_addr(pg);
 	void *last = RTE_PTR_ADD(addr, (pg->n_slices - 1) * FASTMEM_SLICE_SIZE);
-	void *lo, *hi;
+	void *before, *after, *lo, *hi;
 
 	rte_spinlock_lock(&nd->run_lock);
-	lo = recorded_end(fastmem_run_beside(st, addr, false), idx, false);
-	hi = recorded_end(fastmem_run_beside(st, last, true), idx, true);
+	before = fastmem_run_beside(st, addr, false);
+	after = fastmem_run_beside(st, last, true);
+	lo = recorded_end(before, idx, false);
+	hi = recorded_end(after, idx, true);
 	run = fastmem_run_word(lo != NULL ? lo : addr, hi != NULL ? hi : last);
-	page_store(pg, idx, run, 0);
+	slices_store(addr, pg->n_slices, idx, run, 0);
 	if (run >> 16 <= RUN_REFRESH_SLICES) {
 		if (lo != NULL)
-			run_store(st, lo, fastmem_run_beside(st, addr, false), run);
+			run_store(st, lo, before, run);
 		if (hi != NULL)
-			run_store(st, fastmem_run_beside(st, last, true), hi, run);
+			run_store(st, after, hi, run);
 	}
 	rte_spinlock_unlock(&nd->run_lock);
 }
@@ -219,7 +227,7 @@ fastmem_run_leave(struct fastmem_state *st, int node, struct fastmem_page_head *
 		/* The run's ends, before the page's entries forget them. */
 		lo = run_end(st, addr, idx, false);
 		hi = run_end(st, last, idx, true);
-		page_store(pg, __RTE_FASTMEM_LARGE_IDX, fastmem_run_word(addr, addr), 1);
+		fastmem_run_free_slices(addr, pg->n_slices);
 		if (lo != addr)
 			run_set(st, lo, fastmem_run_beside(st, addr, false));
 		if (hi != last)

@@ -230,17 +230,12 @@ segments_init(struct fastmem_state *st, int idx)
 {
 	const struct fastmem_mz *m = fastmem_mz(st, idx);
 	struct fastmem_segment *seg;
-	unsigned int i, j;
+	unsigned int i;
 
 	for (i = 0; i < m->n_segs; i++) {
 		seg = mz_segment(m, i);
 		memset(seg, 0, sizeof(*seg));
-		for (j = 0; j < FASTMEM_SEG_SLICES; j++) {
-			void *slice = RTE_PTR_ADD(seg, (size_t)j * FASTMEM_SLICE_SIZE);
-
-			seg->pub.slice[j].cache_idx = __RTE_FASTMEM_LARGE_IDX;
-			seg->pub.slice[j].run = fastmem_run_word(slice, slice);
-		}
+		fastmem_run_free_slices(seg, FASTMEM_SEG_SLICES);
 		seg->pub.iova = fastmem_backing_iova(seg, FASTMEM_SEG_SIZE);
 		memset(seg->free_slices, 0xff, sizeof(seg->free_slices));
 		seg->mz_idx = (uint16_t)idx;
