@@ -91,9 +91,8 @@ page_carve(struct fastmem_bin *b, struct fastmem_page *s)
 /*
  * Write the addresses of @p n slots of @p size bytes from @p data to
  * @p objs, a vector of them per store: a refill carves hundreds.
- * Returns @p n.
  */
-static unsigned int
+static void
 carve(void **objs, uint8_t *data, uint32_t size, unsigned int n)
 {
 	const unsigned int w = __RTE_FASTMEM_CHUNK_OBJS;
@@ -108,7 +107,6 @@ carve(void **objs, uint8_t *data, uint32_t size, unsigned int n)
 		memcpy(&objs[i], &addr, sizeof(addr));
 	for (; i < n; i++)
 		objs[i] = data + (size_t)size * i;
-	return n;
 }
 
 /* Hand out up to n slots of a linked page; returns how many. */
@@ -130,7 +128,8 @@ page_take(struct fastmem_bin *b, struct fastmem_page *s, void **objs, unsigned i
 		head = fastmem_dbg_link_get(head, b->cls);
 	}
 	end = RTE_MIN(s->n_slots, bump + (n - k));
-	k += carve(objs + k, data + (size_t)size * bump, size, end - bump);
+	carve(objs + k, data + (size_t)size * bump, size, end - bump);
+	k += end - bump;
 	s->free_head = head;
 	s->bump = end;
 	s->n_used += k;
