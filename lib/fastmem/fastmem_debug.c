@@ -147,16 +147,23 @@ trailer_of(void *obj, unsigned int cls)
 	return RTE_PTR_ADD(obj, __rte_fastmem_class_size(cls) - sizeof(struct trailer));
 }
 
+/* Debug mode keeps a free slot's link in its trailer; a large object has none. */
+static bool
+link_in_trailer(unsigned int cls)
+{
+	return FASTMEM_DEBUG && cls < FASTMEM_NUM_CLASSES;
+}
+
 __rte_no_asan void *
 fastmem_dbg_link_get(void *obj, unsigned int cls)
 {
-	return FASTMEM_DEBUG ? trailer_of(obj, cls)->link : *(void **)obj;
+	return link_in_trailer(cls) ? trailer_of(obj, cls)->link : *(void **)obj;
 }
 
 __rte_no_asan void
 fastmem_dbg_link_set(void *obj, unsigned int cls, void *next)
 {
-	if (FASTMEM_DEBUG)
+	if (link_in_trailer(cls))
 		trailer_of(obj, cls)->link = next;
 	else
 		*(void **)obj = next;

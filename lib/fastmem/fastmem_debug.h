@@ -77,7 +77,11 @@ void fastmem_dbg_alloc(void *obj, unsigned int cls, size_t size);
  */
 bool fastmem_dbg_free(struct fastmem_state *st, void *obj, uint32_t want_idx);
 
-/* The free-list link of a free slot; it may be poisoned, so only these touch it. */
+/*
+ * The free-list link of a free slot, or with @cls FASTMEM_NUM_CLASSES the
+ * first bytes of a large object, which a request smaller than a pointer
+ * leaves poisoned: only these touch them.
+ */
 void *fastmem_dbg_link_get(void *obj, unsigned int cls);
 void fastmem_dbg_link_set(void *obj, unsigned int cls, void *next);
 

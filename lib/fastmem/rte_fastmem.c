@@ -569,26 +569,10 @@ __rte_fastmem_free_bulk_runs(struct __rte_fastmem_cache *c, uint32_t idx, void *
 }
 
 /*
- * The link of a chain of large objects, in an object's first bytes: its
- * memory always holds a pointer, but a request smaller than one (with an
- * alignment above the classes') leaves the rest poisoned under ASan.
- */
-static __rte_no_asan void
-large_link_set(void *obj, void *next)
-{
-	*(void **)obj = next;
-}
-
-static __rte_no_asan void *
-large_link_get(void *obj)
-{
-	return *(void **)obj;
-}
-
-/*
  * Large objects, one memzone each: all or nothing, ptrs untouched on
- * failure. Until all are there they are chained through their first bytes:
- * nothing is allocated for them on the way.
+ * failure. Until all are there they are chained through their first bytes
+ * (always there, if beyond a request smaller than a pointer, with an
+ * alignment above the classes'): nothing is allocated for them on the way.
  */
 static int
 alloc_bulk_large(struct fastmem_state *st, void **ptrs, unsigned int n, size_t size,
@@ -604,20 +588,20 @@ alloc_bulk_large(struct fastmem_state *st, void **ptrs, unsigned int n, size_t s
 			rc = rte_errno;
 			while (chain != NULL) {
 				obj = chain;
-				chain = large_link_get(obj);
+				chain = fastmem_dbg_link_get(obj, FASTMEM_NUM_CLASSES);
 				__rte_fastmem_free_slow(obj);
 			}
 			rte_errno = rc;
 			return -rc;
 		}
-		large_link_set(obj, chain);
+		fastmem_dbg_link_set(obj, FASTMEM_NUM_CLASSES, chain);
 		chain = obj;
 	}
 	for (j = n; j-- > 0; ) {
 		ptrs[j] = chain;
-		chain = large_link_get(chain);
+		chain = fastmem_dbg_link_get(chain, FASTMEM_NUM_CLASSES);
 		if (flags & RTE_FASTMEM_F_ZERO)
-			large_link_set(ptrs[j], NULL);
+			fastmem_dbg_link_set(ptrs[j], FASTMEM_NUM_CLASSES, NULL);
 	}
 	return 0;
 }
