@@ -989,6 +989,34 @@ test_page_run_links(void)
 #define RUN_LEAVE_OBJS 65536u
 static void *run_leave_objs[RUN_LEAVE_OBJS];
 
+/*
+ * Allocate run_leave_objs one at a time, 64 B each: a run longer than a
+ * segment. Its object whose entry records the longest run goes to
+ * @p longest.
+ */
+static int
+long_run_build(void **longest)
+{
+	void **objs = run_leave_objs;
+	unsigned int i;
+	uint32_t run;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(16u << 20, SOCKET_ID_ANY), "reserve");
+	for (i = 0; i < RUN_LEAVE_OBJS; i++) {
+		objs[i] = rte_fastmem_alloc(64, 0, 0);
+		TEST_ASSERT_NOT_NULL(objs[i], "object %u", i);
+	}
+	*longest = objs[0];
+	for (i = 1; i < RUN_LEAVE_OBJS; i++)
+		if (__rte_fastmem_run_len(__rte_fastmem_slice_of(objs[i])->run) >
+				__rte_fastmem_run_len(__rte_fastmem_slice_of(*longest)->run))
+			*longest = objs[i];
+	run = __rte_fastmem_slice_of(*longest)->run;
+	TEST_ASSERT(__rte_fastmem_run_len(run) > FASTMEM_SEG_SIZE, "runs of at most %zu B",
+		(size_t)__rte_fastmem_run_len(run));
+	return TEST_SUCCESS;
+}
+
 static int
 test_page_run_leave(void)
 {
@@ -996,20 +1024,9 @@ test_page_run_leave(void)
 	unsigned int i, n = RUN_LEAVE_OBJS, older = 0, bad = 0;
 	uint32_t run;
 
-	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(16u << 20, SOCKET_ID_ANY), "reserve");
-	for (i = 0; i < n; i++) {
-		objs[i] = rte_fastmem_alloc(64, 0, 0);
-		TEST_ASSERT_NOT_NULL(objs[i], "object %u", i);
-	}
-	/* The longest run an entry records, and the pages in it that record a part. */
-	longest = objs[0];
-	for (i = 1; i < n; i++)
-		if (__rte_fastmem_run_len(__rte_fastmem_slice_of(objs[i])->run) >
-				__rte_fastmem_run_len(__rte_fastmem_slice_of(longest)->run))
-			longest = objs[i];
+	TEST_ASSERT_SUCCESS(long_run_build(&longest), "a run longer than a segment");
+	/* The pages of the longest run that record a part of it. */
 	run = __rte_fastmem_slice_of(longest)->run;
-	TEST_ASSERT(__rte_fastmem_run_len(run) > FASTMEM_SEG_SIZE, "runs of at most %zu B",
-		(size_t)__rte_fastmem_run_len(run));
 	for (i = 0; i < n; i++)
 		older += in_run_of(objs[i], longest) &&
 			__rte_fastmem_slice_of(objs[i])->run != run;
@@ -1037,6 +1054,45 @@ test_page_run_leave(void)
 	}
 	TEST_ASSERT_EQUAL(bad, 0, "%u objects outside their run, or with the free page in it",
 		bad);
+	return TEST_SUCCESS;
+}
+
+/*
+ * A bulk free whose objects lie beyond the part of the run their first
+ * object's entry records widens the entries to the whole run: its objects
+ * go to the cache as one run, and later bulk frees of such objects are
+ * inline. Without debug checks, which free a bulk object by object.
+ */
+static int
+test_page_run_widen(void)
+{
+	void **objs = run_leave_objs, *longest, *older = NULL, *pair[2];
+	unsigned int i, n = RUN_LEAVE_OBJS;
+	struct rte_fastmem_lcore_class_stats before, after;
+	uint32_t run;
+
+	TEST_ASSERT_SUCCESS(long_run_build(&longest), "a run longer than a segment");
+	run = __rte_fastmem_slice_of(longest)->run;
+	for (i = 0; i < n && older == NULL; i++)
+		if (in_run_of(objs[i], longest) && !in_run_of(longest, objs[i]))
+			older = objs[i];
+	TEST_ASSERT_NOT_NULL(older, "every entry of the run records the object of its longest");
+	for (i = 0; i < n; i++)
+		if (objs[i] == older || objs[i] == longest)
+			objs[i] = NULL;
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(rte_lcore_id(), 64, &before), "stats");
+	pair[0] = older;
+	pair[1] = longest;
+	rte_fastmem_free_bulk(pair, 2);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_lcore_class(rte_lcore_id(), 64, &after), "stats");
+	/* Debug checks free a bulk object by object, past the caches. */
+	TEST_ASSERT(__RTE_FASTMEM_CHECKED || in_run_of(longest, older),
+		"the entry of the first object was not widened");
+	TEST_ASSERT(__RTE_FASTMEM_CHECKED || __rte_fastmem_slice_of(older)->run == run,
+		"the first object's entry does not record the whole run");
+	TEST_ASSERT(__RTE_FASTMEM_CHECKED || after.free_cache_misses == before.free_cache_misses,
+		"the objects did not go to the cache");
+	rte_fastmem_free_bulk(objs, n);
 	return TEST_SUCCESS;
 }
 
@@ -2219,6 +2275,7 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_runs),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_run_links),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_run_leave),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_page_run_widen),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_limit),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_limits),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_fill_under_limit),

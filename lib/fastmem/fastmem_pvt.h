@@ -642,6 +642,11 @@ void fastmem_run_join(struct fastmem_state *st, int node, struct fastmem_page *p
 		unsigned int cls);
 /* Free slices (@p n from @p first, in one segment): no cache, a run of their own each. */
 void fastmem_run_free_slices(void *first, unsigned int n);
+/*
+ * Give every slice of the run of live object @p obj's slice the whole run,
+ * if that slice recorded only a part of it; true if it did.
+ */
+bool fastmem_run_widen(struct fastmem_state *st, const void *obj);
 /* Pages leave their cache before they go back to their segments. */
 void fastmem_run_leave(struct fastmem_state *st, int node, struct fastmem_page_head *pages);
 /* The slice after (or before) slice @p p that a run through it would take in, or NULL. */

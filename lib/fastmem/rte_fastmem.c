@@ -532,9 +532,23 @@ __rte_fastmem_free_bulk_runs(struct __rte_fastmem_cache *c, uint32_t idx, void *
 		in = in_run(r, top[i]);
 		first_out = first_out == 0 && !in ? i : first_out;
 	}
-	if (i < n || diff != 0) {
+	st = fastmem_state_get();
+	if (i < n || diff != 0 || st == NULL) {
 		__rte_fastmem_free_bulk_slow(ptrs, n);
 		return;
+	}
+	/*
+	 * The first object's entry may record only a part of its run: widened
+	 * to the whole run, it may hold them all, now and in later bulk frees.
+	 */
+	if (fastmem_run_widen(st, top[0])) {
+		r = run_range_of(top[0]);
+		for (i = 0; i < n && in_run(r, top[i]); i++)
+			;
+		if (i == n) {
+			__rte_fastmem_cache_pushed(c, n);
+			return;
+		}
 	}
 	/*
 	 * The first object's run if it can hold them all, else the first
@@ -560,11 +574,6 @@ __rte_fastmem_free_bulk_runs(struct __rte_fastmem_cache *c, uint32_t idx, void *
 	 * which grows the cache; the next allocations take other objects, or
 	 * a refill with more to sort with.
 	 */
-	st = fastmem_state_get();
-	if (st == NULL) {
-		__rte_fastmem_free_bulk_slow(ptrs, n);
-		return;
-	}
 	fastmem_cache_free_unsorted(st, idx, top, n);
 }
 
