@@ -148,14 +148,16 @@ eal_alloc(const char *type, size_t size, unsigned int align, int socket, bool ze
  * classes that are multiples of a cache line are aligned to one, and the
  * size alone finds the class without a search by alignment. Debug builds
  * of fastmem add a trailer to the size, so they get the alignment asked.
+ * @p fastmem_tried: alloc() asked fastmem for @p size already.
  */
-static void *
-alloc(const char *type, size_t size, unsigned int align, int socket, bool zero)
+static __rte_noinline void *
+alloc_slow(const char *type, size_t size, unsigned int align, int socket, bool zero,
+		bool fastmem_tried)
 {
 	const size_t line = RTE_CACHE_LINE_SIZE;
 	void *p = NULL;
 
-	if (is_serving() && size != 0 && rte_is_power_of_2(RTE_MAX(align, 1u)))
+	if (!fastmem_tried && is_serving() && size != 0 && rte_is_power_of_2(RTE_MAX(align, 1u)))
 		p = align <= line && !__RTE_FASTMEM_CHECKED ?
 			rte_fastmem_alloc_socket(RTE_ALIGN_CEIL(size, line), 0,
 				zero ? RTE_FASTMEM_F_ZERO : 0, socket) :
@@ -165,6 +167,27 @@ alloc(const char *type, size_t size, unsigned int align, int socket, bool zero)
 		p = eal_alloc(type, size, align, socket, zero);
 	peak_sample();
 	return p;
+}
+
+/*
+ * The common case, a plain allocation that fastmem's cache serves, inline
+ * in each entry point and without the slow path's frame (six saved
+ * registers, a third of an rte_malloc() and rte_free() pair's cycles).
+ */
+static inline void *
+alloc(const char *type, size_t size, unsigned int align, int socket, bool zero)
+{
+	const size_t line = RTE_CACHE_LINE_SIZE;
+	void *p;
+
+	if (likely(!zero && size != 0 && align <= line && (align & (align - 1)) == 0 &&
+			!__RTE_FASTMEM_CHECKED && !peak_wanted && is_serving())) {
+		p = rte_fastmem_alloc_socket(RTE_ALIGN_CEIL(size, line), 0, 0, socket);
+		if (likely(p != NULL))
+			return p;
+		return alloc_slow(type, size, align, socket, zero, true);
+	}
+	return alloc_slow(type, size, align, socket, zero, false);
 }
 
 void *
