@@ -194,7 +194,7 @@ fastmem_run_widen(struct fastmem_state *st, const void *obj)
 	void *slice = (void *)RTE_ALIGN_FLOOR((uintptr_t)obj, FASTMEM_SLICE_SIZE);
 	struct __rte_fastmem_slice *e = slice_entry(slice);
 	uint32_t idx = e->cache_idx, run;
-	struct fastmem_node *nd = &st->nodes[idx / FASTMEM_NUM_CLASSES];
+	struct fastmem_node *nd = &st->nodes[fastmem_idx_node(idx)];
 	void *lo, *hi;
 	bool widen;
 
