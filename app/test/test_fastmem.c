@@ -1970,25 +1970,25 @@ test_page_policy(void)
 	slots = page_slots_of(UNDER(40 * 1024));
 	TEST_ASSERT(slots >= 2 && 3 * slots + 1 <= RTE_DIM(objs), "slots %u", slots);
 	/* One full page plus one object in a second page. */
-	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, objs, slots + 1), slots + 1, "take");
+	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, objs, slots + 1, slots + 1), slots + 1, "take");
 	acquires = b->page_acquires;
 	TEST_ASSERT_EQUAL(acquires, 2, "acquires %" PRIu64, acquires);
 	for (round = 0; round < 100; round++) {
 		fastmem_bin_give(st, b, &objs[slots], 1);
 		fastmem_bin_drain(st, b, false);
 		TEST_ASSERT(b->spare != NULL, "empty page not kept");
-		TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, &objs[slots], 1), 1, "retake");
+		TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, &objs[slots], 1, 1), 1, "retake");
 	}
 	TEST_ASSERT_EQUAL(b->page_acquires, acquires, "page ping-pong: %" PRIu64 " acquires",
 		b->page_acquires);
 	TEST_ASSERT_EQUAL(b->page_releases, 0, "releases %" PRIu64, b->page_releases);
 	/* Three pages: full, 1 used, slots - 1 used. Refills must pick the fullest. */
-	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, &objs[slots + 1], 2 * slots - 1),
+	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, &objs[slots + 1], 2 * slots - 1, 2 * slots - 1),
 		2 * slots - 1, "take more");
 	fastmem_bin_give(st, b, &objs[slots + 1], slots - 1);  /* page 2 back to 1 used */
 	fastmem_bin_give(st, b, &objs[2 * slots], 1);          /* page 3: slots - 1 used */
 	fastmem_bin_drain(st, b, false);
-	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, &one, 1), 1, "take one");
+	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, &one, 1, 1), 1, "take one");
 	TEST_ASSERT(page_start(one) == page_start(objs[2 * slots + 1]),
 		"refill did not take the fullest partial page");
 	objs[2 * slots] = one;
@@ -2026,7 +2026,7 @@ test_page_growth(void)
 		b->page_slices, base);
 	/* A few objects at a time: a refill of many pages takes one page for all. */
 	for (i = 0; i < N; i += 4)
-		TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, &objs[i], 4), 4, "take");
+		TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, &objs[i], 4, 4), 4, "take");
 	size = base;
 	for (i = 0; i < N; i++) {
 		pg = fastmem_page_of(objs[i]);
@@ -2055,6 +2055,70 @@ test_page_growth(void)
 }
 
 /*
+ * White box: a take that needs more than eight pages of the bin's size
+ * takes one larger page for them (up to 32 slices), and then stops once it
+ * has its minimum; with all of them as its minimum, it takes pages until it
+ * has them. Each such page lies just after the one before in its segment,
+ * whatever the sizes in between (pages are aligned to their size).
+ */
+static int
+test_page_refill(void)
+{
+	static const unsigned int takes[] = { 20, 70, 20, 150, 40, 300, 20, 70 };
+	enum { N = 1024 };
+	struct fastmem_state *st = fastmem_state_get();
+	int node = rte_fastmem_lcore_node(rte_lcore_id());
+	unsigned int cls = class_of(UNDER(4096)), base = fastmem_page_slices(cls);
+	unsigned int i, k, got, more, taken = 0;
+	const struct fastmem_page *pg, *last = NULL;
+	uint64_t acquires;
+	struct fastmem_bin *b;
+	void **objs = malloc(sizeof(void *) * N);
+
+	TEST_ASSERT_NOT_NULL(objs, "malloc");
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(16 * MIB, SOCKET_ID_ANY), "reserve");
+	TEST_ASSERT_SUCCESS(fastmem_node_ready(st, node), "node");
+	b = &st->nodes[node].bins[cls];
+	acquires = b->page_acquires;
+	got = fastmem_bin_take(st, b, objs, 1, N);
+	pg = fastmem_page_of(objs[0]);
+	TEST_ASSERT(got == pg->n_slots && b->page_acquires == acquires + 1,
+		"took %u objects in %" PRIu64 " pages, not one page's %u", got,
+		b->page_acquires - acquires, pg->n_slots);
+	TEST_ASSERT(pg->n_slices > 8 * base && pg->n_slices <= 32,
+		"a page of %u slices for %u objects", pg->n_slices, N);
+	more = fastmem_bin_take(st, b, &objs[got], N - got, N - got);
+	TEST_ASSERT_EQUAL(more, N - got, "took %u of %u", more, N - got);
+	fastmem_bin_give(st, b, objs, N);
+	fastmem_bin_drain(st, b, true);
+
+	/* Takes of changing sizes: every new page follows the last one. */
+	for (i = 0; i < RTE_DIM(takes); i++) {
+		k = fastmem_bin_take(st, b, &objs[taken], takes[i], takes[i]);
+		TEST_ASSERT_EQUAL(k, takes[i], "take %u: %u objects", i, k);
+		for (k = taken; k < taken + takes[i]; k++) {
+			pg = fastmem_page_of(objs[k]);
+			if (pg == last)
+				continue;
+			if (last == NULL || fastmem_segment_of(pg) != fastmem_segment_of(last)) {
+				last = pg;
+				continue;
+			}
+			TEST_ASSERT(fastmem_page_addr(pg) == RTE_PTR_ADD(fastmem_page_addr(last),
+					last->n_slices * FASTMEM_SLICE_SIZE),
+				"take %u: a page of %u slices not after the last one, of %u",
+				i, pg->n_slices, last->n_slices);
+			last = pg;
+		}
+		taken += takes[i];
+	}
+	fastmem_bin_give(st, b, objs, taken);
+	fastmem_bin_drain(st, b, true);
+	free(objs);
+	return TEST_SUCCESS;
+}
+
+/*
  * White box: a depot's capacity is set at the first flush and doubles
  * after a flush overflows it when a refill emptied it since it last grew
  * (not otherwise); its array grows with what it holds, keeping its
@@ -2075,7 +2139,7 @@ test_depot_growth(void)
 	b = &st->nodes[node].bins[cls];
 	TEST_ASSERT(b->depot == NULL && b->depot_cap == 0, "a depot before any flush");
 	/* This take finds the depot empty. */
-	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, objs, n), n, "take");
+	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, objs, n, n), n, "take");
 	fastmem_bin_give(st, b, objs, 1);
 	TEST_ASSERT(b->depot != NULL && b->depot_cap == cap && b->depot_len == 1 &&
 		b->depot_size < cap, "first flush: depot of %u holds %u in %u entries",
@@ -2093,7 +2157,8 @@ test_depot_growth(void)
 		b->depot_size == 2 * cap, "without a refill: depot of %u holds %u in %u entries",
 		b->depot_cap, b->depot_len, b->depot_size);
 	/* What it holds comes back, of its class. */
-	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, back, 2 * cap), 2 * cap, "take the depot");
+	TEST_ASSERT_EQUAL(fastmem_bin_take(st, b, back, 2 * cap, 2 * cap), 2 * cap,
+		"take the depot");
 	TEST_ASSERT(same_class(back, 2 * cap, objs[0]), "objects of another class");
 	TEST_ASSERT_EQUAL(b->depot_len, 0, "depot not emptied");
 	fastmem_bin_give(st, b, back, 2 * cap);
@@ -2295,6 +2360,7 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_policy),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_sharing),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_growth),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_page_refill),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_depot_growth),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_unsorted),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_growth_does_not_block),

@@ -469,14 +469,15 @@ cache_grow(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsigne
 
 /*
  * Refill a cache so that it holds at least n objects; false if it can't.
- * It fills to three quarters: few refills, and room for frees after them.
+ * It fills up to three quarters (few refills, and room for frees after
+ * them), taking at most one new page beyond the n.
  */
 static bool
 cache_refill(struct fastmem_state *st, struct __rte_fastmem_cache *c, struct fastmem_bin *b,
 		unsigned int n)
 {
 	unsigned int want = RTE_MIN(c->cap, n + c->cap * 3 / 4) - c->len;
-	unsigned int got = fastmem_bin_take(st, b, &c->objs[c->len], want);
+	unsigned int got = fastmem_bin_take(st, b, &c->objs[c->len], n - c->len, want);
 
 	__rte_fastmem_count(&c->n_filled, got);
 	c->len += got;
@@ -500,7 +501,7 @@ fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls, size_t
 	void *obj;
 
 	if (lc == NULL) {
-		if (fastmem_bin_take(st, b, &obj, 1) == 1) {
+		if (fastmem_bin_take(st, b, &obj, 1, 1) == 1) {
 			shared_count_alloc(b, 1, size);
 			return obj;
 		}
@@ -511,7 +512,7 @@ fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls, size_t
 		cache_grow(st, lc, node, cls, 1, true);
 		/* No budget left for this class: straight from the bin. */
 		if (c->cap == 0) {
-			if (fastmem_bin_take(st, b, &obj, 1) != 1)
+			if (fastmem_bin_take(st, b, &obj, 1, 1) != 1)
 				return NULL;
 			count_alloc_past(lc, fastmem_cache_idx(node, cls), 1, size);
 			return obj;
@@ -540,7 +541,7 @@ bin_take_all(struct fastmem_state *st, struct fastmem_bin *b, void **objs, unsig
 
 	while (got < n) {
 		want = RTE_MIN(n - got, TAKE_BATCH);
-		k = fastmem_bin_take(st, b, batch, want);
+		k = fastmem_bin_take(st, b, batch, want, want);
 		for (i = 0; i < k; i++) {
 			fastmem_dbg_link_set(batch[i], b->cls, chain);
 			chain = batch[i];

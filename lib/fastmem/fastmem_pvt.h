@@ -658,9 +658,14 @@ void fastmem_run_unlink_mz(struct fastmem_state *st, int idx);
 /* fastmem_bin.c: depots and the pages of a (node, class) */
 int fastmem_bin_init(struct fastmem_bin *b, int node, unsigned int cls);
 void fastmem_bin_fini(struct fastmem_bin *b);
+/*
+ * Take up to @p n objects of bin @p b into @p objs, from its depot, then
+ * its partial pages, then new pages: after one new page, no more once it
+ * has @p min. Returns how many; fewer than @p min only without memory.
+ */
 __rte_internal
 unsigned int fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs,
-		unsigned int n);
+		unsigned int min, unsigned int n);
 __rte_internal
 void fastmem_bin_give(struct fastmem_state *st, struct fastmem_bin *b, void * const *objs,
 		unsigned int n);
