@@ -48,6 +48,7 @@
  */
 
 #include <rte_common.h>
+#include <rte_prefetch.h>
 
 #include "fastmem_pvt.h"
 
@@ -176,6 +177,8 @@ slices_store(void *first, unsigned int n, uint32_t idx, uint32_t run, uint32_t s
 	struct __rte_fastmem_slice *e = slice_entry(first);
 	unsigned int i;
 
+	for (i = 0; i < n; i += RTE_CACHE_LINE_SIZE / sizeof(*e))
+		rte_prefetch0_write(&e[i]);
 	for (i = 0; i < n; i++, run += step) {
 		e[i].cache_idx = idx;
 		rte_atomic_store_explicit(&e[i].run, run, rte_memory_order_relaxed);
