@@ -2119,6 +2119,83 @@ test_page_refill(void)
 }
 
 /*
+ * Capacities of the calling thread's cache of the class of @p size after
+ * each of @p n allocations of that size, into @p caps: the distinct
+ * values, in order. With @p others, each allocation that will miss comes
+ * after the first one of a class not used yet, which misses too. The
+ * objects go to @p objs, the others' after the @p n; *n_others says how
+ * many. Returns how many capacities, or 0 if an allocation failed.
+ */
+static unsigned int
+cache_caps(size_t size, bool others, unsigned int n, void **objs, unsigned int *n_others,
+		uint32_t *caps)
+{
+	/* One size per class, none used before. */
+	static const size_t other_sizes[] = {
+		16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256,
+		320, 384, 448, 512, 640, 768, 896, 1024, 1280, 1536, 1792, 2048,
+	};
+	const struct __rte_fastmem_cache *c = NULL;
+	unsigned int i, k = 0;
+
+	*n_others = 0;
+	for (i = 0; i < n; i++) {
+		if (others && c != NULL && c->len == 0) {
+			if (*n_others == RTE_DIM(other_sizes))
+				return 0;
+			objs[n + *n_others] = rte_fastmem_alloc(other_sizes[*n_others], 0, 0);
+			if (objs[n + (*n_others)++] == NULL)
+				return 0;
+		}
+		objs[i] = rte_fastmem_alloc(size, 0, 0);
+		if (objs[i] == NULL)
+			return 0;
+		if (c == NULL)
+			c = RTE_PER_LCORE(_fastmem_thread).caches +
+				__rte_fastmem_slice_of(objs[0])->cache_idx;
+		if (k == 0 || caps[k - 1] != c->cap)
+			caps[k++] = c->cap;
+	}
+	return k;
+}
+
+/*
+ * White box: a cache that misses with no other class missing since its own
+ * last miss (one class allocated in a long run) grows fourfold; one whose
+ * misses come after other classes' doubles. Both start at one 4 KiB object
+ * (CACHE_START_BYTES).
+ */
+static int
+test_cache_growth(void)
+{
+	enum { N = 100 };
+	/* The budget's objects: the cap of the last growth. */
+	const uint32_t most = (uint32_t)(rte_fastmem_get_cache_budget(rte_lcore_id()) / 4096);
+	void *objs[2 * N];
+	uint32_t caps[N];
+	unsigned int k, i, n_others;
+
+	if (__RTE_FASTMEM_CHECKED)
+		return TEST_SKIPPED;
+	k = cache_caps(4096, false, N, objs, &n_others, caps);
+	TEST_ASSERT(k >= 4, "%u capacities", k);
+	for (i = 1; i < k; i++)
+		TEST_ASSERT_EQUAL(caps[i], RTE_MIN(4 * caps[i - 1], most),
+			"alone: capacity %u after %u", caps[i], caps[i - 1]);
+	rte_fastmem_free_bulk(objs, N);
+	/* Capacities back to 0, and fewer objects: within the budget. */
+	rte_fastmem_cache_flush();
+	k = cache_caps(UNDER(3584), true, N / 8, objs, &n_others, caps);
+	TEST_ASSERT(k >= 4, "%u capacities", k);
+	for (i = 1; i < k; i++)
+		TEST_ASSERT_EQUAL(caps[i], 2 * caps[i - 1], "in turn: capacity %u after %u",
+			caps[i], caps[i - 1]);
+	rte_fastmem_free_bulk(objs, N / 8);
+	rte_fastmem_free_bulk(&objs[N / 8], n_others);
+	return TEST_SUCCESS;
+}
+
+/*
  * White box: a depot's capacity is set at the first flush and doubles
  * after a flush overflows it when a refill emptied it since it last grew
  * (not otherwise); its array grows with what it holds, keeping its
@@ -2361,6 +2438,7 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_sharing),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_growth),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_refill),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_cache_growth),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_depot_growth),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_unsorted),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_growth_does_not_block),
