@@ -34,7 +34,8 @@ LIVE_MIB = (1, 8)
 S10_METRICS = ('EAL/live', 'backing/live', 'EAL MiB', 'backing MiB', 'live MiB')
 GOALS = ['=== Goals (issue 5;', '=== Goals (issue 17;', 'lcores x ~1 MiB live: fastmem EAL bytes',
          'S8: fastmem EAL/live at 8/64/256 MiB', 'S8: fastmem backing/live <= jemalloc',
-         'S8: fastmem within 10% of tcmalloc', '=== Goals (issue 18;',
+         'S8: fastmem within 10% of tcmalloc', 'S1: fastmem <= 0.5x mempool',
+         'S5: fastmem <= 1.0x mempool', 'S9: fastmem+reserve alloc p99.9', '=== Goals (issue 18;',
          'S1: rte_malloc_fm >= 10x faster than rte_malloc', 'S8: rte_malloc_fm EAL bytes',
          '=== Goals (issue 21;', 'S9: fastmem+headroom: no allocation waits',
          'S11: fastmem+paced+hr: no allocation waits']

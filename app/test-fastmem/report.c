@@ -584,6 +584,8 @@ report_goals(void)
 	static const char *const other[] = { "glibc", "jemalloc", "mimalloc", "tcmalloc" };
 	static const unsigned int issues[] = { 5, 17, 18, 21 };
 	static const char *const hr[] = { "fastmem+headroom", "fastmem_h+headroom" };
+	static const char *const reserve[] = { "fastmem+reserve", "fastmem_h+reserve" };
+	static const unsigned int larson[] = { 5 };
 	static const char *const ramp[] = { "fastmem+paced+hr", "fastmem_h+paced+hr" };
 	static const unsigned int eal_mib[] = { 8, 64, 256 };
 	static const double eal_limit[] = { 1.5, 1.2, 1.15 };
@@ -647,6 +649,16 @@ report_goals(void)
 	goal_vs("S8: fastmem backing/live <= jemalloc's at every size", "jemalloc", NULL, 0, 1.0);
 	goal_vs("S8: fastmem within 10% of tcmalloc at 64 and 256 MiB", "tcmalloc", big,
 		RTE_DIM(big), 1.1);
+	/* The hot path holds while the memory side changes. */
+	goal_ratio("S1: fastmem <= 0.5x mempool, every size", hot, 1, "fastmem", 0.5);
+	goal_ratio("S1: fastmem_h <= 0.55x mempool, every size", hot, 1, "fastmem_h", 0.55);
+	goal_ratio("S5: fastmem <= 1.0x mempool", larson, 1, "fastmem", 1.0);
+	for (i = 0; i < RTE_DIM(fm); i++) {
+		snprintf(text, sizeof(text),
+			"S9: %s+reserve alloc p99.9 <= 2x mempool's, every size", fm[i]);
+		n = worst(9, reserve[i], "alloc p99.9", true, &hi);
+		goal_add(text, n != 0, hi <= 2, "worst %.2fx mempool over %u sizes", hi, n);
+	}
 
 	/* rte_malloc served by fastmem through librte_fastmem_malloc.so. */
 	goal_issue = 18;
