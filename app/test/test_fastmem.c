@@ -2055,11 +2055,12 @@ test_page_growth(void)
 }
 
 /*
- * White box: a take that needs more than eight pages of the bin's size
- * takes one larger page for them (up to 32 slices), and then stops once it
- * has its minimum; with all of them as its minimum, it takes pages until it
- * has them. Each such page lies just after the one before in its segment,
- * whatever the sizes in between (pages are aligned to their size).
+ * White box: a take for one object that needs more than eight pages of the
+ * bin's size takes one larger page for them, of up to 32 slices, and stops
+ * after it; a take that needs them all takes larger pages, up to a
+ * segment, until it has them. Each such page of a take for one object
+ * lies just after the page before it in its segment, whatever the sizes in
+ * between (pages are aligned to their size).
  */
 static int
 test_page_refill(void)
@@ -2069,7 +2070,7 @@ test_page_refill(void)
 	struct fastmem_state *st = fastmem_state_get();
 	int node = rte_fastmem_lcore_node(rte_lcore_id());
 	unsigned int cls = class_of(UNDER(4096)), base = fastmem_page_slices(cls);
-	unsigned int i, k, got, more, taken = 0;
+	unsigned int i, j, k, got, more, size, taken = 0;
 	const struct fastmem_page *pg, *last = NULL;
 	uint64_t acquires;
 	struct fastmem_bin *b;
@@ -2089,28 +2090,30 @@ test_page_refill(void)
 		"a page of %u slices for %u objects", pg->n_slices, N);
 	more = fastmem_bin_take(st, b, &objs[got], N - got, N - got);
 	TEST_ASSERT_EQUAL(more, N - got, "took %u of %u", more, N - got);
+	pg = fastmem_page_of(objs[got]);
+	TEST_ASSERT(pg->n_slices > 32, "a page of %u slices for all %u objects", pg->n_slices,
+		N - got);
 	fastmem_bin_give(st, b, objs, N);
 	fastmem_bin_drain(st, b, true);
 
-	/* Takes of changing sizes: every new page follows the last one. */
+	/* Takes for one object, of changing sizes: larger pages follow the last one. */
 	for (i = 0; i < RTE_DIM(takes); i++) {
-		k = fastmem_bin_take(st, b, &objs[taken], takes[i], takes[i]);
-		TEST_ASSERT_EQUAL(k, takes[i], "take %u: %u objects", i, k);
-		for (k = taken; k < taken + takes[i]; k++) {
-			pg = fastmem_page_of(objs[k]);
+		size = b->page_slices;
+		k = fastmem_bin_take(st, b, &objs[taken], 1, takes[i]);
+		TEST_ASSERT(k >= 1 && k <= takes[i], "take %u: %u objects", i, k);
+		for (j = taken; j < taken + k; j++) {
+			pg = fastmem_page_of(objs[j]);
 			if (pg == last)
 				continue;
-			if (last == NULL || fastmem_segment_of(pg) != fastmem_segment_of(last)) {
-				last = pg;
-				continue;
-			}
-			TEST_ASSERT(fastmem_page_addr(pg) == RTE_PTR_ADD(fastmem_page_addr(last),
+			TEST_ASSERT(last == NULL || pg->n_slices <= size ||
+				fastmem_segment_of(pg) != fastmem_segment_of(last) ||
+				fastmem_page_addr(pg) == RTE_PTR_ADD(fastmem_page_addr(last),
 					last->n_slices * FASTMEM_SLICE_SIZE),
 				"take %u: a page of %u slices not after the last one, of %u",
 				i, pg->n_slices, last->n_slices);
 			last = pg;
 		}
-		taken += takes[i];
+		taken += k;
 	}
 	fastmem_bin_give(st, b, objs, taken);
 	fastmem_bin_drain(st, b, true);
