@@ -278,17 +278,19 @@ __rte_fastmem_class_align(unsigned int cls)
 static inline unsigned int
 __rte_fastmem_size_to_class(size_t size, size_t align)
 {
+	uint64_t x = (uint64_t)size - 1;
 	unsigned int cls, lg;
 
-	if (size - 1 >= __RTE_FASTMEM_MAX_CLASS_SIZE)
+	if (x >= __RTE_FASTMEM_MAX_CLASS_SIZE)
 		return __RTE_FASTMEM_NUM_CLASSES;
-	if (size <= 64) {
-		cls = (unsigned int)(size - 1) >> 4;
-	} else {
-		lg = __rte_fastmem_log2((uint64_t)size - 1);
-		cls = __RTE_FASTMEM_SMALL_CLASSES + (lg - 6) * 4 +
-			(unsigned int)(((size - 1) >> (lg - 2)) & 3);
-	}
+	/*
+	 * Four classes per doubling from 64 B, and below 64 B the four of
+	 * 16 B steps: the same formula with log2 at least 6, less four
+	 * classes below 64 B, without a branch that mixed sizes mispredict.
+	 */
+	lg = __rte_fastmem_log2(x | 64);
+	cls = (lg - 5) * 4 + (unsigned int)((x >> (lg - 2)) & 3) -
+		__RTE_FASTMEM_SMALL_CLASSES * (x < 64);
 	if (align > 16) {
 		if ((align & (align - 1)) != 0 || align > __RTE_FASTMEM_MAX_CLASS_ALIGN)
 			return __RTE_FASTMEM_NUM_CLASSES;
