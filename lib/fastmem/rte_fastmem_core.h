@@ -284,13 +284,13 @@ __rte_fastmem_size_to_class(size_t size, size_t align)
 	if (x >= __RTE_FASTMEM_MAX_CLASS_SIZE)
 		return __RTE_FASTMEM_NUM_CLASSES;
 	/*
-	 * Four classes per doubling from 64 B, and below 64 B the four of
-	 * 16 B steps: the same formula with log2 at least 6, less four
-	 * classes below 64 B, without a branch that mixed sizes mispredict.
+	 * Four classes per doubling from 64 B: the doubling and the top three
+	 * bits below it. Taking the log2 at least 6 makes the same formula
+	 * give the four 16 B steps below 64 B, whose top bit is not there:
+	 * no branch, which mixed sizes would mispredict.
 	 */
 	lg = __rte_fastmem_log2(x | 64);
-	cls = (lg - 5) * 4 + (unsigned int)((x >> (lg - 2)) & 3) -
-		__RTE_FASTMEM_SMALL_CLASSES * (x < 64);
+	cls = 4 * lg - 24 + (unsigned int)(x >> (lg - 2));
 	if (align > 16) {
 		if ((align & (align - 1)) != 0 || align > __RTE_FASTMEM_MAX_CLASS_ALIGN)
 			return __RTE_FASTMEM_NUM_CLASSES;
