@@ -539,17 +539,11 @@ __rte_fastmem_free_bulk_runs(struct __rte_fastmem_cache *c, uint32_t idx, void *
 	}
 	/*
 	 * The first object's entry may record only a part of its run: widened
-	 * to the whole run, it may hold them all, now and in later bulk frees.
+	 * to the whole run, it may hold them all, now and in later bulk frees
+	 * (the sort below then swaps none).
 	 */
-	if (fastmem_run_widen(st, top[0])) {
+	if (fastmem_run_widen(st, top[0]))
 		r = run_range_of(top[0]);
-		for (i = 0; i < n && in_run(r, top[i]); i++)
-			;
-		if (i == n) {
-			__rte_fastmem_cache_pushed(c, n);
-			return;
-		}
-	}
 	/*
 	 * The first object's run if it can hold them all, else the first
 	 * other one's, else that of the object below them (the cache's last
