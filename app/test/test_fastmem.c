@@ -2125,7 +2125,8 @@ test_page_refill(void)
  * Capacities of the calling thread's cache of the class of @p size after
  * each of @p n allocations of that size, into @p caps: the distinct
  * values, in order. With @p others, each allocation that will miss comes
- * after the first one of a class not used yet, which misses too. The
+ * after the first one of a smaller class not used yet (rte_fastmem_classes()
+ * in order), which misses too. The
  * objects go to @p objs, the others' after the @p n; *n_others says how
  * many. Returns how many capacities, or 0 if an allocation failed.
  */
@@ -2133,20 +2134,17 @@ static unsigned int
 cache_caps(size_t size, bool others, unsigned int n, void **objs, unsigned int *n_others,
 		uint32_t *caps)
 {
-	/* One size per class, none used before. */
-	static const size_t other_sizes[] = {
-		16, 32, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256,
-		320, 384, 448, 512, 640, 768, 896, 1024, 1280, 1536, 1792, 2048,
-	};
+	size_t classes[__RTE_FASTMEM_NUM_CLASSES];
+	unsigned int n_classes = rte_fastmem_classes(classes);
 	const struct __rte_fastmem_cache *c = NULL;
 	unsigned int i, k = 0;
 
 	*n_others = 0;
 	for (i = 0; i < n; i++) {
 		if (others && c != NULL && c->len == 0) {
-			if (*n_others == RTE_DIM(other_sizes))
+			if (*n_others == n_classes || classes[*n_others] >= size)
 				return 0;
-			objs[n + *n_others] = rte_fastmem_alloc(other_sizes[*n_others], 0, 0);
+			objs[n + *n_others] = rte_fastmem_alloc(classes[*n_others], 0, 0);
 			if (objs[n + (*n_others)++] == NULL)
 				return 0;
 		}
