@@ -2002,6 +2002,128 @@ test_page_policy(void)
 	return TEST_SUCCESS;
 }
 
+/* Is every page of @p b on the list its occupancy says? */
+static bool
+bin_lists_consistent(const struct fastmem_bin *b)
+{
+	const struct fastmem_page *pg;
+	unsigned int i;
+
+	for (i = 0; i < FASTMEM_FILL_BUCKETS; i++)
+		TAILQ_FOREACH(pg, &b->partial[i], link)
+			if (pg->n_used == 0 || pg->n_used >= pg->n_slots ||
+					pg->n_used * FASTMEM_FILL_BUCKETS / pg->n_slots != i)
+				return false;
+	TAILQ_FOREACH(pg, &b->full, link)
+		if (pg->n_used != pg->n_slots)
+			return false;
+	return true;
+}
+
+/*
+ * White box, on one bin: objects coming back one by one leave their page
+ * where it is until its occupancy falls into the bucket below (a give
+ * neither divides nor relinks), yet every page stays on the list its
+ * occupancy says, an emptied page leaves them, and refills still take the
+ * fullest partial page, through random gives and takes.
+ */
+static int
+test_page_buckets(void)
+{
+	enum { PAGES = 4, ROUNDS = 4000 };
+	struct fastmem_state *st = fastmem_state_get();
+	int node = rte_fastmem_lcore_node(rte_lcore_id());
+	unsigned int cls = class_of(UNDER(256)), slots, n, out, i, k, round;
+	const struct fastmem_page *pg, *fullest = NULL;
+	uint64_t rng = 42;
+	struct fastmem_bin *b;
+	void **objs, *one, *head;
+	int rc = TEST_SUCCESS;
+
+	TEST_ASSERT_NOT_NULL(st, "state");
+	TEST_ASSERT_SUCCESS(fastmem_node_ready(st, node), "node");
+	b = &st->nodes[node].bins[cls];
+	slots = page_slots_of(UNDER(256));
+	TEST_ASSERT(slots >= 4 * FASTMEM_FILL_BUCKETS, "slots %u", slots);
+	n = PAGES * slots;
+	objs = calloc(n, sizeof(*objs));
+	TEST_ASSERT_NOT_NULL(objs, "objs");
+	head = segment_head_take();
+	if (head == NULL || fastmem_bin_take(st, b, objs, n, n) != n) {
+		rc = TEST_FAILED;
+		goto out;
+	}
+	/* A page that lost one object is in the top bucket, and stays there for a quarter. */
+	pg = fastmem_page_of(objs[0]);
+	for (i = 0; i < slots / FASTMEM_FILL_BUCKETS; i++) {
+		fastmem_bin_give(st, b, &objs[i], 1);
+		fastmem_bin_drain(st, b, false);
+		if (pg->list != FASTMEM_LIST_PARTIAL || pg->bucket != FASTMEM_FILL_BUCKETS - 1 ||
+				!bin_lists_consistent(b)) {
+			printf("give %u of %u: list %u bucket %u\n", i + 1, slots, pg->list,
+				pg->bucket);
+			rc = TEST_FAILED;
+			goto out;
+		}
+	}
+	fastmem_bin_give(st, b, &objs[i], 1);
+	fastmem_bin_drain(st, b, false);
+	if (pg->bucket != FASTMEM_FILL_BUCKETS - 2 || !bin_lists_consistent(b)) {
+		printf("below a quarter: bucket %u\n", pg->bucket);
+		rc = TEST_FAILED;
+		goto out;
+	}
+	/* Random gives and takes: objs[0, out) are out, the rest in the bin. */
+	memmove(objs, &objs[i + 1], sizeof(*objs) * (n - i - 1));
+	out = n - i - 1;
+	for (round = 0; round < ROUNDS && rc == TEST_SUCCESS; round++) {
+		rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+		k = (unsigned int)(rng >> 33) % out;
+		if ((rng >> 20) % 3 != 0 && out > 1) {
+			fastmem_bin_give(st, b, &objs[k], 1);
+			objs[k] = objs[--out];
+		} else if (out < n) {
+			if (fastmem_bin_take(st, b, &objs[out], 1, 1) != 1)
+				rc = TEST_FAILED;
+			out++;
+		}
+		fastmem_bin_drain(st, b, false);
+		if (!bin_lists_consistent(b)) {
+			printf("round %u: a page is on the wrong list\n", round);
+			rc = TEST_FAILED;
+		}
+	}
+	/* The fullest partial page is the one a refill takes from. */
+	for (i = FASTMEM_FILL_BUCKETS; i-- > 0 && fullest == NULL;)
+		TAILQ_FOREACH(pg, &b->partial[i], link)
+			if (fullest == NULL || pg->n_used > fullest->n_used)
+				fullest = pg;
+	if (rc == TEST_SUCCESS && fullest != NULL) {
+		if (fastmem_bin_take(st, b, &one, 1, 1) != 1 ||
+				fastmem_page_of(one)->bucket != fullest->bucket) {
+			printf("refill took a page of bucket %u, the fullest is in %u\n",
+				fastmem_page_of(one)->bucket, fullest->bucket);
+			rc = TEST_FAILED;
+		} else {
+			objs[out++] = one;
+		}
+	}
+	fastmem_bin_give(st, b, objs, out);
+	out = 0;
+	fastmem_bin_drain(st, b, true);
+	for (i = 0; i < FASTMEM_FILL_BUCKETS; i++)
+		if (!TAILQ_EMPTY(&b->partial[i]))
+			rc = TEST_FAILED;
+	if (!TAILQ_EMPTY(&b->full) || b->spare != NULL)
+		rc = TEST_FAILED;
+out:
+	if (rc != TEST_SUCCESS && out > 0)
+		fastmem_bin_give(st, b, objs, out);
+	free(objs);
+	rte_fastmem_free(head);
+	return rc;
+}
+
 /*
  * White box: a bin that keeps taking pages takes larger ones. Its first
  * eight pages have the class's size, then each size doubles after eight
@@ -2436,6 +2558,7 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_stats_slow_moves),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_stats_multi_lcore),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_policy),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_page_buckets),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_sharing),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_growth),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_refill),

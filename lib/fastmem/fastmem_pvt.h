@@ -187,6 +187,7 @@ struct fastmem_page {
 	uint32_t n_slots;
 	uint32_t bump;      /* slots [bump, n_slots) were never handed out */
 	uint8_t list;       /* enum fastmem_page_list */
+	uint8_t bucket;     /* occupancy bucket, on a partial list */
 	uint16_t n_slices;
 	TAILQ_ENTRY(fastmem_page) link;
 };
