@@ -393,8 +393,8 @@ fastmem_bin_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, u
  * empties. A partial page stays where it is in its list until its
  * occupancy falls below its bucket: a flush gives back hundreds of
  * objects, and two divisions and a move of the page per object made the
- * slowest frees of scenario 9's loop (flushes of about 190 objects) take
- * 13 to 15 K cycles at p99.9 for 256 B objects, 4.1 to 5.0 K without.
+ * slowest frees of scenario 9's loop (flushes of 512 objects) take 13 to
+ * 15 K cycles at p99.9 for 256 B objects, 4.1 to 5.0 K without.
  * For 4 KiB objects that the application never touched, writing each
  * one's link is a cache miss, about 45 cycles apiece, and dominates.
  */
