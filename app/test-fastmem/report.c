@@ -392,6 +392,19 @@ goal_ratio(const char *text, const unsigned int *scen, unsigned int n_scen, cons
 	goal_add(text, n != 0, w <= limit, "worst %.2fx mempool over %u figures", w, n);
 }
 
+/* Scenario 9's rows @p row: allocation p99.9 at most twice mempool's at every size. */
+static void
+goal_alloc_tail(const char *row)
+{
+	char text[GOAL_TEXT_LEN];
+	unsigned int n;
+	double hi = 0;
+
+	snprintf(text, sizeof(text), "S9: %s alloc p99.9 <= 2x mempool's, every size", row);
+	n = worst(9, row, "alloc p99.9", true, &hi);
+	goal_add(text, n != 0, hi <= 2, "worst %.2fx mempool over %u sizes", hi, n);
+}
+
 /* Allocator @p other at least @p factor times slower than @p fast on every size of scenario 1. */
 static void
 goal_slower_than(const char *text, const char *fast, const char *other, double factor)
@@ -653,12 +666,8 @@ report_goals(void)
 	goal_ratio("S1: fastmem <= 0.5x mempool, every size", hot, 1, "fastmem", 0.5);
 	goal_ratio("S1: fastmem_h <= 0.55x mempool, every size", hot, 1, "fastmem_h", 0.55);
 	goal_ratio("S5: fastmem <= 1.0x mempool", larson, 1, "fastmem", 1.0);
-	for (i = 0; i < RTE_DIM(fm); i++) {
-		snprintf(text, sizeof(text),
-			"S9: %s+reserve alloc p99.9 <= 2x mempool's, every size", fm[i]);
-		n = worst(9, reserve[i], "alloc p99.9", true, &hi);
-		goal_add(text, n != 0, hi <= 2, "worst %.2fx mempool over %u sizes", hi, n);
-	}
+	for (i = 0; i < RTE_DIM(reserve); i++)
+		goal_alloc_tail(reserve[i]);
 
 	/* rte_malloc served by fastmem through librte_fastmem_malloc.so. */
 	goal_issue = 18;
@@ -671,10 +680,7 @@ report_goals(void)
 	/* Growth ahead of demand: the headroom's thread. */
 	goal_issue = 21;
 	for (i = 0; i < RTE_DIM(hr); i++) {
-		snprintf(text, sizeof(text), "S9: %s alloc p99.9 <= 2x mempool's, every size",
-			hr[i]);
-		n = worst(9, hr[i], "alloc p99.9", true, &hi);
-		goal_add(text, n != 0, hi <= 2, "worst %.2fx mempool over %u sizes", hi, n);
+		goal_alloc_tail(hr[i]);
 		snprintf(text, sizeof(text), "S9: %s: no allocation waits for a growth", hr[i]);
 		n = worst(9, hr[i], "grows inline", false, &hi);
 		goal_add(text, n != 0, hi == 0, "at most %.0f per size over %u sizes", hi, n);
