@@ -1947,6 +1947,18 @@ test_stats_multi_lcore(void)
 	return TEST_SUCCESS;
 }
 
+/* Has @p b no page on its lists and no spare? */
+static bool
+bin_holds_no_page(const struct fastmem_bin *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < FASTMEM_FILL_BUCKETS; i++)
+		if (!TAILQ_EMPTY(&b->partial[i]))
+			return false;
+	return TAILQ_EMPTY(&b->full) && b->spare == NULL;
+}
+
 /*
  * White box, on one bin: an empty page is kept (no re-carving when the
  * working set oscillates around a page boundary), and refills take the
@@ -1957,7 +1969,7 @@ test_page_policy(void)
 {
 	struct fastmem_state *st = fastmem_state_get();
 	int node = rte_fastmem_lcore_node(rte_lcore_id());
-	unsigned int cls = class_of(UNDER(40 * 1024)), slots, i, round;
+	unsigned int cls = class_of(UNDER(40 * 1024)), slots, round;
 	struct fastmem_bin *b;
 	void *objs[64], *one, *head;
 	uint64_t acquires;
@@ -1995,9 +2007,7 @@ test_page_policy(void)
 	fastmem_bin_give(st, b, objs, slots + 1);
 	fastmem_bin_give(st, b, &objs[2 * slots], slots);
 	fastmem_bin_drain(st, b, true);
-	for (i = 0; i < FASTMEM_FILL_BUCKETS; i++)
-		TEST_ASSERT(TAILQ_EMPTY(&b->partial[i]), "partial pages left");
-	TEST_ASSERT(TAILQ_EMPTY(&b->full) && b->spare == NULL, "pages left");
+	TEST_ASSERT(bin_holds_no_page(b), "pages left");
 	rte_fastmem_free(head);
 	return TEST_SUCCESS;
 }
@@ -2111,10 +2121,7 @@ test_page_buckets(void)
 	fastmem_bin_give(st, b, objs, out);
 	out = 0;
 	fastmem_bin_drain(st, b, true);
-	for (i = 0; i < FASTMEM_FILL_BUCKETS; i++)
-		if (!TAILQ_EMPTY(&b->partial[i]))
-			rc = TEST_FAILED;
-	if (!TAILQ_EMPTY(&b->full) || b->spare != NULL)
+	if (!bin_holds_no_page(b))
 		rc = TEST_FAILED;
 out:
 	if (rc != TEST_SUCCESS && out > 0)
