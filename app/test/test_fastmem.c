@@ -214,13 +214,20 @@ test_classes(void)
 	return TEST_SUCCESS;
 }
 
+/* The cache index of large objects and free slices. */
+static uint32_t
+no_cache(void)
+{
+	return fastmem_no_cache(fastmem_state_get());
+}
+
 /* Which class an object got, from its slice entry; 0 for a large object. */
 static size_t
 obj_class_size(const void *obj)
 {
 	uint32_t idx = __rte_fastmem_slice_of(obj)->cache_idx;
 
-	if (idx >= __RTE_FASTMEM_LARGE_IDX)
+	if (idx >= no_cache())
 		return 0;
 	return __rte_fastmem_class_size(idx % __RTE_FASTMEM_NUM_CLASSES);
 }
@@ -915,7 +922,7 @@ test_page_runs(void)
 	rte_fastmem_free_bulk(&a[per_a], per_a);
 	rte_fastmem_cache_flush();
 	rte_fastmem_trim();
-	TEST_ASSERT_EQUAL(__rte_fastmem_slice_of(page1)->cache_idx, __RTE_FASTMEM_LARGE_IDX,
+	TEST_ASSERT_EQUAL(__rte_fastmem_slice_of(page1)->cache_idx, no_cache(),
 		"A's middle page is still A's");
 	TEST_ASSERT(!in_run_of(page1, a[0]) && !in_run_of(page1, a[2 * per_a]),
 		"a free page is in A's run");
@@ -1045,7 +1052,7 @@ test_page_run_leave(void)
 	}
 	rte_fastmem_cache_flush();
 	rte_fastmem_trim();
-	TEST_ASSERT_EQUAL(__rte_fastmem_slice_of(gone)->cache_idx, __RTE_FASTMEM_LARGE_IDX,
+	TEST_ASSERT_EQUAL(__rte_fastmem_slice_of(gone)->cache_idx, no_cache(),
 		"the emptied page did not leave its class");
 	for (i = 0; i < n; i++) {
 		if (objs[i] != NULL)
@@ -1573,6 +1580,43 @@ test_handles(void)
 	rte_fastmem_hfree(UINT32_MAX, p);
 	rte_fastmem_hfree(h, NULL);
 	TEST_ASSERT_EQUAL(live_objects(), live, "handle calls leaked");
+	return TEST_SUCCESS;
+}
+
+/*
+ * A thread's row has caches for the nodes fastmem can hold memory on, and
+ * the sentinel after them: handles of the node ids past them, the
+ * sentinel's own and the ones past the largest row are bad handles, and
+ * hfree with one frees by the object's header, whatever the thread's
+ * row is.
+ */
+static int
+test_handles_past_nodes(void)
+{
+	const uint32_t last = FASTMEM_MAX_NODES * FASTMEM_NUM_CLASSES + 1;
+	uint64_t live = live_objects();
+	rte_fastmem_handle_t h, bad;
+	void *objs[2];
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, &h), "lookup");
+	TEST_ASSERT(h < no_cache(), "handle %u past the caches (%u)", h, no_cache());
+	/* The thread's own row on the fast path, not the idle one. */
+	rte_fastmem_hfree(h, rte_fastmem_halloc(h, 0));
+	for (bad = no_cache(); bad <= last; bad++) {
+		rte_errno = 0;
+		TEST_ASSERT_NULL(rte_fastmem_halloc(bad, 0), "handle %u", bad);
+		TEST_ASSERT_EQUAL(rte_errno, EINVAL, "handle %u errno %d", bad, rte_errno);
+		TEST_ASSERT_EQUAL(rte_fastmem_halloc_bulk(bad, objs, 2, 0), -EINVAL,
+			"bulk handle %u", bad);
+		TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, objs, 2, 0), "halloc_bulk");
+		rte_fastmem_hfree(bad, objs[0]);
+		rte_fastmem_hfree_bulk(bad, &objs[1], 1);
+		TEST_ASSERT_EQUAL(live_objects(), live, "handle %u: objects not freed", bad);
+	}
+	TEST_ASSERT_SUCCESS(rte_fastmem_halloc_bulk(h, objs, 2, 0), "halloc_bulk after");
+	TEST_ASSERT(objs[0] != objs[1], "one object twice");
+	rte_fastmem_hfree_bulk(h, objs, 2);
+	TEST_ASSERT_EQUAL(live_objects(), live, "leak");
 	return TEST_SUCCESS;
 }
 
@@ -2559,6 +2603,7 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_owns),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_realloc),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_handles),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_handles_past_nodes),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_cross_lcore),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_non_eal_thread),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_stats),

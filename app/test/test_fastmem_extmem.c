@@ -190,6 +190,7 @@ test_no_such_node(void)
 {
 	struct rte_fastmem_node_info info;
 	rte_fastmem_handle_t h;
+	int rc;
 
 	TEST_ASSERT_EQUAL(rte_fastmem_set_external_heap(-1, true), -EINVAL, "force -1");
 	TEST_ASSERT_EQUAL(rte_fastmem_set_external_heap(SOCKET_ID_ANY, true), -EINVAL, "any");
@@ -209,6 +210,15 @@ test_no_such_node(void)
 	TEST_ASSERT_EQUAL(check_alloc_fails(3 * PAGE, NO_NODE, ENOMEM, "forced, large"),
 		TEST_SUCCESS, "forced, large");
 	TEST_ASSERT_EQUAL(rte_fastmem_reserve(PAGE, NO_NODE), -ENOMEM, "forced reserve");
+	/* A handle is refused, or has no memory: past the machine's nodes, no cache row has it. */
+	rc = rte_fastmem_hlookup(64, 0, NO_NODE, &h);
+	if (rc == 0) {
+		rte_errno = 0;
+		TEST_ASSERT_NULL(rte_fastmem_halloc(h, 0), "forced: halloc");
+		TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "forced: halloc rte_errno %d", rte_errno);
+	} else {
+		TEST_ASSERT_EQUAL(rc, -ENOMEM, "forced: hlookup %d", rc);
+	}
 	return check_nothing_left(NO_NODE, "forced reserve");
 }
 

@@ -19,8 +19,10 @@
  * covers its list of large objects.
  */
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <eal_export.h>
@@ -163,11 +165,54 @@ fastmem_node_order(int node, int *nodes, unsigned int n)
 	return len;
 }
 
+/* The highest node id the kernel may ever bring online, or -1 if it does not say. */
+static int
+os_max_node(void)
+{
+	FILE *f = fopen("/sys/devices/system/node/possible", "r");
+	unsigned long id, max = 0;
+	char line[256], *p;
+	bool any = false;
+
+	if (f == NULL)
+		return -1;
+	/* A list of ids and ranges, "0-3,8". */
+	for (p = fgets(line, sizeof(line), f); p != NULL && *p != '\0';) {
+		if (!isdigit((unsigned char)*p)) {
+			p++;
+			continue;
+		}
+		id = strtoul(p, &p, 10);
+		max = RTE_MAX(max, id);
+		any = true;
+	}
+	fclose(f);
+	return any ? (int)RTE_MIN(max, (unsigned long)INT_MAX) : -1;
+}
+
+/*
+ * Node ids fastmem can hold memory on are below this: EAL's nodes and
+ * every node the kernel may have (an external heap's), within fastmem's
+ * bound. Each thread's cache row has caches for these nodes only: 2.2 KiB
+ * per node, where caches for every node id took 66 KiB.
+ */
+static uint32_t
+row_nodes(void)
+{
+	int max = os_max_node(), node;
+
+	for (node = 0; node < FASTMEM_MAX_NODES; node++)
+		if (eal_node(node))
+			max = RTE_MAX(max, node);
+	return (uint32_t)RTE_MIN(RTE_MAX(max + 1, 1), FASTMEM_MAX_NODES);
+}
+
 int
 fastmem_backing_init(struct fastmem_state *st)
 {
 	int i;
 
+	st->row_nodes = row_nodes();
 	rte_spinlock_init(&st->mz_lock);
 	for (i = 0; i < FASTMEM_MAX_NODES; i++) {
 		struct fastmem_node *nd = &st->nodes[i];
@@ -193,6 +238,9 @@ fastmem_node_ready(struct fastmem_state *st, int node)
 
 	if (rte_atomic_load_explicit(&nd->ready, rte_memory_order_acquire))
 		return 0;
+	/* Forced to an external heap, a node the machine lacks never gets memory. */
+	if ((uint32_t)node >= st->row_nodes)
+		return -ENOMEM;
 	rte_ticketlock_lock(&nd->grow_lock);
 	if (!nd->ready) {
 		/* In shared memory, as the state: secondaries use the bins too. */
@@ -475,7 +523,7 @@ fastmem_large_alloc(struct fastmem_state *st, size_t size, size_t align, int nod
 		.magic = FASTMEM_LARGE_MAGIC,
 	};
 	for (i = 0; i < FASTMEM_SEG_SLICES; i++) {
-		l->pub.slice[i].cache_idx = __RTE_FASTMEM_LARGE_IDX;
+		l->pub.slice[i].cache_idx = fastmem_no_cache(st);
 		l->pub.slice[i].run = fastmem_run_word(mz->addr, mz->addr);
 	}
 	rte_spinlock_lock(&nd->lock);

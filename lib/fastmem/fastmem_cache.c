@@ -43,8 +43,18 @@ struct fastmem_miss {
 	RTE_ATOMIC(uint64_t) nomem;
 };
 
+/* What the slow path keeps of each cache of a row. */
+struct fastmem_cache_side {
+	uint32_t last_miss; /* the row's clock at the cache's last miss */
+	uint16_t objs_size; /* entries of the cache's objs array */
+};
+
+/*
+ * A thread's row: a cache per (node, class) for the state's nodes, then
+ * the sentinel (fastmem_no_cache()), then what the slow path keeps of
+ * each cache (sides()).
+ */
 struct fastmem_lcore {
-	struct __rte_fastmem_cache caches[__RTE_FASTMEM_NUM_CACHES];
 	struct fastmem_miss miss[FASTMEM_NUM_CLASSES];
 	uint64_t nodes_setup;               /* bit per node whose caches are set up */
 	RTE_ATOMIC(uint64_t) nodes_counted; /* bit per node whose caches have counts */
@@ -52,11 +62,17 @@ struct fastmem_lcore {
 	RTE_ATOMIC(uint64_t) budget;
 	uint64_t cap_bytes[FASTMEM_MAX_NODES]; /* sum of capacity x class size, per node */
 	uint32_t misses;                    /* the row's cache misses, a clock for idleness */
-	uint32_t last_miss[__RTE_FASTMEM_LARGE_IDX]; /* the clock at each cache's last miss */
-	uint16_t objs_size[__RTE_FASTMEM_LARGE_IDX]; /* entries of each cache's objs array */
 	int home;                           /* node of the fast-path alloc row */
 	uint32_t home_gen;                  /* fastmem_node_order_generation() of home */
+	uint32_t no_cache;                  /* index of the sentinel: caches before it */
+	struct __rte_fastmem_cache caches[];
 };
+
+static struct fastmem_cache_side *
+sides(struct fastmem_lcore *lc)
+{
+	return (struct fastmem_cache_side *)&lc->caches[lc->no_cache + 1];
+}
 
 /* Budget of the lcores no budget was set for. */
 static RTE_ATOMIC(uint64_t) default_budget = FASTMEM_CACHE_BUDGET_DEFAULT;
@@ -103,12 +119,15 @@ own_row(void)
 /* A cache is idle when the lcore's other caches missed that often since it last did. */
 #define CACHE_IDLE_MISSES 1024u
 
-static struct __rte_fastmem_cache idle_row[__RTE_FASTMEM_NUM_CACHES];
+/* The row of threads without one: every index a state may use, its caches all sentinels. */
+#define IDLE_NO_CACHE (FASTMEM_MAX_NODES * FASTMEM_NUM_CLASSES)
+static struct __rte_fastmem_cache idle_row[IDLE_NO_CACHE + 1];
 
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(per_lcore__fastmem_thread, 26.11)
 RTE_DEFINE_PER_LCORE(struct __rte_fastmem_thread, _fastmem_thread) __rte_fastmem_tls = {
 	.caches = idle_row,
 	.home = idle_row,
+	.no_cache = IDLE_NO_CACHE,
 	.owned_region = UINTPTR_MAX,
 };
 
@@ -183,6 +202,15 @@ cache_allocs(const struct __rte_fastmem_cache *c)
 }
 
 
+/* Send the calling thread's fast path to the idle row: every call to the slow path. */
+static void
+thread_idle(void)
+{
+	RTE_PER_LCORE(_fastmem_thread).caches = idle_row;
+	RTE_PER_LCORE(_fastmem_thread).home = idle_row;
+	RTE_PER_LCORE(_fastmem_thread).no_cache = IDLE_NO_CACHE;
+}
+
 /* The budget set for an lcore, or the default. */
 static uint64_t
 budget_setting(unsigned int lcore_id)
@@ -199,12 +227,16 @@ lcore_row(struct fastmem_state *st, unsigned int lcore_id)
 {
 	struct fastmem_lcore *lc = row_of(lcore_id);
 	unsigned int socket = rte_socket_id();
+	uint32_t no_cache = fastmem_no_cache(st);
 
 	if (lc == NULL) {
-		lc = fastmem_heap_alloc("fastmem_lcore", sizeof(*lc), true,
+		lc = fastmem_heap_alloc("fastmem_lcore", sizeof(*lc) +
+			(no_cache + 1) * sizeof(lc->caches[0]) +
+			no_cache * sizeof(struct fastmem_cache_side), true,
 			socket < RTE_MAX_NUMA_NODES ? (int)socket : SOCKET_ID_ANY);
 		if (lc == NULL)
 			return NULL;
+		lc->no_cache = no_cache;
 		lc->home = -1;
 		/* Set before readers can find the row, read again after (below). */
 		lc->budget = budget_setting(lcore_id);
@@ -241,15 +273,21 @@ thread_row(struct fastmem_state *st)
 	lc = lcore_row(st, lcore_id);
 	if (lc == NULL)
 		return NULL;
+	/* A row outlives states: one made for other nodes cannot serve this one. */
+	if (lc->no_cache != fastmem_no_cache(st)) {
+		thread_idle();
+		return NULL;
+	}
 	if (lc->home < 0 || lc->home_gen != fastmem_node_order_generation()) {
 		lc->home_gen = fastmem_node_order_generation();
 		lc->home = fastmem_thread_home();
-		if (lc->home < 0)
+		if (lc->home < 0 || (uint32_t)lc->home >= st->row_nodes)
 			return NULL;
 	}
 	if (!FASTMEM_CHECKED) {
 		RTE_PER_LCORE(_fastmem_thread).caches = lc->caches;
 		RTE_PER_LCORE(_fastmem_thread).home = &lc->caches[fastmem_cache_idx(lc->home, 0)];
+		RTE_PER_LCORE(_fastmem_thread).no_cache = lc->no_cache;
 	}
 	return lc;
 }
@@ -303,7 +341,7 @@ cache_array_fit(struct fastmem_lcore *lc, uint32_t idx, uint32_t cap)
 	struct __rte_fastmem_cache *c = &lc->caches[idx];
 	void **objs;
 
-	if (cap <= lc->objs_size[idx])
+	if (cap <= sides(lc)[idx].objs_size)
 		return true;
 	/* Shared memory: another process gives back what a dead one's caches held. */
 	objs = fastmem_heap_alloc("fastmem_cache", sizeof(void *) * cap, false, lc->home);
@@ -313,7 +351,7 @@ cache_array_fit(struct fastmem_lcore *lc, uint32_t idx, uint32_t cap)
 		memcpy(objs, c->objs, sizeof(void *) * c->len);
 	fastmem_heap_free(c->objs);
 	c->objs = objs;
-	lc->objs_size[idx] = (uint16_t)cap;
+	sides(lc)[idx].objs_size = (uint16_t)cap;
 	return true;
 }
 
@@ -323,7 +361,7 @@ cache_array_free(struct fastmem_lcore *lc, uint32_t idx)
 {
 	fastmem_heap_free(lc->caches[idx].objs);
 	lc->caches[idx].objs = NULL;
-	lc->objs_size[idx] = 0;
+	sides(lc)[idx].objs_size = 0;
 }
 
 /* Bytes of budget a cache's capacity takes. */
@@ -394,7 +432,7 @@ budget_make_room(struct fastmem_state *st, struct fastmem_lcore *lc, int node,
 	for (cls = 0; cls < FASTMEM_NUM_CLASSES && lc->cap_bytes[node] + need > budget; cls++) {
 		idx = fastmem_cache_idx(node, cls);
 		if (cls != keep_cls && lc->caches[idx].cap > 0 &&
-				lc->misses - lc->last_miss[idx] > CACHE_IDLE_MISSES)
+				lc->misses - sides(lc)[idx].last_miss > CACHE_IDLE_MISSES)
 			cache_set_cap(st, lc, node, cls, 0);
 	}
 	while (lc->cap_bytes[node] + need > budget) {
@@ -452,9 +490,9 @@ cache_grow(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsigne
 	uint32_t idx = fastmem_cache_idx(node, cls);
 	struct __rte_fastmem_cache *c = &lc->caches[idx];
 	uint64_t size = __rte_fastmem_class_size(cls), room;
-	uint32_t cap = c->cap, want, others = lc->misses - lc->last_miss[idx];
+	uint32_t cap = c->cap, want, others = lc->misses - sides(lc)[idx].last_miss;
 
-	lc->last_miss[idx] = ++lc->misses;
+	sides(lc)[idx].last_miss = ++lc->misses;
 
 	/* Back within a budget lowered since: every class, this one too, may shrink. */
 	if (lc->cap_bytes[node] > rte_atomic_load_explicit(&lc->budget, rte_memory_order_relaxed)) {
@@ -681,7 +719,7 @@ row_flush(struct fastmem_state *st, struct fastmem_lcore *lc)
 	unsigned int idx;
 
 	/* Only caches that hold objects: the bins of a node never used are not there. */
-	for (idx = 0; idx < __RTE_FASTMEM_LARGE_IDX; idx++)
+	for (idx = 0; idx < lc->no_cache; idx++)
 		if (lc->caches[idx].len > 0)
 			cache_give_above(st, &lc->caches[idx],
 				&st->nodes[fastmem_idx_node(idx)].bins[fastmem_idx_class(idx)], 0);
@@ -697,7 +735,7 @@ row_drop_storage(struct fastmem_lcore *lc)
 	unsigned int idx;
 	int node;
 
-	for (idx = 0; idx < __RTE_FASTMEM_LARGE_IDX; idx++) {
+	for (idx = 0; idx < lc->no_cache; idx++) {
 		FASTMEM_CACHE_STORE(lc->caches[idx].cap, 0);
 		lc->caches[idx].len = 0;
 		cache_array_free(lc, idx);
@@ -713,7 +751,7 @@ row_zero_counts(struct fastmem_lcore *lc)
 {
 	unsigned int idx;
 
-	for (idx = 0; idx < __RTE_FASTMEM_NUM_CACHES; idx++) {
+	for (idx = 0; idx < lc->no_cache; idx++) {
 		FASTMEM_CACHE_STORE(lc->caches[idx].n_free, 0);
 		FASTMEM_CACHE_STORE(lc->caches[idx].n_filled, lc->caches[idx].len);
 	}
@@ -843,8 +881,7 @@ lcore_uninit(unsigned int lcore_id, void *arg __rte_unused)
 	if (st != NULL)
 		row_flush(st, lc);
 	row_drop_storage(lc);
-	RTE_PER_LCORE(_fastmem_thread).caches = idle_row;
-	RTE_PER_LCORE(_fastmem_thread).home = idle_row;
+	thread_idle();
 	lc->home = -1;
 }
 

@@ -271,7 +271,7 @@ fastmem_dbg_free(struct fastmem_state *st, void *obj, uint32_t want_idx)
 	int node;
 
 	if (!FASTMEM_DEBUG) {
-		if (e->cache_idx >= __RTE_FASTMEM_LARGE_IDX)
+		if (e->cache_idx >= fastmem_no_cache(st))
 			return true;
 		/* ASan: a live object's first byte is accessible, a free one's is not. */
 		if (is_poisoned(obj)) {
@@ -288,7 +288,7 @@ fastmem_dbg_free(struct fastmem_state *st, void *obj, uint32_t want_idx)
 		report(FASTMEM_DBG_BAD_POINTER, obj, -1, -1, "not in fastmem memory");
 		return false;
 	}
-	if (e->cache_idx >= __RTE_FASTMEM_LARGE_IDX) {
+	if (e->cache_idx >= fastmem_no_cache(st)) {
 		report(FASTMEM_DBG_BAD_POINTER, obj, -1, -1, "in a free page");
 		return false;
 	}

@@ -450,6 +450,11 @@ struct fastmem_owner_map {
 /* Shared between processes: lives in the memzone FASTMEM_STATE_MZ. */
 struct fastmem_state {
 	uint32_t magic;
+	/*
+	 * Node ids below it are those fastmem can hold memory on; a cache
+	 * row has caches for them, then the sentinel (fastmem_no_cache()).
+	 */
+	uint32_t row_nodes;
 	RTE_ATOMIC(uint64_t) dbg_errors[8]; /* debug-mode detections, by enum fastmem_dbg_kind */
 	rte_spinlock_t mz_lock;  /* memzone records, memzone names */
 	uint32_t mz_seq;
@@ -505,6 +510,18 @@ fastmem_mz_used(const struct fastmem_state *st, int idx)
 			rte_memory_order_acquire))
 		return NULL;
 	return &chunk[idx % FASTMEM_MZ_CHUNK];
+}
+
+/*
+ * Cache index of no cache: a cache row's sentinel, after the caches of the
+ * state's nodes, whose capacity stays 0. Large objects and free slices
+ * name it, so that their frees take the slow path with no branch of
+ * their own on the fast path.
+ */
+static inline uint32_t
+fastmem_no_cache(const struct fastmem_state *st)
+{
+	return st->row_nodes * FASTMEM_NUM_CLASSES;
 }
 
 /* This process's view of the state; NULL when not initialized or attached. */
@@ -642,7 +659,7 @@ uint32_t fastmem_run_word(const void *first, const void *last);
 void fastmem_run_join(struct fastmem_state *st, int node, struct fastmem_page *pg,
 		unsigned int cls);
 /* Free slices (@p n from @p first, in one segment): no cache, a run of their own each. */
-void fastmem_run_free_slices(void *first, unsigned int n);
+void fastmem_run_free_slices(const struct fastmem_state *st, void *first, unsigned int n);
 /*
  * Give every slice of the run of live object @p obj's slice the whole run,
  * if that slice recorded only a part of it; true if it did.

@@ -186,9 +186,9 @@ slices_store(void *first, unsigned int n, uint32_t idx, uint32_t run, uint32_t s
 }
 
 void
-fastmem_run_free_slices(void *first, unsigned int n)
+fastmem_run_free_slices(const struct fastmem_state *st, void *first, unsigned int n)
 {
-	slices_store(first, n, __RTE_FASTMEM_LARGE_IDX, fastmem_run_word(first, first), 1);
+	slices_store(first, n, fastmem_no_cache(st), fastmem_run_word(first, first), 1);
 }
 
 bool
@@ -257,7 +257,7 @@ fastmem_run_leave(struct fastmem_state *st, int node, struct fastmem_page_head *
 		/* The run's ends, before the page's entries forget them. */
 		lo = run_end(st, addr, idx, false);
 		hi = run_end(st, last, idx, true);
-		fastmem_run_free_slices(addr, pg->n_slices);
+		fastmem_run_free_slices(st, addr, pg->n_slices);
 		if (lo != addr)
 			run_set(st, lo, fastmem_run_beside(st, addr, false));
 		if (hi != last)

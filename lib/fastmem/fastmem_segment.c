@@ -235,7 +235,7 @@ segments_init(struct fastmem_state *st, int idx)
 	for (i = 0; i < m->n_segs; i++) {
 		seg = mz_segment(m, i);
 		memset(seg, 0, sizeof(*seg));
-		fastmem_run_free_slices(seg, FASTMEM_SEG_SLICES);
+		fastmem_run_free_slices(st, seg, FASTMEM_SEG_SLICES);
 		seg->pub.iova = fastmem_backing_iova(seg, FASTMEM_SEG_SIZE);
 		memset(seg->free_slices, 0xff, sizeof(seg->free_slices));
 		seg->mz_idx = (uint16_t)idx;

@@ -161,7 +161,7 @@ rte_fastmem_init(void)
 	/* Whole bitmap words of slices; page_first holds 8 bits; the header in word 0. */
 	RTE_BUILD_BUG_ON(FASTMEM_SEG_SLICES > 256 || FASTMEM_SEG_SLICES % 64 != 0);
 	RTE_BUILD_BUG_ON(FASTMEM_SEG_HEAD_SLICES >= 64);
-	RTE_BUILD_BUG_ON(__RTE_FASTMEM_LARGE_IDX > UINT16_MAX);
+	RTE_BUILD_BUG_ON(FASTMEM_MAX_NODES * FASTMEM_NUM_CLASSES > UINT16_MAX);
 	/* Two to a cache line: see struct __rte_fastmem_cache. */
 	RTE_BUILD_BUG_ON(sizeof(struct __rte_fastmem_cache) != 32);
 
@@ -177,9 +177,9 @@ rte_fastmem_init(void)
 		detach_local(NULL);
 		state_mz = NULL;
 	}
+	fastmem_backing_scan();
 	rc = primary ? create() : attach();
 	if (rc == 0) {
-		fastmem_backing_scan();
 		fastmem_topo_init();
 		rc = proc_attach(state_mz->addr);
 		if (rc == 0)
@@ -390,7 +390,7 @@ __rte_fastmem_free_slow(void *ptr)
 	if (FASTMEM_CHECKED && !fastmem_dbg_free(st, ptr, UINT32_MAX))
 		return;
 	idx = __rte_fastmem_slice_of(ptr)->cache_idx;
-	if (idx >= __RTE_FASTMEM_LARGE_IDX)
+	if (idx >= fastmem_no_cache(st))
 		free_large(st, ptr);
 	else
 		fastmem_cache_free(st, idx, ptr);
@@ -421,7 +421,7 @@ __rte_fastmem_free_bulk_slow(void **ptrs, unsigned int n)
 		if (ptrs[i] == NULL)
 			continue;
 		idx = __rte_fastmem_slice_of(ptrs[i])->cache_idx;
-		if (idx >= __RTE_FASTMEM_LARGE_IDX) {
+		if (idx >= fastmem_no_cache(st)) {
 			free_large(st, ptrs[i]);
 			continue;
 		}
@@ -691,7 +691,7 @@ rte_fastmem_realloc(void *ptr, size_t size, size_t align)
 		return NULL;
 	}
 	s = __rte_fastmem_slice_of(ptr);
-	if (s->cache_idx >= __RTE_FASTMEM_LARGE_IDX) {
+	if (s->cache_idx >= fastmem_no_cache(st)) {
 		struct fastmem_large *l = fastmem_large_of(ptr);
 
 		node = l->node;
@@ -776,7 +776,7 @@ check_handle(struct fastmem_state *st, rte_fastmem_handle_t handle)
 {
 	if (st == NULL)
 		return -ENODEV;
-	if (handle >= __RTE_FASTMEM_LARGE_IDX || !fastmem_node_valid(fastmem_idx_node(handle)))
+	if (handle >= fastmem_no_cache(st) || !fastmem_node_valid(fastmem_idx_node(handle)))
 		return -EINVAL;
 	return fastmem_node_ready(st, fastmem_idx_node(handle));
 }
@@ -933,13 +933,15 @@ RTE_EXPORT_INTERNAL_SYMBOL(rte_fastmem_usable_size)
 size_t
 rte_fastmem_usable_size(const void *ptr)
 {
+	const struct fastmem_state *st = fastmem_state_get();
 	const struct __rte_fastmem_slice *s;
 	const struct fastmem_large *l;
 
-	if (ptr == NULL)
+	/* Not initialized: @p ptr cannot be fastmem's. */
+	if (ptr == NULL || st == NULL)
 		return 0;
 	s = __rte_fastmem_slice_of(ptr);
-	if (s->cache_idx < __RTE_FASTMEM_LARGE_IDX)
+	if (s->cache_idx < fastmem_no_cache(st))
 		return fastmem_dbg_usable((void *)(uintptr_t)ptr, fastmem_idx_class(s->cache_idx));
 	l = fastmem_large_of(ptr);
 	return FASTMEM_CHECKED ? l->size : l->mz->len - l->offset;

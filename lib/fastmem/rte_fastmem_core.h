@@ -91,14 +91,6 @@ __rte_experimental
 #define __RTE_FASTMEM_MAX_CLASS_ALIGN 4096u
 /** @internal Node ids are OS NUMA node numbers below this bound. */
 #define __RTE_FASTMEM_MAX_NODES RTE_MAX_NUMA_NODES
-/**
- * @internal Index of the sentinel cache: large objects carry it, and its
- * capacity stays 0, so their free always takes the slow path without an
- * extra branch on the fast path.
- */
-#define __RTE_FASTMEM_LARGE_IDX (__RTE_FASTMEM_MAX_NODES * __RTE_FASTMEM_NUM_CLASSES)
-/** @internal Number of caches a thread has: one per (node, class) plus the sentinel. */
-#define __RTE_FASTMEM_NUM_CACHES (__RTE_FASTMEM_LARGE_IDX + 1)
 
 /**
  * @internal A per-thread LIFO cache of free objects of one (node, class).
@@ -110,8 +102,8 @@ __rte_experimental
  * read-modify-write on the owner's side.
  *
  * Two caches share a cache line, both written by the same thread only: a
- * thread's row of a cache per (node, class) takes 55 KiB, where a line
- * each took 110 KiB.
+ * thread's row of a cache per class takes 1.8 KiB per node, where a line
+ * each took twice that.
  */
 struct __rte_aligned(32) __rte_fastmem_cache {
 	uint32_t len;      /**< Objects in objs[]. */
@@ -131,7 +123,11 @@ struct __rte_aligned(32) __rte_fastmem_cache {
  * belong to, and the run it is in.
  */
 struct __rte_fastmem_slice {
-	uint32_t cache_idx;  /**< node * classes + class, or __RTE_FASTMEM_LARGE_IDX. */
+	/**
+	 * node * classes + class; for a large object or a free slice, the
+	 * sentinel's index (__rte_fastmem_thread.no_cache).
+	 */
+	uint32_t cache_idx;
 	/**
 	 * The slice's run: the slices around it, inside its aligned
 	 * __RTE_FASTMEM_RUN_REGION, between which every fastmem object is of
@@ -148,7 +144,7 @@ struct __rte_fastmem_slice {
  * any object pointer by masking it down to the 2 MiB boundary.
  */
 struct __rte_fastmem_segment_pub {
-	/** By slice; every slice of a large object's memzone says __RTE_FASTMEM_LARGE_IDX. */
+	/** By slice; every slice of a large object's memzone names the sentinel. */
 	struct __rte_fastmem_slice slice[__RTE_FASTMEM_SEG_SLICES];
 	rte_iova_t iova;     /**< IOVA of the segment's first byte, RTE_BAD_IOVA if unknown. */
 };
@@ -200,6 +196,13 @@ struct __rte_fastmem_thread {
 	 * __rte_fastmem_free_cache().
 	 */
 	uint32_t free_hint;
+	/**
+	 * Index of the sentinel, the entry of @p caches past the caches of
+	 * the nodes fastmem can hold memory on: its capacity stays 0, so that
+	 * the frees of large objects take the slow path without a branch of
+	 * their own. Handles from it on are not this thread's caches.
+	 */
+	uint32_t no_cache;
 	/**
 	 * The last 2 MiB region of a segment rte_fastmem_owns() found (its
 	 * address >> RTE_FASTMEM_SLAB_SHIFT; UINTPTR_MAX: none), and
