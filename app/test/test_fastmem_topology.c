@@ -25,6 +25,8 @@
  *   non-contiguous topologies (the tables below say why).
  * - lcores, threads: lcore answers are those of the lcore's CPU set; a
  *   non-EAL thread resolves from its affinity.
+ * - lacking_home: a home node the machine lacks, forced to an external
+ *   heap, has no caches; the thread allocates from the nodes it has.
  * - eal_fallback: the answers without hwloc (EAL socket ids).
  * - bad_inputs: bad lcores, attributes, nodes and files.
  * - regenerate: gen-topologies.sh gives the committed files again (with
@@ -51,6 +53,7 @@
 #include <rte_lcore.h>
 #include <rte_thread.h>
 
+#include <rte_fastmem.h>
 #include <rte_fastmem_topology.h>
 
 #include "fastmem_topology.h"
@@ -1275,6 +1278,59 @@ test_regenerate(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * The thread's home node, forced to an external heap, is one the machine
+ * lacks (in noncontig.xml, CPU 0 is on node 9): cache rows have no caches
+ * for it. The thread allocates from the nodes the machine has, through
+ * the shared path, and never uses a cache past its row; a handle of "any
+ * node" is the home's, which gets no memory.
+ */
+static int
+test_lacking_home(void)
+{
+	const struct __rte_fastmem_thread *t = &RTE_PER_LCORE(_fastmem_thread);
+	const struct topo_file *f = find_file("noncontig.xml");
+	const char *failed = NULL;
+	void *objs[256];
+	rte_fastmem_handle_t h;
+	char path[64];
+	unsigned int i, n;
+	int node;
+
+	if (need_hwloc() != TEST_SUCCESS)
+		return TEST_SKIPPED;
+	TEST_ASSERT_NOT_NULL(f, "noncontig.xml not found");
+	TEST_ASSERT_SUCCESS(load_topology(f), "load %s", f->path);
+	node = rte_fastmem_lcore_node(rte_lcore_id());
+	snprintf(path, sizeof(path), "/sys/devices/system/node/node%d", node);
+	if (node < 0 || access(path, F_OK) == 0) {
+		printf("this machine has node %d, the home in %s\n", node, f->name);
+		return TEST_SKIPPED;
+	}
+	TEST_ASSERT_SUCCESS(rte_fastmem_init(), "init");
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_external_heap(node, true), "force node %d", node);
+	for (n = 0; n < RTE_DIM(objs); n++) {
+		objs[n] = rte_fastmem_alloc(64, 0, 0);
+		if (objs[n] == NULL) {
+			failed = "an allocation failed";
+			break;
+		}
+		memset(objs[n], (int)n, 64);
+	}
+	for (i = 0; i < n && failed == NULL; i++)
+		if (((uint8_t *)objs[i])[63] != (uint8_t)i)
+			failed = "an object was overwritten";
+	if (failed == NULL && t->home + __RTE_FASTMEM_NUM_CLASSES > t->caches + t->no_cache)
+		failed = "the fast path's home is past the thread's caches";
+	rte_fastmem_free_bulk(objs, n);
+	if (failed == NULL && rte_fastmem_hlookup(64, 0, SOCKET_ID_ANY, &h) != -ENOMEM)
+		failed = "a handle of the home node";
+	rte_fastmem_set_external_heap(node, false);
+	rte_fastmem_deinit();
+	TEST_ASSERT_NULL(failed, "home node %d, of no cache: %s", node, failed);
+	return TEST_SUCCESS;
+}
+
 static struct unit_test_suite topology_suite = {
 	.suite_name = "fastmem topology autotest",
 	.setup = suite_setup,
@@ -1284,6 +1340,7 @@ static struct unit_test_suite topology_suite = {
 		TEST_CASE_ST(NULL, case_teardown, test_eal_fallback),
 		TEST_CASE_ST(NULL, case_teardown, test_lcores),
 		TEST_CASE_ST(NULL, case_teardown, test_threads),
+		TEST_CASE_ST(NULL, case_teardown, test_lacking_home),
 		TEST_CASE_ST(NULL, case_teardown, test_expectations),
 		TEST_CASE_ST(NULL, case_teardown, test_hwloc_tools),
 		TEST_CASE_ST(NULL, case_teardown, test_regenerate),

@@ -281,9 +281,10 @@ thread_row(struct fastmem_state *st)
 	if (lc->home < 0 || lc->home_gen != fastmem_node_order_generation()) {
 		lc->home_gen = fastmem_node_order_generation();
 		lc->home = fastmem_thread_home();
-		if (lc->home < 0 || (uint32_t)lc->home >= st->row_nodes)
-			return NULL;
 	}
+	/* No home, or one the row has no caches for (forced, and the machine lacks it). */
+	if (lc->home < 0 || (uint32_t)lc->home >= st->row_nodes)
+		return NULL;
 	if (!FASTMEM_CHECKED) {
 		RTE_PER_LCORE(_fastmem_thread).caches = lc->caches;
 		RTE_PER_LCORE(_fastmem_thread).home = &lc->caches[fastmem_cache_idx(lc->home, 0)];
