@@ -125,7 +125,8 @@ struct __rte_aligned(32) __rte_fastmem_cache {
 struct __rte_fastmem_slice {
 	/**
 	 * node * classes + class; for a large object or a free slice, the
-	 * sentinel's index (__rte_fastmem_thread.no_cache).
+	 * index of the sentinel of a row with caches for the nodes fastmem can
+	 * hold memory on (see __rte_fastmem_thread.no_cache).
 	 */
 	uint32_t cache_idx;
 	/**
