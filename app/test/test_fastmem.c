@@ -1138,6 +1138,7 @@ static int
 test_bulk_limit(void)
 {
 	enum { N = 4096 };
+	int node = rte_fastmem_lcore_node(rte_lcore_id());
 	void **objs = calloc(N, sizeof(void *));
 	struct rte_fastmem_stats before, after;
 	unsigned int i;
@@ -1158,12 +1159,14 @@ test_bulk_limit(void)
 	TEST_ASSERT_EQUAL(live_objects(), live, "partial bulk leaked");
 	/*
 	 * Large objects, one memzone each: 8 x 1 MiB cannot fit either. The
-	 * first fits, so the failure gives back what the call took.
+	 * first fits, so the failure gives back what the call took. On one
+	 * node: each large object of SOCKET_ID_ANY takes the next node that
+	 * has room, and several nodes under 4 MiB each hold eight.
 	 */
 	rte_fastmem_cache_flush();
 	TEST_ASSERT(rte_fastmem_trim() >= 0, "trim");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats(&before), "stats");
-	rc = rte_fastmem_alloc_bulk(objs, 8, MIB, 0, 0);
+	rc = rte_fastmem_alloc_bulk_socket(objs, 8, MIB, 0, 0, node);
 	TEST_ASSERT_EQUAL(rc, -ENOMEM, "large bulk under limit: %d", rc);
 	TEST_ASSERT_EQUAL(rte_errno, ENOMEM, "large errno %d", rte_errno);
 	for (i = 0; i < 8; i++)
