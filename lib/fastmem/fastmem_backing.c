@@ -19,10 +19,8 @@
  * covers its list of large objects.
  */
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <eal_export.h>
@@ -165,31 +163,6 @@ fastmem_node_order(int node, int *nodes, unsigned int n)
 	return len;
 }
 
-/* The highest node id the kernel may ever bring online, or -1 if it does not say. */
-static int
-os_max_node(void)
-{
-	FILE *f = fopen("/sys/devices/system/node/possible", "r");
-	unsigned long id, max = 0;
-	char line[256], *p;
-	bool any = false;
-
-	if (f == NULL)
-		return -1;
-	/* A list of ids and ranges, "0-3,8". */
-	for (p = fgets(line, sizeof(line), f); p != NULL && *p != '\0';) {
-		if (!isdigit((unsigned char)*p)) {
-			p++;
-			continue;
-		}
-		id = strtoul(p, &p, 10);
-		max = RTE_MAX(max, id);
-		any = true;
-	}
-	fclose(f);
-	return any ? (int)RTE_MIN(max, (unsigned long)INT_MAX) : -1;
-}
-
 /*
  * Node ids fastmem can hold memory on are below this: EAL's nodes and
  * every node the kernel may have (an external heap's), within fastmem's
@@ -199,7 +172,7 @@ os_max_node(void)
 static uint32_t
 row_nodes(void)
 {
-	int max = os_max_node(), node;
+	int max = fastmem_topo_max_possible_node(), node;
 
 	for (node = 0; node < FASTMEM_MAX_NODES; node++)
 		if (eal_node(node))

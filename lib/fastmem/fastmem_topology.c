@@ -320,6 +320,26 @@ sysfs_node_ids(int *ids, unsigned int max)
 	return (int)n;
 }
 
+int
+fastmem_topo_max_possible_node(void)
+{
+	char line[4096];
+	rte_cpuset_t ids;
+	int node = -1, i;
+	FILE *f;
+
+	f = fopen(SYSFS_NODE_DIR "/possible", "r");
+	if (f == NULL)
+		return -1;
+	/* The kernel's list format, as a CPU list's: "0-3,8". */
+	if (fgets(line, sizeof(line), f) != NULL && fastmem_topo_parse_cpulist(line, &ids) > 0)
+		for (i = 0; i < CPU_SETSIZE; i++)
+			if (CPU_ISSET(i, &ids))
+				node = i;
+	fclose(f);
+	return node;
+}
+
 static void
 sysfs_node_cpus(int node, rte_cpuset_t *cpus)
 {

@@ -98,6 +98,9 @@ uint32_t fastmem_topo_generation(void);
 __rte_internal
 int fastmem_topo_parse_cpulist(const char *s, rte_cpuset_t *cpus);
 
+/* The highest node id the kernel may bring online (sysfs "possible"), or -1 if it does not say. */
+int fastmem_topo_max_possible_node(void);
+
 /* Format a CPU set as a list ("" when empty); returns its length or -ENOSPC. */
 __rte_internal
 int fastmem_topo_format_cpulist(const rte_cpuset_t *cpus, char *buf, size_t len);
