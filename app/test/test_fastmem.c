@@ -1342,12 +1342,12 @@ memzones(void)
  * The fixed overhead: what fastmem takes of EAL's heap once initialized,
  * and what stays once a lcore has used a node and freed and trimmed
  * everything, follows the nodes and lcores used, not the limits fastmem
- * was built with (4096 memzone records, every node): about 42 KiB, plus
- * about 20 KiB for a node and its first lcore. Deinit gives it all back,
+ * was built with (4096 memzone records, 32 node ids): about 15 KiB, plus
+ * about 22 KiB for a node and its first lcore. Deinit gives it all back,
  * but the memzone of the group's epoch of ownership removals, which the
  * first init made and which stays (a secondary may still read it).
  */
-#define IDLE_OVERHEAD_MAX (64u << 10)
+#define IDLE_OVERHEAD_MAX (32u << 10)
 #define NODE_LCORE_OVERHEAD_MAX (128u << 10)
 
 static int

@@ -199,7 +199,17 @@ fastmem_backing_init(struct fastmem_state *st)
 	return 0;
 }
 
-/* Set up a node's bins on first use. */
+/* Free what a node's first use made; its bins hold no depot. */
+static void
+node_free(struct fastmem_node *nd)
+{
+	fastmem_heap_free(nd->bins);
+	nd->bins = NULL;
+	fastmem_heap_free(nd->mz_with_free);
+	nd->mz_with_free = NULL;
+}
+
+/* Set up a node's bins and memzone bitmap on first use. */
 RTE_EXPORT_INTERNAL_SYMBOL(fastmem_node_ready)
 int
 fastmem_node_ready(struct fastmem_state *st, int node)
@@ -216,18 +226,20 @@ fastmem_node_ready(struct fastmem_state *st, int node)
 		return -ENOMEM;
 	rte_ticketlock_lock(&nd->grow_lock);
 	if (!nd->ready) {
-		/* In shared memory, as the state: secondaries use the bins too. */
+		/*
+		 * In shared memory, as the state: secondaries use them too.
+		 * Only nodes in use have them, not every node id of the state.
+		 */
+		nd->mz_with_free = fastmem_heap_alloc("fastmem_mz_bits",
+			sizeof(*nd->mz_with_free) * FASTMEM_MZ_WORDS, true, node);
 		nd->bins = fastmem_heap_alloc("fastmem_bins", len, false, node);
-		rc = nd->bins == NULL ? -ENOMEM : 0;
-		for (cls = 0; cls < FASTMEM_NUM_CLASSES && rc == 0; cls++)
-			rc = fastmem_bin_init(&nd->bins[cls], node, cls);
-		if (rc == 0) {
+		if (nd->bins != NULL && nd->mz_with_free != NULL) {
+			for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
+				fastmem_bin_init(&nd->bins[cls], node, cls);
 			rte_atomic_store_explicit(&nd->ready, true, rte_memory_order_release);
-		} else if (nd->bins != NULL) {
-			while (cls-- > 0)
-				fastmem_bin_fini(&nd->bins[cls]);
-			fastmem_heap_free(nd->bins);
-			nd->bins = NULL;
+		} else {
+			node_free(nd);
+			rc = -ENOMEM;
 		}
 	}
 	rte_ticketlock_unlock(&nd->grow_lock);
@@ -542,8 +554,7 @@ fastmem_backing_fini(struct fastmem_state *st)
 		if (nd->ready) {
 			for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
 				fastmem_bin_fini(&nd->bins[cls]);
-			fastmem_heap_free(nd->bins);
-			nd->bins = NULL;
+			node_free(nd);
 			nd->ready = false;
 		}
 	}

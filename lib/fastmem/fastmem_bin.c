@@ -154,7 +154,7 @@ page_pick(struct fastmem_bin *b)
 	return b->spare;
 }
 
-int
+void
 fastmem_bin_init(struct fastmem_bin *b, int node, unsigned int cls)
 {
 	unsigned int i;
@@ -167,7 +167,6 @@ fastmem_bin_init(struct fastmem_bin *b, int node, unsigned int cls)
 	for (i = 0; i < FASTMEM_FILL_BUCKETS; i++)
 		TAILQ_INIT(&b->partial[i]);
 	TAILQ_INIT(&b->full);
-	return 0;
 }
 
 void

@@ -643,7 +643,7 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 }
 
 void
-fastmem_cache_note_nomem(struct fastmem_state *st, int node, unsigned int cls)
+fastmem_cache_note_nomem(struct fastmem_state *st, unsigned int cls)
 {
 	struct fastmem_lcore *lc = own_row();
 
@@ -651,7 +651,7 @@ fastmem_cache_note_nomem(struct fastmem_state *st, int node, unsigned int cls)
 	if (lc != NULL)
 		fastmem_count(&lc->miss[cls].nomem, 1);
 	else
-		fastmem_count_shared(&st->nodes[node].shared_nomem[cls], 1);
+		fastmem_count_shared(&st->shared_nomem[cls], 1);
 }
 
 void

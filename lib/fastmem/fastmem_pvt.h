@@ -331,7 +331,7 @@ struct __rte_cache_aligned fastmem_bin {
 	RTE_ATOMIC(uint64_t) page_releases;
 	/*
 	 * Shared path (threads without a private cache), written under lock;
-	 * its failures are the node's shared_nomem, counted without bins too.
+	 * its failures are the state's shared_nomem, counted without bins too.
 	 */
 	struct fastmem_lcore_counts shared;
 	/* timer cycles of the last refill or flush, for the decay */
@@ -369,6 +369,8 @@ struct fastmem_large {
 #define FASTMEM_MAX_MZ 4096
 /* Records come in chunks, allocated as growth needs them: an idle node holds none. */
 #define FASTMEM_MZ_CHUNK 64
+/* Words of a node's bitmap of memzone records with free slices. */
+#define FASTMEM_MZ_WORDS (FASTMEM_MAX_MZ / 64)
 
 TAILQ_HEAD(fastmem_large_head, fastmem_large);
 
@@ -379,7 +381,7 @@ struct __rte_cache_aligned fastmem_node {
 	 * first, so the others drain and trim frees them.
 	 */
 	rte_spinlock_t lock;
-	uint64_t mz_with_free[FASTMEM_MAX_MZ / 64];
+	uint64_t *mz_with_free; /* FASTMEM_MZ_WORDS words, made with the bins */
 	RTE_ATOMIC(uint64_t) n_free_slices;
 	/*
 	 * Held by one grower at a time, over the memzone reservation; refills
@@ -408,8 +410,6 @@ struct __rte_cache_aligned fastmem_node {
 	RTE_ATOMIC(uint64_t) large_alloc;
 	RTE_ATOMIC(uint64_t) large_free;
 	RTE_ATOMIC(uint64_t) large_nomem;
-	/* Allocation calls of threads without a cache row that failed with ENOMEM, per class. */
-	RTE_ATOMIC(uint64_t) shared_nomem[FASTMEM_NUM_CLASSES];
 	struct fastmem_large_head large;
 	struct fastmem_bin *bins; /* FASTMEM_NUM_CLASSES of them, once ready */
 };
@@ -480,6 +480,12 @@ struct fastmem_state {
 	/* a node fell below its headroom: set by any process */
 	RTE_ATOMIC(bool) headroom_low;
 	struct fastmem_lcore_counts retired_miss[FASTMEM_NUM_CLASSES]; /* misses are per class */
+	/*
+	 * Allocation calls of threads without a cache row that failed with
+	 * ENOMEM, per class: of every node, so that a node keeps none of its
+	 * counts in the state (a node's bins take them once it is used).
+	 */
+	RTE_ATOMIC(uint64_t) shared_nomem[FASTMEM_NUM_CLASSES];
 };
 
 /* Bin @p cls of @p node, or NULL before the node's bins are set up. */
@@ -674,7 +680,7 @@ void fastmem_run_link_mz(struct fastmem_state *st, int idx);
 void fastmem_run_unlink_mz(struct fastmem_state *st, int idx);
 
 /* fastmem_bin.c: depots and the pages of a (node, class) */
-int fastmem_bin_init(struct fastmem_bin *b, int node, unsigned int cls);
+void fastmem_bin_init(struct fastmem_bin *b, int node, unsigned int cls);
 void fastmem_bin_fini(struct fastmem_bin *b);
 /*
  * Take up to @p n objects of bin @p b into @p objs, from its depot, then
@@ -731,7 +737,7 @@ void fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void 
 void fastmem_cache_free_unsorted(struct fastmem_state *st, uint32_t cache_idx,
 		void * const *objs, unsigned int n);
 /* The allocation calls count an ENOMEM once per call, not per node tried. */
-void fastmem_cache_note_nomem(struct fastmem_state *st, int node, unsigned int cls);
+void fastmem_cache_note_nomem(struct fastmem_state *st, unsigned int cls);
 void fastmem_cache_flush_thread(struct fastmem_state *st);
 /* Byte budget of an lcore's caches per node (RTE_MAX_LCORE: every lcore, and the default). */
 int fastmem_cache_set_budget(struct fastmem_state *st, unsigned int lcore_id, uint64_t bytes);

@@ -212,7 +212,7 @@ take_locked(struct fastmem_state *st, struct fastmem_node *nd, unsigned int n,
 	unsigned int w;
 	uint64_t bits;
 
-	for (w = 0; w < RTE_DIM(nd->mz_with_free) && pg == NULL; w++) {
+	for (w = 0; w < FASTMEM_MZ_WORDS && pg == NULL; w++) {
 		for (bits = nd->mz_with_free[w]; bits != 0 && pg == NULL; bits &= bits - 1) {
 			const struct fastmem_mz *m =
 				fastmem_mz(st, (int)(w * 64 + rte_bsf64(bits)));

@@ -74,14 +74,14 @@ shared_counts(const struct fastmem_state *st, unsigned int cls, int node, bool f
 {
 	int n;
 
+	/* Counted even when no node's bins could be set up, and for all nodes. */
+	if (!frees && node < 0)
+		c->nomem += fastmem_read(&st->shared_nomem[cls]);
 	for (n = 0; n < FASTMEM_MAX_NODES; n++) {
 		const struct fastmem_bin *b;
 
 		if (node >= 0 && n != node)
 			continue;
-		/* Counted even when the node's bins could not be set up. */
-		if (!frees)
-			c->nomem += fastmem_read(&st->nodes[n].shared_nomem[cls]);
 		b = fastmem_node_bin(st, n, cls);
 		if (b == NULL)
 			continue;

@@ -283,7 +283,7 @@ static void
 count_nomem(struct fastmem_state *st, int node, unsigned int cls)
 {
 	if (cls < FASTMEM_NUM_CLASSES)
-		fastmem_cache_note_nomem(st, node, cls);
+		fastmem_cache_note_nomem(st, cls);
 	else
 		fastmem_count_shared(&st->nodes[node].large_nomem, 1);
 }
