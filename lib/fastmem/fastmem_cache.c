@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include <eal_export.h>
+#include <rte_debug.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_lcore_var.h>
@@ -273,11 +274,12 @@ thread_row(struct fastmem_state *st)
 	lc = lcore_row(st, lcore_id);
 	if (lc == NULL)
 		return NULL;
-	/* A row outlives states: one made for other nodes cannot serve this one. */
-	if (lc->no_cache != fastmem_no_cache(st)) {
-		thread_idle();
-		return NULL;
-	}
+	/*
+	 * A row outlives states, but every state of a process has the same
+	 * nodes: EAL's memseg lists and the kernel's possible nodes, both
+	 * fixed for the process's life (fastmem_backing_init()).
+	 */
+	RTE_ASSERT(lc->no_cache == fastmem_no_cache(st));
 	if (lc->home < 0 || lc->home_gen != fastmem_node_order_generation()) {
 		lc->home_gen = fastmem_node_order_generation();
 		lc->home = fastmem_thread_home();
