@@ -109,7 +109,9 @@ fastmem_configure() {
 	shift
 	if [ -f "$dir/meson-private/coredata.dat" ]; then
 		fastmem_log "configuring $dir/ again"
-		meson setup --reconfigure "$dir" "$FASTMEM_ROOT" "$@"
+		# meson 1.0's setup --reconfigure ignores -Dc_args: configure sets it.
+		[ $# -eq 0 ] || meson configure "$dir" "$@"
+		meson setup --reconfigure "$dir" "$FASTMEM_ROOT"
 	else
 		fastmem_log "configuring $dir/: meson setup $*"
 		meson setup "$dir" "$FASTMEM_ROOT" "$@"

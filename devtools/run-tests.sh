@@ -15,7 +15,7 @@
 #          and the API documentation): fast-tests and perf-tests;
 # - asan:  build-asan/ (clang, AddressSanitizer and UBSan): fast-tests;
 # - fuzz:  build-asan/ too: the fuzz suite (libFuzzer);
-# - debug: build-debug/ (gcc, -Dfastmem_debug=true): the allocator's fast
+# - debug: build-debug/ (gcc, -Dfastmem_debug=true, RTE_ENABLE_ASSERT): the allocator's fast
 #          tests, which the debug mode's checks must pass too, and the
 #          interposer's contract test;
 # - dpdk:  build-dpdk/ (see fastmem_dpdk_work_dir): fastmem in a DPDK 25.11
@@ -141,8 +141,9 @@ stage_fuzz() {
 }
 
 # The resolver's tests do not depend on the debug mode: the allocator's do.
+# RTE_ASSERT() is live there too.
 stage_debug() {
-	CC=gcc fastmem_configure build-debug -Dfastmem_debug=true
+	CC=gcc fastmem_configure build-debug -Dfastmem_debug=true -Dc_args=-DRTE_ENABLE_ASSERT
 	run_suites build-debug fast-tests -- fastmem_autotest fastmem_debug_autotest \
 		fastmem_mp_autotest fastmem_reliability_autotest fastmem_telemetry_autotest
 	# The interposer's contract too: debug objects carry a trailer, alignment must hold.
