@@ -482,8 +482,8 @@ struct fastmem_state {
 	struct fastmem_lcore_counts retired_miss[FASTMEM_NUM_CLASSES]; /* misses are per class */
 	/*
 	 * Allocation calls of threads without a cache row that failed with
-	 * ENOMEM, per class: of every node, so that a node keeps none of its
-	 * counts in the state (a node's bins take them once it is used).
+	 * ENOMEM, per class, of every node: the statistics only sum them over
+	 * nodes, and 32 node ids of counts took 14 KiB of the state.
 	 */
 	RTE_ATOMIC(uint64_t) shared_nomem[FASTMEM_NUM_CLASSES];
 };
