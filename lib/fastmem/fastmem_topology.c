@@ -320,40 +320,45 @@ sysfs_node_ids(int *ids, unsigned int max)
 	return (int)n;
 }
 
+/*
+ * Read a sysfs file in the kernel's list format ("0-3,8": CPU and node
+ * lists alike) into @p set; empty if the file is missing or unreadable.
+ */
+static void
+sysfs_list(const char *path, rte_cpuset_t *set)
+{
+	char line[4096];
+	FILE *f;
+
+	CPU_ZERO(set);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return;
+	if (fgets(line, sizeof(line), f) == NULL || fastmem_topo_parse_cpulist(line, set) < 0)
+		CPU_ZERO(set);
+	fclose(f);
+}
+
 int
 fastmem_topo_max_possible_node(void)
 {
-	char line[4096];
 	rte_cpuset_t ids;
 	int node = -1, i;
-	FILE *f;
 
-	f = fopen(SYSFS_NODE_DIR "/possible", "r");
-	if (f == NULL)
-		return -1;
-	/* The kernel's list format, as a CPU list's: "0-3,8". */
-	if (fgets(line, sizeof(line), f) != NULL && fastmem_topo_parse_cpulist(line, &ids) > 0)
-		for (i = 0; i < CPU_SETSIZE; i++)
-			if (CPU_ISSET(i, &ids))
-				node = i;
-	fclose(f);
+	sysfs_list(SYSFS_NODE_DIR "/possible", &ids);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &ids))
+			node = i;
 	return node;
 }
 
 static void
 sysfs_node_cpus(int node, rte_cpuset_t *cpus)
 {
-	char path[64], line[4096];
-	FILE *f;
+	char path[64];
 
-	CPU_ZERO(cpus);
 	snprintf(path, sizeof(path), SYSFS_NODE_DIR "/node%d/cpulist", node);
-	f = fopen(path, "r");
-	if (f == NULL)
-		return;
-	if (fgets(line, sizeof(line), f) == NULL || fastmem_topo_parse_cpulist(line, cpus) < 0)
-		CPU_ZERO(cpus);
-	fclose(f);
+	sysfs_list(path, cpus);
 }
 
 static struct topo *
