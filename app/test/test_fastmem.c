@@ -29,8 +29,10 @@
 #include <rte_fastmem.h>
 #include <rte_fastmem_topology.h>
 
+#include "fastmem_bin.h"
 #include "fastmem_debug.h"
-#include "fastmem_pvt.h"
+#include "fastmem_page.h"
+#include "fastmem_state.h"
 #include "fastmem_test_util.h"
 #include "test.h"
 

@@ -21,6 +21,7 @@
 #include <rte_fastmem.h>
 
 #include "fastmem_debug.h"
+#include "fastmem_state.h"
 #include "test.h"
 
 static int

@@ -51,6 +51,7 @@
 
 #include <rte_common.h>
 #include <rte_lcore.h>
+#include <rte_memory.h>
 #include <rte_thread.h>
 
 #include <rte_fastmem.h>
@@ -720,6 +721,19 @@ check_set(const struct topo_file *f, const rte_cpuset_t *set, const char *loc,
 }
 
 static int
+memseg_list_on(const struct rte_memseg_list *msl, void *arg)
+{
+	return !msl->external && msl->socket_id == *(const int *)arg;
+}
+
+/* Whether EAL has memory on a node: a memseg list of its own. */
+static bool
+eal_has_memory(int node)
+{
+	return rte_memseg_list_walk(memseg_list_on, &node) == 1;
+}
+
+static int
 check_nodes(const struct topo_file *f, int *defaults, int *n_defaults)
 {
 	struct rte_fastmem_node_info info;
@@ -741,8 +755,8 @@ check_nodes(const struct topo_file *f, int *defaults, int *n_defaults)
 		TEST_ASSERT(ref_value('C', ids[i], NULL, &v) == 0 && v == info.capacity,
 			"%s: node %d capacity %" PRIu64 ", lstopo %" PRIu64, f->name, ids[i],
 			info.capacity, v);
-		TEST_ASSERT(!info.eal_usable || fastmem_topo_node_eal_usable(ids[i]),
-			"%s: node %d eal flag", f->name, ids[i]);
+		TEST_ASSERT(info.eal_usable || !eal_has_memory(ids[i]),
+			"%s: node %d has EAL memory but is not eal_usable", f->name, ids[i]);
 		TEST_ASSERT(fastmem_topo_node_cpus(ids[i], &cpus) == (int)info.n_cpus,
 			"%s: node %d CPU count", f->name, ids[i]);
 		/* Default nodes have the CPUs, which they do not share. */

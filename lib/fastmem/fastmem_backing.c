@@ -30,9 +30,13 @@
 #include <rte_malloc.h>
 #include <rte_memory.h>
 
+#include "fastmem_backing.h"
 #include "fastmem_debug.h"
 #include "fastmem_extmem.h"
+#include "fastmem_heap.h"
+#include "fastmem_owner.h"
 #include "fastmem_pvt.h"
+#include "fastmem_state.h"
 #include "fastmem_topology.h"
 
 /*
@@ -42,6 +46,8 @@
 static uint64_t eal_nodes;
 static size_t eal_max_len;
 static RTE_ATOMIC(bool) eal_scanned;
+/* Changes with each scan: threads recompute their order of nodes (fastmem_node_order()). */
+static RTE_ATOMIC(uint32_t) order_gen = 1;
 
 static int
 scan_memseg_list(const struct rte_memseg_list *msl, void *arg __rte_unused)
@@ -61,7 +67,7 @@ fastmem_backing_scan(void)
 	eal_max_len = 0;
 	rte_memseg_list_walk(scan_memseg_list, NULL);
 	rte_atomic_store_explicit(&eal_scanned, true, rte_memory_order_release);
-	fastmem_node_order_reset();
+	rte_atomic_fetch_add_explicit(&order_gen, 1, rte_memory_order_release);
 }
 
 static void
@@ -98,23 +104,16 @@ fastmem_backing_max_len(void)
  * once per thread (the resolver may look at CPU affinity) and again when
  * the nodes EAL can use or the topology change.
  */
-static RTE_ATOMIC(uint32_t) order_gen = 1;
 static RTE_DEFINE_PER_LCORE(uint32_t, thread_order_gen);
 static RTE_DEFINE_PER_LCORE(int, thread_order_len);
 static RTE_DEFINE_PER_LCORE(int, thread_order[FASTMEM_MAX_NODES]);
 
-void
-fastmem_node_order_reset(void)
-{
-	rte_atomic_fetch_add_explicit(&order_gen, 1, rte_memory_order_release);
-}
-
 uint32_t
 fastmem_node_order_generation(void)
 {
-	/* Both only grow: the sum changes whenever either does. */
-	return rte_atomic_load_explicit(&order_gen,
-			rte_memory_order_acquire) + fastmem_topo_generation();
+	/* Each only grows: the sum changes whenever one does. */
+	return rte_atomic_load_explicit(&order_gen, rte_memory_order_acquire) +
+		fastmem_topo_generation() + fastmem_extmem_generation();
 }
 
 static void
@@ -197,53 +196,6 @@ fastmem_backing_init(struct fastmem_state *st)
 		nd->limit = SIZE_MAX;
 	}
 	return 0;
-}
-
-/* Free what a node's first use made; its bins hold no depot. */
-static void
-node_free(struct fastmem_node *nd)
-{
-	fastmem_heap_free(nd->bins);
-	nd->bins = NULL;
-	fastmem_heap_free(nd->mz_with_free);
-	nd->mz_with_free = NULL;
-}
-
-/* Set up a node's bins and memzone bitmap on first use. */
-RTE_EXPORT_INTERNAL_SYMBOL(fastmem_node_ready)
-int
-fastmem_node_ready(struct fastmem_state *st, int node)
-{
-	struct fastmem_node *nd = &st->nodes[node];
-	size_t len = sizeof(*nd->bins) * FASTMEM_NUM_CLASSES;
-	unsigned int cls;
-	int rc = 0;
-
-	if (rte_atomic_load_explicit(&nd->ready, rte_memory_order_acquire))
-		return 0;
-	/* Forced to an external heap, a node the machine lacks never gets memory. */
-	if ((uint32_t)node >= st->row_nodes)
-		return -ENOMEM;
-	rte_ticketlock_lock(&nd->grow_lock);
-	if (!nd->ready) {
-		/*
-		 * In shared memory, as the state: secondaries use them too.
-		 * Only nodes in use have them, not every node id of the state.
-		 */
-		nd->mz_with_free = fastmem_heap_alloc("fastmem_mz_bits",
-			sizeof(*nd->mz_with_free) * FASTMEM_MZ_WORDS, true, node);
-		nd->bins = fastmem_heap_alloc("fastmem_bins", len, false, node);
-		if (nd->bins != NULL && nd->mz_with_free != NULL) {
-			for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
-				fastmem_bin_init(&nd->bins[cls], node, cls);
-			rte_atomic_store_explicit(&nd->ready, true, rte_memory_order_release);
-		} else {
-			node_free(nd);
-			rc = -ENOMEM;
-		}
-	}
-	rte_ticketlock_unlock(&nd->grow_lock);
-	return rc;
 }
 
 rte_iova_t
@@ -543,7 +495,6 @@ void
 fastmem_backing_fini(struct fastmem_state *st)
 {
 	struct fastmem_large *l;
-	unsigned int cls;
 	int node, idx;
 
 	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
@@ -551,12 +502,6 @@ fastmem_backing_fini(struct fastmem_state *st)
 
 		while ((l = TAILQ_FIRST(&nd->large)) != NULL)
 			fastmem_large_free(st, l);
-		if (nd->ready) {
-			for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
-				fastmem_bin_fini(&nd->bins[cls]);
-			node_free(nd);
-			nd->ready = false;
-		}
 	}
 	for (idx = 0; idx < FASTMEM_MAX_MZ; idx++) {
 		struct fastmem_mz *m = fastmem_mz_used(st, idx);

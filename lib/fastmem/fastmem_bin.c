@@ -23,15 +23,24 @@
  * spare (hysteresis) and only a second empty page goes back to its
  * segment, so a working set oscillating around a page boundary does not
  * re-carve.
+ *
+ * A node gets its bins at its first use (fastmem_node_ready()): an idle
+ * node holds none.
  */
 
+#include <errno.h>
 #include <string.h>
 
 #include <eal_export.h>
 #include <rte_cycles.h>
 
+#include "fastmem_bin.h"
 #include "fastmem_debug.h"
+#include "fastmem_heap.h"
+#include "fastmem_page.h"
 #include "fastmem_pvt.h"
+#include "fastmem_segment.h"
+#include "fastmem_state.h"
 
 /* A page's occupancy bucket: a division, which page_give() avoids. */
 static unsigned int
@@ -154,8 +163,8 @@ page_pick(struct fastmem_bin *b)
 	return b->spare;
 }
 
-void
-fastmem_bin_init(struct fastmem_bin *b, int node, unsigned int cls)
+static void
+bin_init(struct fastmem_bin *b, int node, unsigned int cls)
 {
 	unsigned int i;
 
@@ -169,14 +178,76 @@ fastmem_bin_init(struct fastmem_bin *b, int node, unsigned int cls)
 	TAILQ_INIT(&b->full);
 }
 
-void
-fastmem_bin_fini(struct fastmem_bin *b)
+static void
+bin_fini(struct fastmem_bin *b)
 {
 	fastmem_heap_free(b->depot);
 	b->depot = NULL;
 	b->depot_cap = 0;
 	b->depot_size = 0;
 	b->depot_len = 0;
+}
+
+/* Free what a node's first use made; its bins hold no depot. */
+static void
+node_free(struct fastmem_node *nd)
+{
+	fastmem_heap_free(nd->bins);
+	nd->bins = NULL;
+	fastmem_segment_node_fini(nd);
+}
+
+RTE_EXPORT_INTERNAL_SYMBOL(fastmem_node_ready)
+int
+fastmem_node_ready(struct fastmem_state *st, int node)
+{
+	struct fastmem_node *nd = &st->nodes[node];
+	size_t len = sizeof(*nd->bins) * FASTMEM_NUM_CLASSES;
+	unsigned int cls;
+	int rc = 0;
+
+	if (rte_atomic_load_explicit(&nd->ready, rte_memory_order_acquire))
+		return 0;
+	/* Forced to an external heap, a node the machine lacks never gets memory. */
+	if ((uint32_t)node >= st->row_nodes)
+		return -ENOMEM;
+	/* Under the grow lock, which no refill takes: EAL heap calls are slow. */
+	rte_ticketlock_lock(&nd->grow_lock);
+	if (!nd->ready) {
+		/*
+		 * In shared memory, as the state: secondaries use them too.
+		 * Only nodes in use have them, not every node id of the state.
+		 */
+		nd->bins = fastmem_heap_alloc("fastmem_bins", len, false, node);
+		if (nd->bins != NULL && fastmem_segment_node_init(nd, node) == 0) {
+			for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
+				bin_init(&nd->bins[cls], node, cls);
+			rte_atomic_store_explicit(&nd->ready, true, rte_memory_order_release);
+		} else {
+			node_free(nd);
+			rc = -ENOMEM;
+		}
+	}
+	rte_ticketlock_unlock(&nd->grow_lock);
+	return rc;
+}
+
+void
+fastmem_node_bins_fini(struct fastmem_state *st)
+{
+	unsigned int cls;
+	int node;
+
+	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
+		struct fastmem_node *nd = &st->nodes[node];
+
+		if (!nd->ready)
+			continue;
+		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++)
+			bin_fini(&nd->bins[cls]);
+		node_free(nd);
+		nd->ready = false;
+	}
 }
 
 /* Entries of a depot's first array: small arrays would only be reallocated. */

@@ -32,9 +32,26 @@
 #include <rte_lcore_var.h>
 #include <rte_malloc.h>
 
+#include "fastmem_backing.h"
+#include "fastmem_bin.h"
+#include "fastmem_cache.h"
 #include "fastmem_debug.h"
+#include "fastmem_heap.h"
+#include "fastmem_proc.h"
 #include "fastmem_pvt.h"
-#include "fastmem_topology.h"
+#include "fastmem_state.h"
+
+/*
+ * A field of a thread's cache (struct __rte_fastmem_cache), whole: the
+ * owner's inline functions access it plainly (rte_fastmem_core.h), the
+ * slow path and statistics readers through these.
+ */
+#define FASTMEM_CACHE_LOAD(field) \
+	rte_atomic_load_explicit((const typeof(field) __rte_atomic *)&(field), \
+		rte_memory_order_acquire)
+#define FASTMEM_CACHE_STORE(field, value) \
+	rte_atomic_store_explicit((typeof(field) __rte_atomic *)&(field), (value), \
+		rte_memory_order_release)
 
 /* Misses and failures per (lcore, class), counted on slow paths only. */
 struct fastmem_miss {

@@ -19,6 +19,9 @@
 #include <rte_memzone.h>
 
 #include "fastmem_debug.h"
+#include "fastmem_page.h"
+#include "fastmem_pvt.h"
+#include "fastmem_state.h"
 
 RTE_EXPORT_INTERNAL_SYMBOL(fastmem_dbg_mode)
 unsigned int

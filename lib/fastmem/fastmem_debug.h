@@ -29,6 +29,9 @@
 
 #include "fastmem_pvt.h"
 
+struct fastmem_page;
+struct fastmem_state;
+
 #define FASTMEM_ASAN __RTE_FASTMEM_ASAN
 
 #ifdef RTE_FASTMEM_DEBUG

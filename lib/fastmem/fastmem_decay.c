@@ -23,8 +23,12 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 
+#include "fastmem_backing.h"
+#include "fastmem_bin.h"
+#include "fastmem_decay.h"
 #include "fastmem_pvt.h"
-#include "fastmem_topology.h"
+#include "fastmem_segment.h"
+#include "fastmem_state.h"
 
 /* Longest decay time accepted: an hour. */
 #define DECAY_MAX_MS 3600000u

@@ -16,6 +16,8 @@
 #include <rte_lcore.h>
 
 #include "fastmem_pvt.h"
+#include "fastmem_state.h"
+#include "fastmem_stats.h"
 #include "fastmem_topology.h"
 
 /* "hits/(hits + misses)" as a percentage, "-" when there was no call. */

@@ -91,6 +91,7 @@ struct ext_node {
 
 static struct ext_node ext[FASTMEM_MAX_NODES];
 static RTE_ATOMIC(uint64_t) forced; /* bit per node, rte_fastmem_set_external_heap() */
+static RTE_ATOMIC(uint32_t) forced_gen; /* changes of forced */
 static RTE_ATOMIC(uint32_t) file_seq;
 /* rte_fastmem_set_hugepage_dir(), "" for the first 2 MiB hugetlbfs mount. */
 static char hugepage_dir[PATH_MAX];
@@ -174,6 +175,12 @@ fastmem_extmem_usable(int node)
 	return fastmem_extmem_forced(node) || (known_nodes() & (UINT64_C(1) << node)) != 0;
 }
 
+uint32_t
+fastmem_extmem_generation(void)
+{
+	return rte_atomic_load_explicit(&forced_gen, rte_memory_order_acquire);
+}
+
 RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_set_external_heap, 26.11)
 int
 rte_fastmem_set_external_heap(int socket_id, bool on)
@@ -187,8 +194,7 @@ rte_fastmem_set_external_heap(int socket_id, bool on)
 		rte_atomic_fetch_or_explicit(&forced, bit, rte_memory_order_relaxed);
 	else
 		rte_atomic_fetch_and_explicit(&forced, ~bit, rte_memory_order_relaxed);
-	/* The nodes fastmem can use may have changed: threads recompute their order. */
-	fastmem_node_order_reset();
+	rte_atomic_fetch_add_explicit(&forced_gen, 1, rte_memory_order_release);
 	return 0;
 }
 

@@ -39,6 +39,12 @@
 __rte_internal
 bool fastmem_extmem_usable(int node);
 
+/*
+ * Changes with every rte_fastmem_set_external_heap(): the nodes fastmem
+ * can use may have changed, and threads recompute their order of nodes.
+ */
+uint32_t fastmem_extmem_generation(void);
+
 /* Whether rte_fastmem_set_external_heap() sends the node's memzones to its external heap. */
 bool fastmem_extmem_forced(int node);
 

@@ -8,9 +8,9 @@
  * control thread of the primary process grows each node whose free slices
  * fell below its headroom. Allocating threads of any process tell it with
  * one store to the shared state when a page they take leaves less than
- * that (fastmem_headroom_check()); they never wait for it, and when a
- * burst outruns it they grow the node themselves, counted in
- * grows_inline. Trim and the decay keep the headroom free.
+ * that (fastmem_segment.c); they never wait for it, and when a burst
+ * outruns it they grow the node themselves, counted in grows_inline.
+ * Trim and the decay keep the headroom free.
  *
  * The thread polls that flag every HEADROOM_POLL_US and looks at every
  * node every HEADROOM_SCAN_POLLS polls: an lcore cannot wake a sleeping
@@ -26,7 +26,12 @@
 #include <rte_spinlock.h>
 #include <rte_thread.h>
 
+#include "fastmem_backing.h"
+#include "fastmem_bin.h"
+#include "fastmem_headroom.h"
 #include "fastmem_pvt.h"
+#include "fastmem_segment.h"
+#include "fastmem_state.h"
 
 #define HEADROOM_POLL_US 100
 #define HEADROOM_SCAN_POLLS 100

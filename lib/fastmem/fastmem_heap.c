@@ -18,6 +18,7 @@
 #include <eal_export.h>
 #include <rte_malloc.h>
 
+#include "fastmem_heap.h"
 #include "fastmem_pvt.h"
 
 static void *(*heap_malloc)(const char *type, size_t size, unsigned int align, int socket);

@@ -37,7 +37,9 @@
 #include <rte_memory.h>
 #include <rte_memzone.h>
 
-#include "fastmem_pvt.h"
+#include "fastmem_heap.h"
+#include "fastmem_owner.h"
+#include "fastmem_state.h"
 
 #define REGION_SHIFT RTE_FASTMEM_SLAB_SHIFT
 #define REGION_SIZE (UINT64_C(1) << REGION_SHIFT)
@@ -207,9 +209,8 @@ fastmem_owner_remove(struct fastmem_state *st, const struct rte_memzone *mz)
 	rte_atomic_fetch_add_explicit(st->owner_epoch, 1, rte_memory_order_release);
 }
 
-/* Is @p ptr inside a memzone fastmem holds? */
-static inline bool
-owner_has(const struct fastmem_state *st, const void *ptr)
+bool
+fastmem_owner_has(const struct fastmem_state *st, const void *ptr)
 {
 	uint64_t epoch = rte_atomic_load_explicit(st->owner_epoch, rte_memory_order_acquire);
 	struct __rte_fastmem_thread *t = &RTE_PER_LCORE(_fastmem_thread);
@@ -228,16 +229,6 @@ owner_has(const struct fastmem_state *st, const void *ptr)
 		return true;
 	}
 	return (addr & (REGION_SIZE - 1)) < (uint64_t)end * END_UNIT;
-}
-
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_owns_slow, 26.11)
-bool
-__rte_fastmem_owns_slow(const void *ptr)
-{
-	/* Not a state the primary has freed (a secondary finds it revoked). */
-	const struct fastmem_state *st = ptr != NULL ? fastmem_state_get() : NULL;
-
-	return st != NULL && owner_has(st, ptr);
 }
 
 void

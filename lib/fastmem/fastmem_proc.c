@@ -37,7 +37,10 @@
 #include <rte_eal.h>
 #include <rte_malloc.h>
 
+#include "fastmem_heap.h"
+#include "fastmem_proc.h"
 #include "fastmem_pvt.h"
+#include "fastmem_state.h"
 
 struct fastmem_proc *fastmem_self;
 

@@ -50,7 +50,10 @@
 #include <rte_common.h>
 #include <rte_prefetch.h>
 
+#include "fastmem_page.h"
 #include "fastmem_pvt.h"
+#include "fastmem_run.h"
+#include "fastmem_state.h"
 
 static struct __rte_fastmem_slice *
 slice_entry(void *slice)
@@ -91,16 +94,6 @@ fastmem_run_beside(struct fastmem_state *st, void *p, bool after)
 	else
 		return NULL;
 	return same_region(p, q) ? q : NULL;
-}
-
-uint32_t
-fastmem_run_word(const void *first, const void *last)
-{
-	uintptr_t region = (uintptr_t)first & ~(uintptr_t)(__RTE_FASTMEM_RUN_REGION - 1);
-	uint32_t lo = (uint32_t)(((uintptr_t)first - region) >> FASTMEM_SLICE_SHIFT);
-	uint32_t hi = (uint32_t)(((uintptr_t)last - region) >> FASTMEM_SLICE_SHIFT);
-
-	return lo | (hi - lo + 1) << 16;
 }
 
 /* Give every slice from @p from to @p to the range @p run. */

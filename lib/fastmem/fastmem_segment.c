@@ -22,12 +22,19 @@
  * node lock section that publishes the new slices.
  */
 
+#include <errno.h>
 #include <string.h>
 
 #include <rte_bitops.h>
 #include <rte_cycles.h>
 
+#include "fastmem_backing.h"
+#include "fastmem_heap.h"
+#include "fastmem_page.h"
 #include "fastmem_pvt.h"
+#include "fastmem_run.h"
+#include "fastmem_segment.h"
+#include "fastmem_state.h"
 
 /*
  * Growth reserves memzones of a 64th of what the node has, 1 to 64
@@ -38,6 +45,35 @@
 #define GROW_MIN_SEGS 1u
 #define GROW_MAX_SEGS 64u
 #define GROW_FRACTION 64u
+
+int
+fastmem_segment_node_init(struct fastmem_node *nd, int node)
+{
+	/* In shared memory, as the state: secondaries take pages too. */
+	nd->mz_with_free = fastmem_heap_alloc("fastmem_mz_bits",
+		sizeof(*nd->mz_with_free) * FASTMEM_MZ_WORDS, true, node);
+	return nd->mz_with_free != NULL ? 0 : -ENOMEM;
+}
+
+void
+fastmem_segment_node_fini(struct fastmem_node *nd)
+{
+	fastmem_heap_free(nd->mz_with_free);
+	nd->mz_with_free = NULL;
+}
+
+/*
+ * A page was taken from @p nd: below its headroom, tell the headroom
+ * thread (a store to shared memory, which it polls).
+ */
+static void
+headroom_check(struct fastmem_state *st, const struct fastmem_node *nd)
+{
+	uint64_t headroom = fastmem_read(&nd->headroom);
+
+	if (headroom != 0 && fastmem_read(&nd->n_free_slices) * FASTMEM_SLICE_SIZE < headroom)
+		rte_atomic_store_explicit(&st->headroom_low, true, rte_memory_order_relaxed);
+}
 
 static struct fastmem_segment *
 mz_segment(const struct fastmem_mz *m, uint32_t i)
@@ -380,7 +416,7 @@ fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls, 
 	}
 	if (pg != NULL) {
 		fastmem_run_join(st, node, pg, cls);
-		fastmem_headroom_check(st, nd);
+		headroom_check(st, nd);
 	}
 	return pg;
 }

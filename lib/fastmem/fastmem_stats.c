@@ -27,7 +27,11 @@
 #include <rte_lcore.h>
 #include <rte_spinlock.h>
 
+#include "fastmem_bin.h"
+#include "fastmem_cache.h"
 #include "fastmem_pvt.h"
+#include "fastmem_state.h"
+#include "fastmem_stats.h"
 
 /*
  * Baselines: per lcore and class, every process's threads per class, the

@@ -34,6 +34,8 @@
 #include <rte_telemetry.h>
 
 #include "fastmem_pvt.h"
+#include "fastmem_state.h"
+#include "fastmem_stats.h"
 #include "fastmem_topology.h"
 
 /* JSON bytes a page may take: the reply's prefix, "next" and braces need the rest. */

@@ -244,14 +244,6 @@ node_by_id(const struct topo *t, int id)
 	return NULL;
 }
 
-RTE_EXPORT_INTERNAL_SYMBOL(fastmem_topo_node_eal_usable)
-bool
-fastmem_topo_node_eal_usable(int node)
-{
-	/* The allocator's own answer; without EAL (the tool) there is none. */
-	return rte_lcore_count() > 0 && fastmem_node_valid(node);
-}
-
 static void
 topo_free(struct topo *t)
 {
@@ -1334,9 +1326,8 @@ fastmem_topo_node_cpus(int node, rte_cpuset_t *cpus)
 	return copy_cpus(false, node, cpus);
 }
 
-RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_node_info, 26.11)
 int
-rte_fastmem_node_info(int node_id, struct rte_fastmem_node_info *info)
+fastmem_topo_node_info(int node_id, struct rte_fastmem_node_info *info)
 {
 	struct topo_node *nd;
 	struct topo *t;
@@ -1357,8 +1348,6 @@ rte_fastmem_node_info(int node_id, struct rte_fastmem_node_info *info)
 		ret = 0;
 	}
 	rte_spinlock_unlock(&topo_lock);
-	if (ret == 0)
-		info->eal_usable = fastmem_topo_node_eal_usable(node_id);
 	return ret;
 }
 

@@ -48,9 +48,11 @@ void fastmem_topo_fini(void);
 __rte_internal
 int fastmem_topo_thread_order(int *nodes, unsigned int n);
 
-/* Whether EAL can allocate memory on a node today (it is an EAL socket id). */
-__rte_internal
-bool fastmem_topo_node_eal_usable(int node);
+/*
+ * What the topology says of a node: rte_fastmem_node_info() without
+ * eal_usable (false), which the allocator adds. 0, -EINVAL or -ENOENT.
+ */
+int fastmem_topo_node_info(int node_id, struct rte_fastmem_node_info *info);
 
 /*
  * Answers for a set of OS CPUs (what the lcore functions answer for the

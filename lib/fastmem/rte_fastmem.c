@@ -18,8 +18,20 @@
 #include <rte_lcore.h>
 #include <rte_memzone.h>
 
+#include "fastmem_backing.h"
+#include "fastmem_bin.h"
+#include "fastmem_cache.h"
 #include "fastmem_debug.h"
+#include "fastmem_decay.h"
+#include "fastmem_headroom.h"
+#include "fastmem_owner.h"
+#include "fastmem_page.h"
+#include "fastmem_proc.h"
 #include "fastmem_pvt.h"
+#include "fastmem_run.h"
+#include "fastmem_segment.h"
+#include "fastmem_state.h"
+#include "fastmem_stats.h"
 #include "fastmem_topology.h"
 
 RTE_LOG_REGISTER_DEFAULT(fastmem_logtype, NOTICE);
@@ -215,11 +227,22 @@ rte_fastmem_deinit(void)
 		fastmem_headroom_stop();
 	detach_local(st);
 	if (rte_eal_process_type() == RTE_PROC_PRIMARY) {
+		fastmem_node_bins_fini(st);
 		fastmem_backing_fini(st);
 		st->magic = 0;
 		rte_memzone_free(state_mz);
 	}
 	state_mz = NULL;
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(__rte_fastmem_owns_slow, 26.11)
+bool
+__rte_fastmem_owns_slow(const void *ptr)
+{
+	/* Not a state the primary has freed (a secondary finds it revoked). */
+	const struct fastmem_state *st = ptr != NULL ? fastmem_state_get() : NULL;
+
+	return st != NULL && fastmem_owner_has(st, ptr);
 }
 
 const struct fastmem_node *
@@ -236,6 +259,18 @@ fastmem_node_setting(int socket_id)
 		return NULL;
 	}
 	return &st->nodes[socket_id];
+}
+
+RTE_EXPORT_EXPERIMENTAL_SYMBOL(rte_fastmem_node_info, 26.11)
+int
+rte_fastmem_node_info(int node_id, struct rte_fastmem_node_info *info)
+{
+	int rc = fastmem_topo_node_info(node_id, info);
+
+	/* Without EAL (the info tool), no node is usable. */
+	if (rc == 0)
+		info->eal_usable = rte_lcore_count() > 0 && fastmem_node_valid(node_id);
+	return rc;
 }
 
 int
