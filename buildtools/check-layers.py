@@ -29,11 +29,13 @@ import sys
 # From the bottom: the concerns of each layer; the last one is the API.
 LAYERS = (
     ('pvt',),
-    ('heap', 'topology', 'page', 'state'),
+    ('heap', 'topology', 'layout'),
+    ('state',),
     ('debug', 'extmem', 'owner', 'proc'),
     ('backing',),
     ('run',),
     ('segment',),
+    ('page',),
     ('bin',),
     ('cache',),
     ('rte_fastmem', 'stats', 'decay', 'headroom', 'telemetry', 'dump'),

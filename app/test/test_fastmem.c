@@ -31,7 +31,7 @@
 
 #include "fastmem_bin.h"
 #include "fastmem_debug.h"
-#include "fastmem_page.h"
+#include "fastmem_layout.h"
 #include "fastmem_state.h"
 #include "fastmem_test_util.h"
 #include "test.h"

@@ -5,15 +5,14 @@
 #ifndef FASTMEM_BIN_H
 #define FASTMEM_BIN_H
 
-/* Bins (fastmem_bin.c): per (node, class), a depot of free objects and the class's pages. */
+/*
+ * Bins (fastmem_bin.c): per (node, class), a depot of free objects in
+ * front of the class's pages (fastmem_page.c), under one lock.
+ */
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <rte_spinlock.h>
-#include <rte_stdatomic.h>
-
-#include "fastmem_page.h"
 #include "fastmem_state.h"
 
 /*
@@ -46,50 +45,6 @@ fastmem_depot_capacity(unsigned int cls)
 	uint32_t n = FASTMEM_DEPOT_BYTES / __rte_fastmem_class_size(cls);
 
 	return RTE_MAX(RTE_MIN(n, fastmem_depot_max(cls)), 2u);
-}
-
-/* One (node, class) bin: the depot of free objects and the class's pages. */
-struct __rte_cache_aligned fastmem_bin {
-	rte_spinlock_t lock;
-	uint32_t cls;
-	int node;
-	uint32_t page_slices; /* slices of the pages it takes now */
-	uint32_t pages_at_size; /* pages it took of that size */
-	RTE_ATOMIC(uint32_t) depot_len;
-	/* objects it may hold, up to fastmem_depot_max(); 0: unused */
-	RTE_ATOMIC(uint32_t) depot_cap;
-	/* entries of its array, up to depot_cap: what it held at most */
-	RTE_ATOMIC(uint32_t) depot_size;
-	bool depot_emptied;  /* a refill emptied it since it last grew */
-	RTE_ATOMIC(void **) depot;
-	struct fastmem_page_head partial[FASTMEM_FILL_BUCKETS];
-	struct fastmem_page_head full;
-	RTE_ATOMIC(struct fastmem_page *) spare;
-	struct fastmem_page *newest; /* page taken last, while the bin has it: runs grow from it */
-	RTE_ATOMIC(uint64_t) n_partial;
-	RTE_ATOMIC(uint64_t) n_full;
-	/* Counters, written under lock. */
-	RTE_ATOMIC(uint64_t) page_acquires;
-	RTE_ATOMIC(uint64_t) page_releases;
-	/*
-	 * Shared path (threads without a private cache), written under lock;
-	 * its failures are the state's shared_nomem, counted without bins too.
-	 */
-	struct fastmem_lcore_counts shared;
-	/* timer cycles of the last refill or flush, for the decay */
-	RTE_ATOMIC(uint64_t) last_use;
-	/* Counts of cache rows that are gone, misses aside: fastmem_state.retired_miss. */
-	struct fastmem_lcore_counts retired;
-};
-
-/* Bin @p cls of @p node, or NULL before the node's bins are set up. */
-static inline const struct fastmem_bin *
-fastmem_node_bin(const struct fastmem_state *st, int node, unsigned int cls)
-{
-	const struct fastmem_node *nd = &st->nodes[node];
-
-	return rte_atomic_load_explicit(&nd->ready,
-			rte_memory_order_acquire) ? &nd->bins[cls] : NULL;
 }
 
 /*

@@ -19,7 +19,7 @@
 #include <rte_memzone.h>
 
 #include "fastmem_debug.h"
-#include "fastmem_page.h"
+#include "fastmem_layout.h"
 #include "fastmem_pvt.h"
 #include "fastmem_state.h"
 

@@ -6,149 +6,29 @@
 #define FASTMEM_PAGE_H
 
 /*
- * Pages and the segment header that describes them. A segment is 2 MiB,
- * aligned, of 256 slices of 8 KiB; its header (struct fastmem_segment)
- * fills the start of the page at slice 0, which only a page that keeps at
- * least half its objects beside it takes. A class takes pages of 1 to 256
- * slices (a power of 2, aligned to its size) from its node's segments:
- * free slices of a segment are any class's (fastmem_segment.c).
+ * Pages of a bin (fastmem_page.c): the pages of a (node, class) behind
+ * its depot. Every call runs under the bin's lock.
  */
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <sys/queue.h>
+#include "fastmem_layout.h"
+#include "fastmem_state.h"
 
-#include "fastmem_pvt.h"
-
-/* Which bin list a page is on. */
-enum fastmem_page_list {
-	FASTMEM_LIST_NONE,    /* between the segment and a bin */
-	FASTMEM_LIST_PARTIAL, /* in a partial bucket */
-	FASTMEM_LIST_FULL,    /* every slot out */
-	FASTMEM_LIST_SPARE,   /* empty, kept by the bin */
-};
-
-/* Partial pages are kept in buckets by occupancy; refills take the fullest first. */
-#define FASTMEM_FILL_BUCKETS 4
-
-TAILQ_HEAD(fastmem_page_head, fastmem_page);
-
-/* A page of a class, described in its segment's header (by its first slice). */
-struct fastmem_page {
-	void *free_head;    /* slots given back, linked through their first word */
-	uint32_t obj_size;  /* class size */
-	uint32_t n_used;    /* slots out of the page: in caches, depots or the application */
-	uint32_t n_slots;
-	uint32_t bump;      /* slots [bump, n_slots) were never handed out */
-	uint8_t list;       /* enum fastmem_page_list */
-	uint8_t bucket;     /* occupancy bucket, on a partial list */
-	uint16_t n_slices;
-	TAILQ_ENTRY(fastmem_page) link;
-};
-
-/* The header at the start of every segment. */
-struct fastmem_segment {
-	struct __rte_fastmem_segment_pub pub; /* read by the inline free path */
-	uint64_t free_slices[FASTMEM_SEG_WORDS]; /* bit per slice in no page, node lock */
-	uint16_t mz_idx;      /* backing memzone record */
-	uint8_t page_first[FASTMEM_SEG_SLICES]; /* first slice of each slice's page */
-	struct fastmem_page pages[FASTMEM_SEG_SLICES]; /* by first slice */
-};
-
-static inline struct fastmem_segment *
-fastmem_segment_of(const void *p)
-{
-	return (struct fastmem_segment *)(uintptr_t)__rte_fastmem_segment_of(p);
-}
-
-static inline unsigned int
-fastmem_slice_idx(const void *p)
-{
-	return (unsigned int)(((uintptr_t)p >> FASTMEM_SLICE_SHIFT) & (FASTMEM_SEG_SLICES - 1));
-}
-
+/* A new bin's empty lists; its class and node are set. */
+void fastmem_page_init(struct fastmem_bin *b);
 /*
- * Slices of a class's first pages: the fewest (a power of 2) that waste at
- * most 1/8. A class that keeps taking pages takes larger ones (fastmem_bin.c).
+ * Fill @p objs from entry @p k up to @p n with objects of the bin's pages:
+ * its partial ones, then new pages from the node's segments, which it
+ * takes without the bin lock; after one new page, no more once @p objs
+ * holds @p min. Returns how many @p objs holds; fewer than @p min only
+ * without memory. Bin lock held, released on return.
  */
-static inline unsigned int
-fastmem_page_slices(unsigned int cls)
-{
-	size_t size = __rte_fastmem_class_size(cls);
-	unsigned int n;
-
-	for (n = 1; n < FASTMEM_SEG_SLICES; n *= 2) {
-		size_t len = n * FASTMEM_SLICE_SIZE;
-
-		if (len >= size && (len % size) * 8 <= len)
-			break;
-	}
-	return n;
-}
-
-/* Bytes of a page at slice 0 the header takes, for objects aligned to @p cls_align. */
-static inline size_t
-fastmem_seg_head_size(size_t cls_align)
-{
-	return RTE_ALIGN_CEIL(sizeof(struct fastmem_segment),
-		RTE_MAX((size_t)RTE_CACHE_LINE_SIZE, cls_align));
-}
-
-/* Slices the segment header lies in: only the page at slice 0 may hold them. */
-#define FASTMEM_SEG_HEAD_SLICES \
-	((unsigned int)((sizeof(struct fastmem_segment) + FASTMEM_SLICE_SIZE - 1) >> \
-		FASTMEM_SLICE_SHIFT))
-
-/*
- * May a page of @p n slices of class @p cls start at slice @p first? Not
- * inside the header; at slice 0 only if it holds the header and at least
- * half the objects it holds elsewhere.
- */
-static inline bool
-fastmem_page_may_start(unsigned int first, unsigned int n, unsigned int cls)
-{
-	size_t len = n * FASTMEM_SLICE_SIZE, size = __rte_fastmem_class_size(cls);
-	size_t head = fastmem_seg_head_size(__rte_fastmem_class_align(cls));
-
-	if (first != 0)
-		return first >= FASTMEM_SEG_HEAD_SLICES;
-	return len > head && (len - head) / size * 2 >= len / size;
-}
-
-/* The page of @p obj (of a class: in a page). */
-static inline struct fastmem_page *
-fastmem_page_of(const void *obj)
-{
-	struct fastmem_segment *seg = fastmem_segment_of(obj);
-
-	return &seg->pages[seg->page_first[fastmem_slice_idx(obj)]];
-}
-
-/* First byte of a page (its first slice). */
-static inline void *
-fastmem_page_addr(const struct fastmem_page *pg)
-{
-	struct fastmem_segment *seg = fastmem_segment_of(pg);
-
-	return RTE_PTR_ADD(seg, (size_t)(pg - seg->pages) << FASTMEM_SLICE_SHIFT);
-}
-
-/* Where slot 0 of a page of class @p cls starts: after the segment header in slice 0. */
-static inline size_t
-fastmem_page_data_offset(const struct fastmem_page *pg, unsigned int cls)
-{
-	if (pg != &fastmem_segment_of(pg)->pages[0])
-		return 0;
-	return fastmem_seg_head_size(__rte_fastmem_class_align(cls));
-}
-
-/* Objects page @p pg holds, for class @p cls. */
-static inline uint32_t
-fastmem_page_slots(const struct fastmem_page *pg, unsigned int cls)
-{
-	return (uint32_t)(((size_t)pg->n_slices * FASTMEM_SLICE_SIZE -
-		fastmem_page_data_offset(pg, cls)) / __rte_fastmem_class_size(cls));
-}
+unsigned int fastmem_page_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs,
+		unsigned int k, unsigned int min, unsigned int n);
+/* Give one object back to its page; pages the bin no longer keeps go to @p released. */
+void fastmem_page_give(struct fastmem_bin *b, void *obj, struct fastmem_page_head *released);
+/* The spare page, if any, goes to @p released. */
+void fastmem_page_release_spare(struct fastmem_bin *b, struct fastmem_page_head *released);
+/* The class takes pages of its first size again (after a trim). */
+void fastmem_page_restart(struct fastmem_bin *b);
 
 #endif /* FASTMEM_PAGE_H */

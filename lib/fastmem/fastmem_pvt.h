@@ -105,7 +105,7 @@ fastmem_node_in_range(int node)
 	return node >= 0 && node < FASTMEM_MAX_NODES;
 }
 
-/* A segment is 2 MiB, aligned, of 256 slices of 8 KiB (fastmem_page.h). */
+/* A segment is 2 MiB, aligned, of 256 slices of 8 KiB (fastmem_layout.h). */
 #define FASTMEM_SEG_SIZE FASTMEM_SLAB_SIZE
 #define FASTMEM_SLICE_SHIFT __RTE_FASTMEM_SLICE_SHIFT
 #define FASTMEM_SLICE_SIZE ((size_t)1 << FASTMEM_SLICE_SHIFT)

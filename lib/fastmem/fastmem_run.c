@@ -50,7 +50,7 @@
 #include <rte_common.h>
 #include <rte_prefetch.h>
 
-#include "fastmem_page.h"
+#include "fastmem_layout.h"
 #include "fastmem_pvt.h"
 #include "fastmem_run.h"
 #include "fastmem_state.h"

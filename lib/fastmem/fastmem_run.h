@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "fastmem_page.h"
+#include "fastmem_layout.h"
 #include "fastmem_state.h"
 
 /* A page joins the cache of (node, cls): its slices and the runs around it. */

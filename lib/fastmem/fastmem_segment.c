@@ -30,7 +30,7 @@
 
 #include "fastmem_backing.h"
 #include "fastmem_heap.h"
-#include "fastmem_page.h"
+#include "fastmem_layout.h"
 #include "fastmem_pvt.h"
 #include "fastmem_run.h"
 #include "fastmem_segment.h"

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fastmem_page.h"
+#include "fastmem_layout.h"
 #include "fastmem_state.h"
 
 /* Make (and free) the node's bitmap of memzone records with free slices. */

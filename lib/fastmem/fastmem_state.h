@@ -7,9 +7,9 @@
 
 /*
  * The state fastmem shares between processes, in the memzone
- * FASTMEM_STATE_MZ: per node, the locks and counters of each layer, the
- * memzone records, the ownership maps and the list of processes. Each
- * layer's own types are in its header; the state holds pointers to them.
+ * FASTMEM_STATE_MZ: per node, the locks and counters of each layer and
+ * its bins; the memzone records, the ownership maps and the list of
+ * processes.
  */
 
 #include <stdbool.h>
@@ -21,9 +21,9 @@
 #include <rte_stdatomic.h>
 #include <rte_ticketlock.h>
 
+#include "fastmem_layout.h"
 #include "fastmem_pvt.h"
 
-struct fastmem_bin;
 struct fastmem_proc;
 
 /* A backing memzone of segments. */
@@ -59,6 +59,43 @@ struct fastmem_large {
 #define FASTMEM_MZ_WORDS (FASTMEM_MAX_MZ / 64)
 
 TAILQ_HEAD(fastmem_large_head, fastmem_large);
+
+/*
+ * One (node, class) bin, under its lock: the depot of free objects
+ * (fastmem_bin.c) in front of the class's pages (fastmem_page.c).
+ */
+struct __rte_cache_aligned fastmem_bin {
+	rte_spinlock_t lock;
+	uint32_t cls;
+	int node;
+	uint32_t page_slices; /* slices of the pages it takes now */
+	uint32_t pages_at_size; /* pages it took of that size */
+	RTE_ATOMIC(uint32_t) depot_len;
+	/* objects it may hold, up to fastmem_depot_max(); 0: unused */
+	RTE_ATOMIC(uint32_t) depot_cap;
+	/* entries of its array, up to depot_cap: what it held at most */
+	RTE_ATOMIC(uint32_t) depot_size;
+	bool depot_emptied;  /* a refill emptied it since it last grew */
+	RTE_ATOMIC(void **) depot;
+	struct fastmem_page_head partial[FASTMEM_FILL_BUCKETS];
+	struct fastmem_page_head full;
+	RTE_ATOMIC(struct fastmem_page *) spare;
+	struct fastmem_page *newest; /* page taken last, while the bin has it: runs grow from it */
+	RTE_ATOMIC(uint64_t) n_partial;
+	RTE_ATOMIC(uint64_t) n_full;
+	/* Counters, written under lock. */
+	RTE_ATOMIC(uint64_t) page_acquires;
+	RTE_ATOMIC(uint64_t) page_releases;
+	/*
+	 * Shared path (threads without a private cache), written under lock;
+	 * its failures are the state's shared_nomem, counted without bins too.
+	 */
+	struct fastmem_lcore_counts shared;
+	/* timer cycles of the last refill or flush, for the decay */
+	RTE_ATOMIC(uint64_t) last_use;
+	/* Counts of cache rows that are gone, misses aside: fastmem_state.retired_miss. */
+	struct fastmem_lcore_counts retired;
+};
 
 struct __rte_cache_aligned fastmem_node {
 	/*
@@ -158,6 +195,16 @@ struct fastmem_state {
 	 */
 	RTE_ATOMIC(uint64_t) shared_nomem[FASTMEM_NUM_CLASSES];
 };
+
+/* Bin @p cls of @p node, or NULL before the node's bins are set up. */
+static inline const struct fastmem_bin *
+fastmem_node_bin(const struct fastmem_state *st, int node, unsigned int cls)
+{
+	const struct fastmem_node *nd = &st->nodes[node];
+
+	return rte_atomic_load_explicit(&nd->ready,
+			rte_memory_order_acquire) ? &nd->bins[cls] : NULL;
+}
 
 /* Memzone record @p idx, which a segment header or a run link names: its chunk exists. */
 static inline struct fastmem_mz *

@@ -25,7 +25,7 @@
 #include "fastmem_decay.h"
 #include "fastmem_headroom.h"
 #include "fastmem_owner.h"
-#include "fastmem_page.h"
+#include "fastmem_layout.h"
 #include "fastmem_proc.h"
 #include "fastmem_pvt.h"
 #include "fastmem_run.h"
