@@ -89,20 +89,25 @@ page_carve(struct fastmem_bin *b, struct fastmem_page *s)
 
 /*
  * Write the addresses of @p n slots of @p size bytes from @p data to
- * @p objs, a vector of them per store: a refill carves hundreds.
+ * @p objs, a vector of them per store, four stores per iteration (a loop
+ * of one spends more on its count than on the stores): a refill carves
+ * hundreds.
  */
 static void
 carve(void **objs, uint8_t *data, uint32_t size, unsigned int n)
 {
 	const unsigned int w = __RTE_FASTMEM_CHUNK_OBJS;
 	__rte_fastmem_chunk_t addr, step;
-	unsigned int i;
+	unsigned int i, j;
 
 	for (i = 0; i < w; i++) {
 		addr[i] = (uintptr_t)data + (uintptr_t)size * i;
 		step[i] = (uintptr_t)size * w;
 	}
-	for (i = 0; i + w <= n; i += w, addr += step)
+	for (i = 0; i + 4 * w <= n; i += 4 * w)
+		for (j = 0; j < 4 * w; j += w, addr += step)
+			memcpy(&objs[i + j], &addr, sizeof(addr));
+	for (; i + w <= n; i += w, addr += step)
 		memcpy(&objs[i], &addr, sizeof(addr));
 	for (; i < n; i++)
 		objs[i] = data + (size_t)size * i;
