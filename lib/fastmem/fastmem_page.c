@@ -161,7 +161,7 @@ fastmem_page_init(struct fastmem_bin *b)
 {
 	unsigned int i;
 
-	b->page_slices = fastmem_page_slices(b->cls);
+	fastmem_page_restart(b);
 	for (i = 0; i < FASTMEM_FILL_BUCKETS; i++)
 		TAILQ_INIT(&b->partial[i]);
 	TAILQ_INIT(&b->full);
@@ -338,6 +338,16 @@ fastmem_page_take(struct fastmem_state *st, struct fastmem_bin *b, void **objs, 
 	return k;
 }
 
+/* An empty page, off the bin's lists, leaves the bin: to @p released. */
+static void
+page_release(struct fastmem_bin *b, struct fastmem_page *s, struct fastmem_page_head *released)
+{
+	if (s == b->newest)
+		b->newest = NULL;
+	TAILQ_INSERT_TAIL(released, s, link);
+	fastmem_count(&b->page_releases, 1);
+}
+
 /*
  * Give one object back to its page; collect pages that became surplus
  * empties. A partial page stays where it is in its list until its
@@ -366,10 +376,7 @@ fastmem_page_give(struct fastmem_bin *b, void *obj, struct fastmem_page_head *re
 		b->spare = s;
 		s->list = FASTMEM_LIST_SPARE;
 	} else {
-		if (s == b->newest)
-			b->newest = NULL;
-		TAILQ_INSERT_TAIL(released, s, link);
-		fastmem_count(&b->page_releases, 1);
+		page_release(b, s, released);
 	}
 }
 
@@ -380,11 +387,8 @@ fastmem_page_release_spare(struct fastmem_bin *b, struct fastmem_page_head *rele
 
 	if (s == NULL)
 		return;
-	if (s == b->newest)
-		b->newest = NULL;
 	page_unlink(b, s);
-	TAILQ_INSERT_TAIL(released, s, link);
-	fastmem_count(&b->page_releases, 1);
+	page_release(b, s, released);
 }
 
 void

@@ -28,7 +28,7 @@ unsigned int fastmem_page_take(struct fastmem_state *st, struct fastmem_bin *b, 
 void fastmem_page_give(struct fastmem_bin *b, void *obj, struct fastmem_page_head *released);
 /* The spare page, if any, goes to @p released. */
 void fastmem_page_release_spare(struct fastmem_bin *b, struct fastmem_page_head *released);
-/* The class takes pages of its first size again (after a trim). */
+/* The class takes pages of its first size (a new bin), or again (after a trim). */
 void fastmem_page_restart(struct fastmem_bin *b);
 
 #endif /* FASTMEM_PAGE_H */
