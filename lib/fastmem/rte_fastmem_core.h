@@ -448,6 +448,23 @@ __rte_fastmem_chunk_move(void **__rte_restrict dst, void * const *__rte_restrict
 #endif
 }
 
+/** @internal Fold accumulator @p b into @p a, as __rte_fastmem_chunk_move() folds a chunk. */
+static __rte_always_inline __rte_fastmem_chunk_t
+__rte_fastmem_chunks_join(__rte_fastmem_chunk_t a, __rte_fastmem_chunk_t b,
+		enum __rte_fastmem_copy_check check)
+{
+#ifdef __RTE_FASTMEM_CHECK_MINMAX
+	if (check == __RTE_FASTMEM_COPY_NOT_NULL)
+		return (__rte_fastmem_chunk_t)_mm_min_epu32((__m128i)a, (__m128i)b);
+	if (check == __RTE_FASTMEM_COPY_IN_RANGE)
+		return (__rte_fastmem_chunk_t)_mm_max_epu32((__m128i)a, (__m128i)b);
+	return a;
+#else
+	RTE_SET_USED(check);
+	return a | b;
+#endif
+}
+
 /** @internal Did a pointer folded into @p acc fail @p check? */
 static __rte_always_inline bool
 __rte_fastmem_chunks_failed(__rte_fastmem_chunk_t acc, enum __rte_fastmem_copy_check check,
@@ -495,7 +512,7 @@ __rte_fastmem_copy_objs(void **__rte_restrict dst, void * const *__rte_restrict 
 		unsigned int n, enum __rte_fastmem_copy_check check, uintptr_t base, uintptr_t len)
 {
 	const unsigned int k = __RTE_FASTMEM_CHUNK_OBJS;
-	__rte_fastmem_chunk_t vbase, vlast, acc;
+	__rte_fastmem_chunk_t vbase, vlast, acc, acc1, acc2, acc3;
 	bool failed = false;
 	unsigned int i = 0, j;
 
@@ -511,15 +528,25 @@ __rte_fastmem_copy_objs(void **__rte_restrict dst, void * const *__rte_restrict 
 		acc[j] = 0;
 #endif
 	}
-	/* Four chunks per iteration: a loop of one would be bound by its branch. */
+	acc1 = acc;
+	acc2 = acc;
+	acc3 = acc;
+	/*
+	 * Four chunks per iteration: a loop of one would be bound by its
+	 * branch. Each folds into its own accumulator: one chain of folds
+	 * (16 for 32 objects) delays the check's branch, and with it the
+	 * call's retirement, by as many cycles.
+	 */
 	for (; i + 4 * k <= n; i += 4 * k) {
 		__rte_fastmem_chunk_move(dst, src, i, check, vbase, vlast, &acc);
-		__rte_fastmem_chunk_move(dst, src, i + k, check, vbase, vlast, &acc);
-		__rte_fastmem_chunk_move(dst, src, i + 2 * k, check, vbase, vlast, &acc);
-		__rte_fastmem_chunk_move(dst, src, i + 3 * k, check, vbase, vlast, &acc);
+		__rte_fastmem_chunk_move(dst, src, i + k, check, vbase, vlast, &acc1);
+		__rte_fastmem_chunk_move(dst, src, i + 2 * k, check, vbase, vlast, &acc2);
+		__rte_fastmem_chunk_move(dst, src, i + 3 * k, check, vbase, vlast, &acc3);
 	}
 	for (; i + k <= n; i += k)
 		__rte_fastmem_chunk_move(dst, src, i, check, vbase, vlast, &acc);
+	acc = __rte_fastmem_chunks_join(__rte_fastmem_chunks_join(acc, acc1, check),
+		__rte_fastmem_chunks_join(acc2, acc3, check), check);
 	for (; i < n; i++) {
 		dst[i] = src[i];
 		if (check == __RTE_FASTMEM_COPY_NOT_NULL)
