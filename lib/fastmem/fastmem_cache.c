@@ -240,32 +240,38 @@ budget_setting(unsigned int lcore_id)
 	return rte_atomic_load_explicit(&default_budget, rte_memory_order_relaxed);
 }
 
+/* The row of lcore @p lcore_id, made at its first call (on the calling thread's node). */
+static struct fastmem_lcore *
+lcore_row_new(struct fastmem_state *st, unsigned int lcore_id)
+{
+	struct fastmem_lcore *lc;
+	uint32_t no_cache = fastmem_no_cache(st);
+	unsigned int socket = rte_socket_id();
+
+	lc = fastmem_heap_alloc("fastmem_lcore", sizeof(*lc) +
+		(no_cache + 1) * sizeof(lc->caches[0]) +
+		no_cache * sizeof(struct fastmem_cache_side), true,
+		socket < RTE_MAX_NUMA_NODES ? (int)socket : SOCKET_ID_ANY);
+	if (lc == NULL)
+		return NULL;
+	lc->no_cache = no_cache;
+	lc->home = -1;
+	/* Set before readers can find the row, read again after (below). */
+	lc->budget = budget_setting(lcore_id);
+	fastmem_proc_set_row(st, lcore_id, lc);
+	rte_atomic_store_explicit(&slot_of(lcore_id)->row, lc, rte_memory_order_release);
+	/* Against a budget set meanwhile, which looked for the row: one sees the other. */
+	rte_atomic_thread_fence(rte_memory_order_seq_cst);
+	rte_atomic_store_explicit(&lc->budget, budget_setting(lcore_id), rte_memory_order_relaxed);
+	return lc;
+}
+
 static struct fastmem_lcore *
 lcore_row(struct fastmem_state *st, unsigned int lcore_id)
 {
 	struct fastmem_lcore *lc = row_of(lcore_id);
-	unsigned int socket = rte_socket_id();
-	uint32_t no_cache = fastmem_no_cache(st);
 
-	if (lc == NULL) {
-		lc = fastmem_heap_alloc("fastmem_lcore", sizeof(*lc) +
-			(no_cache + 1) * sizeof(lc->caches[0]) +
-			no_cache * sizeof(struct fastmem_cache_side), true,
-			socket < RTE_MAX_NUMA_NODES ? (int)socket : SOCKET_ID_ANY);
-		if (lc == NULL)
-			return NULL;
-		lc->no_cache = no_cache;
-		lc->home = -1;
-		/* Set before readers can find the row, read again after (below). */
-		lc->budget = budget_setting(lcore_id);
-		fastmem_proc_set_row(st, lcore_id, lc);
-		rte_atomic_store_explicit(&slot_of(lcore_id)->row, lc, rte_memory_order_release);
-		/* Against a budget set meanwhile, which looked for the row: one sees the other. */
-		rte_atomic_thread_fence(rte_memory_order_seq_cst);
-		rte_atomic_store_explicit(&lc->budget, budget_setting(lcore_id),
-				rte_memory_order_relaxed);
-	}
-	return lc;
+	return likely(lc != NULL) ? lc : lcore_row_new(st, lcore_id);
 }
 
 int
@@ -1058,7 +1064,7 @@ fastmem_cache_set_budget(struct fastmem_state *st, unsigned int lcore_id, uint64
 		rte_atomic_store_explicit(&slot_of(id)->budget, bytes, rte_memory_order_relaxed);
 		rte_atomic_store_explicit(&slot_of(id)->budget_set, lcore_id != RTE_MAX_LCORE,
 			rte_memory_order_release);
-		/* See lcore_row(): a row published meanwhile reads this setting. */
+		/* See lcore_row_new(): a row published meanwhile reads this setting. */
 		rte_atomic_thread_fence(rte_memory_order_seq_cst);
 		lc = row_of(id);
 		if (lc == NULL)

@@ -267,20 +267,27 @@ static struct fastmem_page *
 claim_beside(struct fastmem_state *st, struct fastmem_bin *b, uint32_t slices)
 {
 	const struct fastmem_page *near[BESIDE_PAGES], *pg;
-	unsigned int n = 0;
+	unsigned int n = 0, most = BESIDE_PAGES;
+	struct fastmem_page *got;
 	int i;
 
-	if (b->newest != NULL)
-		near[n++] = b->newest;
+	/* The newest alone first: a class growing in a burst finds room there. */
+	if (b->newest != NULL) {
+		near[0] = b->newest;
+		got = fastmem_segment_claim_beside(st, b->node, near, 1, slices, b->cls);
+		if (got != NULL)
+			return got;
+		most--;
+	}
 	TAILQ_FOREACH(pg, &b->full, link) {
-		if (n == BESIDE_PAGES)
+		if (n == most)
 			break;
 		if (pg != b->newest)
 			near[n++] = pg;
 	}
-	for (i = FASTMEM_FILL_BUCKETS - 1; i >= 0 && n < BESIDE_PAGES; i--) {
+	for (i = FASTMEM_FILL_BUCKETS - 1; i >= 0 && n < most; i--) {
 		TAILQ_FOREACH(pg, &b->partial[i], link) {
-			if (n == BESIDE_PAGES)
+			if (n == most)
 				break;
 			if (pg != b->newest)
 				near[n++] = pg;

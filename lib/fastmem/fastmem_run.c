@@ -82,10 +82,18 @@ same_region(const void *a, const void *b)
 void *
 fastmem_run_beside(struct fastmem_state *st, void *p, bool after)
 {
-	const struct fastmem_mz *m = fastmem_mz(st, fastmem_segment_of(p)->mz_idx);
-	int link = after ? m->run_next : m->run_prev;
+	unsigned int i = fastmem_slice_idx(p);
+	const struct fastmem_mz *m;
+	int link;
 	void *q;
 
+	/* Inside a segment: no memzone edge to look up (most calls). */
+	if (after && i < FASTMEM_SEG_SLICES - 1)
+		return RTE_PTR_ADD(p, FASTMEM_SLICE_SIZE);
+	if (!after && i > 0)
+		return RTE_PTR_SUB(p, FASTMEM_SLICE_SIZE);
+	m = fastmem_mz(st, fastmem_segment_of(p)->mz_idx);
+	link = after ? m->run_next : m->run_prev;
 	if (p != (after ? mz_last_slice(m) : mz_first_slice(m)))
 		q = after ? RTE_PTR_ADD(p, FASTMEM_SLICE_SIZE) : RTE_PTR_SUB(p, FASTMEM_SLICE_SIZE);
 	else if (link >= 0)
@@ -160,11 +168,19 @@ run_end(struct fastmem_state *st, void *p, uint32_t idx, bool after)
 	return end;
 }
 
+static inline void
+slice_store(struct __rte_fastmem_slice *e, uint32_t idx, uint32_t run)
+{
+	e->cache_idx = idx;
+	rte_atomic_store_explicit(&e->run, run, rte_memory_order_relaxed);
+}
+
 /*
  * Give @p n slices from @p first, in one segment, cache index @p idx and
  * runs from @p run, @p step apart: 0 for one run, 1 for a run per slice.
+ * Inline, so that @p step is a constant: a page's join stores up to 256.
  */
-static void
+static __rte_always_inline void
 slices_store(void *first, unsigned int n, uint32_t idx, uint32_t run, uint32_t step)
 {
 	struct __rte_fastmem_slice *e = slice_entry(first);
@@ -172,10 +188,15 @@ slices_store(void *first, unsigned int n, uint32_t idx, uint32_t run, uint32_t s
 
 	for (i = 0; i < n; i += RTE_CACHE_LINE_SIZE / sizeof(*e))
 		rte_prefetch0_write(&e[i]);
-	for (i = 0; i < n; i++, run += step) {
-		e[i].cache_idx = idx;
-		rte_atomic_store_explicit(&e[i].run, run, rte_memory_order_relaxed);
+	/* Four entries per iteration: one a loop took more for its count than its stores. */
+	for (i = 0; i + 4 <= n; i += 4, run += 4 * step) {
+		slice_store(&e[i], idx, run);
+		slice_store(&e[i + 1], idx, run + step);
+		slice_store(&e[i + 2], idx, run + 2 * step);
+		slice_store(&e[i + 3], idx, run + 3 * step);
 	}
+	for (; i < n; i++, run += step)
+		slice_store(&e[i], idx, run);
 }
 
 void
