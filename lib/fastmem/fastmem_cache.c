@@ -533,8 +533,19 @@ cache_grow(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsigne
 	want = RTE_MIN(RTE_MAX(want, need), fastmem_cache_capacity(cls));
 	room = budget_make_room(st, lc, node, cls, want > cap ? (want - cap) * size : 0);
 	want = (uint32_t)RTE_MIN((uint64_t)want, cap + room / size);
-	if (want > cap)
-		cache_set_cap(st, lc, node, cls, want);
+	if (want <= cap)
+		return;
+	/*
+	 * A class the lcore streams grows again soon: its array for the most
+	 * the budget lets it hold, at once, so that those growths reallocate
+	 * nothing (two of the three reallocations were among the eight
+	 * slowest allocations of scenario 9 at 4 KiB, at 2.5 to 4 K cycles).
+	 * On failure the array fits the capacity, as for other classes.
+	 */
+	if (others == 0 && cap != 0)
+		cache_array_fit(lc, idx, (uint32_t)RTE_MIN((uint64_t)fastmem_cache_capacity(cls),
+			rte_atomic_load_explicit(&lc->budget, rte_memory_order_relaxed) / size));
+	cache_set_cap(st, lc, node, cls, want);
 }
 
 /*
