@@ -80,11 +80,12 @@ same_region(const void *a, const void *b)
 }
 
 void *
-fastmem_run_slice_beside(struct fastmem_state *st, void *p, bool after)
+fastmem_run_beside(struct fastmem_state *st, void *p, bool after)
 {
 	unsigned int i = fastmem_slice_idx(p);
 	const struct fastmem_mz *m;
 	int link;
+	void *q;
 
 	/* Inside a segment: no memzone edge to look up (most calls). */
 	if (after && i < FASTMEM_SEG_SLICES - 1)
@@ -93,22 +94,14 @@ fastmem_run_slice_beside(struct fastmem_state *st, void *p, bool after)
 		return RTE_PTR_SUB(p, FASTMEM_SLICE_SIZE);
 	m = fastmem_mz(st, fastmem_segment_of(p)->mz_idx);
 	link = after ? m->run_next : m->run_prev;
-	if (after && p != mz_last_slice(m))
-		return RTE_PTR_ADD(p, FASTMEM_SLICE_SIZE);
-	if (!after && p != mz_first_slice(m))
-		return RTE_PTR_SUB(p, FASTMEM_SLICE_SIZE);
-	if (link >= 0)
-		return after ? mz_first_slice(fastmem_mz(st, link)) :
+	if (p != (after ? mz_last_slice(m) : mz_first_slice(m)))
+		q = after ? RTE_PTR_ADD(p, FASTMEM_SLICE_SIZE) : RTE_PTR_SUB(p, FASTMEM_SLICE_SIZE);
+	else if (link >= 0)
+		q = after ? mz_first_slice(fastmem_mz(st, link)) :
 			mz_last_slice(fastmem_mz(st, link));
-	return NULL;
-}
-
-void *
-fastmem_run_beside(struct fastmem_state *st, void *p, bool after)
-{
-	void *q = fastmem_run_slice_beside(st, p, after);
-
-	return q != NULL && same_region(p, q) ? q : NULL;
+	else
+		return NULL;
+	return same_region(p, q) ? q : NULL;
 }
 
 /* Give every slice from @p from to @p to the range @p run. */

@@ -27,11 +27,6 @@ void fastmem_run_free_slices(const struct fastmem_state *st, void *first, unsign
 bool fastmem_run_widen(struct fastmem_state *st, const void *obj);
 /* Pages leave their cache before they go back to their segments. */
 void fastmem_run_leave(struct fastmem_state *st, int node, struct fastmem_page_head *pages);
-/*
- * The slice after (or before) slice @p p in the node's memory, across
- * segments and neighbouring memzones (see fastmem_run_link_mz()), or NULL.
- */
-void *fastmem_run_slice_beside(struct fastmem_state *st, void *p, bool after);
 /* The slice after (or before) slice @p p that a run through it would take in, or NULL. */
 void *fastmem_run_beside(struct fastmem_state *st, void *p, bool after);
 /* A memzone record is new (its slices free), or goes (its slices free, node lock held). */

@@ -183,11 +183,8 @@ take_block(struct fastmem_state *st, struct fastmem_node *nd, struct fastmem_seg
 
 /*
  * The free block of @p n slices just after (or before) page @p near,
- * across segment and neighbouring memzone boundaries, or NULL; node lock
- * held. Also across a run region's: the page then starts a run, where a
- * class crossing one looked through all its pages and the node's
- * segments for another block (the slowest refill of scenario 9's 4 KiB
- * allocations after its first ones, 2 to 4 K cycles).
+ * across segment and memzone boundaries as runs go, or NULL; node lock
+ * held.
  */
 static struct fastmem_page *
 take_beside(struct fastmem_state *st, struct fastmem_node *nd, const struct fastmem_page *near,
@@ -199,10 +196,10 @@ take_beside(struct fastmem_state *st, struct fastmem_node *nd, const struct fast
 	void *q;
 
 	if (after)
-		q = fastmem_run_slice_beside(st, RTE_PTR_ADD(addr,
+		q = fastmem_run_beside(st, RTE_PTR_ADD(addr,
 			(near->n_slices - 1) * FASTMEM_SLICE_SIZE), true);
 	else
-		q = fastmem_run_slice_beside(st, addr, false);
+		q = fastmem_run_beside(st, addr, false);
 	if (q == NULL)
 		return NULL;
 	seg = fastmem_segment_of(q);
