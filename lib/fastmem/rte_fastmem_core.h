@@ -415,6 +415,28 @@ enum __rte_fastmem_copy_check {
 #endif
 
 /**
+ * @internal Fold @p v into accumulator @p acc as @p check says: the
+ * unsigned minimum (NOT_NULL) or maximum (IN_RANGE) of 32-bit halves with
+ * SSE4.1, else an OR of compare masks. A chunk's fold, the join of
+ * accumulators and the reduction of their halves are all this one.
+ */
+static __rte_always_inline __rte_fastmem_chunk_t
+__rte_fastmem_chunk_fold(__rte_fastmem_chunk_t acc, __rte_fastmem_chunk_t v,
+		enum __rte_fastmem_copy_check check)
+{
+#ifdef __RTE_FASTMEM_CHECK_MINMAX
+	if (check == __RTE_FASTMEM_COPY_NOT_NULL)
+		return (__rte_fastmem_chunk_t)_mm_min_epu32((__m128i)acc, (__m128i)v);
+	if (check == __RTE_FASTMEM_COPY_IN_RANGE)
+		return (__rte_fastmem_chunk_t)_mm_max_epu32((__m128i)acc, (__m128i)v);
+	return acc;
+#else
+	RTE_SET_USED(check);
+	return acc | v;
+#endif
+}
+
+/**
  * @internal Move the chunk at @p i and fold its pointers into @p acc as
  * @p check says (see __rte_fastmem_copy_objs()). A pointer p is in the
  * range when p - base is at most len - 1, unsigned: @p base and @p last
@@ -435,33 +457,16 @@ __rte_fastmem_chunk_move(void **__rte_restrict dst, void * const *__rte_restrict
 #ifdef __RTE_FASTMEM_CHECK_MINMAX
 	RTE_SET_USED(last);
 	if (check == __RTE_FASTMEM_COPY_NOT_NULL)
-		*acc = (__rte_fastmem_chunk_t)_mm_min_epu32((__m128i)*acc, (__m128i)chunk);
+		*acc = __rte_fastmem_chunk_fold(*acc, chunk, check);
 	else if (check == __RTE_FASTMEM_COPY_IN_RANGE)
-		*acc = (__rte_fastmem_chunk_t)_mm_max_epu32((__m128i)*acc,
-			(__m128i)(chunk - base));
+		*acc = __rte_fastmem_chunk_fold(*acc, chunk - base, check);
 #else
 	if (check == __RTE_FASTMEM_COPY_NOT_NULL)
-		*acc |= (__rte_fastmem_chunk_t)(chunk == 0);
+		*acc = __rte_fastmem_chunk_fold(*acc, (__rte_fastmem_chunk_t)(chunk == 0), check);
 	else if (check == __RTE_FASTMEM_COPY_IN_RANGE)
-		*acc |= (__rte_fastmem_chunk_t)((__rte_fastmem_chunk_signed_t)(chunk - base) >
-			(__rte_fastmem_chunk_signed_t)last);
-#endif
-}
-
-/** @internal Fold accumulator @p b into @p a, as __rte_fastmem_chunk_move() folds a chunk. */
-static __rte_always_inline __rte_fastmem_chunk_t
-__rte_fastmem_chunks_join(__rte_fastmem_chunk_t a, __rte_fastmem_chunk_t b,
-		enum __rte_fastmem_copy_check check)
-{
-#ifdef __RTE_FASTMEM_CHECK_MINMAX
-	if (check == __RTE_FASTMEM_COPY_NOT_NULL)
-		return (__rte_fastmem_chunk_t)_mm_min_epu32((__m128i)a, (__m128i)b);
-	if (check == __RTE_FASTMEM_COPY_IN_RANGE)
-		return (__rte_fastmem_chunk_t)_mm_max_epu32((__m128i)a, (__m128i)b);
-	return a;
-#else
-	RTE_SET_USED(check);
-	return a | b;
+		*acc = __rte_fastmem_chunk_fold(*acc,
+			(__rte_fastmem_chunk_t)((__rte_fastmem_chunk_signed_t)(chunk - base) >
+			(__rte_fastmem_chunk_signed_t)last), check);
 #endif
 }
 
@@ -472,18 +477,15 @@ __rte_fastmem_chunks_failed(__rte_fastmem_chunk_t acc, enum __rte_fastmem_copy_c
 {
 #ifdef __RTE_FASTMEM_CHECK_MINMAX
 	/* Halves low, high, low, high: fold the two pointers' into one. */
-	__m128i v = (__m128i)acc;
-	__m128i other = _mm_shuffle_epi32(v, _MM_SHUFFLE(1, 0, 3, 2));
-	uint64_t m;
+	__rte_fastmem_chunk_t other = (__rte_fastmem_chunk_t)
+		_mm_shuffle_epi32((__m128i)acc, _MM_SHUFFLE(1, 0, 3, 2));
+	uint64_t m = (uint64_t)_mm_cvtsi128_si64(
+		(__m128i)__rte_fastmem_chunk_fold(acc, other, check));
 
-	if (check == __RTE_FASTMEM_COPY_NOT_NULL) {
-		m = (uint64_t)_mm_cvtsi128_si64(_mm_min_epu32(v, other));
+	if (check == __RTE_FASTMEM_COPY_NOT_NULL)
 		return (uint32_t)m == 0 && m >> 32 == 0;
-	}
-	if (check == __RTE_FASTMEM_COPY_IN_RANGE) {
-		m = (uint64_t)_mm_cvtsi128_si64(_mm_max_epu32(v, other));
+	if (check == __RTE_FASTMEM_COPY_IN_RANGE)
 		return m >> 32 != 0 || (uint32_t)m >= len;
-	}
 	return false;
 #else
 	bool failed = false;
@@ -545,8 +547,8 @@ __rte_fastmem_copy_objs(void **__rte_restrict dst, void * const *__rte_restrict 
 	}
 	for (; i + k <= n; i += k)
 		__rte_fastmem_chunk_move(dst, src, i, check, vbase, vlast, &acc);
-	acc = __rte_fastmem_chunks_join(__rte_fastmem_chunks_join(acc, acc1, check),
-		__rte_fastmem_chunks_join(acc2, acc3, check), check);
+	acc = __rte_fastmem_chunk_fold(__rte_fastmem_chunk_fold(acc, acc1, check),
+		__rte_fastmem_chunk_fold(acc2, acc3, check), check);
 	for (; i < n; i++) {
 		dst[i] = src[i];
 		if (check == __RTE_FASTMEM_COPY_NOT_NULL)
