@@ -2587,14 +2587,123 @@ test_growth_does_not_block(void)
 	node = rte_fastmem_lcore_node(worker);
 	/* Enough free slabs for every class the worker uses. */
 	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(64 * MIB, node), "reserve");
-	rte_ticketlock_lock(&st->nodes[node].grow_lock);
+	rte_spinlock_lock(&st->nodes[node].grow_lock);
 	rte_eal_remote_launch(worker_churn_classes, &done, worker);
 	for (ms = 0; ms < 20000 && !rte_atomic_load_explicit(&done, rte_memory_order_acquire); ms++)
 		rte_delay_ms(1);
 	finished = rte_atomic_load_explicit(&done, rte_memory_order_acquire);
-	rte_ticketlock_unlock(&st->nodes[node].grow_lock);
+	rte_spinlock_unlock(&st->nodes[node].grow_lock);
 	TEST_ASSERT_SUCCESS(rte_eal_wait_lcore(worker), "worker failed");
 	TEST_ASSERT(finished, "allocations waited for the grow lock");
+	return TEST_SUCCESS;
+}
+
+static int
+worker_alloc_page(void *arg)
+{
+	void **obj = arg;
+
+	*obj = rte_fastmem_alloc(4096, 0, 0);
+	return *obj == NULL ? -1 : 0;
+}
+
+/* Wait up to 10 s for @p v to read @p want. */
+static bool
+wait_u32(uint32_t __rte_atomic *v, uint32_t want)
+{
+	unsigned int ms;
+
+	for (ms = 0; ms < 10000; ms++) {
+		if (rte_atomic_load_explicit(v, rte_memory_order_acquire) == want)
+			return true;
+		rte_delay_ms(1);
+	}
+	return false;
+}
+
+/* Free bytes of @p node's segments, UINT64_MAX on error. */
+static uint64_t
+node_free_bytes(int node)
+{
+	struct rte_fastmem_node_stats ns;
+
+	if (rte_fastmem_stats_node(node, &ns) != 0)
+		return UINT64_MAX;
+	return ns.bytes_free_slabs;
+}
+
+/*
+ * An allocation that finds no free slice while another thread grows the
+ * node says that it waits (grow_waiters), gets the node grown and counts
+ * a growth it waited for; the headroom thread leaves the grow lock to
+ * such an allocation: while one waits, it grows nothing, and it keeps the
+ * headroom again once none does.
+ */
+static int
+test_grow_waiters(void)
+{
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0), ms, i;
+	struct fastmem_state *st = fastmem_state_get();
+	struct rte_fastmem_node_stats ns;
+	uint64_t inline_before, backing;
+	struct fastmem_node *nd;
+	void *obj = NULL, *objs[512];
+	bool waited;
+	int node;
+
+	if (worker >= RTE_MAX_LCORE)
+		return TEST_SKIPPED;
+	node = rte_fastmem_lcore_node(worker);
+	nd = &st->nodes[node];
+	/* The node's bins set up, then no free slice left. */
+	obj = rte_fastmem_alloc_socket(64, 0, 0, node);
+	TEST_ASSERT_NOT_NULL(obj, "alloc");
+	rte_fastmem_free(obj);
+	rte_fastmem_cache_flush();
+	rte_fastmem_trim();
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_node(node, &ns), "node stats");
+	TEST_ASSERT_EQUAL(ns.bytes_backing, 0, "%" PRIu64 " bytes left after trim",
+		ns.bytes_backing);
+	inline_before = ns.grows_inline;
+
+	rte_spinlock_lock(&nd->grow_lock);
+	rte_eal_remote_launch(worker_alloc_page, &obj, worker);
+	waited = wait_u32(&nd->grow_waiters, 1);
+	rte_spinlock_unlock(&nd->grow_lock);
+	TEST_ASSERT_SUCCESS(rte_eal_wait_lcore(worker), "allocation failed");
+	TEST_ASSERT(waited, "the allocation did not say it waits");
+	TEST_ASSERT_EQUAL(rte_atomic_load_explicit(&nd->grow_waiters, rte_memory_order_relaxed),
+		0, "a waiter left counted");
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_node(node, &ns), "node stats");
+	TEST_ASSERT_EQUAL(ns.grows_inline, inline_before + 1, "growths waited for: %" PRIu64
+		" then %" PRIu64, inline_before, ns.grows_inline);
+	TEST_ASSERT(ns.bytes_backing > 0, "the node did not grow");
+	rte_fastmem_free(obj);
+
+	/*
+	 * A waiter, as the test says, while allocations take the headroom:
+	 * the thread grows nothing, then fills it again once none waits.
+	 */
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_headroom(node, 4 * MIB), "headroom");
+	TEST_ASSERT(node_free_bytes(node) >= 4 * MIB, "no headroom");
+	rte_atomic_store_explicit(&nd->grow_waiters, 1, rte_memory_order_relaxed);
+	for (i = 0; i < RTE_DIM(objs); i++)
+		objs[i] = rte_fastmem_alloc_socket(4096, 0, 0, node);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_node(node, &ns), "node stats");
+	backing = ns.bytes_backing;
+	rte_delay_ms(200);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_node(node, &ns), "node stats");
+	rte_atomic_store_explicit(&nd->grow_waiters, 0, rte_memory_order_relaxed);
+	for (ms = 0; ms < 2000 && node_free_bytes(node) < 4 * MIB; ms++)
+		rte_delay_ms(1);
+	for (i = 0; i < RTE_DIM(objs); i++) {
+		TEST_ASSERT_NOT_NULL(objs[i], "alloc %u", i);
+		rte_fastmem_free(objs[i]);
+	}
+	TEST_ASSERT_EQUAL(ns.bytes_backing, backing, "the node grew while an allocation waited");
+	TEST_ASSERT(node_free_bytes(node) >= 4 * MIB, "headroom not kept after the wait: %"
+		PRIu64 " free bytes", node_free_bytes(node));
+	TEST_ASSERT_SUCCESS(rte_fastmem_set_headroom(node, 0), "headroom off");
 	return TEST_SUCCESS;
 }
 
@@ -2644,6 +2753,7 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_depot_growth),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_unsorted),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_growth_does_not_block),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_grow_waiters),
 		TEST_CASES_END()
 	}
 };

@@ -190,7 +190,7 @@ fastmem_backing_init(struct fastmem_state *st)
 		struct fastmem_node *nd = &st->nodes[i];
 
 		rte_spinlock_init(&nd->lock);
-		rte_ticketlock_init(&nd->grow_lock);
+		rte_spinlock_init(&nd->grow_lock);
 		rte_spinlock_init(&nd->run_lock);
 		TAILQ_INIT(&nd->large);
 		nd->limit = SIZE_MAX;

@@ -81,7 +81,7 @@ fastmem_node_ready(struct fastmem_state *st, int node)
 	if ((uint32_t)node >= st->row_nodes)
 		return -ENOMEM;
 	/* Under the grow lock, which no refill takes: EAL heap calls are slow. */
-	rte_ticketlock_lock(&nd->grow_lock);
+	fastmem_grow_lock(nd);
 	if (!nd->ready) {
 		/*
 		 * In shared memory, as the state: secondaries use them too.
@@ -97,7 +97,7 @@ fastmem_node_ready(struct fastmem_state *st, int node)
 			rc = -ENOMEM;
 		}
 	}
-	rte_ticketlock_unlock(&nd->grow_lock);
+	rte_spinlock_unlock(&nd->grow_lock);
 	return rc;
 }
 

@@ -57,7 +57,7 @@ headroom_fill(struct fastmem_state *st, bool all)
 
 		/* Up to the node's limit, then again at the next scan: limits win. */
 		if (headroom != 0)
-			fastmem_node_keep_free(st, node, headroom);
+			fastmem_node_keep_free(st, node, headroom, true);
 	}
 }
 
@@ -131,7 +131,7 @@ rte_fastmem_set_headroom(int socket_id, size_t bytes)
 		before[i] = fastmem_read(&st->nodes[nodes[i]].headroom);
 		rc = fastmem_node_ready(st, nodes[i]);
 		if (rc == 0)
-			rc = fastmem_node_keep_free(st, nodes[i], bytes);
+			rc = fastmem_node_keep_free(st, nodes[i], bytes, false);
 		if (rc == 0)
 			fastmem_set(&st->nodes[nodes[i]].headroom, bytes);
 	}

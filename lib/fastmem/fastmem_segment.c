@@ -395,7 +395,10 @@ fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls, 
 		rte_spinlock_unlock(&nd->lock);
 	}
 	if (pg == NULL) {
-		rte_ticketlock_lock(&nd->grow_lock);
+		/* Ahead of the headroom thread's next memzone. */
+		rte_atomic_fetch_add_explicit(&nd->grow_waiters, 1, rte_memory_order_relaxed);
+		fastmem_grow_lock(nd);
+		rte_atomic_fetch_sub_explicit(&nd->grow_waiters, 1, rte_memory_order_relaxed);
 		/* The allocation waited for a growth, its own or another's: no headroom left. */
 		fastmem_set(&nd->grows_inline, nd->grows_inline + 1);
 		/* Another grower may have been faster. */
@@ -412,7 +415,7 @@ fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls, 
 				rte_spinlock_unlock(&nd->lock);
 			}
 		}
-		rte_ticketlock_unlock(&nd->grow_lock);
+		rte_spinlock_unlock(&nd->grow_lock);
 	}
 	if (pg != NULL) {
 		fastmem_run_join(st, node, pg, cls);
@@ -495,36 +498,40 @@ fastmem_node_reserve(struct fastmem_state *st, int node, size_t size)
 	struct fastmem_node *nd = &st->nodes[node];
 	int rc;
 
-	rte_ticketlock_lock(&nd->grow_lock);
+	fastmem_grow_lock(nd);
 	rc = grow_to_locked(st, nd, node, size);
 	/* The decay keeps what a reserve got; a failed one asked for more than there is. */
 	if (rc == 0 && size > nd->reserved)
 		fastmem_set(&nd->reserved, size);
-	rte_ticketlock_unlock(&nd->grow_lock);
+	rte_spinlock_unlock(&nd->grow_lock);
 	return rc;
 }
 
 /*
  * Memzones that keep a headroom free are sized as growth sizes them, up
- * to this many segments, and the grow lock (fair) is free between them:
- * an allocation that finds no free slice waits for one of them, not for
- * the whole headroom.
+ * to this many segments, and the grow lock is free between them: an
+ * allocation that finds no free slice waits for one of them, not for the
+ * whole headroom.
  */
 #define KEEP_FREE_MAX_SEGS 8u
 
 int
-fastmem_node_keep_free(struct fastmem_state *st, int node, uint64_t bytes)
+fastmem_node_keep_free(struct fastmem_state *st, int node, uint64_t bytes, bool defer)
 {
 	struct fastmem_node *nd = &st->nodes[node];
 	uint64_t free;
 	int rc;
 
 	for (;;) {
-		rte_ticketlock_lock(&nd->grow_lock);
+		/* An allocation waits for a growth (fastmem_segment_take_page()): it goes first. */
+		if (defer && rte_atomic_load_explicit(&nd->grow_waiters,
+				rte_memory_order_relaxed) != 0)
+			return 0;
+		fastmem_grow_lock(nd);
 		free = fastmem_read(&nd->n_free_slices) * FASTMEM_SLICE_SIZE;
 		rc = free >= bytes ? 0 : grow_ahead(st, nd, node,
 			segs_for(bytes - free, grow_segs(nd, KEEP_FREE_MAX_SEGS)));
-		rte_ticketlock_unlock(&nd->grow_lock);
+		rte_spinlock_unlock(&nd->grow_lock);
 		if (free >= bytes || rc < 0)
 			return rc;
 	}
@@ -553,7 +560,7 @@ fastmem_node_trim(struct fastmem_state *st, int node, uint64_t freed_before, boo
 	uint64_t len, have, keep;
 	int idx;
 
-	rte_ticketlock_lock(&nd->grow_lock);
+	fastmem_grow_lock(nd);
 	/* Read under the grow lock: a reserve in progress has set what it keeps. */
 	keep = headroom_keep(nd);
 	if (keep_reserve)
@@ -586,6 +593,6 @@ fastmem_node_trim(struct fastmem_state *st, int node, uint64_t freed_before, boo
 		for (i = 0; i < n_victims; i++)
 			fastmem_backing_release(st, victims[i]);
 	} while (n_victims == RTE_DIM(victims));
-	rte_ticketlock_unlock(&nd->grow_lock);
+	rte_spinlock_unlock(&nd->grow_lock);
 	return released;
 }

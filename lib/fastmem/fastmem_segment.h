@@ -39,8 +39,12 @@ struct fastmem_page *fastmem_segment_take_page(struct fastmem_state *st, int nod
 void fastmem_segment_give_pages(struct fastmem_state *st, int node,
 		struct fastmem_page_head *pages);
 int fastmem_node_reserve(struct fastmem_state *st, int node, size_t size);
-/* Grow the node until its free segment slices hold @p bytes: 0, or -ENOMEM. */
-int fastmem_node_keep_free(struct fastmem_state *st, int node, uint64_t bytes);
+/*
+ * Grow the node until its free segment slices hold @p bytes: 0, or
+ * -ENOMEM. With @p defer, stop early, returning 0, when an allocation
+ * waits for the grow lock (the headroom thread comes back later).
+ */
+int fastmem_node_keep_free(struct fastmem_state *st, int node, uint64_t bytes, bool defer);
 /*
  * Release memzones with no page in use since @p freed_before (timer
  * cycles; UINT64_MAX: any), keeping the headroom free and, with
