@@ -38,7 +38,7 @@ GOALS = ['=== Goals (issue 5;', '=== Goals (issue 17;', 'lcores x ~1 MiB live: f
          'S5: fastmem <= 1.0x mempool', 'S9: fastmem+reserve alloc p99.9', '=== Goals (issue 18;',
          'S1: rte_malloc_fm >= 10x faster than rte_malloc', 'S8: rte_malloc_fm EAL bytes',
          '=== Goals (issue 21;', 'S9: fastmem+headroom: no allocation waits',
-         'S11: fastmem+paced+hr: no allocation waits']
+         'S11: fastmem+paced+hr: no allocation waits', 'S11: fastmem+hr alloc p99.9']
 
 
 def fail(msg):

@@ -34,7 +34,7 @@ struct goal {
 	const char *status;        /* "PASS", "MISS" or "not measured". */
 };
 
-static struct goal goals[32];
+static struct goal goals[40];
 static unsigned int n_goals;
 /* The issue of the goals goal_add() records next. */
 static unsigned int goal_issue;
@@ -600,11 +600,14 @@ report_goals(void)
 	static const char *const reserve[] = { "fastmem+reserve", "fastmem_h+reserve" };
 	static const unsigned int larson[] = { 5 };
 	static const char *const ramp[] = { "fastmem+paced+hr", "fastmem_h+paced+hr" };
+	static const char *const ramp_inline[] = { "fastmem", "fastmem_h" };
 	static const unsigned int eal_mib[] = { 8, 64, 256 };
 	static const double eal_limit[] = { 1.5, 1.2, 1.15 };
 	static const unsigned int big[] = { 64, 256 };
-	char text[GOAL_TEXT_LEN], lcores[16] = "N";
-	const struct result *e, *live;
+	char text[GOAL_TEXT_LEN], lcores[16] = "N", name[32];
+	const struct result *e, *live, *with_hr, *without;
+	double ratio;
+	bool measured;
 	unsigned int i, n, issue, first;
 	double hi = 0, machine;
 
@@ -690,6 +693,21 @@ report_goals(void)
 			ramp[i]);
 		n = worst(11, ramp[i], "grows inline", false, &hi);
 		goal_add(text, n != 0, hi == 0, "%.0f growths waited for", hi);
+	}
+	/*
+	 * A ramp that outruns the thread grows inline, and waits no longer than
+	 * without a headroom: the thread shares a CPU with the main lcore here.
+	 */
+	for (i = 0; i < RTE_DIM(ramp_inline); i++) {
+		snprintf(name, sizeof(name), "%s+hr", ramp_inline[i]);
+		snprintf(text, sizeof(text), "S11: %s alloc p99.9 <= 1.25x %s's", name,
+			ramp_inline[i]);
+		with_hr = find_any(11, name, "alloc p99.9");
+		without = find_any(11, ramp_inline[i], "alloc p99.9");
+		measured = with_hr != NULL && without != NULL;
+		ratio = measured ? with_hr->median / without->median : 0;
+		goal_add(text, measured, measured && ratio <= 1.25, "%.2fx (%.0f vs %.0f cycles)",
+			ratio, measured ? with_hr->median : 0, measured ? without->median : 0);
 	}
 
 	for (issue = 0; issue < RTE_DIM(issues); issue++) {
