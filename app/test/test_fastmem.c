@@ -2607,14 +2607,14 @@ worker_alloc_page(void *arg)
 	return *obj == NULL ? -1 : 0;
 }
 
-/* Wait up to 10 s for @p v to read @p want. */
+/* Wait up to 10 s for an allocation to say that it waits for @p nd's grow lock. */
 static bool
-wait_u32(uint32_t __rte_atomic *v, uint32_t want)
+wait_grow_waiter(struct fastmem_node *nd)
 {
 	unsigned int ms;
 
 	for (ms = 0; ms < 10000; ms++) {
-		if (rte_atomic_load_explicit(v, rte_memory_order_acquire) == want)
+		if (rte_atomic_load_explicit(&nd->grow_wait, rte_memory_order_relaxed) != 0)
 			return true;
 		rte_delay_ms(1);
 	}
@@ -2632,24 +2632,47 @@ node_free_bytes(int node)
 	return ns.bytes_free_slabs;
 }
 
+/* Most 4 KiB objects test_grow_waiters() allocates per step. */
+#define STEP_OBJS 1024
+
+/*
+ * Allocate 4 KiB objects on @p node into @p objs until its free segment
+ * bytes fall below 3 MiB (or STEP_OBJS of them): the number allocated, or
+ * -1 if one failed.
+ */
+static int
+alloc_below_3mib(int node, void **objs)
+{
+	int i;
+
+	for (i = 0; i < STEP_OBJS && node_free_bytes(node) >= 3 * MIB; i++) {
+		objs[i] = rte_fastmem_alloc_socket(4096, 0, 0, node);
+		if (objs[i] == NULL)
+			return -1;
+	}
+	return i;
+}
+
 /*
  * An allocation that finds no free slice while another thread grows the
- * node says that it waits (grow_waiters), gets the node grown and counts
- * a growth it waited for; the headroom thread leaves the grow lock to
- * such an allocation: while one waits, it grows nothing, and it keeps the
- * headroom again once none does.
+ * node says that it waits (grow_wait), gets the node grown and counts a
+ * growth it waited for; the headroom thread leaves the grow lock to such
+ * an allocation: while one waits, it grows nothing, and it keeps the
+ * headroom again once none does; one that stopped saying so long ago (its
+ * process died) does not stop the thread.
  */
 static int
 test_grow_waiters(void)
 {
-	unsigned int worker = rte_get_next_lcore(-1, 1, 0), ms, i;
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0), ms;
 	struct fastmem_state *st = fastmem_state_get();
+	uint64_t inline_before, backing, ahead, refilled;
+	static void *objs[2 * STEP_OBJS];
 	struct rte_fastmem_node_stats ns;
-	uint64_t inline_before, backing;
 	struct fastmem_node *nd;
-	void *obj = NULL, *objs[512];
+	int node, n1, n2, i;
+	void *obj = NULL;
 	bool waited;
-	int node;
 
 	if (worker >= RTE_MAX_LCORE)
 		return TEST_SKIPPED;
@@ -2668,12 +2691,12 @@ test_grow_waiters(void)
 
 	rte_spinlock_lock(&nd->grow_lock);
 	rte_eal_remote_launch(worker_alloc_page, &obj, worker);
-	waited = wait_u32(&nd->grow_waiters, 1);
+	waited = wait_grow_waiter(nd);
 	rte_spinlock_unlock(&nd->grow_lock);
 	TEST_ASSERT_SUCCESS(rte_eal_wait_lcore(worker), "allocation failed");
 	TEST_ASSERT(waited, "the allocation did not say it waits");
-	TEST_ASSERT_EQUAL(rte_atomic_load_explicit(&nd->grow_waiters, rte_memory_order_relaxed),
-		0, "a waiter left counted");
+	TEST_ASSERT_EQUAL(rte_atomic_load_explicit(&nd->grow_wait, rte_memory_order_relaxed),
+		0, "the allocation still says it waits");
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_node(node, &ns), "node stats");
 	TEST_ASSERT_EQUAL(ns.grows_inline, inline_before + 1, "growths waited for: %" PRIu64
 		" then %" PRIu64, inline_before, ns.grows_inline);
@@ -2681,28 +2704,49 @@ test_grow_waiters(void)
 	rte_fastmem_free(obj);
 
 	/*
-	 * A waiter, as the test says, while allocations take the headroom:
-	 * the thread grows nothing, then fills it again once none waits.
+	 * This thread says that it waits, as an allocation does at every try,
+	 * while allocations take the headroom: the thread grows nothing, then
+	 * fills it again once none waits.
 	 */
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_headroom(node, 4 * MIB), "headroom");
 	TEST_ASSERT(node_free_bytes(node) >= 4 * MIB, "no headroom");
-	rte_atomic_store_explicit(&nd->grow_waiters, 1, rte_memory_order_relaxed);
-	for (i = 0; i < RTE_DIM(objs); i++)
-		objs[i] = rte_fastmem_alloc_socket(4096, 0, 0, node);
+	rte_atomic_store_explicit(&nd->grow_wait, rte_get_timer_cycles(), rte_memory_order_relaxed);
+	n1 = alloc_below_3mib(node, objs);
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_node(node, &ns), "node stats");
 	backing = ns.bytes_backing;
-	rte_delay_ms(200);
+	for (ms = 0; ms < 200; ms++) {
+		rte_atomic_store_explicit(&nd->grow_wait, rte_get_timer_cycles(),
+			rte_memory_order_relaxed);
+		rte_delay_ms(1);
+	}
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_node(node, &ns), "node stats");
-	rte_atomic_store_explicit(&nd->grow_waiters, 0, rte_memory_order_relaxed);
+	rte_atomic_store_explicit(&nd->grow_wait, 0, rte_memory_order_relaxed);
 	for (ms = 0; ms < 2000 && node_free_bytes(node) < 4 * MIB; ms++)
 		rte_delay_ms(1);
-	for (i = 0; i < RTE_DIM(objs); i++) {
-		TEST_ASSERT_NOT_NULL(objs[i], "alloc %u", i);
-		rte_fastmem_free(objs[i]);
-	}
+	refilled = node_free_bytes(node);
+	TEST_ASSERT(n1 >= 0, "alloc failed");
 	TEST_ASSERT_EQUAL(ns.bytes_backing, backing, "the node grew while an allocation waited");
-	TEST_ASSERT(node_free_bytes(node) >= 4 * MIB, "headroom not kept after the wait: %"
-		PRIu64 " free bytes", node_free_bytes(node));
+	TEST_ASSERT(refilled >= 4 * MIB, "headroom not kept after the wait: %" PRIu64
+		" free bytes", refilled);
+
+	/* A waiter that tried last a second ago is gone: the thread grows the node. */
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_node(node, &ns), "node stats");
+	ahead = ns.grows_ahead;
+	rte_atomic_store_explicit(&nd->grow_wait, rte_get_timer_cycles() - rte_get_timer_hz(),
+		rte_memory_order_relaxed);
+	n2 = alloc_below_3mib(node, &objs[STEP_OBJS]);
+	for (ms = 0; ms < 2000 && node_free_bytes(node) < 4 * MIB; ms++)
+		rte_delay_ms(1);
+	TEST_ASSERT_SUCCESS(rte_fastmem_stats_node(node, &ns), "node stats");
+	rte_atomic_store_explicit(&nd->grow_wait, 0, rte_memory_order_relaxed);
+	for (i = 0; i < n1; i++)
+		rte_fastmem_free(objs[i]);
+	for (i = 0; i < n2; i++)
+		rte_fastmem_free(objs[STEP_OBJS + i]);
+	TEST_ASSERT(n2 >= 0, "alloc failed");
+	TEST_ASSERT(ns.grows_ahead > ahead && ns.bytes_free_slabs >= 4 * MIB,
+		"a stale waiter stopped the headroom: %" PRIu64 " growths ahead, %" PRIu64
+		" free bytes", ns.grows_ahead - ahead, ns.bytes_free_slabs);
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_headroom(node, 0), "headroom off");
 	return TEST_SUCCESS;
 }

@@ -23,6 +23,7 @@
  */
 
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 
 #include <rte_bitops.h>
@@ -381,6 +382,39 @@ take_fitting(struct fastmem_state *st, struct fastmem_node *nd, unsigned int n,
 	return pg;
 }
 
+/*
+ * Take the grow lock for an allocation that found no free slice, telling
+ * the headroom thread while it waits, so that the thread leaves the lock
+ * to it after its current memzone (fastmem_node_keep_free()).
+ */
+static void
+grow_lock_for_alloc(struct fastmem_node *nd)
+{
+	while (!rte_spinlock_trylock(&nd->grow_lock)) {
+		rte_atomic_store_explicit(&nd->grow_wait, rte_get_timer_cycles(),
+			rte_memory_order_relaxed);
+		sched_yield();
+	}
+	rte_atomic_store_explicit(&nd->grow_wait, 0, rte_memory_order_relaxed);
+}
+
+/*
+ * Does an allocation wait for the grow lock? One that has not tried for
+ * GROW_WAIT_STALE_MS is gone (its process died); a live one tries again
+ * as soon as it runs.
+ */
+#define GROW_WAIT_STALE_MS 100
+
+static bool
+grow_waited(const struct fastmem_node *nd)
+{
+	uint64_t since = rte_atomic_load_explicit(&nd->grow_wait, rte_memory_order_relaxed);
+
+	/* Signed: another CPU's timer may read a little behind this one's. */
+	return since != 0 && (int64_t)(rte_get_timer_cycles() - since) <
+		(int64_t)(rte_get_timer_hz() / 1000 * GROW_WAIT_STALE_MS);
+}
+
 struct fastmem_page *
 fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls, unsigned int n,
 		unsigned int min_n, struct fastmem_page *claimed, const void *near)
@@ -395,10 +429,7 @@ fastmem_segment_take_page(struct fastmem_state *st, int node, unsigned int cls, 
 		rte_spinlock_unlock(&nd->lock);
 	}
 	if (pg == NULL) {
-		/* Ahead of the headroom thread's next memzone. */
-		rte_atomic_fetch_add_explicit(&nd->grow_waiters, 1, rte_memory_order_relaxed);
-		fastmem_grow_lock(nd);
-		rte_atomic_fetch_sub_explicit(&nd->grow_waiters, 1, rte_memory_order_relaxed);
+		grow_lock_for_alloc(nd);
 		/* The allocation waited for a growth, its own or another's: no headroom left. */
 		fastmem_set(&nd->grows_inline, nd->grows_inline + 1);
 		/* Another grower may have been faster. */
@@ -524,8 +555,7 @@ fastmem_node_keep_free(struct fastmem_state *st, int node, uint64_t bytes, bool 
 
 	for (;;) {
 		/* An allocation waits for a growth (fastmem_segment_take_page()): it goes first. */
-		if (defer && rte_atomic_load_explicit(&nd->grow_waiters,
-				rte_memory_order_relaxed) != 0)
+		if (defer && grow_waited(nd))
 			return 0;
 		fastmem_grow_lock(nd);
 		free = fastmem_read(&nd->n_free_slices) * FASTMEM_SLICE_SIZE;

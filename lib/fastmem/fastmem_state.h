@@ -111,10 +111,15 @@ struct __rte_cache_aligned fastmem_node {
 	 * that find free slices never take it. Taken with fastmem_grow_lock().
 	 * An allocation waiting for it gets it after the headroom thread's
 	 * current memzone, not after the thread's whole fill: the thread
-	 * stops its fill while grow_waiters is not 0.
+	 * stops its fill while grow_wait says that one waits.
 	 */
 	rte_spinlock_t grow_lock;
-	RTE_ATOMIC(uint32_t) grow_waiters; /* allocations waiting for grow_lock */
+	/*
+	 * Timer cycles of the last try of an allocation waiting for
+	 * grow_lock, 0 once one got it: a time, refreshed at every try, so
+	 * that one whose process died waiting stops counting.
+	 */
+	RTE_ATOMIC(uint64_t) grow_wait;
 	/* Runs and memzone neighbours (fastmem_run.c); inside the node lock if both. */
 	rte_spinlock_t run_lock;
 	RTE_ATOMIC(bool) ready; /* bins set up */
