@@ -12,9 +12,10 @@
  * outruns it they grow the node themselves, counted in grows_inline.
  * Trim and the decay keep the headroom free.
  *
- * The thread polls that flag every HEADROOM_POLL_US and looks at every
- * node every HEADROOM_SCAN_POLLS polls: an lcore cannot wake a sleeping
- * thread without a system call.
+ * The thread polls that flag, as an lcore cannot wake a sleeping thread
+ * without a system call: every HEADROOM_POLL_US while it finds the flag
+ * raised, backing off, doubling, to HEADROOM_IDLE_POLL_US while it does
+ * not; and it looks at every node every HEADROOM_SCAN_US.
  */
 
 #include <errno.h>
@@ -34,7 +35,13 @@
 #include "fastmem_state.h"
 
 #define HEADROOM_POLL_US 100
-#define HEADROOM_SCAN_POLLS 100
+/*
+ * Idle, the thread wakes about 1,250 times a second, not 10,000: EAL puts
+ * control threads on the main lcore's CPU when no other is free, and each
+ * wake takes that CPU from the lcore for a context switch.
+ */
+#define HEADROOM_IDLE_POLL_US 800
+#define HEADROOM_SCAN_US 10000
 
 /* The primary's thread: started by the first headroom set, stopped by deinit. */
 static rte_spinlock_t headroom_lock = RTE_SPINLOCK_INITIALIZER; /* callers of the API */
@@ -42,14 +49,18 @@ static rte_thread_t headroom_tid;
 static bool headroom_running;
 static RTE_ATOMIC(bool) headroom_stopping;
 
-/* Top up the nodes with a headroom; all of them, or only if one said it ran low. */
-static void
+/*
+ * Top up the nodes with a headroom; all of them, or only if one said it ran
+ * low. Did one say so?
+ */
+static bool
 headroom_fill(struct fastmem_state *st, bool all)
 {
+	bool low = rte_atomic_load_explicit(&st->headroom_low, rte_memory_order_relaxed);
 	int node;
 
-	if (!all && !rte_atomic_load_explicit(&st->headroom_low, rte_memory_order_relaxed))
-		return;
+	if (!all && !low)
+		return false;
 	/* Cleared first: a page taken while the nodes grow raises it again. */
 	rte_atomic_store_explicit(&st->headroom_low, false, rte_memory_order_relaxed);
 	for (node = 0; node < FASTMEM_MAX_NODES; node++) {
@@ -59,17 +70,28 @@ headroom_fill(struct fastmem_state *st, bool all)
 		if (headroom != 0)
 			fastmem_node_keep_free(st, node, headroom, true);
 	}
+	return low;
 }
 
 static uint32_t
 headroom_run(void *arg)
 {
+	const uint64_t scan = rte_get_timer_hz() / (1000000 / HEADROOM_SCAN_US);
 	struct fastmem_state *st = arg;
-	unsigned int polls = 0;
+	unsigned int poll_us = HEADROOM_POLL_US;
+	uint64_t now, next_scan = 0;
+	bool all;
 
 	while (!rte_atomic_load_explicit(&headroom_stopping, rte_memory_order_acquire)) {
-		headroom_fill(st, ++polls % HEADROOM_SCAN_POLLS == 0);
-		rte_delay_us_sleep(HEADROOM_POLL_US);
+		now = rte_get_timer_cycles();
+		all = now >= next_scan;
+		if (all)
+			next_scan = now + scan;
+		if (headroom_fill(st, all))
+			poll_us = HEADROOM_POLL_US;
+		else
+			poll_us = RTE_MIN(2 * poll_us, (unsigned int)HEADROOM_IDLE_POLL_US);
+		rte_delay_us_sleep(poll_us);
 	}
 	return 0;
 }

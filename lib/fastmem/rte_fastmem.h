@@ -254,8 +254,8 @@ rte_fastmem_set_limit(int socket_id, size_t max_bytes);
  * memzone reserve, which takes about a millisecond. The call grows the
  * node to that before it returns; then a control thread of the primary
  * process ("dpdk-fastmem-hr") grows it again whenever allocations leave
- * less free, within a fraction of a millisecond: lcores tell it with a
- * store to shared memory and never wait for it. An allocation that finds
+ * less free, within a millisecond: lcores tell it with a store to shared
+ * memory and never wait for it. An allocation that finds
  * no free memory (a burst faster than the thread) grows the node itself,
  * as without a headroom, and counts in grows_inline of
  * rte_fastmem_stats_node(): a headroom large enough for the allocations
