@@ -390,11 +390,13 @@ take_fitting(struct fastmem_state *st, struct fastmem_node *nd, unsigned int n,
 static void
 grow_lock_for_alloc(struct fastmem_node *nd)
 {
-	while (!rte_spinlock_trylock(&nd->grow_lock)) {
+	if (rte_spinlock_trylock(&nd->grow_lock))
+		return;
+	do {
 		rte_atomic_store_explicit(&nd->grow_wait, rte_get_timer_cycles(),
 			rte_memory_order_relaxed);
 		sched_yield();
-	}
+	} while (!rte_spinlock_trylock(&nd->grow_lock));
 	rte_atomic_store_explicit(&nd->grow_wait, 0, rte_memory_order_relaxed);
 }
 

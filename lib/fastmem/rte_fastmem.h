@@ -255,12 +255,12 @@ rte_fastmem_set_limit(int socket_id, size_t max_bytes);
  * node to that before it returns; then a control thread of the primary
  * process ("dpdk-fastmem-hr") grows it again whenever allocations leave
  * less free, within a millisecond: lcores tell it with a store to shared
- * memory and never wait for it. An allocation that finds
- * no free memory (a burst faster than the thread) grows the node itself,
- * as without a headroom, and counts in grows_inline of
- * rte_fastmem_stats_node(): a headroom large enough for the allocations
- * of about a millisecond keeps it at 0. The node's limit wins: the
- * thread never grows the node above it. rte_fastmem_trim() and the decay
+ * memory and never wait for it. An allocation that finds no free memory
+ * (a burst faster than the thread) grows the node itself, as without a
+ * headroom, and counts in grows_inline of rte_fastmem_stats_node(): a
+ * headroom large enough for the allocations of about two milliseconds
+ * (the thread's reaction, then its memzone reserve) keeps it at 0. The
+ * node's limit wins: the thread never grows the node above it. rte_fastmem_trim() and the decay
  * keep the headroom free; set it to 0 to give it back with them. The
  * thread runs while some node has a headroom; rte_fastmem_deinit() stops
  * it. Large objects (above 448 KiB) get memzones of their own and take
