@@ -83,24 +83,22 @@ void *
 fastmem_run_beside(struct fastmem_state *st, void *p, bool after)
 {
 	unsigned int i = fastmem_slice_idx(p);
+	void *q = after ? RTE_PTR_ADD(p, FASTMEM_SLICE_SIZE) : RTE_PTR_SUB(p, FASTMEM_SLICE_SIZE);
 	const struct fastmem_mz *m;
 	int link;
-	void *q;
 
 	/* Inside a segment: no memzone edge to look up (most calls). */
-	if (after && i < FASTMEM_SEG_SLICES - 1)
-		return RTE_PTR_ADD(p, FASTMEM_SLICE_SIZE);
-	if (!after && i > 0)
-		return RTE_PTR_SUB(p, FASTMEM_SLICE_SIZE);
+	if (after ? i < FASTMEM_SEG_SLICES - 1 : i > 0)
+		return q;
 	m = fastmem_mz(st, fastmem_segment_of(p)->mz_idx);
-	link = after ? m->run_next : m->run_prev;
-	if (p != (after ? mz_last_slice(m) : mz_first_slice(m)))
-		q = after ? RTE_PTR_ADD(p, FASTMEM_SLICE_SIZE) : RTE_PTR_SUB(p, FASTMEM_SLICE_SIZE);
-	else if (link >= 0)
+	/* At the memzone's edge, the neighbour is the linked memzone's, if any. */
+	if (p == (after ? mz_last_slice(m) : mz_first_slice(m))) {
+		link = after ? m->run_next : m->run_prev;
+		if (link < 0)
+			return NULL;
 		q = after ? mz_first_slice(fastmem_mz(st, link)) :
 			mz_last_slice(fastmem_mz(st, link));
-	else
-		return NULL;
+	}
 	return same_region(p, q) ? q : NULL;
 }
 
