@@ -484,8 +484,9 @@ __rte_fastmem_chunks_failed(__rte_fastmem_chunk_t acc, enum __rte_fastmem_copy_c
 
 	if (check == __RTE_FASTMEM_COPY_NOT_NULL)
 		return (uint32_t)m == 0 && m >> 32 == 0;
+	/* High halves' maximum above, low halves' below: all in range if below len < 2^32. */
 	if (check == __RTE_FASTMEM_COPY_IN_RANGE)
-		return m >> 32 != 0 || (uint32_t)m >= len;
+		return m >= len;
 	return false;
 #else
 	bool failed = false;
