@@ -2632,6 +2632,17 @@ node_free_bytes(int node)
 	return ns.bytes_free_slabs;
 }
 
+/* Wait up to 2 s for @p node to have @p bytes free in its segments: its free bytes then. */
+static uint64_t
+wait_free_bytes(int node, uint64_t bytes)
+{
+	unsigned int ms;
+
+	for (ms = 0; ms < 2000 && node_free_bytes(node) < bytes; ms++)
+		rte_delay_ms(1);
+	return node_free_bytes(node);
+}
+
 /* Most 4 KiB objects test_grow_waiters() allocates per step. */
 #define STEP_OBJS 1024
 
@@ -2721,9 +2732,7 @@ test_grow_waiters(void)
 	}
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_node(node, &ns), "node stats");
 	rte_atomic_store_explicit(&nd->grow_wait, 0, rte_memory_order_relaxed);
-	for (ms = 0; ms < 2000 && node_free_bytes(node) < 4 * MIB; ms++)
-		rte_delay_ms(1);
-	refilled = node_free_bytes(node);
+	refilled = wait_free_bytes(node, 4 * MIB);
 	TEST_ASSERT(n1 >= 0, "alloc failed");
 	TEST_ASSERT_EQUAL(ns.bytes_backing, backing, "the node grew while an allocation waited");
 	TEST_ASSERT(refilled >= 4 * MIB, "headroom not kept after the wait: %" PRIu64
@@ -2735,8 +2744,7 @@ test_grow_waiters(void)
 	rte_atomic_store_explicit(&nd->grow_wait, rte_get_timer_cycles() - rte_get_timer_hz(),
 		rte_memory_order_relaxed);
 	n2 = alloc_below_3mib(node, &objs[STEP_OBJS]);
-	for (ms = 0; ms < 2000 && node_free_bytes(node) < 4 * MIB; ms++)
-		rte_delay_ms(1);
+	wait_free_bytes(node, 4 * MIB);
 	TEST_ASSERT_SUCCESS(rte_fastmem_stats_node(node, &ns), "node stats");
 	rte_atomic_store_explicit(&nd->grow_wait, 0, rte_memory_order_relaxed);
 	for (i = 0; i < n1; i++)
