@@ -503,15 +503,13 @@ fastmem_backing_fini(struct fastmem_state *st)
 		while ((l = TAILQ_FIRST(&nd->large)) != NULL)
 			fastmem_large_free(st, l);
 	}
-	for (idx = 0; idx < FASTMEM_MAX_MZ; idx++) {
-		struct fastmem_mz *m = fastmem_mz_used(st, idx);
+	FASTMEM_MZ_FOREACH_USED(st, idx) {
+		struct fastmem_mz *m = fastmem_mz(st, idx);
 
-		if (m != NULL) {
-			rte_spinlock_lock(&st->mz_lock);
-			m->used = false;
-			rte_spinlock_unlock(&st->mz_lock);
-			release_memzone(st, m->mz, m->node);
-		}
+		rte_spinlock_lock(&st->mz_lock);
+		m->used = false;
+		rte_spinlock_unlock(&st->mz_lock);
+		release_memzone(st, m->mz, m->node);
 	}
 	for (idx = 0; idx < (int)RTE_DIM(st->mz_chunks); idx++) {
 		fastmem_heap_free(st->mz_chunks[idx]);

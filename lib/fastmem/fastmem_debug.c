@@ -230,12 +230,14 @@ segment_memzone_of(struct fastmem_state *st, const void *obj)
 	int i;
 
 	rte_spinlock_lock(&st->mz_lock);
-	for (i = 0; i < FASTMEM_MAX_MZ && found == NULL; i++) {
-		const struct fastmem_mz *m = fastmem_mz_used(st, i);
+	FASTMEM_MZ_FOREACH_USED(st, i) {
+		const struct fastmem_mz *m = fastmem_mz(st, i);
 
-		if (m != NULL && obj >= m->mz->addr && RTE_PTR_DIFF(obj, m->mz->addr) <
-				(size_t)m->n_segs * FASTMEM_SEG_SIZE)
+		if (obj >= m->mz->addr && RTE_PTR_DIFF(obj, m->mz->addr) <
+				(size_t)m->n_segs * FASTMEM_SEG_SIZE) {
 			found = m;
+			break;
+		}
 	}
 	rte_spinlock_unlock(&st->mz_lock);
 	return found;

@@ -298,10 +298,10 @@ fastmem_run_link_mz(struct fastmem_state *st, int idx)
 	rte_spinlock_lock(&st->mz_lock);
 	m->run_prev = -1;
 	m->run_next = -1;
-	for (i = 0; i < FASTMEM_MAX_MZ; i++) {
-		struct fastmem_mz *o = fastmem_mz_used(st, i);
+	FASTMEM_MZ_FOREACH_USED(st, i) {
+		struct fastmem_mz *o = fastmem_mz(st, i);
 
-		if (i == idx || o == NULL || o->node != m->node)
+		if (i == idx || o->node != m->node)
 			continue;
 		if (mz_neighbours(o, m)) {
 			m->run_prev = (int16_t)i;

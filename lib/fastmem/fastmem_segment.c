@@ -601,11 +601,11 @@ fastmem_node_trim(struct fastmem_state *st, int node, uint64_t freed_before, boo
 	do {
 		n_victims = 0;
 		rte_spinlock_lock(&nd->lock);
-		for (idx = 0; idx < FASTMEM_MAX_MZ && n_victims < RTE_DIM(victims); idx++) {
-			struct fastmem_mz *m = fastmem_mz_used(st, idx);
+		FASTMEM_MZ_FOREACH_USED(st, idx) {
+			struct fastmem_mz *m = fastmem_mz(st, idx);
 
-			if (m == NULL)
-				continue;
+			if (n_victims == RTE_DIM(victims))
+				break;
 			len = (uint64_t)m->n_segs * FASTMEM_SEG_SIZE;
 			if (m->node != node ||
 					m->n_free != m->n_segs * FASTMEM_SEG_SLICES ||

@@ -527,8 +527,8 @@ tel_memzones(const char *cmd __rte_unused, const char *params, struct rte_tel_da
 	ret = page_start(&page, d, params, &from, &st);
 	if (ret != 0)
 		return ret;
-	for (idx = 0; idx < FASTMEM_MAX_MZ; idx++)
-		n_used += fastmem_mz_used(st, idx) != NULL;
+	FASTMEM_MZ_FOREACH_USED(st, idx)
+		n_used++;
 	dict_u64(&page, "memzones", n_used);
 	if (large_add(&page, st) != 0)
 		return -ENOMEM;
