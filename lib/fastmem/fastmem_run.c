@@ -102,6 +102,43 @@ fastmem_run_beside(struct fastmem_state *st, void *p, bool after)
 	return same_region(p, q) ? q : NULL;
 }
 
+static __rte_always_inline void
+entry_store(struct __rte_fastmem_slice *e, uint32_t idx, uint32_t run, bool with_idx)
+{
+	if (with_idx)
+		e->cache_idx = idx;
+	rte_atomic_store_explicit(&e->run, run, rte_memory_order_relaxed);
+}
+
+/*
+ * Give @p n entries from @p e runs from @p run, @p step apart, and with
+ * @p with_idx cache index @p idx. Inline, so that @p step and @p with_idx
+ * are constants: a page's join stores up to 256 entries, and the run's
+ * older slices up to a segment's.
+ */
+static __rte_always_inline void
+entries_store(struct __rte_fastmem_slice *e, unsigned int n, uint32_t idx, uint32_t run,
+		uint32_t step, bool with_idx)
+{
+	unsigned int i;
+
+	/* A run's older slices were written at their pages' joins: no prefetch. */
+	for (i = 0; with_idx && i < n; i += RTE_CACHE_LINE_SIZE / sizeof(*e))
+		rte_prefetch0_write(&e[i]);
+	/*
+	 * Four entries per iteration, at constant offsets from a pointer: one
+	 * a loop took more for its count than its stores.
+	 */
+	for (; n >= 4; n -= 4, e += 4, run += 4 * step) {
+		entry_store(&e[0], idx, run, with_idx);
+		entry_store(&e[1], idx, run + step, with_idx);
+		entry_store(&e[2], idx, run + 2 * step, with_idx);
+		entry_store(&e[3], idx, run + 3 * step, with_idx);
+	}
+	for (; n > 0; n--, e++, run += step)
+		entry_store(e, idx, run, with_idx);
+}
+
 /* Give every slice from @p from to @p to the range @p run. */
 static void
 run_store(struct fastmem_state *st, void *from, void *to, uint32_t run)
@@ -113,9 +150,8 @@ run_store(struct fastmem_state *st, void *from, void *to, uint32_t run)
 	for (;;) {
 		seg = fastmem_segment_of(q);
 		end = seg == last_seg ? fastmem_slice_idx(to) : FASTMEM_SEG_SLICES - 1;
-		for (i = fastmem_slice_idx(q); i <= end; i++)
-			rte_atomic_store_explicit(&seg->pub.slice[i].run, run,
-					rte_memory_order_relaxed);
+		i = fastmem_slice_idx(q);
+		entries_store(&seg->pub.slice[i], end + 1 - i, 0, run, 0, false);
 		if (seg == last_seg)
 			break;
 		q = fastmem_run_beside(st, RTE_PTR_ADD(seg, (size_t)end << FASTMEM_SLICE_SHIFT),
@@ -166,35 +202,14 @@ run_end(struct fastmem_state *st, void *p, uint32_t idx, bool after)
 	return end;
 }
 
-static inline void
-slice_store(struct __rte_fastmem_slice *e, uint32_t idx, uint32_t run)
-{
-	e->cache_idx = idx;
-	rte_atomic_store_explicit(&e->run, run, rte_memory_order_relaxed);
-}
-
 /*
  * Give @p n slices from @p first, in one segment, cache index @p idx and
  * runs from @p run, @p step apart: 0 for one run, 1 for a run per slice.
- * Inline, so that @p step is a constant: a page's join stores up to 256.
  */
 static __rte_always_inline void
 slices_store(void *first, unsigned int n, uint32_t idx, uint32_t run, uint32_t step)
 {
-	struct __rte_fastmem_slice *e = slice_entry(first);
-	unsigned int i;
-
-	for (i = 0; i < n; i += RTE_CACHE_LINE_SIZE / sizeof(*e))
-		rte_prefetch0_write(&e[i]);
-	/* Four entries per iteration: one a loop took more for its count than its stores. */
-	for (i = 0; i + 4 <= n; i += 4, run += 4 * step) {
-		slice_store(&e[i], idx, run);
-		slice_store(&e[i + 1], idx, run + step);
-		slice_store(&e[i + 2], idx, run + 2 * step);
-		slice_store(&e[i + 3], idx, run + 3 * step);
-	}
-	for (; i < n; i++, run += step)
-		slice_store(&e[i], idx, run);
+	entries_store(slice_entry(first), n, idx, run, step, true);
 }
 
 void
