@@ -79,7 +79,10 @@ struct fastmem_lcore {
 	/* Byte budget of each node's caches; any thread sets it, the owner applies it. */
 	RTE_ATOMIC(uint64_t) budget;
 	uint64_t cap_bytes[FASTMEM_MAX_NODES]; /* sum of capacity x class size, per node */
+	/* Per node, at least the capacity x class size of each cache (exact after a scan). */
+	uint64_t most_bytes[FASTMEM_MAX_NODES];
 	uint32_t misses;                    /* the row's cache misses, a clock for idleness */
+	uint32_t idle_scan[FASTMEM_MAX_NODES]; /* misses at each node's last scan for idle caches */
 	int home;                           /* node of the fast-path alloc row */
 	uint32_t home_gen;                  /* fastmem_node_order_generation() of home */
 	uint32_t no_cache;                  /* index of the sentinel: caches before it */
@@ -136,6 +139,13 @@ own_row(void)
 
 /* A cache is idle when the lcore's other caches missed that often since it last did. */
 #define CACHE_IDLE_MISSES 1024u
+
+/*
+ * Misses between two scans of a node's caches for idle ones: a cache is
+ * found idle within CACHE_IDLE_MISSES plus this many misses, and a row
+ * whose budget is taken does not scan all classes at every miss.
+ */
+#define CACHE_IDLE_SCAN_MISSES (CACHE_IDLE_MISSES / 16)
 
 /* The row of threads without one: every index a state may use, its caches all sentinels. */
 #define IDLE_NO_CACHE (FASTMEM_MAX_NODES * FASTMEM_NUM_CLASSES)
@@ -424,6 +434,7 @@ cache_set_cap(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsi
 		return;
 	cache_give_above(st, c, &st->nodes[node].bins[cls], cap);
 	lc->cap_bytes[node] = lc->cap_bytes[node] - c->cap * size + cap * size;
+	lc->most_bytes[node] = RTE_MAX(lc->most_bytes[node], cap * size);
 	FASTMEM_CACHE_STORE(c->cap, cap);
 	/* An idle class gives its array back too. */
 	if (cap == 0)
@@ -455,13 +466,19 @@ budget_make_room(struct fastmem_state *st, struct fastmem_lcore *lc, int node,
 	if (lc->cap_bytes[node] == mine)
 		return budget_left(lc, node);
 	/* First the classes that did not miss for a while: they give all back. */
-	for (cls = 0; cls < FASTMEM_NUM_CLASSES && lc->cap_bytes[node] + need > budget; cls++) {
-		idx = fastmem_cache_idx(node, cls);
-		if (cls != keep_cls && lc->caches[idx].cap > 0 &&
-				lc->misses - sides(lc)[idx].last_miss > CACHE_IDLE_MISSES)
-			cache_set_cap(st, lc, node, cls, 0);
+	if (lc->cap_bytes[node] + need > budget &&
+			lc->misses - lc->idle_scan[node] >= CACHE_IDLE_SCAN_MISSES) {
+		lc->idle_scan[node] = lc->misses;
+		for (cls = 0; cls < FASTMEM_NUM_CLASSES &&
+				lc->cap_bytes[node] + need > budget; cls++) {
+			idx = fastmem_cache_idx(node, cls);
+			if (cls != keep_cls && lc->caches[idx].cap > 0 &&
+					lc->misses - sides(lc)[idx].last_miss > CACHE_IDLE_MISSES)
+				cache_set_cap(st, lc, node, cls, 0);
+		}
 	}
-	while (lc->cap_bytes[node] + need > budget) {
+	/* No scan while the bound says no class has more than keep_cls would. */
+	while (lc->cap_bytes[node] + need > budget && lc->most_bytes[node] > mine + need) {
 		most = 0;
 		victim = FASTMEM_NUM_CLASSES;
 		for (cls = 0; cls < FASTMEM_NUM_CLASSES; cls++) {
@@ -471,6 +488,7 @@ budget_make_room(struct fastmem_state *st, struct fastmem_lcore *lc, int node,
 				victim = cls;
 			}
 		}
+		lc->most_bytes[node] = RTE_MAX(most, mine);
 		if (victim == FASTMEM_NUM_CLASSES || most <= mine + need)
 			break;
 		cache_set_cap(st, lc, node, victim,
