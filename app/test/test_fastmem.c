@@ -455,6 +455,41 @@ test_virt2iova(void)
 	return TEST_SUCCESS;
 }
 
+/*
+ * Objects in every segment of a memzone of eight segments have the IOVAs
+ * EAL gives their bytes: segments' memzones are not asked to be
+ * IOVA-contiguous, each segment has its own IOVA. On hugepages of 2 MiB
+ * or more, where EAL gives IOVAs, a segment is one page: its objects then
+ * have a valid IOVA.
+ */
+static int
+test_virt2iova_segments(void)
+{
+	const size_t size = 448 * 1024; /* the largest class: four per segment */
+	const struct rte_memseg_list *msl;
+	void *objs[32];
+	unsigned int i;
+	uint8_t *p;
+
+	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(16 * MIB, SOCKET_ID_ANY), "reserve");
+	for (i = 0; i < RTE_DIM(objs); i++) {
+		p = objs[i] = rte_fastmem_alloc(size, 0, 0);
+		TEST_ASSERT_NOT_NULL(p, "alloc %u: %s", i, rte_strerror(rte_errno));
+		TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(p), rte_mem_virt2iova(p),
+			"object %u: iova differs from EAL's", i);
+		TEST_ASSERT_EQUAL(rte_fastmem_virt2iova(p + size - 1),
+			rte_mem_virt2iova(p + size - 1), "object %u: iova of its last byte", i);
+		msl = rte_mem_virt2memseg_list(p);
+		if (msl != NULL && msl->page_sz >= RTE_FASTMEM_SLAB_SIZE)
+			TEST_ASSERT(rte_mem_virt2iova(p) == RTE_BAD_IOVA ||
+				rte_fastmem_virt2iova(p) != RTE_BAD_IOVA,
+				"object %u: no IOVA on hugepages", i);
+	}
+	for (i = 0; i < RTE_DIM(objs); i++)
+		rte_fastmem_free(objs[i]);
+	return TEST_SUCCESS;
+}
+
 static int
 test_socket(void)
 {
@@ -2772,6 +2807,7 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_zero_flag),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_large),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_virt2iova),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_virt2iova_segments),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_socket),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_paths),

@@ -253,9 +253,9 @@ backing_uncharge(struct fastmem_node *nd, uint64_t bytes)
 	rte_atomic_fetch_sub_explicit(&nd->backing, bytes, rte_memory_order_acq_rel);
 }
 
-/* Reserve a 2 MiB-aligned memzone on a heap, IOVA-contiguous if EAL can. */
+/* Reserve a 2 MiB-aligned memzone for a large object, IOVA-contiguous if EAL can. */
 static const struct rte_memzone *
-reserve_aligned(const char *name, size_t len, int socket_id)
+reserve_contig(const char *name, size_t len, int socket_id)
 {
 	const struct rte_memzone *mz;
 
@@ -264,6 +264,23 @@ reserve_aligned(const char *name, size_t len, int socket_id)
 	if (mz == NULL)
 		mz = rte_memzone_reserve_aligned(name, len, socket_id, 0, FASTMEM_SLAB_SIZE);
 	return mz;
+}
+
+/*
+ * Reserve a 2 MiB-aligned memzone for segments. Objects never cross a
+ * segment, each of which has its own IOVA (fastmem_backing_iova()): on
+ * hugepages of 2 MiB or more a segment is one page, IOVA-contiguous
+ * whatever the memzone is. EAL grows its heap for a memzone by a page
+ * more than it holds, for its element header, and with
+ * RTE_MEMZONE_IOVA_CONTIG in IOVA-as-PA mode wants all those pages
+ * physically contiguous: it seldom gets them, frees them (zeroing each)
+ * and allocates again. A growth of one segment took 0.9 to 1.2 ms that
+ * way, 0.56 to 0.62 without.
+ */
+static const struct rte_memzone *
+reserve_segments(const char *name, size_t len, int socket_id)
+{
+	return rte_memzone_reserve_aligned(name, len, socket_id, 0, FASTMEM_SLAB_SIZE);
 }
 
 static void
@@ -283,6 +300,7 @@ static const struct rte_memzone *
 reserve_memzone(struct fastmem_state *st, size_t len, int node, char kind)
 {
 	char name[RTE_MEMZONE_NAMESIZE];
+	fastmem_extmem_reserve_t reserve = kind == 's' ? reserve_segments : reserve_contig;
 	const struct rte_memzone *mz;
 	uint32_t seq;
 
@@ -291,10 +309,10 @@ reserve_memzone(struct fastmem_state *st, size_t len, int node, char kind)
 	rte_spinlock_unlock(&st->mz_lock);
 	snprintf(name, sizeof(name), "fastmem_%c%d_%" PRIu32, kind, node, seq);
 	if (eal_node(node) && !fastmem_extmem_forced(node))
-		mz = reserve_aligned(name, len, node);
+		mz = reserve(name, len, node);
 	else
 		mz = fastmem_extmem_reserve(node, name, len, limit_room(&st->nodes[node]),
-			reserve_aligned);
+			reserve);
 	if (mz != NULL && fastmem_owner_add(st, mz) != 0) {
 		free_memzone(mz, node);
 		mz = NULL;
