@@ -253,19 +253,6 @@ backing_uncharge(struct fastmem_node *nd, uint64_t bytes)
 	rte_atomic_fetch_sub_explicit(&nd->backing, bytes, rte_memory_order_acq_rel);
 }
 
-/* Reserve a 2 MiB-aligned memzone for a large object, IOVA-contiguous if EAL can. */
-static const struct rte_memzone *
-reserve_contig(const char *name, size_t len, int socket_id)
-{
-	const struct rte_memzone *mz;
-
-	mz = rte_memzone_reserve_aligned(name, len, socket_id, RTE_MEMZONE_IOVA_CONTIG,
-			FASTMEM_SLAB_SIZE);
-	if (mz == NULL)
-		mz = rte_memzone_reserve_aligned(name, len, socket_id, 0, FASTMEM_SLAB_SIZE);
-	return mz;
-}
-
 /*
  * Reserve a 2 MiB-aligned memzone for segments. Objects never cross a
  * segment, each of which has its own IOVA (fastmem_backing_iova()): on
@@ -281,6 +268,17 @@ static const struct rte_memzone *
 reserve_segments(const char *name, size_t len, int socket_id)
 {
 	return rte_memzone_reserve_aligned(name, len, socket_id, 0, FASTMEM_SLAB_SIZE);
+}
+
+/* Reserve a 2 MiB-aligned memzone for a large object, IOVA-contiguous if EAL can. */
+static const struct rte_memzone *
+reserve_contig(const char *name, size_t len, int socket_id)
+{
+	const struct rte_memzone *mz;
+
+	mz = rte_memzone_reserve_aligned(name, len, socket_id, RTE_MEMZONE_IOVA_CONTIG,
+			FASTMEM_SLAB_SIZE);
+	return mz != NULL ? mz : reserve_segments(name, len, socket_id);
 }
 
 static void
