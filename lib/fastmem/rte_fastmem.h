@@ -260,11 +260,11 @@ rte_fastmem_set_limit(int socket_id, size_t max_bytes);
  * headroom, and counts in grows_inline of rte_fastmem_stats_node(): a
  * headroom large enough for the allocations of about two milliseconds
  * (the thread's reaction, then its memzone reserve) keeps it at 0. The
- * node's limit wins: the thread never grows the node above it. rte_fastmem_trim() and the decay
- * keep the headroom free; set it to 0 to give it back with them. The
- * thread runs while some node has a headroom; rte_fastmem_deinit() stops
- * it. Large objects (above 448 KiB) get memzones of their own and take
- * nothing from the headroom.
+ * node's limit wins: the thread never grows the node above it.
+ * rte_fastmem_trim() and the decay keep the headroom free; set it to 0 to
+ * give it back with them. The thread runs while some node has a headroom;
+ * rte_fastmem_deinit() stops it. Large objects (above 448 KiB) get
+ * memzones of their own and take nothing from the headroom.
  *
  * @param socket_id
  *   NUMA node id, or SOCKET_ID_ANY for every node EAL can allocate on.
