@@ -490,6 +490,53 @@ test_virt2iova_segments(void)
 	return TEST_SUCCESS;
 }
 
+/* Bytes of hugepages (or memory) EAL's heap of @p socket has mapped. */
+static uint64_t
+heap_mapped(int socket)
+{
+	struct rte_malloc_socket_stats s;
+
+	return rte_malloc_get_socket_stats(socket, &s) == 0 ? s.heap_totalsz_bytes : 0;
+}
+
+/*
+ * A node that grows by memzones of one segment makes EAL map a hugepage
+ * per segment, plus a page or two, not two per segment: each memzone
+ * leaves EAL a tail, where the next one's malloc header goes.
+ */
+static int
+test_hugepages_per_segment(void)
+{
+	const size_t size = 64 * 1024;
+	int node = rte_fastmem_lcore_node(rte_lcore_id());
+	uint64_t mapped, backing;
+	void *objs[384]; /* 24 MiB: a dozen memzones of one segment */
+	unsigned int i;
+
+	TEST_ASSERT(node >= 0, "lcore node %d", node);
+	mapped = heap_mapped(node);
+	for (i = 0; i < RTE_DIM(objs); i++) {
+		objs[i] = rte_fastmem_alloc_socket(size, 0, 0, node);
+		TEST_ASSERT_NOT_NULL(objs[i], "alloc %u: %s", i, rte_strerror(rte_errno));
+		fm_test_fill(objs[i], size, i);
+	}
+	mapped = heap_mapped(node) - mapped;
+	backing = backing_bytes();
+	printf("%" PRIu64 " MiB of segments, EAL mapped %" PRIu64 " MiB more\n",
+		backing / MIB, mapped / MIB);
+	/* Without hugepages, or with -m, EAL's heap has all its memory from the start. */
+	if (mapped == 0)
+		printf("EAL's heap did not grow: hugepages per segment not measured\n");
+	TEST_ASSERT(mapped <= backing + backing / 2, "EAL mapped %" PRIu64
+		" B for %" PRIu64 " B of segments", mapped, backing);
+	for (i = 0; i < RTE_DIM(objs); i++) {
+		TEST_ASSERT_EQUAL(fm_test_check(objs[i], size, i), size,
+			"object %u overwritten", i);
+		rte_fastmem_free(objs[i]);
+	}
+	return TEST_SUCCESS;
+}
+
 static int
 test_socket(void)
 {
@@ -979,17 +1026,17 @@ test_page_runs(void)
 	return TEST_SUCCESS;
 }
 
-/* Does memzone record @p b start one page after @p a ends? */
+/* Does memzone record @p b start where @p a's segments end? */
 static bool
 mz_before(const struct fastmem_mz *a, const struct fastmem_mz *b)
 {
-	return (uintptr_t)a->mz->addr + (a->n_segs + 1) * FASTMEM_SEG_SIZE ==
-		(uintptr_t)b->mz->addr;
+	return (uintptr_t)a->mz->addr + a->n_segs * FASTMEM_SEG_SIZE == (uintptr_t)b->mz->addr;
 }
 
 /*
  * Runs across memzones: growth reserves small memzones, which EAL puts
- * one 2 MiB page (the next one's malloc header) apart; a class growing
+ * next to each other, the next one's malloc header in the tail of the
+ * one before; a class growing
  * in a burst gets one run across such neighbours: each page's run holds
  * the page before it (the earlier page keeps the part it had once the
  * run is longer than a segment). Checked for every pair of consecutive
@@ -1022,6 +1069,49 @@ test_page_run_links(void)
 	}
 	printf("%u of %u page pairs crossed to a neighbour memzone\n", linked, n - 1);
 	rte_fastmem_free_bulk(objs, n);
+	return TEST_SUCCESS;
+}
+
+/*
+ * A memzone of segments leaves EAL its tail, where the next memzone's
+ * malloc header goes: objects of 4 KiB, which fill their pages exactly,
+ * fill the last slice of memzones but for it, and rte_fastmem_owns() says
+ * where it starts, also once the thread remembers the region.
+ */
+#define TAIL_OBJS 2048u
+static void *tail_objs[TAIL_OBJS];
+
+static int
+test_memzone_tail(void)
+{
+	const size_t size = 4096;
+	struct fastmem_state *st = fastmem_state_get();
+	unsigned int i, at_end = 0;
+
+	for (i = 0; i < TAIL_OBJS; i++) {
+		const struct rte_memzone *mz;
+		uintptr_t end;
+
+		tail_objs[i] = rte_fastmem_alloc(size, 0, 0);
+		TEST_ASSERT_NOT_NULL(tail_objs[i], "alloc %u", i);
+		mz = fastmem_mz(st, fastmem_segment_of(tail_objs[i])->mz_idx)->mz;
+		end = (uintptr_t)mz->addr + mz->len;
+		TEST_ASSERT_EQUAL(mz->len % FASTMEM_SEG_SIZE, FASTMEM_SEG_SIZE - FASTMEM_MZ_TAIL,
+			"memzone of %zu B", mz->len);
+		TEST_ASSERT((uintptr_t)tail_objs[i] + size <= end,
+			"object %u reaches into EAL's tail", i);
+		fm_test_fill(tail_objs[i], size, i);
+		at_end += end - (uintptr_t)tail_objs[i] < FASTMEM_SLICE_SIZE;
+		TEST_ASSERT(rte_fastmem_owns((void *)(end - 1)), "object %u: memzone's end", i);
+		TEST_ASSERT(!rte_fastmem_owns((void *)end), "object %u: EAL's tail", i);
+	}
+	printf("%u objects in a memzone's last slice\n", at_end);
+	TEST_ASSERT(at_end > 0, "no object in a memzone's last slice: case not tested");
+	for (i = 0; i < TAIL_OBJS; i++) {
+		TEST_ASSERT_EQUAL(fm_test_check(tail_objs[i], size, i), size,
+			"object %u overwritten", i);
+		rte_fastmem_free(tail_objs[i]);
+	}
 	return TEST_SUCCESS;
 }
 
@@ -2808,11 +2898,13 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_large),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_virt2iova),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_virt2iova_segments),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_hugepages_per_segment),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_socket),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_paths),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_runs),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_run_links),
+		TEST_CASE_ST(fm_setup, fm_teardown, test_memzone_tail),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_run_leave),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_page_run_widen),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_limit),

@@ -254,15 +254,20 @@ backing_uncharge(struct fastmem_node *nd, uint64_t bytes)
 }
 
 /*
- * Reserve a 2 MiB-aligned memzone for segments. Objects never cross a
- * segment, each of which has its own IOVA (fastmem_backing_iova()): on
- * hugepages of 2 MiB or more a segment is one page, IOVA-contiguous
- * whatever the memzone is. EAL grows its heap for a memzone by a page
- * more than it holds, for its element header, and with
- * RTE_MEMZONE_IOVA_CONTIG in IOVA-as-PA mode wants all those pages
- * physically contiguous: it seldom gets them, frees them (zeroing each)
- * and allocates again. A growth of one segment took 0.9 to 1.2 ms that
- * way, 0.56 to 0.62 without.
+ * Reserve a 2 MiB-aligned memzone for segments, fastmem_segs_len() long.
+ * EAL puts a memzone's malloc header just before it, and grows its heap
+ * by a hugepage more than the memzone when the previous one ends on a
+ * page boundary: memzones of one segment took twice their hugepages.
+ * Leaving EAL a tail of a few cache lines (FASTMEM_MZ_TAIL), the next
+ * memzone's header goes there.
+ *
+ * Objects never cross a segment, each of which has its own IOVA
+ * (fastmem_backing_iova()): on hugepages of 2 MiB or more a segment is
+ * one page, IOVA-contiguous whatever the memzone is. With
+ * RTE_MEMZONE_IOVA_CONTIG in IOVA-as-PA mode, EAL wants all the pages it
+ * grows by physically contiguous: it seldom gets them, frees them
+ * (zeroing each) and allocates again. A growth of one segment took 0.9 to
+ * 1.2 ms that way, 0.56 to 0.62 without.
  */
 static const struct rte_memzone *
 reserve_segments(const char *name, size_t len, int socket_id)
@@ -387,13 +392,14 @@ fastmem_backing_grow(struct fastmem_state *st, int node, uint32_t want_segs)
 	uint32_t n;
 	int idx;
 
-	n = RTE_MIN(want_segs, (uint32_t)(limit_room(nd) / FASTMEM_SEG_SIZE));
+	n = (uint32_t)RTE_MIN((uint64_t)want_segs, limit_room(nd) / FASTMEM_SEG_SIZE);
 	/* EAL may be fragmented: halve the request down to one segment. */
 	for (; n > 0; n /= 2) {
+		/* Counted whole: EAL's tail shares the last segment's page. */
 		len = (uint64_t)n * FASTMEM_SEG_SIZE;
 		if (!backing_charge(nd, len, len))
 			continue;
-		mz = reserve_memzone(st, len, node, 's');
+		mz = reserve_memzone(st, fastmem_segs_len(n), node, 's');
 		if (mz != NULL)
 			break;
 		backing_uncharge(nd, len);

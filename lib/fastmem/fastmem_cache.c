@@ -156,7 +156,6 @@ RTE_DEFINE_PER_LCORE(struct __rte_fastmem_thread, _fastmem_thread) __rte_fastmem
 	.caches = idle_row,
 	.home = idle_row,
 	.no_cache = IDLE_NO_CACHE,
-	.owned_region = UINTPTR_MAX,
 };
 
 /* The shared path counts under the bin lock: every shared call is a miss. */

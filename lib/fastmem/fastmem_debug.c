@@ -177,7 +177,7 @@ fastmem_dbg_carve(struct fastmem_page *pg, unsigned int cls)
 {
 	size_t off = fastmem_page_data_offset(pg, cls);
 	void *data = RTE_PTR_ADD(fastmem_page_addr(pg), off);
-	size_t len = pg->n_slices * FASTMEM_SLICE_SIZE - off;
+	size_t len = fastmem_page_data_len(pg, cls);
 
 	/* Poison in debug mode makes fresh slots look like freed ones. */
 	UNPOISON(data, len);
@@ -233,8 +233,7 @@ segment_memzone_of(struct fastmem_state *st, const void *obj)
 	FASTMEM_MZ_FOREACH_USED(st, i) {
 		const struct fastmem_mz *m = fastmem_mz(st, i);
 
-		if (obj >= m->mz->addr && RTE_PTR_DIFF(obj, m->mz->addr) <
-				(size_t)m->n_segs * FASTMEM_SEG_SIZE) {
+		if (obj >= m->mz->addr && RTE_PTR_DIFF(obj, m->mz->addr) < m->mz->len) {
 			found = m;
 			break;
 		}

@@ -53,6 +53,7 @@ struct fastmem_segment {
 	struct __rte_fastmem_segment_pub pub; /* read by the inline free path */
 	uint64_t free_slices[FASTMEM_SEG_WORDS]; /* bit per slice in no page, node lock */
 	uint16_t mz_idx;      /* backing memzone record */
+	bool mz_last;         /* its memzone's last: EAL has its last FASTMEM_MZ_TAIL bytes */
 	uint8_t page_first[FASTMEM_SEG_SLICES]; /* first slice of each slice's page */
 	struct fastmem_page pages[FASTMEM_SEG_SLICES]; /* by first slice */
 };
@@ -102,19 +103,47 @@ fastmem_seg_head_size(size_t cls_align)
 		FASTMEM_SLICE_SHIFT))
 
 /*
- * May a page of @p n slices of class @p cls start at slice @p first? Not
- * inside the header; at slice 0 only if it holds the header and at least
- * half the objects it holds elsewhere.
+ * Bytes at the end of a memzone of segments that are EAL's: the next
+ * memzone's malloc header goes there, in a hugepage already mapped
+ * (fastmem_segs_len()). With 256 bytes, EAL still mapped a page more for
+ * a few headers: a probe like scenario 8 at 64 MiB live mapped 96 MiB of
+ * hugepages for 78 MiB of segments, 88 MiB with 1 KiB or 4 KiB.
+ */
+#define FASTMEM_MZ_TAIL ((size_t)1 << 10)
+
+/*
+ * Bytes of a page of @p n slices at slice @p first of @p seg that hold no
+ * object of class @p cls: the segment header at slice 0, EAL's tail at
+ * the end of a memzone.
+ */
+static inline size_t
+fastmem_page_skip(const struct fastmem_segment *seg, unsigned int first, unsigned int n,
+		unsigned int cls)
+{
+	size_t skip = 0;
+
+	if (first == 0)
+		skip += fastmem_seg_head_size(__rte_fastmem_class_align(cls));
+	if (seg->mz_last && first + n == FASTMEM_SEG_SLICES)
+		skip += FASTMEM_MZ_TAIL;
+	return skip;
+}
+
+/*
+ * May a page of @p n slices of class @p cls lie at slice @p first of
+ * @p seg? Not inside the header; over the header or EAL's tail only if it
+ * holds at least half the objects it holds elsewhere.
  */
 static inline bool
-fastmem_page_may_start(unsigned int first, unsigned int n, unsigned int cls)
+fastmem_page_fits(const struct fastmem_segment *seg, unsigned int first, unsigned int n,
+		unsigned int cls)
 {
 	size_t len = n * FASTMEM_SLICE_SIZE, size = __rte_fastmem_class_size(cls);
-	size_t head = fastmem_seg_head_size(__rte_fastmem_class_align(cls));
+	size_t skip = fastmem_page_skip(seg, first, n, cls);
 
-	if (first != 0)
-		return first >= FASTMEM_SEG_HEAD_SLICES;
-	return len > head && (len - head) / size * 2 >= len / size;
+	if (first != 0 && first < FASTMEM_SEG_HEAD_SLICES)
+		return false;
+	return skip == 0 || (len > skip && (len - skip) / size * 2 >= len / size);
 }
 
 /* The page of @p obj (of a class: in a page). */
@@ -144,12 +173,21 @@ fastmem_page_data_offset(const struct fastmem_page *pg, unsigned int cls)
 	return fastmem_seg_head_size(__rte_fastmem_class_align(cls));
 }
 
+/* Bytes of page @p pg, of class @p cls, from its data offset on that objects may use. */
+static inline size_t
+fastmem_page_data_len(const struct fastmem_page *pg, unsigned int cls)
+{
+	const struct fastmem_segment *seg = fastmem_segment_of(pg);
+
+	return (size_t)pg->n_slices * FASTMEM_SLICE_SIZE -
+		fastmem_page_skip(seg, (unsigned int)(pg - seg->pages), pg->n_slices, cls);
+}
+
 /* Objects page @p pg holds, for class @p cls. */
 static inline uint32_t
 fastmem_page_slots(const struct fastmem_page *pg, unsigned int cls)
 {
-	return (uint32_t)(((size_t)pg->n_slices * FASTMEM_SLICE_SIZE -
-		fastmem_page_data_offset(pg, cls)) / __rte_fastmem_class_size(cls));
+	return (uint32_t)(fastmem_page_data_len(pg, cls) / __rte_fastmem_class_size(cls));
 }
 
 #endif /* FASTMEM_LAYOUT_H */

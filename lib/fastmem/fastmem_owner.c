@@ -11,9 +11,9 @@
  * in a 2 MiB region, at its base. For each EAL memseg list fastmem has
  * reserved memzones in, a map gives each region of the list the end of
  * fastmem's part of it, in cache lines (memzones are multiples of one):
- * 0 when none is, END_FULL when all is (a segment, or a large object's
- * memzone that goes on). A large object's memzone ending inside a region
- * leaves the rest to EAL's heap, which may put other blocks there.
+ * 0 when none is, END_FULL when all is (a segment but a memzone's last,
+ * or a large object's memzone that goes on). A memzone ending inside a
+ * region leaves the rest to EAL's heap, which may put other blocks there.
  *
  * A region gets its end before the memzone's first object is handed out
  * and loses it before the memzone goes back to EAL; no object of the
@@ -23,8 +23,8 @@
  * was) is retired, not freed, as a lookup may still be reading it, and is
  * reused by a list of the same bounds. Lookups take no lock.
  *
- * Each thread remembers the last region a segment covers whole that it
- * found, with the group's epoch of removals then, where the inline
+ * Each thread remembers fastmem's part of the last region it found an
+ * address in, with the group's epoch of removals then, where the inline
  * rte_fastmem_owns() looks first: frees of objects of one segment in a row
  * (an rte_free() loop) skip the map. A region that stops being fastmem's
  * is cleared, then the epoch is bumped (release): a lookup that read the
@@ -216,6 +216,7 @@ fastmem_owner_has(const struct fastmem_state *st, const void *ptr)
 	struct __rte_fastmem_thread *t = &RTE_PER_LCORE(_fastmem_thread);
 	uintptr_t addr = (uintptr_t)ptr;
 	const struct fastmem_owner_map *m;
+	uint64_t len;
 	uint16_t end;
 
 	m = map_of(st, addr);
@@ -223,12 +224,13 @@ fastmem_owner_has(const struct fastmem_state *st, const void *ptr)
 		return false;
 	end = rte_atomic_load_explicit(&m->ends[region_of(addr) - region_of(m->base)],
 			rte_memory_order_acquire);
-	if (end == END_FULL) {
-		t->owned_region = region_of(addr);
-		t->owned_epoch = epoch;
-		return true;
-	}
-	return (addr & (REGION_SIZE - 1)) < (uint64_t)end * END_UNIT;
+	len = end == END_FULL ? REGION_SIZE : (uint64_t)end * END_UNIT;
+	if ((addr & (REGION_SIZE - 1)) >= len)
+		return false;
+	t->owned_base = RTE_ALIGN_FLOOR(addr, REGION_SIZE);
+	t->owned_len = len;
+	t->owned_epoch = epoch;
+	return true;
 }
 
 void

@@ -12,10 +12,8 @@
  *
  * A run crosses the segments of a memzone, and may cross from one
  * memzone to the next when EAL put nothing but the next one's malloc
- * header between them: a gap of one 2 MiB page, which can never hold a
- * fastmem object (segments and large objects start at 2 MiB boundaries,
- * the gap's only one is where the first memzone ends, and EAL cannot put
- * a header inside a live memzone). Memzone records note such neighbours
+ * header between them, in the first one's tail (FASTMEM_MZ_TAIL), which
+ * no object of a page reaches into. Memzone records note such neighbours
  * (run_prev, run_next) from growth until trim.
  *
  * Runs change only when a page joins a cache (taken from its segment) or
@@ -293,11 +291,15 @@ fastmem_run_leave(struct fastmem_state *st, int node, struct fastmem_page_head *
 	rte_spinlock_unlock(&nd->run_lock);
 }
 
-/* Does memzone record @p b start one page (its malloc header's) after @p a ends? */
+/*
+ * Does memzone record @p b start where @p a's last segment ends, its
+ * malloc header in a's tail? (Where EAL put it in a page of its own, that
+ * page may later hold another memzone: not neighbours.)
+ */
 static bool
 mz_neighbours(const struct fastmem_mz *a, const struct fastmem_mz *b)
 {
-	return (uintptr_t)a->mz->addr + (a->n_segs + 1) * FASTMEM_SEG_SIZE ==
+	return (uintptr_t)a->mz->addr + (uintptr_t)a->n_segs * FASTMEM_SEG_SIZE ==
 		(uintptr_t)b->mz->addr;
 }
 

@@ -131,7 +131,7 @@ block_fit(const struct fastmem_segment *seg, unsigned int n, unsigned int cls)
 
 	if (n >= 64) {
 		for (w = 0; w < FASTMEM_SEG_SLICES; w += n)
-			if (fastmem_page_may_start(w, n, cls) && block_is_free(seg, w, n))
+			if (fastmem_page_fits(seg, w, n, cls) && block_is_free(seg, w, n))
 				return (int)w;
 		return -1;
 	}
@@ -145,8 +145,12 @@ block_fit(const struct fastmem_segment *seg, unsigned int n, unsigned int cls)
 		free &= starts;
 		/* Blocks starting in the header, as its page allows. */
 		for (k = 0; w == 0 && k < FASTMEM_SEG_HEAD_SLICES; k += n)
-			if (!fastmem_page_may_start(k, n, cls))
+			if (!fastmem_page_fits(seg, k, n, cls))
 				free &= ~(UINT64_C(1) << k);
+		/* The block over EAL's tail, likewise. */
+		if (w == FASTMEM_SEG_WORDS - 1 && seg->mz_last &&
+				!fastmem_page_fits(seg, FASTMEM_SEG_SLICES - n, n, cls))
+			free &= ~(UINT64_C(1) << (64 - n));
 		if (free != 0)
 			return (int)(w * 64 + rte_bsf64(free));
 	}
@@ -210,7 +214,7 @@ take_beside(struct fastmem_state *st, struct fastmem_node *nd, const struct fast
 			return NULL;
 		first -= n - 1;
 	}
-	if (first % n != 0 || !fastmem_page_may_start(first, n, cls) ||
+	if (first % n != 0 || !fastmem_page_fits(seg, first, n, cls) ||
 			!block_is_free(seg, first, n))
 		return NULL;
 	return take_block(st, nd, seg, first, n);
@@ -273,9 +277,11 @@ segments_init(struct fastmem_state *st, int idx)
 		seg = mz_segment(m, i);
 		memset(seg, 0, sizeof(*seg));
 		fastmem_run_free_slices(st, seg, FASTMEM_SEG_SLICES);
-		seg->pub.iova = fastmem_backing_iova(seg, FASTMEM_SEG_SIZE);
+		seg->pub.iova = fastmem_backing_iova(seg, RTE_MIN(FASTMEM_SEG_SIZE,
+			(size_t)RTE_PTR_DIFF(RTE_PTR_ADD(m->mz->addr, m->mz->len), seg)));
 		memset(seg->free_slices, 0xff, sizeof(seg->free_slices));
 		seg->mz_idx = (uint16_t)idx;
+		seg->mz_last = i + 1 == m->n_segs;
 	}
 }
 
@@ -354,7 +360,8 @@ take_in_new_mz(struct fastmem_state *st, struct fastmem_node *nd, int idx, uintp
 	for (side = 0; side < 2 && near != 0; side++) {
 		int link = side == 0 ? m->run_prev : m->run_next;
 
-		if (link < 0 || (side == 0 && !fastmem_page_may_start(0, n, cls)))
+		if (link < 0 || !fastmem_page_fits(side == 0 ? mz_segment(m, 0) : last,
+				side == 0 ? 0 : FASTMEM_SEG_SLICES - n, n, cls))
 			continue;
 		o = fastmem_mz(st, link);
 		if (near - (uintptr_t)o->mz->addr >= (size_t)o->n_segs * FASTMEM_SEG_SIZE)

@@ -51,6 +51,19 @@ struct fastmem_large {
 
 #define FASTMEM_LARGE_MAGIC 0xfa57b16u
 
+/*
+ * Bytes of a memzone of @p n_segs segments: all of them but EAL's tail
+ * (FASTMEM_MZ_TAIL). EAL puts a memzone's malloc header just before it:
+ * in that tail when the next memzone follows, where a memzone of whole
+ * segments would make EAL map a hugepage more for each (twice the pages
+ * for memzones of one segment).
+ */
+static inline uint64_t
+fastmem_segs_len(uint32_t n_segs)
+{
+	return (uint64_t)n_segs * FASTMEM_SEG_SIZE - FASTMEM_MZ_TAIL;
+}
+
 /* Backing memzone records; memzones are at least 2 MiB, EAL allows 2560 by default. */
 #define FASTMEM_MAX_MZ 4096
 /* Records come in chunks, allocated as growth needs them: an idle node holds none. */

@@ -93,7 +93,12 @@ typedef uint32_t rte_fastmem_handle_t;
  * A reset rebases the views of the calling process only.
  */
 struct rte_fastmem_stats {
-	uint64_t bytes_backing;  /**< Bytes of memzones fastmem holds (segments, large objects). */
+	/**
+	 * Bytes of memzones fastmem holds: large objects' and segments'. A
+	 * memzone of segments counts them whole, though it leaves the last
+	 * 1 KiB of the last one to EAL, for the next memzone's malloc header.
+	 */
+	uint64_t bytes_backing;
 	uint64_t bytes_in_use;   /**< Class size x live objects (exact for large objects). */
 	uint64_t alloc_total;    /**< Objects allocated since the last reset. */
 	uint64_t free_total;     /**< Objects freed since the last reset. */
@@ -106,7 +111,7 @@ struct rte_fastmem_stats {
 
 /** Statistics of one NUMA node, of every process. */
 struct rte_fastmem_node_stats {
-	uint64_t bytes_backing;    /**< Bytes of the node's memzones (segments, large objects). */
+	uint64_t bytes_backing;    /**< Bytes of the node's memzones, as in rte_fastmem_stats. */
 	uint64_t bytes_free_slabs; /**< Bytes of its segments in no class's page. */
 	uint64_t headroom;         /**< Free bytes kept ready (rte_fastmem_set_headroom()). */
 	/** Growths an allocating thread waited for (none while the headroom keeps up). */
@@ -889,9 +894,10 @@ rte_fastmem_virt2iova(const void *ptr)
  * @param ptr
  *   Any address (NULL, a stack address, an rte_malloc() pointer...).
  * @return
- *   true if @p ptr lies in a segment or a large object's memzone of fastmem,
- *   whichever process of the group reserved it (a live object or not);
- *   false otherwise, and when this process has not initialized or attached
+ *   true if @p ptr lies in a memzone of fastmem (segments, a large
+ *   object's), whichever process of the group reserved it (a live object
+ *   or not); false otherwise (the last 1 KiB of a memzone's last segment
+ *   is EAL's), and when this process has not initialized or attached
  *   fastmem.
  */
 __rte_experimental
@@ -908,7 +914,7 @@ rte_fastmem_owns(const void *ptr)
 {
 	const struct __rte_fastmem_thread *t = &RTE_PER_LCORE(_fastmem_thread);
 
-	if (likely(((uintptr_t)ptr >> RTE_FASTMEM_SLAB_SHIFT) == t->owned_region &&
+	if (likely((uintptr_t)ptr - t->owned_base < t->owned_len &&
 			rte_atomic_load_explicit(__rte_fastmem_owner_epoch,
 				rte_memory_order_acquire) ==
 			t->owned_epoch))

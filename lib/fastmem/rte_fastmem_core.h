@@ -205,11 +205,12 @@ struct __rte_fastmem_thread {
 	 */
 	uint32_t no_cache;
 	/**
-	 * The last 2 MiB region of a segment rte_fastmem_owns() found (its
-	 * address >> RTE_FASTMEM_SLAB_SHIFT; UINTPTR_MAX: none), and
+	 * fastmem's part of the last 2 MiB region rte_fastmem_owns() found
+	 * an address in: its first byte, its length in bytes (0: none), and
 	 * *__rte_fastmem_owner_epoch then.
 	 */
-	uintptr_t owned_region;
+	uintptr_t owned_base;
+	uintptr_t owned_len;
 	uint64_t owned_epoch;
 };
 
