@@ -258,8 +258,8 @@ backing_uncharge(struct fastmem_node *nd, uint64_t bytes)
  * EAL puts a memzone's malloc header just before it, and grows its heap
  * by a hugepage more than the memzone when the previous one ends on a
  * page boundary: memzones of one segment took twice their hugepages.
- * Leaving EAL a tail of a few cache lines (FASTMEM_MZ_TAIL), the next
- * memzone's header goes there.
+ * Leaving EAL a tail of 1 KiB (FASTMEM_MZ_TAIL), the next memzone's
+ * header goes there.
  *
  * Objects never cross a segment, each of which has its own IOVA
  * (fastmem_backing_iova()): on hugepages of 2 MiB or more a segment is

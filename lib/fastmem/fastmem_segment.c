@@ -277,11 +277,11 @@ segments_init(struct fastmem_state *st, int idx)
 		seg = mz_segment(m, i);
 		memset(seg, 0, sizeof(*seg));
 		fastmem_run_free_slices(st, seg, FASTMEM_SEG_SLICES);
-		seg->pub.iova = fastmem_backing_iova(seg, RTE_MIN(FASTMEM_SEG_SIZE,
-			(size_t)RTE_PTR_DIFF(RTE_PTR_ADD(m->mz->addr, m->mz->len), seg)));
 		memset(seg->free_slices, 0xff, sizeof(seg->free_slices));
 		seg->mz_idx = (uint16_t)idx;
 		seg->mz_last = i + 1 == m->n_segs;
+		seg->pub.iova = fastmem_backing_iova(seg,
+			FASTMEM_SEG_SIZE - (seg->mz_last ? FASTMEM_MZ_TAIL : 0));
 	}
 }
 
