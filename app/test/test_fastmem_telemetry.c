@@ -37,6 +37,7 @@
 #include <rte_fastmem.h>
 #include <rte_fastmem_topology.h>
 
+#include "fastmem_layout.h"
 #include "fastmem_topology.h"
 #include "test.h"
 
@@ -739,8 +740,8 @@ test_memzones(void)
 	}
 	TEST_ASSERT_EQUAL((uint64_t)n_records, n_mz, "records listed");
 	TEST_ASSERT_EQUAL(count_objects(v), n_records + 2, "records and the two large dicts");
-	/* Each leaves EAL a tail of 1 KiB, for the next one's malloc header. */
-	TEST_ASSERT_EQUAL(len, segs * RTE_FASTMEM_SLAB_SIZE - (uint64_t)n_records * 1024,
+	/* Each leaves EAL its tail, for the next one's malloc header. */
+	TEST_ASSERT_EQUAL(len, segs * RTE_FASTMEM_SLAB_SIZE - n_records * FASTMEM_MZ_TAIL,
 		"memzones' lengths");
 	TEST_ASSERT_EQUAL(free_slices << __RTE_FASTMEM_SLICE_SHIFT, s.bytes_free_slabs,
 		"free slices");
