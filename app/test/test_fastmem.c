@@ -490,53 +490,6 @@ test_virt2iova_segments(void)
 	return TEST_SUCCESS;
 }
 
-/* Bytes of hugepages (or memory) EAL's heap of @p socket has mapped. */
-static uint64_t
-heap_mapped(int socket)
-{
-	struct rte_malloc_socket_stats s;
-
-	return rte_malloc_get_socket_stats(socket, &s) == 0 ? s.heap_totalsz_bytes : 0;
-}
-
-/*
- * A node that grows by memzones of one segment makes EAL map a hugepage
- * per segment, plus a page or two, not two per segment: each memzone
- * leaves EAL a tail, where the next one's malloc header goes.
- */
-static int
-test_hugepages_per_segment(void)
-{
-	const size_t size = 64 * 1024;
-	int node = rte_fastmem_lcore_node(rte_lcore_id());
-	uint64_t mapped, backing;
-	void *objs[384]; /* 24 MiB: a dozen memzones of one segment */
-	unsigned int i;
-
-	TEST_ASSERT(node >= 0, "lcore node %d", node);
-	mapped = heap_mapped(node);
-	for (i = 0; i < RTE_DIM(objs); i++) {
-		objs[i] = rte_fastmem_alloc_socket(size, 0, 0, node);
-		TEST_ASSERT_NOT_NULL(objs[i], "alloc %u: %s", i, rte_strerror(rte_errno));
-		fm_test_fill(objs[i], size, i);
-	}
-	mapped = heap_mapped(node) - mapped;
-	backing = backing_bytes();
-	printf("%" PRIu64 " MiB of segments, EAL mapped %" PRIu64 " MiB more\n",
-		backing / MIB, mapped / MIB);
-	/* Without hugepages, or with -m, EAL's heap has all its memory from the start. */
-	if (mapped == 0)
-		printf("EAL's heap did not grow: hugepages per segment not measured\n");
-	TEST_ASSERT(mapped <= backing + backing / 2, "EAL mapped %" PRIu64
-		" B for %" PRIu64 " B of segments", mapped, backing);
-	for (i = 0; i < RTE_DIM(objs); i++) {
-		TEST_ASSERT_EQUAL(fm_test_check(objs[i], size, i), size,
-			"object %u overwritten", i);
-		rte_fastmem_free(objs[i]);
-	}
-	return TEST_SUCCESS;
-}
-
 static int
 test_socket(void)
 {
@@ -2898,7 +2851,6 @@ static struct unit_test_suite fastmem_suite = {
 		TEST_CASE_ST(fm_setup, fm_teardown, test_large),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_virt2iova),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_virt2iova_segments),
-		TEST_CASE_ST(fm_setup, fm_teardown, test_hugepages_per_segment),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_socket),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk),
 		TEST_CASE_ST(fm_setup, fm_teardown, test_bulk_paths),
