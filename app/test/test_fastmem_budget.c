@@ -25,6 +25,8 @@
  * - test_budget_growth: a class allocated in a long run grows its cache;
  *   classes allocated in turn keep their first capacity (4 KiB of
  *   objects), so their caches hold little beyond what was asked for.
+ * - test_budget_bursts: a class recycled in bulks larger than its cache
+ *   takes the budget from classes that stopped missing within a few rounds.
  *
  * The cases that churn end with the same conservation check. The other
  * lcore's parts need two lcores (-l 0-1) and are skipped with one.
@@ -46,6 +48,7 @@
 #include <rte_fastmem.h>
 
 #include "fastmem_test_heap.h"
+#include "fastmem_test_util.h"
 #include "test.h"
 
 #define KIB ((size_t)1 << 10)
@@ -1139,6 +1142,69 @@ test_budget_growth(void)
 	return check_conserved();
 }
 
+static uint64_t
+free_misses(void)
+{
+	struct rte_fastmem_lcore_stats s;
+
+	if (rte_fastmem_stats_lcore(rte_lcore_id(), &s) != 0)
+		return UINT64_MAX;
+	return s.free_cache_misses;
+}
+
+#define BURST_BATCH 2048
+#define BURST_N 128
+#define BURST_ROUNDS 256
+/* Rounds after which the bursts' class must have taken the budget it needs. */
+#define BURST_SETTLE 32
+
+/*
+ * test_budget_bursts: batches of 2048 objects of five sizes fill the
+ * caches, the budget going to the classes that took them. Bulks of 128
+ * objects of 4 KiB, allocated and freed in turn, then take the budget
+ * from the classes that no longer miss within a few rounds: the clock of
+ * idleness counts a bulk miss as a miss per object. Counted per call,
+ * every bulk went past the cache for 344 rounds.
+ */
+static int
+test_budget_bursts(void)
+{
+	static const size_t sizes[] = { 8, 64, 256, KIB, 4 * KIB };
+	static void *objs[BURST_BATCH];
+	unsigned int i, k, round, last_miss = 0;
+	uint64_t misses, now;
+
+	for (k = 0; k < RTE_DIM(sizes); k++) {
+		for (i = 0; i < BURST_BATCH; i++) {
+			objs[i] = rte_fastmem_alloc(sizes[k], 0, 0);
+			TEST_ASSERT_NOT_NULL(objs[i], "alloc %zu: %s", sizes[k],
+				rte_strerror(rte_errno));
+		}
+		for (i = 0; i < BURST_BATCH; i++)
+			rte_fastmem_free(objs[i]);
+	}
+	misses = free_misses();
+	for (round = 1; round <= BURST_ROUNDS; round++) {
+		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, BURST_N, 4 * KIB, 0, 0),
+			"bulk alloc, round %u: %s", round, rte_strerror(rte_errno));
+		for (i = 0; i < BURST_N; i++)
+			fm_test_fill(objs[i], 64, round * BURST_N + i);
+		for (i = 0; i < BURST_N; i++)
+			TEST_ASSERT_EQUAL(fm_test_check(objs[i], 64, round * BURST_N + i), 64,
+				"round %u: object %u overwritten", round, i);
+		rte_fastmem_free_bulk(objs, BURST_N);
+		now = free_misses();
+		if (now != misses)
+			last_miss = round;
+		misses = now;
+	}
+	printf("bulks of %u objects of 4 KiB: the last free past the cache in round %u\n",
+		BURST_N, last_miss);
+	TEST_ASSERT(last_miss <= BURST_SETTLE, "bulk frees still missed in round %u of %u",
+		last_miss, BURST_ROUNDS);
+	return check_conserved();
+}
+
 static struct unit_test_suite fastmem_budget_suite = {
 	.suite_name = "fastmem cache budget autotest",
 	.unit_test_cases = {
@@ -1152,6 +1218,7 @@ static struct unit_test_suite fastmem_budget_suite = {
 		TEST_CASE_ST(bud_setup, bud_teardown, test_budget_conserve),
 		TEST_CASE_ST(bud_setup, bud_teardown, test_budget_arrays),
 		TEST_CASE_ST(bud_setup, bud_teardown, test_budget_growth),
+		TEST_CASE_ST(bud_setup, bud_teardown, test_budget_bursts),
 		TEST_CASES_END()
 	}
 };

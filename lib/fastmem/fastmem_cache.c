@@ -134,10 +134,13 @@ own_row(void)
 /* Capacity a cache starts with: 4 KiB of objects, at least one. */
 #define CACHE_START_BYTES (4u << 10)
 
-/* An allocation miss grows a cache only if at most this many other caches missed since. */
+/*
+ * An allocation miss grows a cache only if other caches missed on at most
+ * this many objects since (the row's clock, see cache_grow()).
+ */
 #define CACHE_HOT_MISSES 4u
 
-/* A cache is idle when the lcore's other caches missed that often since it last did. */
+/* A cache is idle when the lcore's other caches missed on that many objects since it last did. */
 #define CACHE_IDLE_MISSES 1024u
 
 /*
@@ -510,10 +513,17 @@ cache_start(uint64_t size)
 }
 
 /*
- * A cache missed (@p alloc: it was empty), needing a capacity of @p need
- * objects: double its capacity (start it at CACHE_START_BYTES of objects),
- * at least to @p need, within its array and the node's budget, taking
- * budget from other classes.
+ * A cache missed (@p alloc: it was empty) on a call for @p objs objects,
+ * needing a capacity of @p need objects: double its capacity (start it at
+ * CACHE_START_BYTES of objects), at least to @p need, within its array and
+ * the node's budget, taking budget from other classes.
+ *
+ * The row's clock of misses advances by @p objs: a bulk call of n objects
+ * that misses moves it as n single calls would, so that a class recycled
+ * in bursts larger than its cache (its budget held by classes that stopped
+ * missing) finds them idle as soon. Counted per call, 128 objects of 4 KiB
+ * allocated and freed in bulks after batches of 2048 objects of five sizes
+ * (scenarios 2 to 4) went past the cache of 44 objects for 344 rounds.
  *
  * An empty cache whose lcore's other caches missed more than
  * CACHE_HOT_MISSES times since its own last miss keeps its capacity: its
@@ -530,14 +540,15 @@ cache_start(uint64_t size)
  */
 static void
 cache_grow(struct fastmem_state *st, struct fastmem_lcore *lc, int node, unsigned int cls,
-		unsigned int need, bool alloc)
+		unsigned int need, unsigned int objs, bool alloc)
 {
 	uint32_t idx = fastmem_cache_idx(node, cls);
 	struct __rte_fastmem_cache *c = &lc->caches[idx];
 	uint64_t size = __rte_fastmem_class_size(cls), room;
 	uint32_t cap = c->cap, want, others = lc->misses - sides(lc)[idx].last_miss;
 
-	sides(lc)[idx].last_miss = ++lc->misses;
+	lc->misses += objs;
+	sides(lc)[idx].last_miss = lc->misses;
 
 	/* Back within a budget lowered since: every class, this one too, may shrink. */
 	if (lc->cap_bytes[node] > rte_atomic_load_explicit(&lc->budget, rte_memory_order_relaxed)) {
@@ -607,7 +618,7 @@ fastmem_cache_alloc(struct fastmem_state *st, int node, unsigned int cls, size_t
 	}
 	c = row_cache(lc, node, cls);
 	if (c->len == 0) {
-		cache_grow(st, lc, node, cls, 1, true);
+		cache_grow(st, lc, node, cls, 1, 1, true);
 		/* No budget left for this class: straight from the bin. */
 		if (c->cap == 0) {
 			if (fastmem_bin_take(st, b, &obj, 1, 1) != 1)
@@ -676,7 +687,7 @@ fastmem_cache_alloc_bulk(struct fastmem_state *st, int node, unsigned int cls, v
 	if (lc != NULL) {
 		c = row_cache(lc, node, cls);
 		if (c->len < n)
-			cache_grow(st, lc, node, cls, n, true);
+			cache_grow(st, lc, node, cls, n, n, true);
 	}
 	if (c == NULL || n > c->cap) {
 		/* Too many for the cache, or no cache: straight from the bin. */
@@ -722,7 +733,7 @@ fastmem_cache_free_bulk(struct fastmem_state *st, uint32_t cache_idx, void * con
 	if (lc != NULL) {
 		c = row_cache(lc, node, cls);
 		if (c->len + n > c->cap)
-			cache_grow(st, lc, node, cls, c->len + n, false);
+			cache_grow(st, lc, node, cls, c->len + n, n, false);
 	}
 	if (c == NULL || n > c->cap) {
 		fastmem_bin_give(st, b, objs, n);
@@ -758,7 +769,7 @@ fastmem_cache_free_unsorted(struct fastmem_state *st, uint32_t cache_idx, void *
 	/* They lie above the cache's top: to the bin before its array may move. */
 	fastmem_bin_give(st, &st->nodes[node].bins[cls], objs, n);
 	/* Room for four bursts below the next one, as far as the budget allows. */
-	cache_grow(st, lc, node, cls, 5 * n, false);
+	cache_grow(st, lc, node, cls, 5 * n, n, false);
 	count_free_past(lc, cache_idx, n);
 }
 
