@@ -1083,14 +1083,15 @@ test_budget_arrays(void)
 }
 
 /* Allocations of the calling lcore that refilled a cache or bypassed it, so far. */
-static uint64_t
-alloc_misses(void)
+/* The calling lcore's statistics; all ones if they cannot be read. */
+static struct rte_fastmem_lcore_stats
+own_stats(void)
 {
 	struct rte_fastmem_lcore_stats s;
 
 	if (rte_fastmem_stats_lcore(rte_lcore_id(), &s) != 0)
-		return UINT64_MAX;
-	return s.alloc_cache_misses;
+		memset(&s, 0xff, sizeof(s));
+	return s;
 }
 
 #define GROWTH_CLASSES 12
@@ -1115,12 +1116,12 @@ test_budget_growth(void)
 	unsigned int n_sizes, i, k, n = 0;
 	uint64_t misses, held;
 
-	misses = alloc_misses();
+	misses = own_stats().alloc_cache_misses;
 	for (i = 0; i < 512; i++) {
 		objs[i] = rte_fastmem_alloc(KIB, 0, 0);
 		TEST_ASSERT_NOT_NULL(objs[i], "alloc 1 KiB: %s", rte_strerror(rte_errno));
 	}
-	misses = alloc_misses() - misses;
+	misses = own_stats().alloc_cache_misses - misses;
 	TEST_ASSERT(misses <= 16, "a run of 512 allocations missed %" PRIu64 " times", misses);
 	rte_fastmem_free_bulk(objs, 512);
 	rte_fastmem_cache_flush();
@@ -1140,16 +1141,6 @@ test_budget_growth(void)
 		" hold %" PRIu64 " B", held);
 	rte_fastmem_free_bulk(objs, n);
 	return check_conserved();
-}
-
-static uint64_t
-free_misses(void)
-{
-	struct rte_fastmem_lcore_stats s;
-
-	if (rte_fastmem_stats_lcore(rte_lcore_id(), &s) != 0)
-		return UINT64_MAX;
-	return s.free_cache_misses;
 }
 
 #define BURST_BATCH 2048
@@ -1183,7 +1174,7 @@ test_budget_bursts(void)
 		for (i = 0; i < BURST_BATCH; i++)
 			rte_fastmem_free(objs[i]);
 	}
-	misses = free_misses();
+	misses = own_stats().free_cache_misses;
 	for (round = 1; round <= BURST_ROUNDS; round++) {
 		TEST_ASSERT_SUCCESS(rte_fastmem_alloc_bulk(objs, BURST_N, 4 * KIB, 0, 0),
 			"bulk alloc, round %u: %s", round, rte_strerror(rte_errno));
@@ -1193,7 +1184,7 @@ test_budget_bursts(void)
 			TEST_ASSERT_EQUAL(fm_test_check(objs[i], 64, round * BURST_N + i), 64,
 				"round %u: object %u overwritten", round, i);
 		rte_fastmem_free_bulk(objs, BURST_N);
-		now = free_misses();
+		now = own_stats().free_cache_misses;
 		if (now != misses)
 			last_miss = round;
 		misses = now;
