@@ -1082,7 +1082,6 @@ test_budget_arrays(void)
 	return TEST_SUCCESS;
 }
 
-/* Allocations of the calling lcore that refilled a cache or bypassed it, so far. */
 /* The calling lcore's statistics; all ones if they cannot be read. */
 static struct rte_fastmem_lcore_stats
 own_stats(void)
