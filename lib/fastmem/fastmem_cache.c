@@ -525,8 +525,8 @@ cache_start(uint64_t size)
  * allocated and freed in bulks after batches of 2048 objects of five sizes
  * (scenarios 2 to 4) went past the cache of 44 objects for 344 rounds.
  *
- * An empty cache whose lcore's other caches missed more than
- * CACHE_HOT_MISSES times since its own last miss keeps its capacity: its
+ * An empty cache whose lcore's other caches missed on more than
+ * CACHE_HOT_MISSES objects since its own last miss keeps its capacity: its
  * class is one of many allocated in turn (a mix of sizes), and a larger
  * cache would only hold more objects pulled from pages. A class the lcore
  * streams (a pipeline's producer) misses with few others in between, and a
