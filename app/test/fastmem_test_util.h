@@ -193,6 +193,15 @@ fm_test_footprint(const size_t *sizes, unsigned int n, unsigned int cls, size_t 
 	return cls < n ? sizes[cls] : size;
 }
 
+/** bytes_backing of rte_fastmem_stats(), or UINT64_MAX when it cannot be read. */
+static inline uint64_t
+fm_test_backing_bytes(void)
+{
+	struct rte_fastmem_stats st;
+
+	return rte_fastmem_stats(&st) == 0 ? st.bytes_backing : UINT64_MAX;
+}
+
 /** Backing memzones: every "fastmem_*" memzone but the allocator's state. */
 struct fm_test_backing {
 	uint64_t bytes;

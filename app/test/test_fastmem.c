@@ -111,16 +111,6 @@ live_objects(void)
 	return st.objs_in_use;
 }
 
-static uint64_t
-backing_bytes(void)
-{
-	struct rte_fastmem_stats st;
-
-	if (rte_fastmem_stats(&st) != 0)
-		return UINT64_MAX;
-	return st.bytes_backing;
-}
-
 /* Every call before init gives ENODEV (or is a harmless no-op). */
 static int
 test_uninitialized(void)
@@ -417,7 +407,7 @@ static int
 test_large(void)
 {
 	size_t sizes[] = { 448 * 1024 + 1, MIB, 3 * MIB + 5, 64 * MIB };
-	uint64_t backing0 = backing_bytes();
+	uint64_t backing0 = fm_test_backing_bytes();
 	unsigned int i;
 	uint8_t *p;
 
@@ -425,14 +415,14 @@ test_large(void)
 		p = rte_fastmem_alloc(sizes[i], 0, 0);
 		TEST_ASSERT_NOT_NULL(p, "large %zu: %d", sizes[i], rte_errno);
 		stamp(p, sizes[i], i);
-		TEST_ASSERT(backing_bytes() >= backing0 + sizes[i], "backing not counted");
+		TEST_ASSERT(fm_test_backing_bytes() >= backing0 + sizes[i], "backing not counted");
 		TEST_ASSERT(stamp_ok(p, sizes[i], i), "large %zu corrupted", sizes[i]);
 		/* IOVA-contiguous: the object's IOVA plus an offset is the byte's IOVA. */
 		if (rte_fastmem_virt2iova(p) != RTE_BAD_IOVA)
 			TEST_ASSERT_EQUAL(rte_mem_virt2iova(p + sizes[i] - 1),
 				rte_fastmem_virt2iova(p) + sizes[i] - 1, "iova not contiguous");
 		rte_fastmem_free(p);
-		TEST_ASSERT_EQUAL(backing_bytes(), backing0, "large backing not returned");
+		TEST_ASSERT_EQUAL(fm_test_backing_bytes(), backing0, "large backing not returned");
 	}
 	TEST_ASSERT_EQUAL(live_objects(), 0, "objects left");
 	return TEST_SUCCESS;
@@ -1308,7 +1298,7 @@ test_limits(void)
 	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(4 * MIB, node), "reserve");
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, 0), "limit 0 everywhere");
 	TEST_ASSERT_EQUAL(rte_fastmem_get_limit(node), 0, "ANY did not set node");
-	TEST_ASSERT(backing_bytes() >= 4 * MIB, "limit released memory");
+	TEST_ASSERT(fm_test_backing_bytes() >= 4 * MIB, "limit released memory");
 	TEST_ASSERT_NULL(rte_fastmem_alloc(MIB, 0, 0), "large alloc over limit 0");
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, SIZE_MAX), "unlimit");
 	TEST_ASSERT_EQUAL(live_objects(), 0, "objects left");
@@ -1359,16 +1349,16 @@ test_reserve(void)
 	TEST_ASSERT_EQUAL(rte_fastmem_reserve(MIB, -2), -EINVAL, "bad node");
 	TEST_ASSERT_EQUAL(rte_fastmem_reserve(MIB, RTE_MAX_NUMA_NODES), -EINVAL, "bad node");
 	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(16 * MIB, SOCKET_ID_ANY), "reserve 16 MiB");
-	b = backing_bytes();
+	b = fm_test_backing_bytes();
 	TEST_ASSERT(b >= 16 * MIB, "backing %" PRIu64, b);
 	/* Cumulative, not additive. */
 	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(8 * MIB, SOCKET_ID_ANY), "reserve 8 MiB");
-	TEST_ASSERT_EQUAL(backing_bytes(), b, "smaller reserve grew backing");
+	TEST_ASSERT_EQUAL(fm_test_backing_bytes(), b, "smaller reserve grew backing");
 	TEST_ASSERT_SUCCESS(rte_fastmem_reserve(0, SOCKET_ID_ANY), "reserve 0");
 	/* More than EAL has fails cleanly; what was reserved stays usable and trimmable. */
 	TEST_ASSERT_EQUAL(rte_fastmem_reserve(SIZE_MAX / 2, SOCKET_ID_ANY), -ENOMEM, "huge");
 	TEST_ASSERT(rte_fastmem_trim() > 0, "nothing to trim after a failed reserve");
-	TEST_ASSERT_EQUAL(backing_bytes(), 0, "trim left backing");
+	TEST_ASSERT_EQUAL(fm_test_backing_bytes(), 0, "trim left backing");
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_limit(SOCKET_ID_ANY, 20 * MIB), "limit");
 	TEST_ASSERT_EQUAL(rte_fastmem_reserve(64 * MIB, SOCKET_ID_ANY), -ENOMEM, "over limit");
 	/* The limit is per node: SOCKET_ID_ANY may spread over several. */
@@ -1396,7 +1386,7 @@ test_trim(void)
 	}
 	rte_fastmem_free_bulk(objs, N);
 	free(objs);
-	TEST_ASSERT(backing_bytes() > 0, "no backing");
+	TEST_ASSERT(fm_test_backing_bytes() > 0, "no backing");
 	rte_fastmem_cache_flush();
 	released = rte_fastmem_trim();
 	TEST_ASSERT(released > 0, "trim released %" PRId64, released);
@@ -1448,7 +1438,7 @@ test_fixed_overhead(void)
 	rte_fastmem_free(obj);
 	rte_fastmem_cache_flush();
 	rte_fastmem_trim();
-	TEST_ASSERT_EQUAL(backing_bytes(), 0, "backing after trim");
+	TEST_ASSERT_EQUAL(fm_test_backing_bytes(), 0, "backing after trim");
 	used = fm_test_heap_used() - before;
 	printf("fixed overhead: %" PRIu64 " B idle, %" PRIu64 " B after a node's first use\n",
 		idle, used);
@@ -1489,7 +1479,7 @@ test_memzone_records(void)
 	free(objs);
 	rte_fastmem_cache_flush();
 	TEST_ASSERT(rte_fastmem_trim() > 0, "trim released nothing");
-	TEST_ASSERT_EQUAL(backing_bytes(), 0, "backing after trim");
+	TEST_ASSERT_EQUAL(fm_test_backing_bytes(), 0, "backing after trim");
 	TEST_ASSERT_EQUAL(memzones(), before, "memzones after trim");
 	return TEST_SUCCESS;
 }
@@ -1538,7 +1528,7 @@ test_owns(void)
 		rte_fastmem_free(objs[i]);
 	rte_fastmem_cache_flush();
 	rte_fastmem_trim();
-	TEST_ASSERT_EQUAL(backing_bytes(), 0, "backing after trim");
+	TEST_ASSERT_EQUAL(fm_test_backing_bytes(), 0, "backing after trim");
 	for (i = 0; i < RTE_DIM(sizes); i++)
 		TEST_ASSERT(!rte_fastmem_owns(objs[i]), "trimmed object of %zu B", sizes[i]);
 	return TEST_SUCCESS;
@@ -2616,13 +2606,13 @@ test_page_sharing(void)
 	rte_fastmem_cache_flush();
 	/* The 4 KiB class gives its pages back to their segments, which keep them. */
 	fastmem_bin_drain(st, &st->nodes[node].bins[__rte_fastmem_size_to_class(4000, 0)], true);
-	backing = backing_bytes();
+	backing = fm_test_backing_bytes();
 	for (i = 0; i < N; i++) {
 		objs[i] = rte_fastmem_alloc(1500, 0, 0);
 		TEST_ASSERT_NOT_NULL(objs[i], "alloc 1500");
 	}
-	TEST_ASSERT_EQUAL(backing_bytes(), backing, "backing grew from %" PRIu64 " to %" PRIu64,
-		backing, backing_bytes());
+	TEST_ASSERT_EQUAL(fm_test_backing_bytes(), backing,
+		"backing grew from %" PRIu64 " to %" PRIu64, backing, fm_test_backing_bytes());
 	rte_fastmem_free_bulk(objs, N);
 	free(objs);
 	return TEST_SUCCESS;

@@ -43,14 +43,6 @@ fm_teardown(void)
 	rte_fastmem_deinit();
 }
 
-static uint64_t
-backing(void)
-{
-	struct rte_fastmem_stats s;
-
-	return rte_fastmem_stats(&s) == 0 ? s.bytes_backing : UINT64_MAX;
-}
-
 /* Allocate and free N_OBJS objects of @p size, leaving them free in the allocator. */
 static int
 churn(size_t size)
@@ -72,7 +64,7 @@ wait_backing_at_most(uint64_t bytes, unsigned int ms)
 	unsigned int t;
 
 	for (t = 0; t <= ms; t++) {
-		if (backing() <= bytes)
+		if (fm_test_backing_bytes() <= bytes)
 			return (int)t;
 		rte_delay_ms(1);
 	}
@@ -117,14 +109,15 @@ test_decay_returns_memory(void)
 	heap_before = fm_test_heap_used();
 	TEST_ASSERT_SUCCESS(churn(OBJ_SIZE), "churn");
 	rte_fastmem_cache_flush();
-	held = backing();
+	held = fm_test_backing_bytes();
 	TEST_ASSERT(held >= N_OBJS * OBJ_SIZE, "backing %" PRIu64 " B", held);
 	/* No decay: nothing comes back by itself. */
 	rte_delay_ms(200);
-	TEST_ASSERT_EQUAL(backing(), held, "backing changed without decay");
+	TEST_ASSERT_EQUAL(fm_test_backing_bytes(), held, "backing changed without decay");
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_decay(50), "set_decay");
 	ms = wait_backing_at_most(0, 3000);
-	TEST_ASSERT(ms >= 0, "backing still %" PRIu64 " B 3 s after a 50 ms decay", backing());
+	TEST_ASSERT(ms >= 0, "backing still %" PRIu64 " B 3 s after a 50 ms decay",
+		fm_test_backing_bytes());
 	printf("fastmem_decay: %" PRIu64 " B back to EAL %d ms after the decay was set "
 		"(decay 50 ms)\n", held, ms);
 	/* The decay also freed the depots' arrays: EAL has all but the caches' arrays back. */
@@ -133,7 +126,7 @@ test_decay_returns_memory(void)
 	/* Memory freed later comes back too, not sooner than the decay time. */
 	TEST_ASSERT_SUCCESS(churn(OBJ_SIZE), "churn again");
 	rte_fastmem_cache_flush();
-	TEST_ASSERT(backing() > 0, "no backing after a churn");
+	TEST_ASSERT(fm_test_backing_bytes() > 0, "no backing after a churn");
 	ms = wait_backing_at_most(0, 3000);
 	TEST_ASSERT(ms >= 40, "backing back after %d ms, before the 50 ms decay", ms);
 	rte_fastmem_deinit();
@@ -150,13 +143,16 @@ test_decay_keeps_reserve(void)
 	TEST_ASSERT_SUCCESS(churn(OBJ_SIZE), "churn");
 	TEST_ASSERT_SUCCESS(churn(64 * 1024), "churn 64 KiB");
 	rte_fastmem_cache_flush();
-	TEST_ASSERT(backing() > 16 * MIB, "backing %" PRIu64 " B", backing());
+	TEST_ASSERT(fm_test_backing_bytes() > 16 * MIB, "backing %" PRIu64 " B",
+		fm_test_backing_bytes());
 	TEST_ASSERT_SUCCESS(rte_fastmem_set_decay(20), "set_decay");
 	rte_delay_ms(500);
-	TEST_ASSERT(backing() >= 16 * MIB, "decay took the reserve: %" PRIu64 " B", backing());
-	TEST_ASSERT(backing() < 16 * MIB + 128 * MIB, "backing %" PRIu64 " B", backing());
+	TEST_ASSERT(fm_test_backing_bytes() >= 16 * MIB, "decay took the reserve: %" PRIu64 " B",
+		fm_test_backing_bytes());
+	TEST_ASSERT(fm_test_backing_bytes() < 16 * MIB + 128 * MIB, "backing %" PRIu64 " B",
+		fm_test_backing_bytes());
 	TEST_ASSERT(rte_fastmem_trim() >= 0, "trim");
-	TEST_ASSERT_EQUAL(backing(), 0, "trim keeps no reserve");
+	TEST_ASSERT_EQUAL(fm_test_backing_bytes(), 0, "trim keeps no reserve");
 	return TEST_SUCCESS;
 }
 
@@ -198,18 +194,18 @@ test_trim_with_warm_cache(void)
 	TEST_ASSERT_SUCCESS(rte_eal_remote_launch(warm_worker, NULL, worker), "launch");
 	while (rte_atomic_load_explicit(&warm_state, rte_memory_order_acquire) != 1)
 		rte_pause();
-	with_worker = backing();
+	with_worker = fm_test_backing_bytes();
 	TEST_ASSERT_SUCCESS(churn(OBJ_SIZE), "churn");
 	rte_fastmem_cache_flush();
 	released = rte_fastmem_trim();
 	TEST_ASSERT(released >= (int64_t)(4 * MIB), "trim released %" PRId64 " B", released);
-	TEST_ASSERT(backing() <= with_worker, "backing %" PRIu64 " B, %" PRIu64
-		" B before the churn", backing(), with_worker);
-	TEST_ASSERT(backing() > 0, "the worker's warm cache holds no backing");
+	TEST_ASSERT(fm_test_backing_bytes() <= with_worker, "backing %" PRIu64 " B, %" PRIu64
+		" B before the churn", fm_test_backing_bytes(), with_worker);
+	TEST_ASSERT(fm_test_backing_bytes() > 0, "the worker's warm cache holds no backing");
 	rte_atomic_store_explicit(&warm_state, 2, rte_memory_order_release);
 	TEST_ASSERT_SUCCESS(rte_eal_wait_lcore(worker), "worker");
 	TEST_ASSERT(rte_fastmem_trim() >= 0, "trim");
-	TEST_ASSERT_EQUAL(backing(), 0, "backing left");
+	TEST_ASSERT_EQUAL(fm_test_backing_bytes(), 0, "backing left");
 	return TEST_SUCCESS;
 }
 

@@ -37,14 +37,6 @@ heap_mapped(int socket)
 	return rte_malloc_get_socket_stats(socket, &s) == 0 ? s.heap_totalsz_bytes : 0;
 }
 
-static uint64_t
-backing_bytes(void)
-{
-	struct rte_fastmem_stats st;
-
-	return rte_fastmem_stats(&st) == 0 ? st.bytes_backing : UINT64_MAX;
-}
-
 /*
  * A node that grows by memzones of one segment makes EAL map a hugepage
  * per segment, plus a page or two, not two per segment: each memzone
@@ -69,7 +61,7 @@ test_hugepages_per_segment(void)
 		fm_test_fill(objs[i], OBJ_SIZE, i);
 	}
 	mapped = heap_mapped(node) - start;
-	backing = backing_bytes();
+	backing = fm_test_backing_bytes();
 	printf("%" PRIu64 " MiB of segments, EAL mapped %" PRIu64 " MiB more\n",
 		backing / MIB, mapped / MIB);
 	if (mapped == 0) {
@@ -90,7 +82,7 @@ test_hugepages_per_segment(void)
 	TEST_ASSERT(rte_fastmem_trim() > 0, "trim gave nothing back");
 	left = heap_mapped(node) - start;
 	printf("after free and trim: %" PRIu64 " MiB of segments, EAL keeps %" PRIu64
-		" MiB more than at the start\n", backing_bytes() / MIB, left / MIB);
+		" MiB more than at the start\n", fm_test_backing_bytes() / MIB, left / MIB);
 	/* The memzones of the objects' pages are gone, and their hugepages. */
 	TEST_ASSERT(left <= mapped / 4, "EAL still maps %" PRIu64 " of %" PRIu64 " B",
 		left, mapped);
